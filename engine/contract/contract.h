@@ -1,0 +1,172 @@
+#pragma once
+
+// The reporting contract: an immutable value built once by the loader
+// (contractloader.h) and shared read-only by the graph, the runner, the trust
+// layer and the UI. Nothing here touches YAML, SQL or the clock.
+
+#include "engine/contract/cron.h"
+#include "engine/contract/duration.h"
+#include "engine/contract/template.h"
+#include "engine/contract/threshold.h"
+#include "engine/contract/weeklytime.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+namespace vouch::engine {
+
+// 1-based line and column in the contract file; 0 means "not from a file".
+struct SourcePos
+{
+    int line = 0;
+    int column = 0;
+    friend bool operator==(const SourcePos &, const SourcePos &) = default;
+};
+
+enum class NodeKind { Command, Sql, Freshness, Check, Publish, Noop };
+QString toString(NodeKind kind);
+std::optional<NodeKind> nodeKindFromString(const QString &text);
+QStringList nodeKindNames();
+
+// What a failure of something a section needs means for the decision.
+enum class FailurePolicy { Block, Hold, Caveat };
+QString toString(FailurePolicy policy);
+
+// Check severity when the contract gives a single `fail_if` / dbt-like severity.
+enum class Severity { Warn, Error };
+
+// A value that may be a secret reference. Secrets never live in a contract:
+// only `keychain:NAME` or `${ENV}` (or plain non-secret text for fields that
+// are not secrets).
+struct ValueRef
+{
+    enum class Kind { Literal, Keychain, Environment };
+    Kind kind = Kind::Literal;
+    QString text; // literal text, keychain entry name, or environment variable name
+};
+
+struct Connection
+{
+    QString name;
+    enum class Driver { Sqlite, Postgres } driver = Driver::Sqlite;
+    QString database; // may contain ${ENV} references, expanded at use
+    QString host;
+    int port = 0;
+    QString user;
+    std::optional<ValueRef> password; // never a literal
+    QMap<QString, QString> options;
+    SourcePos pos;
+};
+
+struct WaitPolicy
+{
+    Duration every{};
+    std::optional<WeeklyTime> until; // wait until this time in the report's week
+    std::optional<Duration> upTo;    // or at most this long after the node starts
+};
+
+struct Node
+{
+    QString id;
+    NodeKind kind = NodeKind::Noop;
+    QString description;
+    QStringList needs;
+    QString owner;
+    QStringList tags;
+    QString group; // layer for display: sources, staging, intermediate, marts, checks, publish
+    int retries = 0;
+    Duration retryDelay{};
+    std::optional<Duration> timeout;
+    QString pool;
+
+    // command
+    QStringList argv;  // `run: [prog, arg, ...]`
+    QString shell;     // `run: "shell string"` (run with /bin/sh -c)
+    QMap<QString, QString> env;
+    QString workingDir;
+
+    // sql, freshness, check
+    QString connection;
+    QStringList statements; // sql: executed in one transaction
+    QString sqlFile;        // resolved absolute path when the contract used `sql_file:`
+
+    // freshness: either a query or a file whose modification time is the load time
+    QString loadedAt;
+    QString path;
+    std::optional<Duration> warnAfter;
+    std::optional<Duration> errorAfter;
+    std::optional<WaitPolicy> wait;
+
+    // check
+    QString value;     // query returning one number
+    QString reference; // query returning the reference number for tolerance thresholds
+    QString rows;      // query returning sample failing rows
+    int sampleLimit = 10;
+    std::optional<Threshold> warnIf;
+    std::optional<Threshold> errorIf;
+
+    // business text (check, freshness, any node): what a finding means
+    std::optional<Template> impact;
+
+    SourcePos pos;
+};
+
+struct Section
+{
+    QString id;
+    QString name;
+    QStringList needs;
+    QStringList sources; // must be upstream of `needs`
+    FailurePolicy onFailure = FailurePolicy::Hold;
+    QString fallback;
+    QString owner;
+    std::optional<Template> caveat; // default caveat text when the section is caveated
+    SourcePos pos;
+};
+
+struct EscalationRule
+{
+    WeeklyTime at;
+    enum class Condition { NotSafe, AtRisk, Late, Always } condition = Condition::NotSafe;
+    QStringList notify;
+    SourcePos pos;
+};
+
+struct Report
+{
+    QString id;
+    QString name;
+    QByteArray timezone; // IANA id, validated against the system's zone database
+    CronSchedule schedule;
+    WeeklyTime publishBy;
+    QString businessOwner;
+    QString technicalOwner;
+    QStringList approvers;
+    QList<EscalationRule> escalation;
+    QList<Section> sections;
+    SourcePos pos;
+};
+
+struct Contract
+{
+    int version = 1;
+    QString filePath; // absolute path of the file it was loaded from
+    Report report;
+    QMap<QString, Connection> connections;
+    QMap<QString, int> pools; // named pools and their slot counts
+    QList<Node> nodes;        // in file order
+
+    const Node *node(const QString &id) const;
+    const Section *section(const QString &id) const;
+    int edgeCount() const;
+};
+
+using ContractPtr = std::shared_ptr<const Contract>;
+
+} // namespace vouch::engine
