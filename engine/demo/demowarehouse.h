@@ -1,0 +1,54 @@
+#pragma once
+
+// The Brightside demo warehouse: a fictional direct-to-consumer shop whose
+// source systems (Shopify, Stripe, ad platforms, HubSpot, the stock system and
+// a SKU cost sheet) export into DIR/landing.db, and a loader that copies one
+// source at a time into DIR/warehouse.db as raw_* tables, like Fivetran would.
+//
+// Scenarios plant real faults in the landing data; nothing downstream (the
+// loader, the contract's SQL) knows which scenario was chosen. All functions
+// are synchronous, open their own uniquely named QSqlDatabase connections and
+// may be called from any thread.
+
+#include <QDate>
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+
+namespace vouch::engine::demo {
+
+// all-green, sku-cost-gap, late-stripe, missing-ad-spend, stale-inventory,
+// bridge-variance, missing-shopify
+QStringList scenarios();
+
+// The ingestable sources, e.g. shopify_orders, stripe_settlements, ad_spend.
+QStringList sources();
+
+struct InitOptions
+{
+    QString dir;
+    QString scenario = QStringLiteral("all-green");
+    QDateTime now; // invalid = current time
+    quint32 seed = 20261128;
+};
+
+// Writes DIR/landing.db (the source systems' exports, faults planted) and an
+// empty DIR/warehouse.db, replacing earlier ones. Returns an error message for
+// the user, or an empty string on success.
+QString initWarehouse(const InitOptions &options);
+
+// Copies one source's landing tables into warehouse.db as raw_* tables
+// (replacing them). Returns an error message, or an empty string on success.
+QString ingest(const QString &dir, const QString &source);
+
+// The reporting period the demo data is built around: the last complete ISO
+// week (Monday 00:00 up to the next Monday 00:00, UTC) before `now`.
+struct Period
+{
+    QDate start;
+    QDate endExclusive;
+    QString isoWeek; // e.g. 2026-W48
+};
+Period reportingPeriod(const QDateTime &now);
+
+} // namespace vouch::engine::demo
