@@ -11,8 +11,9 @@ struct KindName
     const char *name;
 };
 constexpr KindName kKindNames[] = {
-    {NodeKind::Command, "command"}, {NodeKind::Sql, "sql"},         {NodeKind::Freshness, "freshness"},
-    {NodeKind::Check, "check"},     {NodeKind::Publish, "publish"}, {NodeKind::Noop, "noop"},
+    {NodeKind::Command, "command"},     {NodeKind::Sql, "sql"},
+    {NodeKind::Freshness, "freshness"}, {NodeKind::Check, "check"},
+    {NodeKind::Publish, "publish"},     {NodeKind::Noop, "noop"},
 };
 } // namespace
 

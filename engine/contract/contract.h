@@ -29,24 +29,46 @@ struct SourcePos
     friend bool operator==(const SourcePos &, const SourcePos &) = default;
 };
 
-enum class NodeKind { Command, Sql, Freshness, Check, Publish, Noop };
+enum class NodeKind
+{
+    Command,
+    Sql,
+    Freshness,
+    Check,
+    Publish,
+    Noop
+};
 QString toString(NodeKind kind);
 std::optional<NodeKind> nodeKindFromString(const QString &text);
 QStringList nodeKindNames();
 
 // What a failure of something a section needs means for the decision.
-enum class FailurePolicy { Block, Hold, Caveat };
+enum class FailurePolicy
+{
+    Block,
+    Hold,
+    Caveat
+};
 QString toString(FailurePolicy policy);
 
 // Check severity when the contract gives a single `fail_if` / dbt-like severity.
-enum class Severity { Warn, Error };
+enum class Severity
+{
+    Warn,
+    Error
+};
 
 // A value that may be a secret reference. Secrets never live in a contract:
 // only `keychain:NAME` or `${ENV}` (or plain non-secret text for fields that
 // are not secrets).
 struct ValueRef
 {
-    enum class Kind { Literal, Keychain, Environment };
+    enum class Kind
+    {
+        Literal,
+        Keychain,
+        Environment
+    };
     Kind kind = Kind::Literal;
     QString text; // literal text, keychain entry name, or environment variable name
 };
@@ -54,7 +76,11 @@ struct ValueRef
 struct Connection
 {
     QString name;
-    enum class Driver { Sqlite, Postgres } driver = Driver::Sqlite;
+    enum class Driver
+    {
+        Sqlite,
+        Postgres
+    } driver = Driver::Sqlite;
     QString database; // may contain ${ENV} references, expanded at use
     QString host;
     int port = 0;
@@ -86,8 +112,8 @@ struct Node
     QString pool;
 
     // command
-    QStringList argv;  // `run: [prog, arg, ...]`
-    QString shell;     // `run: "shell string"` (run with /bin/sh -c)
+    QStringList argv; // `run: [prog, arg, ...]`
+    QString shell;    // `run: "shell string"` (run with /bin/sh -c)
     QMap<QString, QString> env;
     QString workingDir;
 
@@ -133,7 +159,13 @@ struct Section
 struct EscalationRule
 {
     WeeklyTime at;
-    enum class Condition { NotSafe, AtRisk, Late, Always } condition = Condition::NotSafe;
+    enum class Condition
+    {
+        NotSafe,
+        AtRisk,
+        Late,
+        Always
+    } condition = Condition::NotSafe;
     QStringList notify;
     SourcePos pos;
 };

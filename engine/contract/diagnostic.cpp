@@ -6,8 +6,8 @@ namespace vouch::engine {
 
 QString Diagnostic::format() const
 {
-    const QString kind = severity == Severity::Error ? QStringLiteral("error")
-                                                     : QStringLiteral("warning");
+    const QString kind =
+        severity == Severity::Error ? QStringLiteral("error") : QStringLiteral("warning");
     if (line <= 0)
         return QStringLiteral("%1: %2: %3").arg(file, kind, message);
     return QStringLiteral("%1:%2:%3: %4: %5").arg(file).arg(line).arg(column).arg(kind, message);
@@ -15,7 +15,8 @@ QString Diagnostic::format() const
 
 bool operator<(const Diagnostic &a, const Diagnostic &b)
 {
-    return std::tie(a.file, a.line, a.column, a.message) < std::tie(b.file, b.line, b.column, b.message);
+    return std::tie(a.file, a.line, a.column, a.message) <
+           std::tie(b.file, b.line, b.column, b.message);
 }
 
 bool hasErrors(const Diagnostics &diagnostics)

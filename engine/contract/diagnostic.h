@@ -8,7 +8,11 @@ namespace vouch::engine {
 // One problem found in a contract, reported as `FILE:LINE:COL: error: message`.
 struct Diagnostic
 {
-    enum class Severity { Error, Warning };
+    enum class Severity
+    {
+        Error,
+        Warning
+    };
     Severity severity = Severity::Error;
     QString file;
     int line = 0;   // 1-based; 0 when the problem has no position (e.g. unreadable file)

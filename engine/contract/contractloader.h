@@ -1,0 +1,39 @@
+#pragma once
+
+#include "engine/contract/contract.h"
+#include "engine/contract/diagnostic.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace vouch::engine {
+
+// Reads a contract file into an immutable Contract, or explains every problem
+// as a Diagnostic with file, line and column. Stateless and thread-safe: may
+// run on any thread. Hostile input (huge files, invalid UTF-8, deep nesting,
+// alias bombs) is refused with a clear diagnostic in bounded time and memory.
+struct LoadResult
+{
+    ContractPtr contract; // null when diagnostics contain an error
+    Diagnostics diagnostics;
+
+    bool ok() const { return contract != nullptr; }
+};
+
+class ContractLoader
+{
+public:
+    static constexpr qint64 kMaxFileBytes = 16 * 1024 * 1024;
+    static constexpr int kMaxNesting = 256;
+    static constexpr int kMaxDiagnostics = 200;
+
+    static LoadResult loadFile(const QString &path);
+    // `fileName` is used in diagnostics; `baseDir` resolves `sql_file:` paths.
+    static LoadResult loadText(const QByteArray &text, const QString &fileName,
+                               const QString &baseDir);
+};
+
+// Splits an SQL script on `;` outside quotes and comments; drops empty statements.
+QStringList splitSqlStatements(const QString &script);
+
+} // namespace vouch::engine

@@ -1,0 +1,492 @@
+#include "engine/run/pathrunner.h"
+
+#include "engine/graph/graph.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QThread>
+#include <QTimeZone>
+#include <QUuid>
+
+#include <QSet>
+
+#include <climits>
+#include <cmath>
+
+namespace vouch::engine {
+
+namespace {
+
+// One QSqlDatabase connection for one node, removed when the node ends.
+class ScopedDatabase
+{
+public:
+    ScopedDatabase(const Connection &connection, const PathRunner &runner)
+        : m_name(QStringLiteral("vouch-run-%1").arg(QUuid::createUuid().toString(QUuid::Id128)))
+    {
+        const bool sqlite = connection.driver == Connection::Driver::Sqlite;
+        QSqlDatabase db = QSqlDatabase::addDatabase(
+            sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), m_name);
+        db.setDatabaseName(runner.expand(connection.database));
+        if (!sqlite) {
+            db.setHostName(runner.expand(connection.host));
+            if (connection.port > 0)
+                db.setPort(connection.port);
+            db.setUserName(runner.expand(connection.user));
+            if (connection.password) {
+                if (connection.password->kind == ValueRef::Kind::Environment) {
+                    db.setPassword(
+                        qEnvironmentVariable(connection.password->text.toUtf8().constData()));
+                } else if (connection.password->kind == ValueRef::Kind::Keychain) {
+                    m_error =
+                        QStringLiteral("connection '%1' reads its password from the keychain, "
+                                       "which this runner cannot read yet; use ${ENV} for now")
+                            .arg(connection.name);
+                    return;
+                }
+            }
+        }
+        QStringList options;
+        for (auto it = connection.options.cbegin(); it != connection.options.cend(); ++it)
+            options << QStringLiteral("%1=%2").arg(it.key(), it.value());
+        db.setConnectOptions(options.join(QLatin1Char(';')));
+        if (sqlite && !QFileInfo::exists(db.databaseName())) {
+            m_error = QStringLiteral("database file %1 of connection '%2' does not exist")
+                          .arg(db.databaseName(), connection.name);
+            return;
+        }
+        if (!db.open())
+            m_error = QStringLiteral("cannot open connection '%1': %2")
+                          .arg(connection.name, db.lastError().text());
+    }
+    ~ScopedDatabase()
+    {
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_name, false);
+            if (db.isOpen())
+                db.close();
+        }
+        QSqlDatabase::removeDatabase(m_name);
+    }
+    ScopedDatabase(const ScopedDatabase &) = delete;
+    ScopedDatabase &operator=(const ScopedDatabase &) = delete;
+
+    QSqlDatabase db() const { return QSqlDatabase::database(m_name, false); }
+    QString error() const { return m_error; }
+
+private:
+    QString m_name;
+    QString m_error;
+};
+
+// Binds only the run parameters that the statement mentions, by name.
+bool prepareAndBind(QSqlQuery &query, const QString &sql, const RunContext &context)
+{
+    if (!query.prepare(sql))
+        return false;
+    static const QRegularExpression param(
+        QStringLiteral("(?<!:):(period_start|period_end|period|now)\\b"));
+    auto it = param.globalMatch(sql);
+    QSet<QString> bound;
+    while (it.hasNext()) {
+        const QString name = it.next().captured(1);
+        if (bound.contains(name))
+            continue;
+        bound.insert(name);
+        QVariant value;
+        if (name == QLatin1String("period_start"))
+            value = context.periodStart.toString(Qt::ISODate);
+        else if (name == QLatin1String("period_end"))
+            value = context.periodEndExclusive.toString(Qt::ISODate);
+        else if (name == QLatin1String("period"))
+            value = context.period;
+        else
+            value = context.now.toUTC().toString(Qt::ISODate);
+        query.bindValue(QLatin1Char(':') + name, value);
+    }
+    return true;
+}
+
+QString firstLine(const QString &text)
+{
+    return text.section(QLatin1Char('\n'), 0, 0).trimmed();
+}
+
+std::optional<double> singleNumber(QSqlQuery &query, QString *error)
+{
+    if (!query.next()) {
+        *error = QStringLiteral("the query returned no rows; it must return one number");
+        return std::nullopt;
+    }
+    const QVariant v = query.value(0);
+    if (v.isNull())
+        return 0.0; // SQL aggregates over nothing: count is 0, sum is null
+    bool ok = false;
+    const double d = v.toDouble(&ok);
+    if (!ok) {
+        *error = QStringLiteral("the query returned '%1', not a number").arg(v.toString().left(60));
+        return std::nullopt;
+    }
+    return d;
+}
+
+QString formatNumber(double value)
+{
+    if (std::floor(value) == value && std::abs(value) < 1e15)
+        return QString::number(qint64(value));
+    return QString::number(value, 'f', 2);
+}
+
+QDateTime parseTimestamp(const QVariant &v)
+{
+    if (v.typeId() == QMetaType::QDateTime)
+        return v.toDateTime();
+    QString text = v.toString().trimmed();
+    if (text.isEmpty())
+        return {};
+    text.replace(QLatin1Char(' '), QLatin1Char('T'));
+    QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!dt.isValid())
+        dt = QDateTime::fromString(text, Qt::ISODate);
+    if (dt.isValid() && dt.timeSpec() == Qt::LocalTime)
+        dt.setTimeZone(QTimeZone::utc()); // warehouse timestamps without offset are UTC
+    return dt;
+}
+
+QString ageText(qint64 seconds)
+{
+    if (seconds < 3600)
+        return QStringLiteral("%1m").arg(seconds / 60);
+    if (seconds < 48 * 3600)
+        return QStringLiteral("%1h%2m").arg(seconds / 3600).arg((seconds % 3600) / 60);
+    return QStringLiteral("%1d%2h").arg(seconds / 86400).arg((seconds % 86400) / 3600);
+}
+
+} // namespace
+
+RunContext contextForLastCompleteWeek(const QDateTime &now, const QTimeZone &zone)
+{
+    RunContext context;
+    context.now = now.toUTC();
+    const QDate today = now.toTimeZone(zone).date();
+    const QDate thisMonday = today.addDays(1 - today.dayOfWeek());
+    context.periodStart = thisMonday.addDays(-7);
+    context.periodEndExclusive = thisMonday;
+    int year = 0;
+    const int week = context.periodStart.weekNumber(&year);
+    context.period = QStringLiteral("%1-W%2").arg(year).arg(week, 2, 10, QLatin1Char('0'));
+    return context;
+}
+
+PathRunner::PathRunner(ContractPtr contract, RunContext context)
+    : m_contract(std::move(contract))
+    , m_context(std::move(context))
+{
+    if (!m_context.now.isValid())
+        m_context.now = QDateTime::currentDateTimeUtc();
+}
+
+QString PathRunner::expand(const QString &text) const
+{
+    static const QRegularExpression ref(QStringLiteral("\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}"));
+    QString result;
+    qsizetype last = 0;
+    auto it = ref.globalMatch(text);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        result += text.mid(last, m.capturedStart() - last);
+        const QString name = m.captured(1);
+        result += m_context.env.contains(name) ? m_context.env.value(name)
+                                               : qEnvironmentVariable(name.toUtf8().constData());
+        last = m.capturedEnd();
+    }
+    result += text.mid(last);
+    return result;
+}
+
+QList<NodeOutcome> PathRunner::run(const Observer &observer)
+{
+    const Graph graph = Graph::fromContract(*m_contract);
+    QList<NodeOutcome> outcomes;
+    QHash<int, NodeState> states;
+    for (int index : graph.topologicalOrder()) {
+        const Node &node = m_contract->nodes.at(index);
+        NodeOutcome outcome;
+        QStringList blockedBy;
+        for (int up : graph.needs(index)) {
+            if (!isPassing(states.value(up, NodeState::Pending)))
+                blockedBy << graph.id(up);
+        }
+        if (!blockedBy.isEmpty()) {
+            outcome.id = node.id;
+            outcome.state = NodeState::UpstreamFailed;
+            outcome.message = QStringLiteral("not run: %1 did not pass")
+                                  .arg(blockedBy.join(QStringLiteral(", ")));
+        } else {
+            outcome = execute(node);
+        }
+        states.insert(index, outcome.state);
+        outcomes.append(outcome);
+        if (observer)
+            observer(outcome);
+    }
+    return outcomes;
+}
+
+NodeOutcome PathRunner::execute(const Node &node)
+{
+    QElapsedTimer timer;
+    timer.start();
+    NodeOutcome outcome;
+    for (int attempt = 1; attempt <= node.retries + 1; ++attempt) {
+        switch (node.kind) {
+        case NodeKind::Command:
+            outcome = runCommand(node);
+            break;
+        case NodeKind::Sql:
+            outcome = runSql(node);
+            break;
+        case NodeKind::Freshness:
+            outcome = runFreshness(node);
+            break;
+        case NodeKind::Check:
+            outcome = runCheck(node);
+            break;
+        case NodeKind::Publish:
+        case NodeKind::Noop:
+            outcome.state = NodeState::Succeeded;
+            break;
+        }
+        outcome.attempts = attempt;
+        // Findings (a check over its threshold, a stale source) are answers,
+        // not accidents: only execution failures of commands and SQL retry.
+        const bool retryable = node.kind == NodeKind::Command || node.kind == NodeKind::Sql;
+        if (outcome.state != NodeState::Failed || !retryable || attempt > node.retries)
+            break;
+        const auto delay = node.retryDelay * (1 << std::min(attempt - 1, 10));
+        QThread::msleep(
+            quint64(std::chrono::duration_cast<std::chrono::milliseconds>(delay).count()));
+    }
+    outcome.id = node.id;
+    outcome.durationMs = timer.elapsed();
+    return outcome;
+}
+
+NodeOutcome PathRunner::runCommand(const Node &node)
+{
+    NodeOutcome outcome;
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_context.env.cbegin(); it != m_context.env.cend(); ++it)
+        env.insert(it.key(), it.value());
+    for (auto it = node.env.cbegin(); it != node.env.cend(); ++it)
+        env.insert(it.key(), expand(it.value()));
+    process.setProcessEnvironment(env);
+    if (!node.workingDir.isEmpty())
+        process.setWorkingDirectory(expand(node.workingDir));
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    if (!node.argv.isEmpty()) {
+        QString program = node.argv.first();
+        if (program == QLatin1String("vouch") && !m_context.vouchExecutable.isEmpty())
+            program = m_context.vouchExecutable;
+        QStringList args;
+        for (const QString &arg : node.argv.mid(1))
+            args << expand(arg);
+        process.start(program, args);
+    } else {
+        process.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), node.shell});
+    }
+    if (!process.waitForStarted(30000)) {
+        outcome.state = NodeState::Failed;
+        outcome.message = QStringLiteral("could not start: %1").arg(process.errorString());
+        return outcome;
+    }
+    const int timeoutMs =
+        node.timeout ? int(std::min<qint64>(node.timeout->count() * 1000, INT_MAX)) : -1;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished(5000);
+        outcome.state = NodeState::Failed;
+        outcome.message = QStringLiteral("timed out after %1").arg(formatDuration(*node.timeout));
+        return outcome;
+    }
+    const QString output = QString::fromLocal8Bit(process.readAll());
+    const QStringList lines = output.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+        outcome.state = NodeState::Failed;
+        outcome.message =
+            QStringLiteral("exit code %1: %2")
+                .arg(process.exitCode())
+                .arg(lines.isEmpty() ? QStringLiteral("(no output)") : lines.last().trimmed());
+        return outcome;
+    }
+    outcome.state = NodeState::Succeeded;
+    outcome.message = lines.isEmpty() ? QString() : lines.last().trimmed();
+    return outcome;
+}
+
+NodeOutcome PathRunner::runSql(const Node &node)
+{
+    NodeOutcome outcome;
+    ScopedDatabase scoped(m_contract->connections.value(node.connection), *this);
+    if (!scoped.error().isEmpty()) {
+        outcome.state = NodeState::Failed;
+        outcome.message = scoped.error();
+        return outcome;
+    }
+    QSqlDatabase db = scoped.db();
+    db.transaction();
+    int index = 0;
+    for (const QString &statement : node.statements) {
+        ++index;
+        QSqlQuery query(db);
+        if (!prepareAndBind(query, statement, m_context) || !query.exec()) {
+            outcome.state = NodeState::Failed;
+            outcome.message = QStringLiteral("statement %1 of %2 failed: %3")
+                                  .arg(index)
+                                  .arg(node.statements.size())
+                                  .arg(firstLine(query.lastError().text()));
+            query.finish();
+            db.rollback();
+            return outcome;
+        }
+    }
+    if (!db.commit()) {
+        outcome.state = NodeState::Failed;
+        outcome.message = QStringLiteral("commit failed: %1").arg(db.lastError().text());
+        return outcome;
+    }
+    outcome.state = NodeState::Succeeded;
+    outcome.message = QStringLiteral("%1 statement(s)").arg(node.statements.size());
+    return outcome;
+}
+
+NodeOutcome PathRunner::runFreshness(const Node &node)
+{
+    NodeOutcome outcome;
+    QDateTime loaded;
+    if (!node.path.isEmpty()) {
+        const QFileInfo info(expand(node.path));
+        if (!info.exists()) {
+            outcome.state = NodeState::Failed;
+            outcome.freshness = Freshness::StaleError;
+            outcome.message = QStringLiteral("file %1 does not exist").arg(info.filePath());
+            return outcome;
+        }
+        loaded = info.lastModified().toUTC();
+    } else {
+        ScopedDatabase scoped(m_contract->connections.value(node.connection), *this);
+        if (!scoped.error().isEmpty()) {
+            outcome.state = NodeState::Failed;
+            outcome.message = scoped.error();
+            return outcome;
+        }
+        QSqlQuery query(scoped.db());
+        if (!prepareAndBind(query, node.loadedAt, m_context) || !query.exec()) {
+            outcome.state = NodeState::Failed;
+            outcome.message = QStringLiteral("loaded_at query failed: %1")
+                                  .arg(firstLine(query.lastError().text()));
+            return outcome;
+        }
+        if (query.next())
+            loaded = parseTimestamp(query.value(0));
+        if (!loaded.isValid()) {
+            // No load at all is the stalest a source can be.
+            outcome.state = NodeState::Failed;
+            outcome.freshness = Freshness::StaleError;
+            outcome.message = QStringLiteral("no load found (loaded_at returned nothing)");
+            return outcome;
+        }
+    }
+    outcome.observedAt = loaded;
+    const qint64 age = std::max<qint64>(0, loaded.secsTo(m_context.now));
+    outcome.ageSeconds = age;
+    if (node.errorAfter && age > node.errorAfter->count()) {
+        outcome.freshness = Freshness::StaleError;
+        outcome.state = NodeState::Failed;
+    } else if (node.warnAfter && age > node.warnAfter->count()) {
+        outcome.freshness = Freshness::StaleWarn;
+        outcome.state = NodeState::Warned;
+    } else {
+        outcome.freshness = Freshness::Fresh;
+        outcome.state = NodeState::Succeeded;
+    }
+    outcome.message = QStringLiteral("last load %1 ago (%2)")
+                          .arg(ageText(age), loaded.toUTC().toString(Qt::ISODate));
+    return outcome;
+}
+
+NodeOutcome PathRunner::runCheck(const Node &node)
+{
+    NodeOutcome outcome;
+    ScopedDatabase scoped(m_contract->connections.value(node.connection), *this);
+    if (!scoped.error().isEmpty()) {
+        outcome.state = NodeState::Failed;
+        outcome.message = scoped.error();
+        return outcome;
+    }
+    auto number = [&](const QString &sql, const char *what) -> std::optional<double> {
+        QSqlQuery query(scoped.db());
+        QString error;
+        if (!prepareAndBind(query, sql, m_context) || !query.exec()) {
+            outcome.message =
+                QStringLiteral("%1 query failed: %2")
+                    .arg(QString::fromLatin1(what), firstLine(query.lastError().text()));
+            return std::nullopt;
+        }
+        auto v = singleNumber(query, &error);
+        if (!v)
+            outcome.message = QStringLiteral("%1 query: %2").arg(QString::fromLatin1(what), error);
+        return v;
+    };
+    outcome.value = number(node.value, "value");
+    if (!outcome.value) {
+        outcome.state = NodeState::Failed;
+        return outcome;
+    }
+    if (!node.reference.isEmpty()) {
+        outcome.reference = number(node.reference, "reference");
+        if (!outcome.reference) {
+            outcome.state = NodeState::Failed;
+            return outcome;
+        }
+    }
+    const bool error = node.errorIf && node.errorIf->matches(*outcome.value, outcome.reference);
+    const bool warn =
+        !error && node.warnIf && node.warnIf->matches(*outcome.value, outcome.reference);
+    outcome.state = error ? NodeState::Failed : warn ? NodeState::Warned : NodeState::Succeeded;
+    const Threshold *fired = error ? &*node.errorIf : warn ? &*node.warnIf : nullptr;
+    outcome.message = outcome.reference
+                          ? QStringLiteral("value %1 against reference %2")
+                                .arg(formatNumber(*outcome.value), formatNumber(*outcome.reference))
+                          : QStringLiteral("value %1").arg(formatNumber(*outcome.value));
+    if (fired)
+        outcome.message +=
+            QStringLiteral(" (%1 if %2)")
+                .arg(error ? QStringLiteral("error") : QStringLiteral("warn"), fired->text);
+    if (fired && !node.rows.isEmpty()) {
+        QSqlQuery rows(scoped.db());
+        if (prepareAndBind(rows, node.rows, m_context) && rows.exec()) {
+            QStringList header;
+            for (int c = 0; c < rows.record().count(); ++c)
+                header << rows.record().fieldName(c);
+            outcome.sampleRows.append(header);
+            while (rows.next() && outcome.sampleRows.size() <= node.sampleLimit) {
+                QStringList row;
+                for (int c = 0; c < header.size(); ++c)
+                    row << rows.value(c).toString();
+                outcome.sampleRows.append(row);
+            }
+        }
+    }
+    return outcome;
+}
+
+} // namespace vouch::engine

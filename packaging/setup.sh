@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# One command for each job on a Debian 12 machine, as root (or with sudo):
+#
+#   bash packaging/setup.sh demo   install what is missing, build, start the Brightside demo
+#   bash packaging/setup.sh test   install what is missing, build, run every test
+#
+# Both are idempotent: packages already present are not reinstalled and the
+# build is incremental.
+set -euo pipefail
+
+job="${1:-}"
+shift || true
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${VOUCH_BUILD_DIR:-$root/build/dev}"
+fuzz_build="${VOUCH_FUZZ_BUILD_DIR:-$root/build/fuzz}"
+jobs="$(nproc)"
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  libqt6sql6-sqlite libqt6sql6-psql libqt6opengl6-dev libgl-dev libxkbcommon-dev
+  qtkeychain-qt6-dev libspdlog-dev libfmt-dev libyaml-cpp-dev
+  tzdata ca-certificates
+  xvfb xauth imagemagick sqlite3
+)
+test_packages=(
+  clang libclang-rt-14-dev
+  postgresql postgresql-client
+  gnome-keyring dbus-x11 libsecret-tools
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_missing() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "== installing: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+configure_and_build() {
+  if [ ! -f "$build/build.ninja" ]; then
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DVOUCH_FUZZ_BINARY_DIR="$fuzz_build"
+  fi
+  cmake --build "$build" -j "$jobs"
+}
+
+build_fuzzer() {
+  if [ ! -f "$fuzz_build/build.ninja" ]; then
+    CC=clang CXX=clang++ cmake -S "$root" -B "$fuzz_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DVOUCH_FUZZ_ONLY=ON
+  fi
+  cmake --build "$fuzz_build" -j "$jobs" --target fuzz_contract_loader
+}
+
+case "$job" in
+  demo)
+    install_missing "${packages[@]}"
+    configure_and_build
+    # Until the dashboard lands, the demo runs headless and prints the verdict.
+    exec "$build/app/vouch" demo --headless "$@"
+    ;;
+  test)
+    install_missing "${packages[@]}" "${test_packages[@]}"
+    configure_and_build
+    build_fuzzer
+    cd "$build"
+    exec ctest --output-on-failure -j "$jobs" "$@"
+    ;;
+  *)
+    echo "usage: bash packaging/setup.sh demo|test" >&2
+    exit 2
+    ;;
+esac
