@@ -30,4 +30,10 @@ struct WeeklyTime
     friend bool operator==(const WeeklyTime &, const WeeklyTime &) = default;
 };
 
+// The instant at which wall clocks in `zone` show `date` and `minuteOfDay`.
+// A wall time inside a spring-forward gap resolves to the first instant after
+// the gap; a wall time repeated by a fall-back overlap resolves to its first
+// occurrence. Shared by WeeklyTime and CronSchedule so both agree on DST.
+QDateTime resolveWallClock(QDate date, int minuteOfDay, const QTimeZone &zone);
+
 } // namespace vouch::engine
