@@ -1,0 +1,194 @@
+// The command line as a user meets it: the real `vouch` binary, its output
+// and its exit codes.
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result vouch(const QStringList &args, const QString &workingDir = QString())
+{
+    QProcess p;
+    if (!workingDir.isEmpty())
+        p.setWorkingDirectory(workingDir);
+    p.start(QStringLiteral(VOUCH_BINARY), args);
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+const QByteArray kContract = R"(vouch: 1
+report:
+  id: weekly
+  name: Weekly report
+  timezone: Europe/London
+  schedule: "0 6 * * MON"
+  publish_by: "MON 12:00"
+  sections:
+    - id: revenue
+      name: Revenue
+      needs: [mart]
+      on_failure: hold
+nodes:
+  - id: src
+    kind: noop
+    tags: [finance]
+  - id: stg
+    kind: noop
+    needs: [src]
+  - id: mart
+    kind: noop
+    needs: [stg]
+  - id: other
+    kind: noop
+)";
+
+QString write(const QTemporaryDir &dir, const QString &name, const QByteArray &text)
+{
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly))
+        f.write(text);
+    return path;
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void validateValid()
+    {
+        QTemporaryDir dir;
+        const QString path = write(dir, QStringLiteral("c.yaml"), kContract);
+        const Result r = vouch({QStringLiteral("validate"), path});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out.trimmed(), path + QStringLiteral(": valid: 4 nodes, 1 sections, 2 edges"));
+        QVERIFY(r.err.isEmpty());
+    }
+
+    void validateReportsEveryProblemSorted()
+    {
+        QTemporaryDir dir;
+        QByteArray text = kContract;
+        text.replace("needs: [stg]", "needs: [stgg]");   // line 22
+        text.replace("  publish_by:", "  publish_bye:"); // line 7
+        text.replace("id: other\n    kind: noop", "id: other\n    kind: nop");
+        const QString path = write(dir, QStringLiteral("bad.yaml"), text);
+        const Result r = vouch({QStringLiteral("validate"), path});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.out.isEmpty());
+        const QStringList lines = r.err.trimmed().split(QLatin1Char('\n'));
+        QVERIFY2(lines.size() >= 4, qPrintable(r.err));
+        QCOMPARE(lines.at(0),
+                 path +
+                     QStringLiteral(":3:3: error: 'report' is missing required key 'publish_by'"));
+        QCOMPARE(lines.at(1),
+                 path + QStringLiteral(":7:3: error: unknown key 'publish_bye' in 'report'; "
+                                       "did you mean 'publish_by'?"));
+        QVERIFY2(
+            r.err.contains(
+                path +
+                QStringLiteral(
+                    ":22:13: error: node 'mart' needs unknown node 'stgg'; did you mean 'stg'?")),
+            qPrintable(r.err));
+        QVERIFY2(r.err.contains(
+                     QStringLiteral("unknown kind 'nop' in node 'other'; did you mean 'noop'?")),
+                 qPrintable(r.err));
+        QVERIFY(lines.last().endsWith(QStringLiteral("errors")));
+        // Sorted by position.
+        QList<int> positions;
+        for (const QString &line : lines.mid(0, lines.size() - 1))
+            positions << line.section(QLatin1Char(':'), 1, 1).toInt();
+        QVERIFY(std::is_sorted(positions.cbegin(), positions.cend()));
+    }
+
+    void validateMissingFile()
+    {
+        const Result r = vouch({QStringLiteral("validate"), QStringLiteral("/nonexistent.yaml")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains(QStringLiteral("/nonexistent.yaml: error: no such file")));
+    }
+
+    void validateBrightside()
+    {
+        const QString path =
+            QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside/contract.yaml");
+        const Result r = vouch({QStringLiteral("validate"), path});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(QStringLiteral(": valid: ")));
+    }
+
+    void select_data()
+    {
+        QTest::addColumn<QString>("expression");
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("ancestors") << "+mart" << QStringList{"src", "stg", "mart"};
+        QTest::newRow("descendants") << "src+" << QStringList{"src", "stg", "mart"};
+        QTest::newRow("depth") << "stg+1" << QStringList{"stg", "mart"};
+        QTest::newRow("section") << "section:revenue" << QStringList{"src", "stg", "mart"};
+        QTest::newRow("tag") << "tag:finance" << QStringList{"src"};
+        QTest::newRow("union") << "other src" << QStringList{"src", "other"};
+        QTest::newRow("intersection") << "+mart,src+1" << QStringList{"src", "stg"};
+        QTest::newRow("all") << "*" << QStringList{"src", "stg", "mart", "other"};
+    }
+
+    void select()
+    {
+        QFETCH(QString, expression);
+        QFETCH(QStringList, expected);
+        QTemporaryDir dir;
+        const QString path = write(dir, QStringLiteral("c.yaml"), kContract);
+        const Result r = vouch({QStringLiteral("select"), expression, path});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts), expected);
+    }
+
+    void selectBadExpression()
+    {
+        QTemporaryDir dir;
+        const QString path = write(dir, QStringLiteral("c.yaml"), kContract);
+        const Result r = vouch({QStringLiteral("select"), QStringLiteral("+mrt"), path});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(
+            r.err.contains(QStringLiteral("unknown node 'mrt' at column 2; did you mean 'mart'?")),
+            qPrintable(r.err));
+        QVERIFY(r.err.contains(QStringLiteral("\n  +mrt\n   ^")));
+    }
+
+    void unknownCommand()
+    {
+        const Result r = vouch({QStringLiteral("frobnicate")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains(QStringLiteral("unknown command 'frobnicate'")));
+        QVERIFY(r.err.contains(QStringLiteral("usage: vouch")));
+    }
+
+    void demoInitRefusesUnknownScenario()
+    {
+        QTemporaryDir dir;
+        const Result r = vouch({QStringLiteral("demo"), QStringLiteral("init"), dir.path(),
+                                QStringLiteral("--scenario"), QStringLiteral("all-red")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("sku-cost-gap")), qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
