@@ -2,6 +2,7 @@
 
 #include "engine/util/suggest.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <QDir>
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <sstream>
 
 namespace vouch::engine {
 
@@ -1499,6 +1501,41 @@ private:
     QList<SectionExtra> m_sectionExtras;
 };
 
+// Remembers where a document's first event is; ignores the rest.
+class FirstEventMark : public YAML::EventHandler
+{
+public:
+    std::optional<YAML::Mark> mark;
+    void OnDocumentStart(const YAML::Mark &m) override { note(m); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark &m, YAML::anchor_t) override { note(m); }
+    void OnAlias(const YAML::Mark &m, YAML::anchor_t) override { note(m); }
+    void OnScalar(const YAML::Mark &m, const std::string &, YAML::anchor_t,
+                  const std::string &) override
+    {
+        note(m);
+    }
+    void OnSequenceStart(const YAML::Mark &m, const std::string &, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override
+    {
+        note(m);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark &m, const std::string &, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override
+    {
+        note(m);
+    }
+    void OnMapEnd() override {}
+
+private:
+    void note(const YAML::Mark &m)
+    {
+        if (!mark || (mark->is_null() && !m.is_null()))
+            mark = m;
+    }
+};
+
 } // namespace
 
 QStringList splitSqlStatements(const QString &script)
@@ -1625,9 +1662,21 @@ LoadResult ContractLoader::loadText(const QByteArray &text, const QString &fileN
                     QStringLiteral("YAML nested deeper than %1 levels; a contract never needs that")
                         .arg(kMaxNesting));
 
-    std::vector<YAML::Node> documents;
+    // YAML::LoadAll can loop forever on some malformed input (yaml-cpp 0.7),
+    // so load the first document and ask the event parser, once, whether
+    // anything follows it.
+    YAML::Node root;
+    std::optional<YAML::Mark> trailing;
     try {
-        documents = YAML::LoadAll(text.toStdString());
+        const std::string source = text.toStdString();
+        root = YAML::Load(source);
+        std::istringstream stream(source);
+        YAML::Parser parser(stream);
+        FirstEventMark first;
+        parser.HandleNextDocument(first);
+        FirstEventMark second;
+        if (parser.HandleNextDocument(second))
+            trailing = second.mark.value_or(YAML::Mark());
     } catch (const YAML::Exception &e) {
         const QString message = qs(e.msg);
         return fail(e.mark.is_null() ? 0 : e.mark.line + 1,
@@ -1637,20 +1686,19 @@ LoadResult ContractLoader::loadText(const QByteArray &text, const QString &fileN
         return fail(0, 0,
                     QStringLiteral("cannot parse YAML: %1").arg(QString::fromLocal8Bit(e.what())));
     }
-    if (documents.empty() || (documents.size() == 1 && documents.front().IsNull()))
+    if (trailing)
+        return fail(
+            trailing->is_null() ? 1 : trailing->line + 1,
+            trailing->is_null() ? 1 : trailing->column + 1,
+            QStringLiteral("a contract file holds one YAML document; found more after the "
+                           "first (a second '---' document or stray text): split or remove it"));
+    if (!root.IsDefined() || root.IsNull())
         return fail(1, 1, QStringLiteral("the contract is empty; start with `vouch: 1`"));
-    if (documents.size() > 1) {
-        const YAML::Mark mark = documents.at(1).Mark();
-        return fail(mark.is_null() ? 1 : mark.line + 1, mark.is_null() ? 1 : mark.column + 1,
-                    QStringLiteral("a contract file holds one YAML document; found %1 (split them "
-                                   "into separate files)")
-                        .arg(documents.size()));
-    }
 
     Walker walker(fileName, baseDir, text);
     try {
         ContractBuilder builder(walker);
-        auto contract = builder.build(documents.front());
+        auto contract = builder.build(root);
         std::stable_sort(walker.diagnostics.begin(), walker.diagnostics.end());
         result.diagnostics = walker.diagnostics;
         if (contract && !hasErrors(result.diagnostics))
