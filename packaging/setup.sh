@@ -11,8 +11,8 @@ set -euo pipefail
 job="${1:-}"
 shift || true
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${VOUCH_BUILD_DIR:-$root/build/dev}"
-fuzz_build="${VOUCH_FUZZ_BUILD_DIR:-$root/build/fuzz}"
+build="$root/build/dev"        # the `dev` preset
+fuzz_build="$root/build/fuzz"  # the `fuzz` preset
 jobs="$(nproc)"
 
 packages=(
@@ -47,16 +47,14 @@ install_missing() {
 
 configure_and_build() {
   if [ ! -f "$build/build.ninja" ]; then
-    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DVOUCH_FUZZ_BINARY_DIR="$fuzz_build"
+    (cd "$root" && cmake --preset dev)
   fi
   cmake --build "$build" -j "$jobs"
 }
 
 build_fuzzer() {
   if [ ! -f "$fuzz_build/build.ninja" ]; then
-    CC=clang CXX=clang++ cmake -S "$root" -B "$fuzz_build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DVOUCH_FUZZ_ONLY=ON
+    (cd "$root" && cmake --preset fuzz)
   fi
   cmake --build "$fuzz_build" -j "$jobs" --target fuzz_contract_loader
 }
