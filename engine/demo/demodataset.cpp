@@ -255,7 +255,7 @@ private:
                     QLatin1String(category.nouns[size_t(m_rng.below(8))]));
                 p.category = QLatin1String(category.name);
                 p.price = roundPrice(m_rng.between(category.minPrice, category.maxPrice), m_rng);
-                p.cost = qint64(std::llround(p.price * (0.28 + 0.22 * m_rng.uniform())));
+                p.cost = qint64(std::llround(p.price * (0.32 + 0.2 * m_rng.uniform())));
                 p.createdAt = secondsAt(m_data.windowStart.addDays(-int(m_rng.between(30, 900))),
                                         int(m_rng.between(8, 17)), m_rng.below(60));
                 m_data.products.push_back(p);
@@ -521,7 +521,7 @@ private:
         for (int day = 0; day < m_days; ++day) {
             const QDate date = m_data.windowStart.addDays(day);
             const double budget =
-                5600.0 * (1.0 + 0.004 * day) * kWeekdayWeights[size_t(date.dayOfWeek() - 1)];
+                11500.0 * (1.0 + 0.004 * day) * kWeekdayWeights[size_t(date.dayOfWeek() - 1)];
             for (const Platform &platform : kPlatforms) {
                 const bool snapchat = qstrcmp(platform.name, "snapchat") == 0;
                 if (snapchat && date >= snapchatPaused)
