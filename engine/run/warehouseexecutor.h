@@ -11,7 +11,6 @@
 #include <QStringList>
 #include <QTimeZone>
 
-#include <functional>
 #include <optional>
 
 namespace vouch::engine {
@@ -20,17 +19,23 @@ namespace vouch::engine {
 struct RunContext
 {
     QDateTime now;              // the run's clock (UTC); invalid = current time
+    bool clockFixed = false;    // measure freshness against `now`, not the wall clock
     QDate periodStart;          // bound as :period_start
     QDate periodEndExclusive;   // bound as :period_end
     QString period;             // bound as :period, e.g. 2026-W47
     QMap<QString, QString> env; // extra environment for commands and ${ENV} expansion
     QString vouchExecutable;    // what `vouch` in a command's argv runs
-    QString logDirectory;       // per-attempt logs; empty = keep logs in memory only
 };
 
 // The last ISO week that ended before `now`, in `zone`.
 RunContext contextForLastCompleteWeek(const QDateTime &now, const QTimeZone &zone);
+// The ISO week `period` ("2026-W47"); nullopt when it is not such a week.
+std::optional<RunContext> contextForPeriod(const QString &period, const QDateTime &now);
 
+// Expands ${NAME} from the run's environment, then the process environment.
+QString expandEnvironment(const QString &text, const RunContext &context);
+
+// The result of executing a node once.
 struct NodeOutcome
 {
     QString id;
@@ -42,37 +47,15 @@ struct NodeOutcome
     std::optional<qint64> ageSeconds;
     QDateTime observedAt; // freshness: the loaded_at the source reported
     QList<QStringList> sampleRows;
-    int attempts = 0;
+    bool executionError = false; // the query itself failed (retryable), not a finding
     qint64 durationMs = 0;
 };
 
-// Runs the whole path once, node by node in topological order, in the calling
-// thread. This is the first, sequential executor: it gives the headless demo
-// and the tests real commands, real SQL and real checks. The event-driven
-// scheduler with concurrency, pools, cancellation and a state store replaces
-// it (see issue 3); the executors' semantics stay the same.
-class PathRunner
-{
-public:
-    PathRunner(ContractPtr contract, RunContext context);
-
-    using Observer = std::function<void(const NodeOutcome &)>;
-    // Runs every node; calls `observer` after each node ends. Returns outcomes
-    // in topological order.
-    QList<NodeOutcome> run(const Observer &observer = {});
-
-    // Expands ${NAME} from the run's environment, then the process environment.
-    QString expand(const QString &text) const;
-
-private:
-    NodeOutcome execute(const Node &node);
-    NodeOutcome runCommand(const Node &node);
-    NodeOutcome runSql(const Node &node);
-    NodeOutcome runFreshness(const Node &node);
-    NodeOutcome runCheck(const Node &node);
-
-    ContractPtr m_contract;
-    RunContext m_context;
-};
+// Executes one sql, freshness or check node synchronously on the calling
+// thread, with its own QSqlDatabase connection (opened and removed here), so
+// it is safe to call from any worker thread. The run's period parameters are
+// bound by name, never spliced into the SQL.
+NodeOutcome executeWarehouseNode(const Contract &contract, const Node &node,
+                                 const RunContext &context);
 
 } // namespace vouch::engine

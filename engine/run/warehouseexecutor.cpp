@@ -1,26 +1,37 @@
-#include "engine/run/pathrunner.h"
-
-#include "engine/graph/graph.h"
+#include "engine/run/warehouseexecutor.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QProcess>
-#include <QProcessEnvironment>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
-#include <QThread>
 #include <QTimeZone>
 #include <QUuid>
 
-#include <QSet>
-
-#include <climits>
 #include <cmath>
 
 namespace vouch::engine {
+
+QString expandEnvironment(const QString &text, const RunContext &context)
+{
+    static const QRegularExpression ref(QStringLiteral("\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}"));
+    QString result;
+    qsizetype last = 0;
+    auto it = ref.globalMatch(text);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        result += text.mid(last, m.capturedStart() - last);
+        const QString name = m.captured(1);
+        result += context.env.contains(name) ? context.env.value(name)
+                                             : qEnvironmentVariable(name.toUtf8().constData());
+        last = m.capturedEnd();
+    }
+    result += text.mid(last);
+    return result;
+}
 
 namespace {
 
@@ -28,18 +39,18 @@ namespace {
 class ScopedDatabase
 {
 public:
-    ScopedDatabase(const Connection &connection, const PathRunner &runner)
+    ScopedDatabase(const Connection &connection, const RunContext &context)
         : m_name(QStringLiteral("vouch-run-%1").arg(QUuid::createUuid().toString(QUuid::Id128)))
     {
         const bool sqlite = connection.driver == Connection::Driver::Sqlite;
         QSqlDatabase db = QSqlDatabase::addDatabase(
             sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), m_name);
-        db.setDatabaseName(runner.expand(connection.database));
+        db.setDatabaseName(expandEnvironment(connection.database, context));
         if (!sqlite) {
-            db.setHostName(runner.expand(connection.host));
+            db.setHostName(expandEnvironment(connection.host, context));
             if (connection.port > 0)
                 db.setPort(connection.port);
-            db.setUserName(runner.expand(connection.user));
+            db.setUserName(expandEnvironment(connection.user, context));
             if (connection.password) {
                 if (connection.password->kind == ValueRef::Kind::Environment) {
                     db.setPassword(
@@ -56,6 +67,9 @@ public:
         QStringList options;
         for (auto it = connection.options.cbegin(); it != connection.options.cend(); ++it)
             options << QStringLiteral("%1=%2").arg(it.key(), it.value());
+        // Writers on one SQLite file queue up rather than fail at once.
+        if (sqlite && !connection.options.contains(QStringLiteral("QSQLITE_BUSY_TIMEOUT")))
+            options << QStringLiteral("QSQLITE_BUSY_TIMEOUT=60000");
         db.setConnectOptions(options.join(QLatin1Char(';')));
         if (sqlite && !QFileInfo::exists(db.databaseName())) {
             m_error = QStringLiteral("database file %1 of connection '%2' does not exist")
@@ -185,159 +199,69 @@ RunContext contextForLastCompleteWeek(const QDateTime &now, const QTimeZone &zon
     return context;
 }
 
-PathRunner::PathRunner(ContractPtr contract, RunContext context)
-    : m_contract(std::move(contract))
-    , m_context(std::move(context))
+namespace {
+NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunContext &context);
+NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const RunContext &context);
+NodeOutcome runCheckNode(const Contract &contract, const Node &node, const RunContext &context);
+} // namespace
+
+std::optional<RunContext> contextForPeriod(const QString &period, const QDateTime &now)
 {
-    if (!m_context.now.isValid())
-        m_context.now = QDateTime::currentDateTimeUtc();
+    static const QRegularExpression week(QStringLiteral("^(\\d{4})-W(\\d{2})$"));
+    const auto m = week.match(period);
+    if (!m.hasMatch())
+        return std::nullopt;
+    const int year = m.captured(1).toInt();
+    const int number = m.captured(2).toInt();
+    // ISO week 1 contains January 4th.
+    const QDate jan4(year, 1, 4);
+    const QDate start = jan4.addDays(1 - jan4.dayOfWeek()).addDays(7 * (number - 1));
+    int checkYear = 0;
+    if (number < 1 || start.weekNumber(&checkYear) != number || checkYear != year)
+        return std::nullopt;
+    RunContext context;
+    context.now = now.isValid() ? now.toUTC() : QDateTime::currentDateTimeUtc();
+    context.periodStart = start;
+    context.periodEndExclusive = start.addDays(7);
+    context.period = period;
+    return context;
 }
 
-QString PathRunner::expand(const QString &text) const
-{
-    static const QRegularExpression ref(QStringLiteral("\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}"));
-    QString result;
-    qsizetype last = 0;
-    auto it = ref.globalMatch(text);
-    while (it.hasNext()) {
-        const auto m = it.next();
-        result += text.mid(last, m.capturedStart() - last);
-        const QString name = m.captured(1);
-        result += m_context.env.contains(name) ? m_context.env.value(name)
-                                               : qEnvironmentVariable(name.toUtf8().constData());
-        last = m.capturedEnd();
-    }
-    result += text.mid(last);
-    return result;
-}
-
-QList<NodeOutcome> PathRunner::run(const Observer &observer)
-{
-    const Graph graph = Graph::fromContract(*m_contract);
-    QList<NodeOutcome> outcomes;
-    QHash<int, NodeState> states;
-    for (int index : graph.topologicalOrder()) {
-        const Node &node = m_contract->nodes.at(index);
-        NodeOutcome outcome;
-        QStringList blockedBy;
-        for (int up : graph.needs(index)) {
-            if (!isPassing(states.value(up, NodeState::Pending)))
-                blockedBy << graph.id(up);
-        }
-        if (!blockedBy.isEmpty()) {
-            outcome.id = node.id;
-            outcome.state = NodeState::UpstreamFailed;
-            outcome.message = QStringLiteral("not run: %1 did not pass")
-                                  .arg(blockedBy.join(QStringLiteral(", ")));
-        } else {
-            outcome = execute(node);
-        }
-        states.insert(index, outcome.state);
-        outcomes.append(outcome);
-        if (observer)
-            observer(outcome);
-    }
-    return outcomes;
-}
-
-NodeOutcome PathRunner::execute(const Node &node)
+NodeOutcome executeWarehouseNode(const Contract &contract, const Node &node,
+                                 const RunContext &context)
 {
     QElapsedTimer timer;
     timer.start();
     NodeOutcome outcome;
-    for (int attempt = 1; attempt <= node.retries + 1; ++attempt) {
-        switch (node.kind) {
-        case NodeKind::Command:
-            outcome = runCommand(node);
-            break;
-        case NodeKind::Sql:
-            outcome = runSql(node);
-            break;
-        case NodeKind::Freshness:
-            outcome = runFreshness(node);
-            break;
-        case NodeKind::Check:
-            outcome = runCheck(node);
-            break;
-        case NodeKind::Publish:
-        case NodeKind::Noop:
-            outcome.state = NodeState::Succeeded;
-            break;
-        }
-        outcome.attempts = attempt;
-        // Findings (a check over its threshold, a stale source) are answers,
-        // not accidents: only execution failures of commands and SQL retry.
-        const bool retryable = node.kind == NodeKind::Command || node.kind == NodeKind::Sql;
-        if (outcome.state != NodeState::Failed || !retryable || attempt > node.retries)
-            break;
-        const auto delay = node.retryDelay * (1 << std::min(attempt - 1, 10));
-        QThread::msleep(
-            quint64(std::chrono::duration_cast<std::chrono::milliseconds>(delay).count()));
+    switch (node.kind) {
+    case NodeKind::Sql:
+        outcome = runSqlNode(contract, node, context);
+        break;
+    case NodeKind::Freshness:
+        outcome = runFreshnessNode(contract, node, context);
+        break;
+    case NodeKind::Check:
+        outcome = runCheckNode(contract, node, context);
+        break;
+    default:
+        outcome.state = NodeState::Failed;
+        outcome.message = QStringLiteral("not a warehouse node");
+        break;
     }
     outcome.id = node.id;
     outcome.durationMs = timer.elapsed();
     return outcome;
 }
 
-NodeOutcome PathRunner::runCommand(const Node &node)
-{
-    NodeOutcome outcome;
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (auto it = m_context.env.cbegin(); it != m_context.env.cend(); ++it)
-        env.insert(it.key(), it.value());
-    for (auto it = node.env.cbegin(); it != node.env.cend(); ++it)
-        env.insert(it.key(), expand(it.value()));
-    process.setProcessEnvironment(env);
-    if (!node.workingDir.isEmpty())
-        process.setWorkingDirectory(expand(node.workingDir));
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    if (!node.argv.isEmpty()) {
-        QString program = node.argv.first();
-        if (program == QLatin1String("vouch") && !m_context.vouchExecutable.isEmpty())
-            program = m_context.vouchExecutable;
-        QStringList args;
-        for (const QString &arg : node.argv.mid(1))
-            args << expand(arg);
-        process.start(program, args);
-    } else {
-        process.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), node.shell});
-    }
-    if (!process.waitForStarted(30000)) {
-        outcome.state = NodeState::Failed;
-        outcome.message = QStringLiteral("could not start: %1").arg(process.errorString());
-        return outcome;
-    }
-    const int timeoutMs =
-        node.timeout ? int(std::min<qint64>(node.timeout->count() * 1000, INT_MAX)) : -1;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished(5000);
-        outcome.state = NodeState::Failed;
-        outcome.message = QStringLiteral("timed out after %1").arg(formatDuration(*node.timeout));
-        return outcome;
-    }
-    const QString output = QString::fromLocal8Bit(process.readAll());
-    const QStringList lines = output.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
-        outcome.state = NodeState::Failed;
-        outcome.message =
-            QStringLiteral("exit code %1: %2")
-                .arg(process.exitCode())
-                .arg(lines.isEmpty() ? QStringLiteral("(no output)") : lines.last().trimmed());
-        return outcome;
-    }
-    outcome.state = NodeState::Succeeded;
-    outcome.message = lines.isEmpty() ? QString() : lines.last().trimmed();
-    return outcome;
-}
+namespace {
 
-NodeOutcome PathRunner::runSql(const Node &node)
+NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunContext &context)
 {
     NodeOutcome outcome;
-    ScopedDatabase scoped(m_contract->connections.value(node.connection), *this);
+    ScopedDatabase scoped(contract.connections.value(node.connection), context);
     if (!scoped.error().isEmpty()) {
         outcome.state = NodeState::Failed;
+        outcome.executionError = true;
         outcome.message = scoped.error();
         return outcome;
     }
@@ -347,8 +271,9 @@ NodeOutcome PathRunner::runSql(const Node &node)
     for (const QString &statement : node.statements) {
         ++index;
         QSqlQuery query(db);
-        if (!prepareAndBind(query, statement, m_context) || !query.exec()) {
+        if (!prepareAndBind(query, statement, context) || !query.exec()) {
             outcome.state = NodeState::Failed;
+            outcome.executionError = true;
             outcome.message = QStringLiteral("statement %1 of %2 failed: %3")
                                   .arg(index)
                                   .arg(node.statements.size())
@@ -360,6 +285,7 @@ NodeOutcome PathRunner::runSql(const Node &node)
     }
     if (!db.commit()) {
         outcome.state = NodeState::Failed;
+        outcome.executionError = true;
         outcome.message = QStringLiteral("commit failed: %1").arg(db.lastError().text());
         return outcome;
     }
@@ -368,12 +294,12 @@ NodeOutcome PathRunner::runSql(const Node &node)
     return outcome;
 }
 
-NodeOutcome PathRunner::runFreshness(const Node &node)
+NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const RunContext &context)
 {
     NodeOutcome outcome;
     QDateTime loaded;
     if (!node.path.isEmpty()) {
-        const QFileInfo info(expand(node.path));
+        const QFileInfo info(expandEnvironment(node.path, context));
         if (!info.exists()) {
             outcome.state = NodeState::Failed;
             outcome.freshness = Freshness::StaleError;
@@ -382,15 +308,17 @@ NodeOutcome PathRunner::runFreshness(const Node &node)
         }
         loaded = info.lastModified().toUTC();
     } else {
-        ScopedDatabase scoped(m_contract->connections.value(node.connection), *this);
+        ScopedDatabase scoped(contract.connections.value(node.connection), context);
         if (!scoped.error().isEmpty()) {
             outcome.state = NodeState::Failed;
+            outcome.executionError = true;
             outcome.message = scoped.error();
             return outcome;
         }
         QSqlQuery query(scoped.db());
-        if (!prepareAndBind(query, node.loadedAt, m_context) || !query.exec()) {
+        if (!prepareAndBind(query, node.loadedAt, context) || !query.exec()) {
             outcome.state = NodeState::Failed;
+            outcome.executionError = true;
             outcome.message = QStringLiteral("loaded_at query failed: %1")
                                   .arg(firstLine(query.lastError().text()));
             return outcome;
@@ -406,7 +334,7 @@ NodeOutcome PathRunner::runFreshness(const Node &node)
         }
     }
     outcome.observedAt = loaded;
-    const qint64 age = std::max<qint64>(0, loaded.secsTo(m_context.now));
+    const qint64 age = std::max<qint64>(0, loaded.secsTo(context.now));
     outcome.ageSeconds = age;
     if (node.errorAfter && age > node.errorAfter->count()) {
         outcome.freshness = Freshness::StaleError;
@@ -423,19 +351,20 @@ NodeOutcome PathRunner::runFreshness(const Node &node)
     return outcome;
 }
 
-NodeOutcome PathRunner::runCheck(const Node &node)
+NodeOutcome runCheckNode(const Contract &contract, const Node &node, const RunContext &context)
 {
     NodeOutcome outcome;
-    ScopedDatabase scoped(m_contract->connections.value(node.connection), *this);
+    ScopedDatabase scoped(contract.connections.value(node.connection), context);
     if (!scoped.error().isEmpty()) {
         outcome.state = NodeState::Failed;
+        outcome.executionError = true;
         outcome.message = scoped.error();
         return outcome;
     }
     auto number = [&](const QString &sql, const char *what) -> std::optional<double> {
         QSqlQuery query(scoped.db());
         QString error;
-        if (!prepareAndBind(query, sql, m_context) || !query.exec()) {
+        if (!prepareAndBind(query, sql, context) || !query.exec()) {
             outcome.message =
                 QStringLiteral("%1 query failed: %2")
                     .arg(QString::fromLatin1(what), firstLine(query.lastError().text()));
@@ -449,12 +378,14 @@ NodeOutcome PathRunner::runCheck(const Node &node)
     outcome.value = number(node.value, "value");
     if (!outcome.value) {
         outcome.state = NodeState::Failed;
+        outcome.executionError = true;
         return outcome;
     }
     if (!node.reference.isEmpty()) {
         outcome.reference = number(node.reference, "reference");
         if (!outcome.reference) {
             outcome.state = NodeState::Failed;
+            outcome.executionError = true;
             return outcome;
         }
     }
@@ -473,7 +404,7 @@ NodeOutcome PathRunner::runCheck(const Node &node)
                 .arg(error ? QStringLiteral("error") : QStringLiteral("warn"), fired->text);
     if (fired && !node.rows.isEmpty()) {
         QSqlQuery rows(scoped.db());
-        if (prepareAndBind(rows, node.rows, m_context) && rows.exec()) {
+        if (prepareAndBind(rows, node.rows, context) && rows.exec()) {
             QStringList header;
             for (int c = 0; c < rows.record().count(); ++c)
                 header << rows.record().fieldName(c);
@@ -488,5 +419,7 @@ NodeOutcome PathRunner::runCheck(const Node &node)
     }
     return outcome;
 }
+
+} // namespace
 
 } // namespace vouch::engine

@@ -1,0 +1,570 @@
+#include "app/cli/runcommands.h"
+
+#include "engine/demo/demowarehouse.h"
+#include "engine/graph/graph.h"
+#include "engine/run/commandexecutor.h"
+#include "engine/run/rerunplan.h"
+#include "engine/run/scheduler.h"
+#include "engine/store/statestore.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSysInfo>
+#include <QTextStream>
+#include <QTimer>
+
+#include <csignal>
+
+#include <unistd.h>
+
+namespace vouch::cli {
+
+using namespace vouch::engine;
+
+namespace {
+
+constexpr int kLeaseSeconds = 60;
+
+QString leaseKey(const QString &reportId, const QString &period)
+{
+    return reportId + QLatin1Char('/') + period;
+}
+
+QString myHolder()
+{
+    return QStringLiteral("%1:%2")
+        .arg(QSysInfo::machineHostName())
+        .arg(QCoreApplication::applicationPid());
+}
+
+// A holder on this machine whose process is gone holds nothing.
+bool holderIsDead(const QString &holder)
+{
+    const QString host = holder.section(QLatin1Char(':'), 0, -2);
+    bool ok = false;
+    const qint64 pid = holder.section(QLatin1Char(':'), -1).toLongLong(&ok);
+    if (!ok || host != QSysInfo::machineHostName())
+        return false;
+    return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+}
+
+bool takeLease(StateStore &store, const QString &key, QString *holderOut)
+{
+    if (store.acquireLease(key, myHolder(), kLeaseSeconds))
+        return true;
+    const QString holder = store.leaseHolder(key);
+    if (!holder.isEmpty() && holderIsDead(holder)) {
+        store.releaseLease(key, holder);
+        if (store.acquireLease(key, myHolder(), kLeaseSeconds))
+            return true;
+    }
+    *holderOut = store.leaseHolder(key);
+    return false;
+}
+
+// After a crash: what was running is interrupted, and its processes go.
+QStringList recoverInterrupted(StateStore &store, const QString &reportId, const QString &period)
+{
+    const auto run = store.findRun(reportId, period);
+    if (!run)
+        return {};
+    for (const NodeRunRecord &r : store.nodeRuns(run->id)) {
+        if (r.processGroup > 0 && (r.state == NodeState::Running || r.state == NodeState::Retrying))
+            killProcessGroup(r.processGroup, SIGKILL);
+    }
+    return store.markInterrupted(
+        run->id, QStringLiteral("the process running it stopped (crash, kill or power loss)"));
+}
+
+QHash<QString, NodeRunRecord> latestByNode(const StateStore &store, qint64 runId)
+{
+    QHash<QString, NodeRunRecord> result;
+    for (const NodeRunRecord &r : store.nodeRuns(runId))
+        result.insert(r.nodeId, r);
+    return result;
+}
+
+QString formatMs(qint64 ms)
+{
+    if (ms < 1000)
+        return QStringLiteral("%1ms").arg(ms);
+    if (ms < 60000)
+        return QStringLiteral("%1s").arg(double(ms) / 1000.0, 0, 'f', 1);
+    return formatDuration(Duration(ms / 1000));
+}
+
+struct AttemptRequest
+{
+    ContractPtr contract;
+    RunContext context;
+    RunOptions options;
+    bool quiet = false;
+};
+
+// Runs one attempt under the report/period lease, printing progress as
+// nodes end, then the verdict. Returns the exit code.
+int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
+{
+    const Contract &contract = *request.contract;
+    // A fixed clock for reproducible demos and tests: freshness is measured
+    // against VOUCH_NOW instead of the wall clock.
+    if (const QString fixed = qEnvironmentVariable("VOUCH_NOW");
+        !fixed.isEmpty() && !request.context.clockFixed) {
+        const QDateTime now = QDateTime::fromString(fixed, Qt::ISODate);
+        if (!now.isValid()) {
+            err << "vouch: VOUCH_NOW must be an ISO date-time such as 2026-11-30T06:00:00Z\n";
+            return BadInput;
+        }
+        request.context.now = now.toUTC();
+        request.context.clockFixed = true;
+    }
+    QString error;
+    auto store = StateStore::open(request.options.statePath, &error);
+    if (!store) {
+        err << "vouch: " << error << '\n';
+        return BadInput;
+    }
+    const QString key = leaseKey(contract.report.id, request.context.period);
+    QString holder;
+    if (!takeLease(*store, key, &holder)) {
+        err << "vouch: " << contract.report.id << " for " << request.context.period
+            << " is being run by " << holder << "; wait for it, or cancel it there\n";
+        return BadInput;
+    }
+    const QStringList interrupted =
+        recoverInterrupted(*store, contract.report.id, request.context.period);
+    if (!interrupted.isEmpty())
+        out << "marked " << interrupted.size() << " node(s) interrupted by an earlier crash: "
+            << interrupted.join(QStringLiteral(", ")) << '\n';
+
+    QTimer renew;
+    QObject::connect(&renew, &QTimer::timeout,
+                     [&] { store->acquireLease(key, myHolder(), kLeaseSeconds); });
+    renew.start(kLeaseSeconds * 1000 / 3);
+
+    RunThread thread(request.contract, request.context, request.options);
+    qint64 runId = 0;
+    int attempt = 0;
+    QHash<QString, QDateTime> started;
+    QObject::connect(&thread, &RunThread::runStarted, [&](qint64 id, int a) {
+        runId = id;
+        attempt = a;
+        out << contract.report.name << ", period " << request.context.period << ", run " << id
+            << " attempt " << a << '\n';
+        out.flush();
+    });
+    QObject::connect(
+        &thread, &RunThread::transitionsCommitted, [&](const QList<Transition> &batch) {
+            if (request.quiet)
+                return;
+            for (const Transition &t : batch) {
+                if (t.state == NodeState::Running) {
+                    if (!started.contains(t.nodeId))
+                        started.insert(t.nodeId, t.at);
+                    if (t.message.startsWith(QLatin1String("waiting:")))
+                        out << "  " << glyph(t.state) << ' '
+                            << QStringLiteral("waiting").leftJustified(16) << t.nodeId << "  "
+                            << t.message.mid(9) << '\n';
+                    continue;
+                }
+                if (!isTerminal(t.state) && t.state != NodeState::Retrying)
+                    continue;
+                out << "  " << glyph(t.state) << ' ' << toString(t.state).leftJustified(16)
+                    << t.nodeId;
+                if (started.contains(t.nodeId) && isTerminal(t.state))
+                    out << " (" << formatMs(started.value(t.nodeId).msecsTo(t.at)) << ')';
+                if (!t.message.isEmpty())
+                    out << "  " << t.message;
+                out << '\n';
+            }
+            out.flush();
+        });
+    const QString runError = thread.runToEnd();
+    renew.stop();
+    if (!runError.isEmpty()) {
+        store->releaseLease(key, myHolder());
+        err << "vouch: " << runError << '\n';
+        return BadInput;
+    }
+    const auto nodes = latestByNode(*store, runId);
+    store->releaseLease(key, myHolder());
+    const ReportVerdict verdict = computeVerdict(contract, nodes);
+    printVerdict(contract, verdict, out);
+    Q_UNUSED(attempt);
+    return verdict.exitCode;
+}
+
+std::optional<int> parseConcurrency(const Args &a, QTextStream &err)
+{
+    if (!a.options.contains(QStringLiteral("concurrency")))
+        return 0;
+    bool ok = false;
+    const int n = a.options.value(QStringLiteral("concurrency")).toInt(&ok);
+    if (!ok || n < 1 || n > 1024) {
+        err << "vouch: --concurrency must be a whole number from 1 to 1024\n";
+        return std::nullopt;
+    }
+    return n;
+}
+
+QJsonValue jsonTime(const QDateTime &t)
+{
+    return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
+}
+
+} // namespace
+
+// ------------------------------------------------------------------ run
+
+int runCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const Args a = parseArgs(
+        args, {QStringLiteral("state"), QStringLiteral("period"), QStringLiteral("concurrency")},
+        {QStringLiteral("no-wait"), QStringLiteral("quiet")});
+    if (!a.error.isEmpty() || a.positional.size() != 1) {
+        err << "vouch run: "
+            << (a.error.isEmpty() ? QStringLiteral("give one contract file") : a.error)
+            << "\nusage: vouch run FILE [--state DB] [--period 2026-W47] [--concurrency N] "
+               "[--no-wait]\n";
+        return BadInput;
+    }
+    const auto concurrency = parseConcurrency(a, err);
+    if (!concurrency)
+        return BadInput;
+    AttemptRequest request;
+    request.contract = loadContract(a.positional.first(), err);
+    if (!request.contract)
+        return BadInput;
+    const QTimeZone zone(request.contract->report.timezone);
+    if (a.options.contains(QStringLiteral("period"))) {
+        const auto ctx = contextForPeriod(a.options.value(QStringLiteral("period")), QDateTime());
+        if (!ctx) {
+            err << "vouch run: --period must be an ISO week such as 2026-W47\n";
+            return BadInput;
+        }
+        request.context = *ctx;
+    } else {
+        request.context = contextForLastCompleteWeek(QDateTime::currentDateTimeUtc(), zone);
+    }
+    request.context.vouchExecutable = QCoreApplication::applicationFilePath();
+    request.options.statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
+    request.options.concurrency = *concurrency;
+    request.options.who = currentUser();
+    request.options.reason = QStringLiteral("run");
+    request.options.waitForLateSources = !a.flags.contains(QStringLiteral("no-wait"));
+    request.quiet = a.flags.contains(QStringLiteral("quiet"));
+    return executeAttempt(request, out, err);
+}
+
+// ------------------------------------------------------------------ status
+
+int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const Args a = parseArgs(args, {QStringLiteral("state")}, {QStringLiteral("json")});
+    if (!a.error.isEmpty() || a.positional.size() > 1) {
+        err << "vouch status: "
+            << (a.error.isEmpty() ? QStringLiteral("give at most one contract file") : a.error)
+            << "\nusage: vouch status [FILE] [--state DB] [--json]\n";
+        return BadInput;
+    }
+    ContractPtr contract;
+    if (!a.positional.isEmpty()) {
+        contract = loadContract(a.positional.first(), err);
+        if (!contract)
+            return BadInput;
+    }
+    const QString statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
+    if (!QFileInfo::exists(statePath)) {
+        err << "vouch status: no state store at " << statePath
+            << "; run a contract first (vouch run FILE)\n";
+        return BadInput;
+    }
+    QString error;
+    auto store = StateStore::open(statePath, &error);
+    if (!store) {
+        err << "vouch status: " << error << '\n';
+        return BadInput;
+    }
+    const auto run = store->latestRun(contract ? contract->report.id : QString());
+    if (!run) {
+        err << "vouch status: no runs recorded in " << statePath << '\n';
+        return BadInput;
+    }
+    if (!contract) {
+        QString ignored;
+        QTextStream sink(&ignored);
+        contract = loadContract(run->contractPath, sink);
+        if (!contract) {
+            err << "vouch status: the contract of the latest run (" << run->contractPath
+                << ") cannot be loaded; give it as FILE\n";
+            return BadInput;
+        }
+    }
+    // A run whose runner died is not running: say so, once, in the store.
+    const QString key = leaseKey(run->reportId, run->period);
+    QString holder;
+    if (takeLease(*store, key, &holder)) {
+        recoverInterrupted(*store, run->reportId, run->period);
+        store->releaseLease(key, myHolder());
+    }
+    const auto nodes = latestByNode(*store, run->id);
+    const ReportVerdict verdict = computeVerdict(*contract, nodes);
+    const Graph graph = Graph::fromContract(*contract);
+    const QList<int> order = graph.topologicalOrder();
+    if (a.flags.contains(QStringLiteral("json"))) {
+        QJsonArray jsonNodes;
+        for (int index : order) {
+            const NodeRunRecord r = nodes.value(graph.id(index));
+            QJsonObject o{{QStringLiteral("id"), graph.id(index)},
+                          {QStringLiteral("state"), toString(r.state)},
+                          {QStringLiteral("attempt"), r.attempt},
+                          {QStringLiteral("started_at"), jsonTime(r.startedAt)},
+                          {QStringLiteral("finished_at"), jsonTime(r.finishedAt)}};
+            if (r.value)
+                o.insert(QStringLiteral("value"), *r.value);
+            if (r.freshness != Freshness::Unknown)
+                o.insert(QStringLiteral("freshness"), toString(r.freshness));
+            if (r.ageSeconds)
+                o.insert(QStringLiteral("age_seconds"), double(*r.ageSeconds));
+            if (!r.message.isEmpty())
+                o.insert(QStringLiteral("message"), r.message);
+            jsonNodes.append(o);
+        }
+        QJsonArray sections;
+        for (const SectionVerdict &s : verdict.sections) {
+            sections.append(
+                QJsonObject{{QStringLiteral("id"), s.id},
+                            {QStringLiteral("name"), s.name},
+                            {QStringLiteral("status"), s.status},
+                            {QStringLiteral("findings"), QJsonArray::fromStringList(s.findings)},
+                            {QStringLiteral("fallback"), s.fallback}});
+        }
+        const QJsonObject doc{{QStringLiteral("report"), run->reportId},
+                              {QStringLiteral("period"), run->period},
+                              {QStringLiteral("status"), verdict.status},
+                              {QStringLiteral("run_id"), double(run->id)},
+                              {QStringLiteral("attempt"), run->latestAttempt},
+                              {QStringLiteral("nodes"), jsonNodes},
+                              {QStringLiteral("sections"), sections}};
+        out << QJsonDocument(doc).toJson(QJsonDocument::Indented);
+        return verdict.exitCode;
+    }
+    out << contract->report.name << ", period " << run->period << ", run " << run->id << " attempt "
+        << run->latestAttempt << '\n';
+    for (int index : order) {
+        const NodeRunRecord r = nodes.value(graph.id(index));
+        out << "  " << glyph(r.state) << ' ' << toString(r.state).leftJustified(16)
+            << graph.id(index);
+        if (r.attempt > 0 && r.attempt != run->latestAttempt)
+            out << " [attempt " << r.attempt << ']';
+        if (!r.message.isEmpty())
+            out << "  " << r.message;
+        out << '\n';
+    }
+    printVerdict(*contract, verdict, out);
+    return verdict.exitCode;
+}
+
+// ------------------------------------------------------------------ rerun
+
+int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const Args a = parseArgs(
+        args, {QStringLiteral("state"), QStringLiteral("reason"), QStringLiteral("concurrency")},
+        {QStringLiteral("downstream"), QStringLiteral("failed-only"), QStringLiteral("dry-run"),
+         QStringLiteral("no-wait")});
+    auto usage = [&](const QString &problem) {
+        err << "vouch rerun: " << problem
+            << "\nusage: vouch rerun [SELECTOR] [--downstream] [--failed-only] [--dry-run] "
+               "--reason TEXT "
+               "[--state DB] [FILE]\n";
+        return BadInput;
+    };
+    if (!a.error.isEmpty())
+        return usage(a.error);
+    QString selector, file;
+    QStringList positional = a.positional;
+    if (!positional.isEmpty()) {
+        const QString last = positional.last();
+        if ((last.endsWith(QLatin1String(".yaml")) || last.endsWith(QLatin1String(".yml"))) &&
+            QFileInfo(last).isFile())
+            file = positional.takeLast();
+    }
+    if (positional.size() > 1)
+        return usage(QStringLiteral("give one selector (quote it when it has spaces)"));
+    selector = positional.value(0);
+    if (selector.isEmpty() && !a.flags.contains(QStringLiteral("failed-only")))
+        return usage(QStringLiteral("say what to rerun: a selector, --failed-only, or both"));
+    const bool dryRun = a.flags.contains(QStringLiteral("dry-run"));
+    const QString reason = a.options.value(QStringLiteral("reason")).trimmed();
+    if (reason.isEmpty() && !dryRun)
+        return usage(QStringLiteral("a rerun needs --reason TEXT (it is recorded with your name)"));
+    const auto concurrency = parseConcurrency(a, err);
+    if (!concurrency)
+        return BadInput;
+
+    const QString statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
+    if (!QFileInfo::exists(statePath)) {
+        err << "vouch rerun: no state store at " << statePath << "; nothing has run yet\n";
+        return BadInput;
+    }
+    QString error;
+    auto store = StateStore::open(statePath, &error);
+    if (!store) {
+        err << "vouch rerun: " << error << '\n';
+        return BadInput;
+    }
+    ContractPtr contract;
+    if (!file.isEmpty()) {
+        contract = loadContract(file, err);
+        if (!contract)
+            return BadInput;
+    }
+    const auto run = store->latestRun(contract ? contract->report.id : QString());
+    if (!run) {
+        err << "vouch rerun: no run to rerun in " << statePath << '\n';
+        return BadInput;
+    }
+    if (!contract) {
+        contract = loadContract(run->contractPath, err);
+        if (!contract) {
+            err << "vouch rerun: give the contract file; " << run->contractPath
+                << " cannot be loaded\n";
+            return BadInput;
+        }
+    }
+    // Interrupted nodes count as not succeeded: recover them before planning.
+    const QString key = leaseKey(run->reportId, run->period);
+    QString holder;
+    if (takeLease(*store, key, &holder)) {
+        recoverInterrupted(*store, run->reportId, run->period);
+        store->releaseLease(key, myHolder());
+    } else {
+        err << "vouch rerun: " << run->reportId << " for " << run->period << " is being run by "
+            << holder << "; wait for it, or cancel it there\n";
+        return BadInput;
+    }
+    QHash<QString, NodeState> latest;
+    for (const NodeRunRecord &r : store->nodeRuns(run->id))
+        latest.insert(r.nodeId, r.state);
+    const Graph graph = Graph::fromContract(*contract);
+    RerunRequest rerun;
+    rerun.selector = selector;
+    rerun.downstream = a.flags.contains(QStringLiteral("downstream"));
+    rerun.failedOnly = a.flags.contains(QStringLiteral("failed-only"));
+    const RerunPlan plan = planRerun(graph, latest, rerun);
+    if (!plan.error.isEmpty()) {
+        err << "vouch rerun: " << plan.error << '\n';
+        return BadInput;
+    }
+    if (dryRun) {
+        out << "Rerun of " << run->reportId << " " << run->period << " (run " << run->id
+            << ") would run " << plan.items.size() << " of " << graph.size()
+            << " nodes, as attempt " << run->latestAttempt + 1 << ":\n";
+        for (const RerunPlan::Item &item : plan.items)
+            out << "  " << graph.id(item.index) << "  (" << item.why << ")\n";
+        out << "Nothing else runs; every other node keeps its latest state.\n";
+        return Ok;
+    }
+    store.reset(); // the attempt opens its own connection under the lease
+    AttemptRequest request;
+    request.contract = contract;
+    const auto ctx = contextForPeriod(run->period, QDateTime());
+    if (!ctx) {
+        err << "vouch rerun: the run's period '" << run->period << "' is not an ISO week\n";
+        return BadInput;
+    }
+    request.context = *ctx;
+    request.context.vouchExecutable = QCoreApplication::applicationFilePath();
+    if (!qEnvironmentVariableIsEmpty("VOUCH_DATA"))
+        request.context.env.insert(QStringLiteral("VOUCH_DATA"),
+                                   qEnvironmentVariable("VOUCH_DATA"));
+    request.options.statePath = statePath;
+    request.options.concurrency = *concurrency;
+    request.options.who = currentUser();
+    request.options.reason = reason;
+    request.options.nodes = plan.ids(graph);
+    request.options.waitForLateSources = !a.flags.contains(QStringLiteral("no-wait"));
+    return executeAttempt(request, out, err);
+}
+
+// ------------------------------------------------------------------ serve
+
+int serveCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    Q_UNUSED(args);
+    Q_UNUSED(out);
+    err << "vouch serve: not available yet\n";
+    return BadInput;
+}
+
+// ------------------------------------------------------------------ demo
+
+int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const Args a = parseArgs(args,
+                             {QStringLiteral("scenario"), QStringLiteral("dir"),
+                              QStringLiteral("now"), QStringLiteral("concurrency")},
+                             {QStringLiteral("headless"), QStringLiteral("wait")});
+    if (!a.error.isEmpty() || !a.positional.isEmpty()) {
+        err << "vouch demo: "
+            << (a.error.isEmpty() ? QStringLiteral("unexpected argument ") + a.positional.first()
+                                  : a.error)
+            << "\nusage: vouch demo --headless [--scenario S] [--dir D] [--wait]\n";
+        return BadInput;
+    }
+    const auto now = parseNow(a, err);
+    const auto concurrency = parseConcurrency(a, err);
+    if (!now || !concurrency)
+        return BadInput;
+    const QString dir =
+        QDir(a.options.value(QStringLiteral("dir"), defaultDemoDir())).absolutePath();
+    const QString statePath = dir + QStringLiteral("/state.db");
+    const bool fresh = !QFileInfo::exists(dir + QStringLiteral("/landing.db"));
+    if (fresh || a.options.contains(QStringLiteral("scenario")) ||
+        a.options.contains(QStringLiteral("now"))) {
+        demo::InitOptions options;
+        options.dir = dir;
+        options.scenario = a.options.value(QStringLiteral("scenario"), QStringLiteral("all-green"));
+        options.now = *now;
+        const QString initError = demo::initWarehouse(options);
+        if (!initError.isEmpty()) {
+            err << "vouch demo: " << initError << '\n';
+            return BadInput;
+        }
+        // A new warehouse starts a new history.
+        for (const QString &f :
+             {statePath, statePath + QStringLiteral("-wal"), statePath + QStringLiteral("-shm")})
+            QFile::remove(f);
+        QDir(dir + QStringLiteral("/logs")).removeRecursively();
+        out << "demo warehouse (scenario " << options.scenario << ") written to " << dir << '\n';
+    }
+    AttemptRequest request;
+    request.contract = loadContract(demoContractPath(), err);
+    if (!request.contract)
+        return BadInput;
+    const demo::Period period = demo::reportingPeriod(*now);
+    const auto ctx = contextForPeriod(period.isoWeek, *now);
+    if (!ctx)
+        return BadInput;
+    request.context = *ctx;
+    request.context.env.insert(QStringLiteral("VOUCH_DATA"), dir);
+    request.context.clockFixed = a.options.contains(QStringLiteral("now"));
+    request.context.vouchExecutable = QCoreApplication::applicationFilePath();
+    request.options.statePath = statePath;
+    request.options.concurrency = *concurrency;
+    request.options.who = currentUser();
+    request.options.reason = QStringLiteral("demo");
+    // The demo's orders source waits until Monday 10:00 for a late load; the
+    // demo shows the outcome now unless asked to wait like a real Monday.
+    request.options.waitForLateSources = a.flags.contains(QStringLiteral("wait"));
+    out << "warehouse: " << dir << "\nstate: " << statePath << "\n";
+    return executeAttempt(request, out, err);
+}
+
+} // namespace vouch::cli

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "app/cli/common.h"
+
+#include <QDateTime>
+
+#include <optional>
+
+class QTextStream;
+
+namespace vouch::cli {
+
+// `--now ISO` for the demo commands; the current time when absent.
+std::optional<QDateTime> parseNow(const Args &a, QTextStream &err);
+
+int runCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int serveCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+
+} // namespace vouch::cli

@@ -1,0 +1,757 @@
+#include "engine/run/scheduler.h"
+
+#include "engine/graph/graph.h"
+#include "engine/run/commandexecutor.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QHash>
+#include <QPointer>
+#include <QProcessEnvironment>
+#include <QThread>
+#include <QThreadPool>
+#include <QTimeZone>
+#include <QTimer>
+
+#include <queue>
+#include <random>
+
+namespace vouch::engine {
+
+namespace {
+
+// A flush happens at the latest when this many transitions are waiting.
+constexpr int kFlushBatch = 2000;
+
+} // namespace
+
+struct Scheduler::Private
+{
+    Scheduler *q = nullptr;
+    ContractPtr contract;
+    Graph graph;
+    RunContext context;
+    RunOptions options;
+    QTimeZone zone;
+
+    std::unique_ptr<StateStore> store;
+    qint64 runId = 0;
+    int attempt = 0;
+
+    // Per node (graph index).
+    QList<NodeState> state;
+    QList<bool> selected;
+    QList<int> waitingOn; // selected upstream nodes not yet passed
+    QList<int> priority;  // nodes on the longest path from here to the end
+    QList<int> tries;
+    QList<int> generation; // bumps on every try, cancel or timeout; stale results are dropped
+    QList<QDateTime> firstStart;
+    QList<bool> holdsSlot;
+    QList<int> newlyReady; // ready since the last pump: marked queued if they must wait
+    QHash<int, CommandExecutor *> commands;
+    QHash<int, QTimer *> timers; // retry delays, freshness waits, timeouts
+    QList<Transition> outbox;
+    bool flushScheduled = false;
+    bool finishing = false;
+    bool cancelling = false;
+
+    int running = 0;
+    QHash<QString, int> poolUsed;
+    int remaining = 0; // selected nodes not yet terminal
+
+    struct Ready
+    {
+        int priority;
+        int index;
+        bool operator<(const Ready &o) const
+        {
+            return priority != o.priority ? priority < o.priority : index > o.index;
+        }
+    };
+    std::priority_queue<Ready> ready;
+
+    QThreadPool pool;
+    std::mt19937 rng;
+
+    int concurrency() const
+    {
+        return options.concurrency > 0 ? options.concurrency
+                                       : std::max(1, QThread::idealThreadCount());
+    }
+
+    // --------------------------------------------------------------- persistence
+
+    void transition(int index, NodeState newState, const NodeOutcome *outcome = nullptr,
+                    const QString &message = QString(), qint64 processGroup = 0,
+                    const QString &logPath = QString())
+    {
+        state[index] = newState;
+        Transition t;
+        t.runId = runId;
+        t.attempt = attempt;
+        t.nodeId = graph.id(index);
+        t.state = newState;
+        t.at = QDateTime::currentDateTimeUtc();
+        t.tries = tries[index];
+        t.message = message;
+        t.processGroup = processGroup;
+        t.logPath = logPath;
+        if (outcome) {
+            t.freshness = outcome->freshness;
+            if (message.isEmpty())
+                t.message = outcome->message;
+            t.value = outcome->value;
+            t.reference = outcome->reference;
+            t.ageSeconds = outcome->ageSeconds;
+            t.observedAt = outcome->observedAt;
+            t.sampleRows = outcome->sampleRows;
+        }
+        store->record(t);
+        outbox.append(t);
+        if (outbox.size() >= kFlushBatch)
+            flush();
+        else if (!flushScheduled) {
+            flushScheduled = true;
+            QMetaObject::invokeMethod(
+                q, [this] { flush(); }, Qt::QueuedConnection);
+        }
+    }
+
+    // Persist, then announce: nothing is shown that is not on disk.
+    void flush()
+    {
+        flushScheduled = false;
+        if (outbox.isEmpty())
+            return;
+        QString error;
+        if (!store->flush(&error))
+            qWarning("vouch: could not write the state store: %s", qPrintable(error));
+        const QList<Transition> batch = std::exchange(outbox, {});
+        Q_EMIT q->transitionsCommitted(batch);
+    }
+
+    // --------------------------------------------------------------- the walk
+
+    void computePriorities()
+    {
+        const int n = graph.size();
+        priority = QList<int>(n, 1);
+        const QList<int> &order = graph.topologicalOrder();
+        for (auto it = order.crbegin(); it != order.crend(); ++it) {
+            int best = 0;
+            for (int down : graph.dependants(*it))
+                best = std::max(best, priority[down]);
+            priority[*it] = best + 1;
+        }
+    }
+
+    void settle(int index, NodeState terminal, const NodeOutcome *outcome = nullptr,
+                const QString &message = QString())
+    {
+        if (isTerminal(state[index]))
+            return;
+        transition(index, terminal, outcome, message);
+        --remaining;
+        if (isPassing(terminal)) {
+            for (int down : graph.dependants(index)) {
+                if (selected[down] && state[down] == NodeState::Pending && --waitingOn[down] == 0)
+                    makeReady(down);
+            }
+        } else {
+            blockDownstream(index,
+                            terminal == NodeState::Cancelled
+                                ? QStringLiteral("upstream %1 was cancelled").arg(graph.id(index))
+                                : QStringLiteral("upstream %1 did not pass").arg(graph.id(index)));
+        }
+    }
+
+    void blockDownstream(int index, const QString &message)
+    {
+        QList<int> stack = graph.dependants(index);
+        while (!stack.isEmpty()) {
+            const int down = stack.takeLast();
+            if (!selected[down] || state[down] != NodeState::Pending)
+                continue;
+            if (cancelling)
+                transition(down, NodeState::Cancelled, nullptr,
+                           QStringLiteral("the run was cancelled"));
+            else
+                transition(down, NodeState::UpstreamFailed, nullptr, message);
+            --remaining;
+            stack += graph.dependants(down);
+        }
+    }
+
+    bool poolAvailable(const Node &node) const
+    {
+        return node.pool.isEmpty() ||
+               poolUsed.value(node.pool) < contract->pools.value(node.pool, 1);
+    }
+
+    void pump()
+    {
+        if (finishing)
+            return;
+        QList<Ready> blockedByPool;
+        while (!ready.empty()) {
+            const Ready r = ready.top();
+            const int index = r.index;
+            const Node &node = contract->nodes.at(index);
+            if (state[index] != NodeState::Pending && state[index] != NodeState::Queued) {
+                ready.pop();
+                continue;
+            }
+            const bool instant = node.kind == NodeKind::Noop || node.kind == NodeKind::Publish;
+            if (!instant) {
+                if (running >= concurrency())
+                    break;
+                if (!poolAvailable(node)) {
+                    ready.pop();
+                    blockedByPool.append(r);
+                    if (state[index] == NodeState::Pending)
+                        transition(index, NodeState::Queued, nullptr,
+                                   QStringLiteral("waiting for a slot in pool %1").arg(node.pool));
+                    continue;
+                }
+            }
+            ready.pop();
+            launch(index);
+        }
+        for (const Ready &r : blockedByPool)
+            ready.push(r);
+        // Nodes that could not start for lack of a slot wait visibly.
+        for (int index : std::exchange(newlyReady, {})) {
+            if (state[index] == NodeState::Pending)
+                transition(index, NodeState::Queued, nullptr,
+                           QStringLiteral("waiting for a free slot"));
+        }
+        maybeFinish();
+    }
+
+    void makeReady(int index)
+    {
+        ready.push({priority[index], index});
+        newlyReady.append(index);
+    }
+
+    void launch(int index)
+    {
+        const Node &node = contract->nodes.at(index);
+        ++tries[index];
+        ++generation[index];
+        if (!firstStart[index].isValid())
+            firstStart[index] = QDateTime::currentDateTimeUtc();
+        switch (node.kind) {
+        case NodeKind::Noop:
+        case NodeKind::Publish:
+            // Nothing runs, so there is no "running" to show.
+            settle(index, NodeState::Succeeded);
+            return;
+        case NodeKind::Command:
+            acquire(index);
+            startCommand(index);
+            return;
+        case NodeKind::Sql:
+        case NodeKind::Freshness:
+        case NodeKind::Check:
+            acquire(index);
+            startWarehouse(index);
+            return;
+        }
+    }
+
+    void acquire(int index)
+    {
+        const Node &node = contract->nodes.at(index);
+        Q_ASSERT(!holdsSlot[index]);
+        holdsSlot[index] = true;
+        ++running;
+        if (!node.pool.isEmpty())
+            ++poolUsed[node.pool];
+    }
+
+    void release(int index)
+    {
+        if (!holdsSlot[index])
+            return;
+        const Node &node = contract->nodes.at(index);
+        holdsSlot[index] = false;
+        --running;
+        if (!node.pool.isEmpty())
+            --poolUsed[node.pool];
+    }
+
+    QString logPathFor(int index) const
+    {
+        return QDir(options.logDirectory)
+            .filePath(QStringLiteral("%1/%2/%3.%4.log")
+                          .arg(runId)
+                          .arg(attempt)
+                          .arg(graph.id(index))
+                          .arg(tries[index]));
+    }
+
+    void startCommand(int index)
+    {
+        const Node &node = contract->nodes.at(index);
+        CommandSpec spec;
+        if (!node.argv.isEmpty()) {
+            spec.argv = node.argv;
+            if (spec.argv.first() == QLatin1String("vouch") && !context.vouchExecutable.isEmpty())
+                spec.argv.first() = context.vouchExecutable;
+            for (int i = 1; i < spec.argv.size(); ++i)
+                spec.argv[i] = expandEnvironment(spec.argv[i], context);
+        } else {
+            spec.shell = node.shell;
+        }
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (auto it = context.env.cbegin(); it != context.env.cend(); ++it)
+            env.insert(it.key(), it.value());
+        for (auto it = node.env.cbegin(); it != node.env.cend(); ++it)
+            env.insert(it.key(), expandEnvironment(it.value(), context));
+        env.insert(QStringLiteral("VOUCH_NODE"), node.id);
+        env.insert(QStringLiteral("VOUCH_PERIOD"), context.period);
+        env.insert(QStringLiteral("VOUCH_PERIOD_START"), context.periodStart.toString(Qt::ISODate));
+        env.insert(QStringLiteral("VOUCH_PERIOD_END"),
+                   context.periodEndExclusive.toString(Qt::ISODate));
+        spec.environment = env;
+        spec.workingDirectory = expandEnvironment(node.workingDir, context);
+        if (node.timeout)
+            spec.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*node.timeout);
+        spec.killGrace = options.killGrace;
+        spec.logPath = logPathFor(index);
+        spec.maxLogBytes = options.maxLogBytes;
+
+        auto *executor = new CommandExecutor(spec, q);
+        commands.insert(index, executor);
+        const int gen = generation[index];
+        transition(index, NodeState::Running, nullptr, QString(), 0, spec.logPath);
+        QObject::connect(
+            executor, &CommandExecutor::started, q, [this, index, gen, spec](qint64 group) {
+                if (generation[index] == gen)
+                    transition(index, NodeState::Running, nullptr, QString(), group, spec.logPath);
+            });
+        QObject::connect(
+            executor, &CommandExecutor::output, q,
+            [this, index](const QByteArray &chunk) { Q_EMIT q->output(graph.id(index), chunk); });
+        QObject::connect(executor, &CommandExecutor::finished, q,
+                         [this, index, gen, executor](const CommandResult &result) {
+                             commands.remove(index);
+                             executor->deleteLater();
+                             if (generation[index] != gen)
+                                 return;
+                             onCommandFinished(index, result);
+                         });
+        executor->start();
+    }
+
+    void onCommandFinished(int index, const CommandResult &result)
+    {
+        release(index);
+        NodeOutcome outcome;
+        outcome.message = result.message;
+        switch (result.outcome) {
+        case CommandResult::Outcome::Succeeded:
+            settle(index, NodeState::Succeeded, &outcome);
+            break;
+        case CommandResult::Outcome::Cancelled:
+            settle(index, NodeState::Cancelled, &outcome);
+            break;
+        case CommandResult::Outcome::Failed:
+        case CommandResult::Outcome::TimedOut:
+        case CommandResult::Outcome::FailedToStart:
+            failOrRetry(index, outcome);
+            break;
+        }
+        pump();
+    }
+
+    void startWarehouse(int index)
+    {
+        const Node &node = contract->nodes.at(index);
+        const int gen = generation[index];
+        transition(index, NodeState::Running);
+        QPointer<Scheduler> guard(q);
+        ContractPtr c = contract;
+        RunContext ctx = context;
+        if (!ctx.clockFixed)
+            ctx.now = QDateTime::currentDateTimeUtc();
+        pool.start([guard, c, ctx, index, gen, this] {
+            const NodeOutcome outcome = executeWarehouseNode(*c, c->nodes.at(index), ctx);
+            if (!guard)
+                return;
+            QMetaObject::invokeMethod(
+                guard.data(),
+                [this, index, gen, outcome] {
+                    if (generation[index] != gen)
+                        return;
+                    onWarehouseFinished(index, outcome);
+                },
+                Qt::QueuedConnection);
+        });
+        if (node.timeout) {
+            auto *timer = armTimer(
+                index, std::chrono::duration_cast<std::chrono::milliseconds>(*node.timeout));
+            QObject::connect(timer, &QTimer::timeout, q, [this, index, gen] {
+                if (generation[index] != gen)
+                    return;
+                ++generation[index]; // the late result is dropped
+                release(index);
+                NodeOutcome outcome;
+                outcome.executionError = true;
+                outcome.message = QStringLiteral("timed out after %1")
+                                      .arg(formatDuration(*contract->nodes.at(index).timeout));
+                failOrRetry(index, outcome);
+                pump();
+            });
+        }
+    }
+
+    void onWarehouseFinished(int index, const NodeOutcome &outcome)
+    {
+        const Node &node = contract->nodes.at(index);
+        disarmTimer(index);
+        release(index);
+        if (options.waitForLateSources && node.kind == NodeKind::Freshness && node.wait &&
+            outcome.freshness != Freshness::Fresh && !outcome.executionError) {
+            const QDateTime limit = waitLimit(index);
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            const auto every =
+                std::chrono::duration_cast<std::chrono::milliseconds>(node.wait->every);
+            if (now.addMSecs(every.count()) <= limit) {
+                // A late source is waited for: it stays running (waiting),
+                // and so does everything downstream of it.
+                transition(index, NodeState::Running, &outcome,
+                           QStringLiteral("waiting: %1; looking again at %2 (until %3)")
+                               .arg(outcome.message,
+                                    now.addMSecs(every.count())
+                                        .toTimeZone(zone)
+                                        .toString(QStringLiteral("ddd HH:mm:ss")),
+                                    limit.toTimeZone(zone).toString(QStringLiteral("ddd HH:mm"))));
+                auto *timer = armTimer(index, every);
+                QObject::connect(timer, &QTimer::timeout, q, [this, index] {
+                    disarmTimer(index);
+                    state[index] = NodeState::Pending;
+                    --tries[index]; // polling is not a retry
+                    makeReady(index);
+                    pump();
+                });
+                pump();
+                return;
+            }
+        }
+        if (outcome.state == NodeState::Failed && outcome.executionError)
+            failOrRetry(index, outcome);
+        else
+            settle(index, outcome.state, &outcome);
+        pump();
+    }
+
+    QDateTime waitLimit(int index) const
+    {
+        const WaitPolicy &wait = *contract->nodes.at(index).wait;
+        if (wait.upTo)
+            return firstStart[index].addSecs(wait.upTo->count());
+        if (wait.until)
+            return wait.until->nextAtOrAfter(firstStart[index], zone).toUTC();
+        return firstStart[index];
+    }
+
+    // Execution failures retry with exponential backoff and jitter; findings
+    // (a check over its threshold, a stale source) are answers, not accidents.
+    void failOrRetry(int index, const NodeOutcome &outcome)
+    {
+        const Node &node = contract->nodes.at(index);
+        if (cancelling || tries[index] > node.retries) {
+            settle(index, NodeState::Failed, &outcome);
+            return;
+        }
+        const double base =
+            double(std::chrono::duration_cast<std::chrono::milliseconds>(node.retryDelay).count());
+        const double backoff = base * double(1 << std::min(tries[index] - 1, 16));
+        std::uniform_real_distribution<double> jitter(0.8, 1.2);
+        const qint64 delayMs = qint64(std::min(backoff * jitter(rng), 24.0 * 3600 * 1000));
+        transition(index, NodeState::Retrying, &outcome,
+                   QStringLiteral("try %1 of %2 failed (%3); retrying in %4")
+                           .arg(tries[index])
+                           .arg(node.retries + 1)
+                           .arg(outcome.message,
+                                formatDuration(Duration(std::max<qint64>(delayMs / 1000, 0)))) +
+                       (delayMs < 1000 ? QStringLiteral(" (%1 ms)").arg(delayMs) : QString()));
+        auto *timer = armTimer(index, std::chrono::milliseconds(delayMs));
+        QObject::connect(timer, &QTimer::timeout, q, [this, index] {
+            disarmTimer(index);
+            if (state[index] != NodeState::Retrying)
+                return;
+            state[index] = NodeState::Pending;
+            makeReady(index);
+            pump();
+        });
+    }
+
+    QTimer *armTimer(int index, std::chrono::milliseconds delay)
+    {
+        disarmTimer(index);
+        auto *timer = new QTimer(q);
+        timer->setSingleShot(true);
+        timer->setTimerType(Qt::PreciseTimer);
+        timer->start(delay);
+        timers.insert(index, timer);
+        return timer;
+    }
+
+    void disarmTimer(int index)
+    {
+        if (QTimer *t = timers.take(index)) {
+            t->stop();
+            t->deleteLater();
+        }
+    }
+
+    void cancel(int index, const QString &message)
+    {
+        if (!selected[index] || isTerminal(state[index]))
+            return;
+        disarmTimer(index);
+        if (CommandExecutor *executor = commands.value(index)) {
+            executor->cancel(); // its finished(Cancelled) settles the node
+            return;
+        }
+        ++generation[index]; // a query in flight is dropped when it returns
+        release(index);
+        settle(index, NodeState::Cancelled, nullptr, message);
+    }
+
+    void maybeFinish()
+    {
+        if (finishing || remaining > 0 || !commands.isEmpty())
+            return;
+        finishing = true;
+        store->finishAttempt(runId, attempt);
+        flush();
+        Q_EMIT q->finished(runId, attempt, QString());
+    }
+};
+
+Scheduler::Scheduler(ContractPtr contract, RunContext context, RunOptions options, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>())
+{
+    d->q = this;
+    d->contract = std::move(contract);
+    d->graph = Graph::fromContract(*d->contract);
+    d->context = std::move(context);
+    if (!d->context.now.isValid())
+        d->context.now = QDateTime::currentDateTimeUtc();
+    d->options = std::move(options);
+    d->zone = QTimeZone(d->contract->report.timezone);
+    if (!d->zone.isValid())
+        d->zone = QTimeZone::utc();
+    if (d->options.logDirectory.isEmpty())
+        d->options.logDirectory =
+            QFileInfo(d->options.statePath).absolutePath() + QStringLiteral("/logs");
+    d->rng.seed(d->options.jitterSeed ? d->options.jitterSeed : std::random_device{}());
+    d->pool.setMaxThreadCount(d->concurrency());
+    qRegisterMetaType<Transition>();
+    qRegisterMetaType<QList<Transition>>();
+}
+
+Scheduler::~Scheduler()
+{
+    // Kill what still runs (executors kill their process groups), then wait
+    // for queries in flight: their results are dropped by the guard.
+    qDeleteAll(d->commands);
+    d->commands.clear();
+    d->pool.waitForDone();
+}
+
+void Scheduler::start()
+{
+    QString error;
+    d->store = StateStore::open(d->options.statePath, &error);
+    if (!d->store) {
+        Q_EMIT finished(0, 0, error);
+        return;
+    }
+    const Contract &c = *d->contract;
+    const int n = d->graph.size();
+    if (!d->graph.isAcyclic()) {
+        Q_EMIT finished(0, 0, QStringLiteral("the contract has a dependency cycle"));
+        return;
+    }
+    auto existing = d->store->findRun(c.report.id, d->context.period);
+    d->runId =
+        existing ? existing->id : d->store->createRun(c.report.id, d->context.period, c.filePath);
+    if (d->runId <= 0) {
+        Q_EMIT finished(0, 0,
+                        QStringLiteral("could not create a run in %1: %2")
+                            .arg(d->options.statePath, d->store->lastError()));
+        return;
+    }
+
+    d->state = QList<NodeState>(n, NodeState::Pending);
+    d->selected = QList<bool>(n, d->options.nodes.isEmpty());
+    d->waitingOn = QList<int>(n, 0);
+    d->tries = QList<int>(n, 0);
+    d->generation = QList<int>(n, 0);
+    d->firstStart = QList<QDateTime>(n);
+    d->holdsSlot = QList<bool>(n, false);
+    for (const QString &id : d->options.nodes) {
+        const int index = d->graph.indexOf(id);
+        if (index < 0) {
+            Q_EMIT finished(d->runId, 0, QStringLiteral("unknown node '%1'").arg(id));
+            return;
+        }
+        d->selected[index] = true;
+    }
+    // Nodes outside this attempt keep the state their latest attempt left.
+    if (existing) {
+        for (const NodeRunRecord &r : d->store->nodeRuns(d->runId)) {
+            const int index = d->graph.indexOf(r.nodeId);
+            if (index >= 0 && !d->selected[index])
+                d->state[index] = r.state;
+        }
+    }
+    QStringList selection;
+    for (int i = 0; i < n; ++i) {
+        if (d->selected[i])
+            selection << d->graph.id(i);
+    }
+    d->attempt = d->store->beginAttempt(d->runId, d->options.who, d->options.reason, selection);
+    d->computePriorities();
+    Q_EMIT runStarted(d->runId, d->attempt);
+
+    d->remaining = int(selection.size());
+    // Record every selected node as pending in this attempt, so the attempt
+    // is complete in the store even if the process dies right now.
+    for (int index : d->graph.topologicalOrder()) {
+        if (d->selected[index])
+            d->transition(index, NodeState::Pending);
+    }
+    QList<int> blocked;
+    for (int index : d->graph.topologicalOrder()) {
+        if (!d->selected[index])
+            continue;
+        bool upstreamBroken = false;
+        for (int up : d->graph.needs(index)) {
+            if (d->selected[up])
+                ++d->waitingOn[index];
+            else if (!isPassing(d->state[up]))
+                upstreamBroken = true;
+        }
+        if (upstreamBroken)
+            blocked << index;
+    }
+    for (int index : blocked) {
+        if (d->state[index] != NodeState::Pending)
+            continue;
+        QStringList broken;
+        for (int up : d->graph.needs(index)) {
+            if (!d->selected[up] && !isPassing(d->state[up]))
+                broken << QStringLiteral("%1 is %2").arg(d->graph.id(up), toString(d->state[up]));
+        }
+        d->transition(index, NodeState::UpstreamFailed, nullptr,
+                      QStringLiteral("not run: upstream %1 (outside this rerun)")
+                          .arg(broken.join(QStringLiteral(", "))));
+        --d->remaining;
+        d->blockDownstream(index,
+                           QStringLiteral("upstream %1 did not pass").arg(d->graph.id(index)));
+    }
+    for (int index : d->graph.topologicalOrder()) {
+        if (d->selected[index] && d->state[index] == NodeState::Pending && d->waitingOn[index] == 0)
+            d->makeReady(index);
+    }
+    d->pump();
+}
+
+void Scheduler::cancelRun()
+{
+    if (!d->store || d->finishing)
+        return;
+    d->cancelling = true;
+    for (int index : d->graph.topologicalOrder())
+        d->cancel(index, QStringLiteral("the run was cancelled"));
+    d->pump();
+}
+
+void Scheduler::cancelNodes(const QStringList &ids)
+{
+    if (!d->store || d->finishing)
+        return;
+    for (const QString &id : ids) {
+        const int index = d->graph.indexOf(id);
+        if (index >= 0)
+            d->cancel(index, QStringLiteral("cancelled"));
+    }
+    d->pump();
+}
+
+// ------------------------------------------------------------------ RunThread
+
+RunThread::RunThread(ContractPtr contract, RunContext context, RunOptions options, QObject *parent)
+    : QObject(parent)
+    , m_thread(new QThread(this))
+    , m_scheduler(new Scheduler(std::move(contract), std::move(context), std::move(options)))
+{
+    m_thread->setObjectName(QStringLiteral("vouch-scheduler"));
+    m_scheduler->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_scheduler, &QObject::deleteLater);
+    connect(m_scheduler, &Scheduler::runStarted, this, &RunThread::runStarted,
+            Qt::QueuedConnection);
+    connect(m_scheduler, &Scheduler::transitionsCommitted, this, &RunThread::transitionsCommitted,
+            Qt::QueuedConnection);
+    connect(m_scheduler, &Scheduler::output, this, &RunThread::output, Qt::QueuedConnection);
+    connect(
+        m_scheduler, &Scheduler::finished, this,
+        [this](qint64 runId, int attempt, const QString &error) {
+            m_finished = true;
+            m_error = error;
+            Q_EMIT finished(runId, attempt, error);
+        },
+        Qt::QueuedConnection);
+}
+
+RunThread::~RunThread()
+{
+    if (m_thread->isRunning()) {
+        if (!m_finished)
+            QMetaObject::invokeMethod(m_scheduler, &Scheduler::cancelRun, Qt::QueuedConnection);
+        // The scheduler is deleted on its own thread, which kills what runs.
+        m_thread->quit();
+        m_thread->wait();
+    } else {
+        delete m_scheduler;
+    }
+}
+
+void RunThread::start()
+{
+    m_thread->start();
+    QMetaObject::invokeMethod(m_scheduler, &Scheduler::start, Qt::QueuedConnection);
+}
+
+void RunThread::cancelRun()
+{
+    QMetaObject::invokeMethod(m_scheduler, &Scheduler::cancelRun, Qt::QueuedConnection);
+}
+
+void RunThread::cancelNodes(const QStringList &ids)
+{
+    QMetaObject::invokeMethod(
+        m_scheduler, [s = m_scheduler, ids] { s->cancelNodes(ids); }, Qt::QueuedConnection);
+}
+
+QString RunThread::runToEnd()
+{
+    QEventLoop loop;
+    connect(this, &RunThread::finished, &loop, &QEventLoop::quit);
+    if (!m_thread->isRunning() && !m_finished)
+        start();
+    if (!m_finished)
+        loop.exec();
+    return m_error;
+}
+
+} // namespace vouch::engine

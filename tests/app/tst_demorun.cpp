@@ -1,0 +1,226 @@
+// The Brightside demo, headless, through the real binary: for every scenario
+// the nodes that fail or warn are exactly the ones its planted fault
+// explains, and the report's status follows the sections' policies. Then
+// status, controlled reruns and their dry runs on the same store.
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+// A Monday morning, so every run sees the same week (2026-W48) and ages.
+const QString kNow = QStringLiteral("2026-11-30T06:00:00Z");
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result vouch(const QStringList &args, const QMap<QString, QString> &env = {})
+{
+    QProcess p;
+    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    for (auto it = env.cbegin(); it != env.cend(); ++it)
+        e.insert(it.key(), it.value());
+    p.setProcessEnvironment(e);
+    p.start(QStringLiteral(VOUCH_BINARY), args);
+    if (!p.waitForFinished(240000)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QJsonObject status(const QString &dir)
+{
+    const Result r = vouch({QStringLiteral("status"), QStringLiteral("--json"),
+                            QStringLiteral("--state"), dir + QStringLiteral("/state.db")});
+    return QJsonDocument::fromJson(r.out.toUtf8()).object();
+}
+
+QStringList nodesIn(const QJsonObject &status, const QStringList &states)
+{
+    QStringList ids;
+    for (const QJsonValue &v : status.value(QStringLiteral("nodes")).toArray()) {
+        const QJsonObject n = v.toObject();
+        if (states.contains(n.value(QStringLiteral("state")).toString()))
+            ids << n.value(QStringLiteral("id")).toString();
+    }
+    ids.sort();
+    return ids;
+}
+
+QString sectionStatus(const QJsonObject &status, const QString &id)
+{
+    for (const QJsonValue &v : status.value(QStringLiteral("sections")).toArray()) {
+        if (v.toObject().value(QStringLiteral("id")).toString() == id)
+            return v.toObject().value(QStringLiteral("status")).toString();
+    }
+    return {};
+}
+
+} // namespace
+
+class TestDemoRun : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void scenarios_data()
+    {
+        QTest::addColumn<QString>("scenario");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("report");
+        QTest::addColumn<QStringList>("failed");
+        QTest::addColumn<QStringList>("warned");
+        QTest::addColumn<QString>("sections"); // revenue,margin,cash,inventory,marketing
+
+        QTest::newRow("all-green") << "all-green" << 0 << "complete" << QStringList{}
+                                   << QStringList{} << "safe,safe,safe,safe,safe";
+        QTest::newRow("sku-cost-gap")
+            << "sku-cost-gap" << 10 << "caveated" << QStringList{}
+            << QStringList{"chk_sku_cost_mapped"} << "safe,caveat,safe,safe,safe";
+        QTest::newRow("late-stripe")
+            << "late-stripe" << 20 << "partial" << QStringList{"src_stripe_settlements"}
+            << QStringList{} << "safe,safe,held,safe,safe";
+        QTest::newRow("missing-ad-spend")
+            << "missing-ad-spend" << 10 << "caveated" << QStringList{}
+            << QStringList{"chk_ad_spend_complete"} << "safe,caveat,safe,safe,caveat";
+        QTest::newRow("stale-inventory")
+            << "stale-inventory" << 20 << "partial" << QStringList{"src_inventory_snapshots"}
+            << QStringList{} << "safe,safe,safe,held,safe";
+        QTest::newRow("bridge-variance")
+            << "bridge-variance" << 30 << "failed" << QStringList{"chk_revenue_bridge"}
+            << QStringList{} << "blocked,safe,safe,safe,safe";
+        QTest::newRow("missing-shopify") << "missing-shopify" << 30 << "failed"
+                                         << QStringList{"src_shopify_orders", "src_shopify_refunds"}
+                                         << QStringList{} << "blocked,caveat,safe,held,caveat";
+    }
+
+    void scenarios()
+    {
+        QFETCH(QString, scenario);
+        QFETCH(int, exitCode);
+        QFETCH(QString, report);
+        QFETCH(QStringList, failed);
+        QFETCH(QStringList, warned);
+        QFETCH(QString, sections);
+        QTemporaryDir dir;
+        const Result r = vouch({QStringLiteral("demo"), QStringLiteral("--headless"),
+                                QStringLiteral("--scenario"), scenario, QStringLiteral("--dir"),
+                                dir.path(), QStringLiteral("--now"), kNow});
+        QVERIFY2(r.exitCode == exitCode, qPrintable(r.out + r.err));
+        QVERIFY(r.out.contains(QStringLiteral("Report Weekly Operating Performance Report: ") +
+                               report));
+        const QJsonObject s = status(dir.path());
+        QCOMPARE(s.value(QStringLiteral("status")).toString(), report);
+        QCOMPARE(s.value(QStringLiteral("period")).toString(), QStringLiteral("2026-W48"));
+        QCOMPARE(nodesIn(s, {QStringLiteral("failed")}), failed);
+        QCOMPARE(nodesIn(s, {QStringLiteral("warned")}), warned);
+        QStringList actualSections;
+        for (const char *id :
+             {"revenue", "contribution_margin", "cash_bridge", "inventory", "marketing_efficiency"})
+            actualSections << sectionStatus(s, QString::fromLatin1(id));
+        QCOMPARE(actualSections.join(QLatin1Char(',')), sections);
+        // Nothing else stopped: every node is either passing, a planted
+        // finding, or downstream of one.
+        const QStringList other =
+            nodesIn(s, {QStringLiteral("cancelled"), QStringLiteral("interrupted"),
+                        QStringLiteral("pending"), QStringLiteral("running")});
+        QVERIFY2(other.isEmpty(), qPrintable(other.join(QLatin1Char(' '))));
+    }
+
+    void skuGapAlertReadsInBusinessWords()
+    {
+        QTemporaryDir dir;
+        const Result r =
+            vouch({QStringLiteral("demo"), QStringLiteral("--headless"),
+                   QStringLiteral("--scenario"), QStringLiteral("sku-cost-gap"),
+                   QStringLiteral("--dir"), dir.path(), QStringLiteral("--now"), kNow});
+        QCOMPARE(r.exitCode, 10);
+        QVERIFY2(r.out.contains(QStringLiteral("SKU cost mapping failed for 14 products.")),
+                 qPrintable(r.out));
+        QVERIFY(r.out.contains(QStringLiteral("Revenue: safe")));
+    }
+
+    void rerunAfterFixingTheSource()
+    {
+        QTemporaryDir dir;
+        const QString state = dir.path() + QStringLiteral("/state.db");
+        Result r = vouch({QStringLiteral("demo"), QStringLiteral("--headless"),
+                          QStringLiteral("--scenario"), QStringLiteral("late-stripe"),
+                          QStringLiteral("--dir"), dir.path(), QStringLiteral("--now"), kNow});
+        QCOMPARE(r.exitCode, 20);
+
+        // Without a reason a rerun is refused and nothing runs.
+        r = vouch({QStringLiteral("rerun"), QStringLiteral("--failed-only"),
+                   QStringLiteral("--state"), state});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains(QStringLiteral("--reason")));
+
+        // The dry run names exactly the failed node and its blocked downstream.
+        r = vouch({QStringLiteral("rerun"), QStringLiteral("--failed-only"),
+                   QStringLiteral("--dry-run"), QStringLiteral("--state"), state});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("would run 7 of 53 nodes, as attempt 2")),
+                 qPrintable(r.out));
+        QVERIFY(r.out.contains(QStringLiteral("  src_stripe_settlements  (failed last time)")));
+        QVERIFY(r.out.contains(QStringLiteral("  mart_cash_bridge  (upstream_failed last time)")));
+        QVERIFY(!r.out.contains(QStringLiteral("chk_sku_cost_mapped")));
+        QCOMPARE(status(dir.path()).value(QStringLiteral("attempt")).toInt(),
+                 1); // a dry run changes nothing
+
+        // A selector with --downstream: the node and everything after it.
+        r = vouch({QStringLiteral("rerun"), QStringLiteral("stg_stripe_settlements"),
+                   QStringLiteral("--downstream"), QStringLiteral("--dry-run"),
+                   QStringLiteral("--state"), state});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(
+            QStringLiteral("  stg_stripe_settlements  (selected by 'stg_stripe_settlements')")));
+        QVERIFY(r.out.contains(
+            QStringLiteral("  int_cash_settlement  (downstream of stg_stripe_settlements)")));
+        QVERIFY(!r.out.contains(QStringLiteral("src_stripe_settlements ")));
+
+        // Stripe re-exports the settlements (the landing of an all-green
+        // week), and the engineer reruns their ingest and everything after it.
+        QTemporaryDir fixedLanding;
+        r = vouch({QStringLiteral("demo"), QStringLiteral("init"), fixedLanding.path(),
+                   QStringLiteral("--now"), kNow});
+        QCOMPARE(r.exitCode, 0);
+        QFile::remove(dir.path() + QStringLiteral("/landing.db"));
+        QVERIFY(QFile::copy(fixedLanding.path() + QStringLiteral("/landing.db"),
+                            dir.path() + QStringLiteral("/landing.db")));
+        r = vouch(
+            {QStringLiteral("rerun"), QStringLiteral("ingest_stripe_settlements"),
+             QStringLiteral("--downstream"), QStringLiteral("--reason"),
+             QStringLiteral("Stripe payouts re-exported"), QStringLiteral("--state"), state},
+            {{QStringLiteral("VOUCH_DATA"), dir.path()}, {QStringLiteral("VOUCH_NOW"), kNow}});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY(
+            r.out.contains(QStringLiteral("Report Weekly Operating Performance Report: complete")));
+        const QJsonObject s = status(dir.path());
+        QCOMPARE(s.value(QStringLiteral("status")).toString(), QStringLiteral("complete"));
+        QCOMPARE(s.value(QStringLiteral("attempt")).toInt(), 2);
+        QStringList rerun;
+        for (const QJsonValue &v : s.value(QStringLiteral("nodes")).toArray()) {
+            if (v.toObject().value(QStringLiteral("attempt")).toInt() == 2)
+                rerun << v.toObject().value(QStringLiteral("id")).toString();
+        }
+        QVERIFY(rerun.contains(QStringLiteral("ingest_stripe_settlements")));
+        QVERIFY(rerun.contains(QStringLiteral("src_stripe_settlements")));
+        QVERIFY(rerun.contains(QStringLiteral("mart_cash_bridge")));
+        QVERIFY(!rerun.contains(QStringLiteral("ingest_shopify_orders")));
+        QVERIFY(!rerun.contains(QStringLiteral("chk_sku_cost_mapped")));
+    }
+};
+QTEST_GUILESS_MAIN(TestDemoRun)
+#include "tst_demorun.moc"
