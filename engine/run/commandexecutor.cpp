@@ -1,0 +1,422 @@
+#include "engine/run/commandexecutor.h"
+
+#include "engine/run/cappedlog.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+#include <QScopeGuard>
+#include <QTimer>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <utility>
+
+#include <unistd.h>
+#ifdef Q_OS_LINUX
+#include <sys/prctl.h>
+#endif
+
+namespace vouch::engine {
+
+namespace {
+
+// The child QProcess starts: it runs the command in the background so that it
+// can still react to signals while the command runs.
+//  - SIGHUP arrives by PR_SET_PDEATHSIG when the engine dies: kill the group,
+//    which is this guard, the command and everything the command started.
+//  - SIGTERM (timeout, cancel) goes to the whole group; the guard ignores it
+//    (a no-op trap, so the command does not inherit an ignored signal) and
+//    keeps waiting, so it reports the command's own end.
+//  - `exec` makes the command the guard's direct child and runs a program
+//    even if its name is also a shell builtin (echo, test, kill ...).
+//  - The exit status is the command's. A command killed by a signal makes
+//    wait report 128+N; the guard then kills itself with N so that the engine
+//    sees the signal. (A command that *exits* with 129..159 reads the same.)
+//    wait's stderr is silenced: dash reports a killed job there ("Killed"),
+//    which would land in the log as the command's last line.
+// The command is passed as arguments ("$@"), never spliced into this script.
+// Asynchronous commands of a non-interactive shell start with SIGINT and
+// SIGQUIT ignored and stdin on /dev/null (POSIX); the engine uses TERM/KILL.
+constexpr char GuardScript[] = R"sh(trap 'kill -KILL 0' HUP
+trap ':' TERM
+exec "$@" &
+child=$!
+while :; do
+    wait "$child" 2>/dev/null
+    status=$?
+    kill -0 "$child" 2>/dev/null || break
+done
+if [ "$status" -gt 128 ]; then
+    case $((status - 128)) in
+    1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|24|25|26|27|29|30|31)
+        trap - HUP TERM
+        ulimit -c 0 2>/dev/null
+        kill -$((status - 128)) $$ ;;
+    esac
+fi
+exit "$status")sh";
+
+const QString GuardShell = QStringLiteral("/bin/sh");
+
+QString errnoText(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+QString signalName(int signal)
+{
+    if (const char *abbrev = ::sigabbrev_np(signal))
+        return QStringLiteral("SIG") + QString::fromLatin1(abbrev);
+    return QStringLiteral("signal %1").arg(signal);
+}
+
+QString formatDuration(std::chrono::milliseconds duration)
+{
+    const qint64 ms = duration.count();
+    if (ms < 1000)
+        return QStringLiteral("%1ms").arg(ms);
+    if (ms % 1000 != 0)
+        return QStringLiteral("%1s").arg(double(ms) / 1000.0);
+    const qint64 seconds = ms / 1000;
+    QString text;
+    if (seconds >= 3600)
+        text += QStringLiteral("%1h").arg(seconds / 3600);
+    if (seconds % 3600 >= 60)
+        text += QStringLiteral("%1m").arg(seconds % 3600 / 60);
+    if (seconds % 60 != 0)
+        text += QStringLiteral("%1s").arg(seconds % 60);
+    return text;
+}
+
+// execve's verdict on one candidate path, as an errno (0 = would run).
+int checkExecutable(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return ENOENT;
+    if (info.isDir() || !info.isExecutable())
+        return EACCES;
+    return 0;
+}
+
+} // namespace
+
+QString toString(CommandResult::Outcome outcome)
+{
+    switch (outcome) {
+    case CommandResult::Outcome::Succeeded:
+        return QStringLiteral("succeeded");
+    case CommandResult::Outcome::Failed:
+        return QStringLiteral("failed");
+    case CommandResult::Outcome::TimedOut:
+        return QStringLiteral("timed_out");
+    case CommandResult::Outcome::Cancelled:
+        return QStringLiteral("cancelled");
+    case CommandResult::Outcome::FailedToStart:
+        return QStringLiteral("failed_to_start");
+    }
+    return {};
+}
+
+CommandExecutor::CommandExecutor(CommandSpec spec, QObject *parent)
+    : QObject(parent)
+    , m_spec(std::move(spec))
+    , m_timeoutTimer(new QTimer(this))
+    , m_killTimer(new QTimer(this))
+{
+    qRegisterMetaType<vouch::engine::CommandResult>();
+    if (m_spec.environment.isEmpty())
+        m_spec.environment = QProcessEnvironment::systemEnvironment();
+    m_timeoutTimer->setSingleShot(true);
+    m_killTimer->setSingleShot(true);
+    connect(m_timeoutTimer, &QTimer::timeout, this, [this] { requestStop(Stop::TimedOut); });
+    connect(m_killTimer, &QTimer::timeout, this, [this] { signalGroup(SIGKILL); });
+}
+
+CommandExecutor::~CommandExecutor()
+{
+    if (m_process) {
+        // No signal leaves a half-destroyed executor.
+        disconnect(m_process, nullptr, this, nullptr);
+        if (m_process->state() != QProcess::NotRunning) {
+            signalGroup(SIGKILL);
+            m_process->waitForFinished(2000);
+        }
+        signalGroup(SIGKILL); // leftovers of a command that ended on its own
+        delete m_process;
+        m_process = nullptr;
+    }
+}
+
+QString CommandExecutor::displayName() const
+{
+    return m_spec.argv.isEmpty() ? GuardShell : m_spec.argv.first();
+}
+
+// What execve would say, checked before starting so that a missing program is
+// FailedToStart with errno's words rather than "not found" from the guard.
+QString CommandExecutor::preflight() const
+{
+    if (m_spec.argv.isEmpty() && m_spec.shell.isEmpty())
+        return QStringLiteral("nothing to run");
+    if (!m_spec.argv.isEmpty() && m_spec.argv.first().isEmpty())
+        return QStringLiteral("empty program name");
+    const QString workingDirectory =
+        m_spec.workingDirectory.isEmpty() ? QDir::currentPath() : m_spec.workingDirectory;
+    if (!QFileInfo(workingDirectory).isDir())
+        return QStringLiteral("working directory %1 does not exist").arg(workingDirectory);
+    if (m_spec.argv.isEmpty())
+        return {};
+
+    const QString program = m_spec.argv.first();
+    int error = ENOENT;
+    if (program.contains(QLatin1Char('/'))) {
+        error = checkExecutable(QDir(workingDirectory).absoluteFilePath(program));
+    } else {
+        // The guard's shell searches the child's PATH (dash's default if unset); so do we.
+        const QString path = m_spec.environment.value(
+            QStringLiteral("PATH"),
+            QStringLiteral("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+        for (const QString &entry : path.split(QLatin1Char(':'))) {
+            const QString dir = entry.isEmpty() ? workingDirectory : entry;
+            const int candidate = checkExecutable(QDir(dir).absoluteFilePath(program));
+            if (candidate == 0) {
+                error = 0;
+                break;
+            }
+            if (candidate == EACCES)
+                error = EACCES;
+        }
+    }
+    return error == 0 ? QString() : errnoText(error);
+}
+
+void CommandExecutor::start()
+{
+    Q_ASSERT(!m_startCalled);
+    if (m_startCalled)
+        return;
+    m_startCalled = true;
+    m_inStart = true;
+    const auto leaveStart = qScopeGuard([this] { m_inStart = false; });
+
+    CommandResult result;
+    result.logPath = m_spec.logPath;
+    if (m_stop == Stop::Cancelled) {
+        result.outcome = CommandResult::Outcome::Cancelled;
+        result.message = QStringLiteral("cancelled before it started");
+        complete(result);
+        return;
+    }
+    if (const QString error = preflight(); !error.isEmpty()) {
+        onStartFailed(error);
+        return;
+    }
+    m_log = std::make_unique<CappedLog>(m_spec.logPath, m_spec.maxLogBytes);
+    if (!m_log->open()) {
+        onStartFailed(m_log->errorString());
+        return;
+    }
+
+    QStringList arguments{QStringLiteral("-c"), QString::fromLatin1(GuardScript),
+                          QStringLiteral("vouch-guard")};
+    if (m_spec.argv.isEmpty())
+        arguments << GuardShell << QStringLiteral("-c") << m_spec.shell;
+    else
+        arguments << m_spec.argv;
+
+    m_process = new QProcess(this);
+    m_process->setProgram(GuardShell);
+    m_process->setArguments(arguments);
+    m_process->setProcessEnvironment(m_spec.environment);
+    if (!m_spec.workingDirectory.isEmpty())
+        m_process->setWorkingDirectory(m_spec.workingDirectory);
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    m_process->setStandardInputFile(QProcess::nullDevice());
+
+    const pid_t engine = ::getpid();
+    // Runs in the forked child before exec: async-signal-safe calls only.
+    m_process->setChildProcessModifier([engine] {
+        ::setpgid(0, 0);
+        // Ignored signals survive exec; the command gets the default ones.
+        struct sigaction standard = {};
+        standard.sa_handler = SIG_DFL;
+        for (int sig = 1; sig < NSIG; ++sig) {
+            if (sig != SIGKILL && sig != SIGSTOP)
+                ::sigaction(sig, &standard, nullptr);
+        }
+        sigset_t none;
+        ::sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+#ifdef Q_OS_LINUX
+        ::prctl(PR_SET_PDEATHSIG, SIGHUP);
+#endif
+        if (::getppid() != engine) // the engine died before prctl took effect
+            ::_exit(129);
+    });
+
+    connect(m_process, &QProcess::readyReadStandardOutput, this, &CommandExecutor::readOutput);
+    connect(m_process, &QProcess::started, this, [this] {
+        if (m_processGroup == 0) { // in case QProcess reports it from inside start()
+            m_pid = m_process->processId();
+            m_processGroup = m_pid;
+        }
+        Q_EMIT started(m_processGroup);
+    });
+    connect(m_process, &QProcess::finished, this,
+            [this](int exitCode, QProcess::ExitStatus status) {
+                onProcessFinished(exitCode, status == QProcess::CrashExit);
+            });
+    connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error == QProcess::FailedToStart)
+            onStartFailed(m_process->errorString());
+    });
+
+    m_running = true;
+    m_process->start();
+    if (m_done)
+        return; // failed to start
+    m_pid = m_process->processId();
+    if (m_pid > 1) {
+        // Also set from this side, so the group exists when start() returns
+        // whatever the child's progress (the shells' classic race).
+        ::setpgid(pid_t(m_pid), pid_t(m_pid));
+        m_processGroup = m_pid;
+    }
+    if (m_spec.timeout)
+        m_timeoutTimer->start(*m_spec.timeout);
+}
+
+void CommandExecutor::cancel()
+{
+    if (m_done)
+        return;
+    if (!m_startCalled) {
+        m_stop = Stop::Cancelled; // start() reports it
+        return;
+    }
+    requestStop(Stop::Cancelled);
+}
+
+void CommandExecutor::requestStop(Stop reason)
+{
+    if (!m_running || m_stop != Stop::None)
+        return; // the first reason wins; the grace timer already runs
+    m_stop = reason;
+    m_timeoutTimer->stop();
+    signalGroup(SIGTERM);
+    m_killTimer->start(m_spec.killGrace);
+}
+
+void CommandExecutor::signalGroup(int signal)
+{
+    if (m_processGroup <= 1)
+        return;
+    if (::kill(-pid_t(m_processGroup), signal) != 0 && errno == ESRCH && m_running && m_pid > 1)
+        ::kill(pid_t(m_pid), signal); // not yet in its own group
+}
+
+void CommandExecutor::readOutput()
+{
+    const QByteArray chunk = m_process->readAllStandardOutput();
+    if (chunk.isEmpty())
+        return;
+    m_log->append(chunk);
+    Q_EMIT output(chunk);
+}
+
+QString CommandExecutor::withLastOutput(const QString &message, const QString &separator) const
+{
+    const QString line = m_log ? m_log->lastLine() : QString();
+    return line.isEmpty() ? message : message + separator + line;
+}
+
+void CommandExecutor::onProcessFinished(int exitCode, bool crashed)
+{
+    if (m_done)
+        return;
+    readOutput();
+    m_timeoutTimer->stop();
+    m_killTimer->stop();
+    // A node's processes end with the node: kill what the command left behind.
+    signalGroup(SIGKILL);
+
+    CommandResult result;
+    result.logPath = m_spec.logPath;
+    // On a crash QProcess reports the terminating signal as the exit code.
+    if (crashed)
+        result.signal = exitCode;
+    else
+        result.exitCode = exitCode;
+
+    const QString ending = crashed ? QStringLiteral("killed by %1").arg(signalName(exitCode))
+                                   : QStringLiteral("exit code %1").arg(exitCode);
+    switch (m_stop) {
+    case Stop::TimedOut:
+        result.outcome = CommandResult::Outcome::TimedOut;
+        result.message = withLastOutput(
+            QStringLiteral("timed out after %1; process group killed")
+                .arg(formatDuration(m_spec.timeout.value_or(std::chrono::milliseconds(0)))),
+            QStringLiteral("; last output: "));
+        break;
+    case Stop::Cancelled:
+        result.outcome = CommandResult::Outcome::Cancelled;
+        result.message = withLastOutput(QStringLiteral("cancelled; process group killed"),
+                                        QStringLiteral("; last output: "));
+        break;
+    case Stop::None:
+        if (!crashed && exitCode == 0) {
+            result.outcome = CommandResult::Outcome::Succeeded;
+            result.message = ending;
+        } else {
+            result.outcome = CommandResult::Outcome::Failed;
+            result.message = withLastOutput(ending, QStringLiteral(": "));
+        }
+        break;
+    }
+    result.bytesLogged = m_log->totalBytes();
+    if (!m_log->finish())
+        result.message += QStringLiteral(" (log incomplete: %1)").arg(m_log->errorString());
+    complete(result);
+}
+
+void CommandExecutor::onStartFailed(const QString &reason)
+{
+    if (m_done)
+        return;
+    m_timeoutTimer->stop();
+    m_killTimer->stop();
+    CommandResult result;
+    result.outcome = CommandResult::Outcome::FailedToStart;
+    result.message = QStringLiteral("could not start '%1': %2").arg(displayName(), reason);
+    result.logPath = m_spec.logPath;
+    if (m_log)
+        m_log->finish();
+    complete(result);
+}
+
+void CommandExecutor::complete(CommandResult result)
+{
+    Q_ASSERT(!m_done);
+    m_done = true;
+    m_running = false;
+    m_processGroup = 0;
+    if (m_inStart) {
+        // start() is asynchronous: the caller hears of the end from the event loop.
+        QMetaObject::invokeMethod(
+            this, [this, result] { Q_EMIT finished(result); }, Qt::QueuedConnection);
+        return;
+    }
+    Q_EMIT finished(result);
+}
+
+bool killProcessGroup(qint64 processGroup, int signal)
+{
+    if (processGroup <= 1)
+        return false;
+    return ::kill(-pid_t(processGroup), signal) == 0;
+}
+
+} // namespace vouch::engine
