@@ -26,10 +26,6 @@ namespace vouch::cli {
 
 using namespace vouch::engine;
 
-namespace {
-
-constexpr int kLeaseSeconds = 60;
-
 QString leaseKey(const QString &reportId, const QString &period)
 {
     return reportId + QLatin1Char('/') + period;
@@ -42,6 +38,7 @@ QString myHolder()
         .arg(QCoreApplication::applicationPid());
 }
 
+namespace {
 // A holder on this machine whose process is gone holds nothing.
 bool holderIsDead(const QString &holder)
 {
@@ -52,6 +49,8 @@ bool holderIsDead(const QString &holder)
         return false;
     return ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
 }
+
+} // namespace
 
 bool takeLease(StateStore &store, const QString &key, QString *holderOut)
 {
@@ -80,6 +79,8 @@ QStringList recoverInterrupted(StateStore &store, const QString &reportId, const
     return store.markInterrupted(
         run->id, QStringLiteral("the process running it stopped (crash, kill or power loss)"));
 }
+
+namespace {
 
 QHash<QString, NodeRunRecord> latestByNode(const StateStore &store, qint64 runId)
 {
@@ -491,16 +492,6 @@ int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     request.options.nodes = plan.ids(graph);
     request.options.waitForLateSources = !a.flags.contains(QStringLiteral("no-wait"));
     return executeAttempt(request, out, err);
-}
-
-// ------------------------------------------------------------------ serve
-
-int serveCommand(const QStringList &args, QTextStream &out, QTextStream &err)
-{
-    Q_UNUSED(args);
-    Q_UNUSED(out);
-    err << "vouch serve: not available yet\n";
-    return BadInput;
 }
 
 // ------------------------------------------------------------------ demo

@@ -1,0 +1,272 @@
+// `vouch serve`: runs contracts on their cron schedules, in each report's
+// time zone, one run per report and period at a time (a lease in the store).
+
+#include "app/cli/common.h"
+#include "app/cli/runcommands.h"
+#include "engine/run/scheduler.h"
+#include "engine/store/statestore.h"
+#include "engine/util/log.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QSocketNotifier>
+#include <QTextStream>
+#include <QTimeZone>
+#include <QTimer>
+
+#include <csignal>
+#include <memory>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace vouch::cli {
+
+using namespace vouch::engine;
+
+namespace {
+
+// The latest fire time of `schedule` at or before `now`, searching back
+// 35 days (any schedule that fires at least monthly).
+QDateTime lastFireAtOrBefore(const CronSchedule &schedule, const QDateTime &now,
+                             const QTimeZone &zone)
+{
+    QDateTime cursor = now.addDays(-35);
+    QDateTime last;
+    for (int guard = 0; guard < 100000; ++guard) {
+        const QDateTime next = schedule.nextAfter(cursor, zone);
+        if (!next.isValid() || next > now)
+            break;
+        last = next;
+        cursor = next;
+    }
+    return last;
+}
+
+class ServeJob : public QObject
+{
+public:
+    ServeJob(ContractPtr contract, QString statePath, int concurrency, bool once, QObject *parent)
+        : QObject(parent)
+        , m_contract(std::move(contract))
+        , m_statePath(std::move(statePath))
+        , m_concurrency(concurrency)
+        , m_once(once)
+        , m_zone(m_contract->report.timezone)
+    {
+        m_timer.setSingleShot(true);
+        m_timer.setTimerType(Qt::VeryCoarseTimer);
+        connect(&m_timer, &QTimer::timeout, this, &ServeJob::fire);
+    }
+
+    std::function<void()> onIdle; // called when a --once job has nothing left to do
+
+    void startUp()
+    {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QDateTime last = lastFireAtOrBefore(m_contract->report.schedule, now, m_zone);
+        if (last.isValid()) {
+            const RunContext ctx = contextForLastCompleteWeek(last, m_zone);
+            QString error;
+            auto store = StateStore::open(m_statePath, &error);
+            if (!store) {
+                log::error(QStringLiteral("%1: %2").arg(m_contract->report.id, error));
+            } else if (!store->findRun(m_contract->report.id, ctx.period)) {
+                log::info(QStringLiteral("%1: the run for %2 (due %3) was missed; starting it now")
+                              .arg(m_contract->report.id, ctx.period,
+                                   last.toTimeZone(m_zone).toString(Qt::ISODate)));
+                start(ctx);
+                return;
+            }
+        }
+        if (m_once) {
+            finishOnce();
+            return;
+        }
+        armNext();
+    }
+
+private:
+    void armNext()
+    {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        m_next = m_contract->report.schedule.nextAfter(now, m_zone);
+        if (!m_next.isValid()) {
+            log::warn(QStringLiteral("%1: schedule '%2' never fires again")
+                          .arg(m_contract->report.id, m_contract->report.schedule.text()));
+            return;
+        }
+        log::info(QStringLiteral("%1: next run at %2")
+                      .arg(m_contract->report.id, m_next.toTimeZone(m_zone).toString(Qt::ISODate)));
+        // Re-check at least hourly, so suspend/resume and clock changes
+        // cannot make a run late by more than that.
+        m_timer.start(int(std::clamp<qint64>(now.msecsTo(m_next), 0, 3600 * 1000)));
+    }
+
+    void fire()
+    {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        if (now < m_next) {
+            armNext();
+            return;
+        }
+        start(contextForLastCompleteWeek(m_next, m_zone));
+    }
+
+    void start(RunContext context)
+    {
+        QString error;
+        m_store = StateStore::open(m_statePath, &error);
+        if (!m_store) {
+            log::error(QStringLiteral("%1: %2").arg(m_contract->report.id, error));
+            afterRun();
+            return;
+        }
+        m_key = leaseKey(m_contract->report.id, context.period);
+        QString holder;
+        if (!takeLease(*m_store, m_key, &holder)) {
+            log::warn(QStringLiteral("%1 %2: not started, %3 is running it")
+                          .arg(m_contract->report.id, context.period, holder));
+            m_store.reset();
+            afterRun();
+            return;
+        }
+        recoverInterrupted(*m_store, m_contract->report.id, context.period);
+        context.vouchExecutable = QCoreApplication::applicationFilePath();
+        RunOptions options;
+        options.statePath = m_statePath;
+        options.concurrency = m_concurrency;
+        options.who = QStringLiteral("vouch serve (%1)").arg(currentUser());
+        options.reason = QStringLiteral("scheduled (%1)").arg(m_contract->report.schedule.text());
+        m_run = std::make_unique<RunThread>(m_contract, context, options);
+        connect(&m_renew, &QTimer::timeout, this,
+                [this] { m_store->acquireLease(m_key, myHolder(), kLeaseSeconds); });
+        m_renew.start(kLeaseSeconds * 1000 / 3);
+        connect(m_run.get(), &RunThread::runStarted, this, [this](qint64 runId, int attempt) {
+            log::info(QStringLiteral("%1: run %2 attempt %3 started")
+                          .arg(m_contract->report.id)
+                          .arg(runId)
+                          .arg(attempt));
+        });
+        connect(m_run.get(), &RunThread::finished, this,
+                [this](qint64 runId, int, const QString &error) {
+                    m_renew.stop();
+                    if (!error.isEmpty()) {
+                        log::error(QStringLiteral("%1: run failed to execute: %2")
+                                       .arg(m_contract->report.id, error));
+                    } else {
+                        QHash<QString, NodeRunRecord> nodes;
+                        for (const NodeRunRecord &r : m_store->nodeRuns(runId))
+                            nodes.insert(r.nodeId, r);
+                        const ReportVerdict verdict = computeVerdict(*m_contract, nodes);
+                        log::info(QStringLiteral("%1: run %2 ended: %3")
+                                      .arg(m_contract->report.id)
+                                      .arg(runId)
+                                      .arg(verdict.status));
+                    }
+                    m_store->releaseLease(m_key, myHolder());
+                    m_store.reset();
+                    QTimer::singleShot(0, this, [this] {
+                        m_run.reset();
+                        afterRun();
+                    });
+                });
+        m_run->start();
+    }
+
+    void afterRun()
+    {
+        if (m_once)
+            finishOnce();
+        else
+            armNext();
+    }
+
+    void finishOnce()
+    {
+        if (onIdle)
+            onIdle();
+    }
+
+    ContractPtr m_contract;
+    QString m_statePath;
+    int m_concurrency = 0;
+    bool m_once = false;
+    QTimeZone m_zone;
+    QTimer m_timer;
+    QTimer m_renew;
+    QDateTime m_next;
+    QString m_key;
+    std::unique_ptr<StateStore> m_store;
+    std::unique_ptr<RunThread> m_run;
+};
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[0], &byte, 1);
+}
+
+} // namespace
+
+int serveCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const Args a = parseArgs(
+        args, {QStringLiteral("state"), QStringLiteral("concurrency"), QStringLiteral("log")},
+        {QStringLiteral("once")});
+    if (!a.error.isEmpty() || a.positional.isEmpty()) {
+        err << "vouch serve: "
+            << (a.error.isEmpty() ? QStringLiteral("give at least one contract file") : a.error)
+            << "\nusage: vouch serve FILE... [--state DB] [--concurrency N] [--log FILE] "
+               "[--once]\n";
+        return BadInput;
+    }
+    QList<ContractPtr> contracts;
+    for (const QString &file : a.positional) {
+        ContractPtr c = loadContract(file, err);
+        if (!c)
+            return BadInput;
+        contracts << c;
+    }
+    const QString statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
+    const QString logPath = a.options.value(
+        QStringLiteral("log"), log::defaultLogDirectory() + QStringLiteral("/serve.log"));
+    log::initFile(logPath);
+    log::info(QStringLiteral("vouch serve started for %1 contract(s); state %2")
+                  .arg(contracts.size())
+                  .arg(statePath));
+    out << "vouch serve: " << contracts.size() << " contract(s), state " << statePath << ", log "
+        << logPath << '\n';
+    out.flush();
+
+    // SIGTERM (systemd stop) and SIGINT end the loop; running runs are
+    // cancelled, which kills their process groups.
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) == 0) {
+        std::signal(SIGTERM, onSignal);
+        std::signal(SIGINT, onSignal);
+    }
+    QSocketNotifier notifier(g_signalPipe[1], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [] {
+        log::info(QStringLiteral("vouch serve stopping"));
+        QCoreApplication::quit();
+    });
+
+    const bool once = a.flags.contains(QStringLiteral("once"));
+    const int concurrency = a.options.value(QStringLiteral("concurrency")).toInt();
+    int idle = 0;
+    QObject parent;
+    for (const ContractPtr &c : contracts) {
+        auto *job = new ServeJob(c, statePath, concurrency, once, &parent);
+        job->onIdle = [&idle, &contracts] {
+            if (++idle == contracts.size())
+                QCoreApplication::quit();
+        };
+        QTimer::singleShot(0, job, &ServeJob::startUp);
+    }
+    QCoreApplication::exec();
+    return Ok;
+}
+
+} // namespace vouch::cli

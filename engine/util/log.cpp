@@ -1,0 +1,79 @@
+#include "engine/util/log.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+
+template<>
+struct fmt::formatter<QString> : fmt::formatter<std::string_view>
+{
+    auto format(const QString &s, format_context &ctx) const
+    {
+        const QByteArray utf8 = s.toUtf8();
+        return fmt::formatter<std::string_view>::format(
+            std::string_view(utf8.constData(), size_t(utf8.size())), ctx);
+    }
+};
+
+namespace vouch::engine::log {
+
+namespace {
+
+std::mutex g_mutex;
+
+std::shared_ptr<spdlog::logger> logger()
+{
+    std::lock_guard lock(g_mutex);
+    auto existing = spdlog::get("vouch");
+    if (existing)
+        return existing;
+    auto created = spdlog::stderr_color_mt("vouch");
+    created->set_level(spdlog::level::warn);
+    created->set_pattern("vouch: %l: %v");
+    return created;
+}
+
+} // namespace
+
+void initFile(const QString &path)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    std::lock_guard lock(g_mutex);
+    spdlog::drop("vouch");
+    auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path.toStdString(),
+                                                                       5 * 1024 * 1024, 5);
+    auto created = std::make_shared<spdlog::logger>("vouch", sink);
+    created->set_level(spdlog::level::info);
+    created->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+    created->flush_on(spdlog::level::info);
+    spdlog::register_logger(created);
+}
+
+QString defaultLogDirectory()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/logs");
+}
+
+void info(const QString &message)
+{
+    logger()->info("{}", message);
+}
+
+void warn(const QString &message)
+{
+    logger()->warn("{}", message);
+}
+
+void error(const QString &message)
+{
+    logger()->error("{}", message);
+}
+
+} // namespace vouch::engine::log
