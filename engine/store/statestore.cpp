@@ -100,7 +100,64 @@ constexpr Migration kMigration1 = {
     nullptr,
 };
 
-constexpr std::array<const Migration *, StateStore::kSchemaVersion> kMigrations = {&kMigration1};
+// The trust layer: alerts per root cause, publication decisions, and the
+// hash-chained audit log of every decision and request.
+constexpr Migration kMigration2 = {
+    R"(CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER NOT NULL REFERENCES runs (id),
+        root_node TEXT NOT NULL,
+        state TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        headline TEXT NOT NULL,
+        details TEXT NOT NULL DEFAULT '{}',
+        opened_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        resolved_at INTEGER,
+        acknowledged_by TEXT,
+        acknowledged_at INTEGER,
+        acknowledge_note TEXT,
+        UNIQUE (run_id, root_node)
+    ))",
+    R"(CREATE TABLE alert_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        alert_id INTEGER NOT NULL REFERENCES alerts (id),
+        state TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        headline TEXT NOT NULL,
+        at INTEGER NOT NULL
+    ))",
+    R"(CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id INTEGER NOT NULL REFERENCES runs (id),
+        attempt INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        section TEXT,
+        text TEXT NOT NULL,
+        who TEXT NOT NULL,
+        at INTEGER NOT NULL
+    ))",
+    "CREATE INDEX decisions_by_run ON decisions (run_id, id)",
+    R"(CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        report_id TEXT NOT NULL,
+        period TEXT NOT NULL,
+        run_id INTEGER,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    ))",
+    R"(CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END)",
+    R"(CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END)",
+    nullptr,
+};
+
+constexpr std::array<const Migration *, StateStore::kSchemaVersion> kMigrations = {&kMigration1, &kMigration2};
 
 constexpr char kInsertEvent[] =
     "INSERT INTO events (run_id, attempt, node_id, state, at, message) VALUES (?, ?, ?, ?, ?, ?)";
@@ -858,6 +915,11 @@ QString StateStore::leaseHolder(const QString &key) const
         !q.next())
         return QString();
     return q.value(0).toString();
+}
+
+QString StateStore::connectionName() const
+{
+    return d->connectionName;
 }
 
 QString StateStore::lastError() const

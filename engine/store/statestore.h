@@ -94,7 +94,7 @@ struct EventRecord
 class StateStore
 {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     ~StateStore();
     StateStore(const StateStore &) = delete;
@@ -139,6 +139,10 @@ public:
     QString leaseHolder(const QString &key) const; // empty when free or expired
 
     QString lastError() const;
+
+    // The QtSql connection name, for engine code on the same thread that
+    // keeps its own tables in this store (the trust layer). Not for the UI.
+    QString connectionName() const;
 
 private:
     StateStore();

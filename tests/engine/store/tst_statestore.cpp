@@ -230,7 +230,8 @@ private Q_SLOTS:
             QVERIFY(again->run(runId));
         }
         RawDb raw(path);
-        QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM schema_version")).toInt(), 1);
+        QCOMPARE(raw.value(QStringLiteral("SELECT count(*) FROM schema_version")).toInt(),
+                 StateStore::kSchemaVersion);
         QCOMPARE(raw.value(QStringLiteral("SELECT max(version) FROM schema_version")).toInt(),
                  StateStore::kSchemaVersion);
     }
@@ -243,7 +244,8 @@ private Q_SLOTS:
         {
             RawDb raw(path);
             QVERIFY(raw.exec(
-                QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (3, 0)")));
+                QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (%1, 0)")
+                    .arg(StateStore::kSchemaVersion + 1)));
         }
         QVERIFY(!QFile::exists(path + QStringLiteral("-wal")));
         const QByteArray before = contents(path);
@@ -251,10 +253,12 @@ private Q_SLOTS:
 
         QVERIFY(!StateStore::open(path, &error));
         QCOMPARE(error,
-                 QStringLiteral("state store %1 was written by a newer Vouch (schema 3; this "
-                                "Vouch reads up to 1); upgrade Vouch or use another "
+                 QStringLiteral("state store %1 was written by a newer Vouch (schema %2; this "
+                                "Vouch reads up to %3); upgrade Vouch or use another "
                                 "--state file")
-                     .arg(path));
+                     .arg(path)
+                     .arg(StateStore::kSchemaVersion + 1)
+                     .arg(StateStore::kSchemaVersion));
         QCOMPARE(contents(path), before);
     }
 
