@@ -7,8 +7,10 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <QTimeZone>
 
 #include <algorithm>
 
@@ -42,6 +44,7 @@ Args parseArgs(const QStringList &args, const QStringList &valueOptions,
                     value = args.at(++i);
                 }
                 result.options.insert(name, value);
+                result.lists[name].append(value);
             } else if (flagOptions.contains(name) && eq < 0) {
                 result.flags.insert(name);
             } else {
@@ -142,112 +145,20 @@ QString defaultStatePath()
     return fromEnv.isEmpty() ? StateStore::defaultPath() : fromEnv;
 }
 
-ReportVerdict computeVerdict(const Contract &contract, const QHash<QString, NodeRunRecord> &nodes)
+QDateTime clockNow()
 {
-    const Graph graph = Graph::fromContract(contract);
-    ReportVerdict verdict;
-    bool blocked = false, held = false, caveated = false, running = false;
-    for (const Section &section : contract.report.sections) {
-        SectionVerdict sv;
-        sv.id = section.id;
-        sv.name = section.name;
-        QStringList failed, warned;
-        bool sectionRunning = false;
-        for (int index : graph.upstream(graph.sectionNeeds(section.id))) {
-            const QString id = graph.id(index);
-            const NodeRunRecord r = nodes.value(id);
-            if (r.state == NodeState::Warned)
-                warned << id;
-            else if (r.state == NodeState::Pending || r.state == NodeState::Queued ||
-                     r.state == NodeState::Running || r.state == NodeState::Retrying)
-                sectionRunning = true;
-            else if (!isPassing(r.state) && r.state != NodeState::UpstreamFailed)
-                failed << id; // upstream_failed nodes are consequences, not causes
-        }
-        sv.status = QStringLiteral("safe");
-        if (!failed.isEmpty()) {
-            switch (section.onFailure) {
-            case FailurePolicy::Block:
-                sv.status = QStringLiteral("blocked");
-                blocked = true;
-                break;
-            case FailurePolicy::Hold:
-                sv.status = QStringLiteral("held");
-                held = true;
-                break;
-            case FailurePolicy::Caveat:
-                sv.status = QStringLiteral("caveat");
-                caveated = true;
-                break;
-            }
-        } else if (sectionRunning) {
-            sv.status = QStringLiteral("running");
-            running = true;
-        } else if (!warned.isEmpty()) {
-            sv.status = QStringLiteral("caveat");
-            caveated = true;
-        }
-        for (const QString &id : failed + warned) {
-            const NodeRunRecord r = nodes.value(id);
-            const Node *node = contract.node(id);
-            QString why = r.message;
-            if (node && node->impact) {
-                QMap<QString, QString> values{
-                    {QStringLiteral("node"), id},
-                    {QStringLiteral("section"), section.name},
-                    {QStringLiteral("report"), contract.report.name},
-                    {QStringLiteral("owner"), node->owner},
-                    {QStringLiteral("deadline"), contract.report.publishBy.toString()}};
-                if (r.value)
-                    values.insert(QStringLiteral("value"), QString::number(*r.value, 'g', 12));
-                if (r.reference)
-                    values.insert(QStringLiteral("reference"),
-                                  QString::number(*r.reference, 'g', 12));
-                if (r.ageSeconds)
-                    values.insert(QStringLiteral("age"), formatDuration(Duration(*r.ageSeconds)));
-                const std::optional<Threshold> &fired =
-                    r.state == NodeState::Failed && node->errorIf ? node->errorIf : node->warnIf;
-                if (fired)
-                    values.insert(QStringLiteral("threshold"), fired->text);
-                why = node->impact->render(values);
-            }
-            sv.findings << QStringLiteral("%1 %2: %3").arg(glyph(r.state), id, why);
-        }
-        if (!failed.isEmpty() || !warned.isEmpty())
-            sv.fallback = section.fallback;
-        verdict.sections.append(sv);
-    }
-    if (blocked) {
-        verdict.status = QStringLiteral("failed");
-        verdict.exitCode = Failed;
-    } else if (running) {
-        verdict.status = QStringLiteral("running");
-        verdict.exitCode = Ok;
-    } else if (held) {
-        verdict.status = QStringLiteral("partial");
-        verdict.exitCode = Partial;
-    } else if (caveated) {
-        verdict.status = QStringLiteral("caveated");
-        verdict.exitCode = Caveated;
-    } else {
-        verdict.status = QStringLiteral("complete");
-        verdict.exitCode = Ok;
-    }
-    // Something failed outside every section's path still counts.
-    if (verdict.exitCode == Ok && !running) {
-        for (const NodeRunRecord &r : nodes) {
-            if (r.state == NodeState::Failed || r.state == NodeState::Interrupted ||
-                r.state == NodeState::Cancelled) {
-                verdict.status = QStringLiteral("failed");
-                verdict.exitCode = Failed;
-                break;
-            }
-        }
-    }
-    return verdict;
+    const QDateTime fixed = QDateTime::fromString(qEnvironmentVariable("VOUCH_NOW"), Qt::ISODate);
+    return fixed.isValid() ? fixed.toUTC() : QDateTime::currentDateTimeUtc();
 }
 
-void printVerdict(const Contract &contract, const ReportVerdict &verdict, QTextStream &out)
+QString osLogin()
+{
+    if (const passwd *pw = getpwuid(getuid()))
+        return QString::fromLocal8Bit(pw->pw_name);
+    return QStringLiteral("uid-%1").arg(getuid());
+}
+
+void printAssessment(const Contract &contract, const Assessment &assessment, QTextStream &out)
 {
     static const QMap<QString, QString> words{
         {QStringLiteral("safe"), QStringLiteral("safe")},
@@ -255,15 +166,112 @@ void printVerdict(const Contract &contract, const ReportVerdict &verdict, QTextS
         {QStringLiteral("held"), QStringLiteral("HELD")},
         {QStringLiteral("blocked"), QStringLiteral("NOT SAFE (blocks the report)")},
         {QStringLiteral("running"), QStringLiteral("still running")}};
+    const Verdict &v = assessment.verdict;
+    const QTimeZone zone(contract.report.timezone);
     out << "\nSections\n";
-    for (const SectionVerdict &s : verdict.sections) {
-        out << "  " << s.name << ": " << words.value(s.status, s.status) << '\n';
-        for (const QString &f : s.findings)
-            out << "    " << f << '\n';
+    for (const SectionVerdict &s : v.sections) {
+        out << "  " << s.name << ": " << words.value(toString(s.status));
+        if (!s.decidedBy.isEmpty())
+            out << " (decided by " << s.decidedBy << ": " << s.decision << ")";
+        out << '\n';
+        for (const Finding &f : s.findings)
+            out << "    " << glyph(f.state) << ' ' << f.nodeId << ": " << f.cause << '\n';
         if (!s.fallback.isEmpty())
             out << "    fallback: " << s.fallback << '\n';
     }
-    out << "\nReport " << contract.report.name << ": " << verdict.status << '\n';
+    QList<AlertRecord> open;
+    for (const AlertRecord &a : assessment.alerts) {
+        if (a.state != AlertState::Resolved)
+            open << a;
+    }
+    if (!open.isEmpty()) {
+        out << "\nAlerts\n";
+        for (const AlertRecord &a : open) {
+            const QJsonObject d = a.details;
+            out << "  [" << toString(a.severity).toUpper() << "] " << a.headline << '\n';
+            auto list = [&](const char *key) {
+                QStringList names;
+                for (const QJsonValue &v : d.value(QLatin1String(key)).toArray())
+                    names << v.toString();
+                return names.join(QStringLiteral(", "));
+            };
+            if (!list("blocked").isEmpty())
+                out << "      not safe: " << list("blocked") << '\n';
+            if (!list("held").isEmpty())
+                out << "      hold: " << list("held") << '\n';
+            if (!list("caveat").isEmpty())
+                out << "      caveat: " << list("caveat") << '\n';
+            if (!list("can_publish").isEmpty())
+                out << "      can publish: " << list("can_publish") << '\n';
+            for (const QJsonValue &f : d.value(QStringLiteral("fallbacks")).toArray())
+                out << "      fallback ("
+                    << f.toObject().value(QStringLiteral("section")).toString()
+                    << "): " << f.toObject().value(QStringLiteral("text")).toString() << '\n';
+            out << "      owners: " << list("owners") << "; root cause: " << a.rootNode << "; "
+                << toString(a.state) << " since "
+                << a.updatedAt.toTimeZone(zone).toString(QStringLiteral("ddd HH:mm")) << '\n';
+        }
+    }
+    out << "\nReport " << contract.report.name << ": " << toString(v.status);
+    if (v.published && v.status == ReportStatus::Complete)
+        out << " (published)";
+    if (v.deadline.isValid())
+        out << "; publish by "
+            << v.deadline.toTimeZone(zone).toString(QStringLiteral("ddd d MMM HH:mm t"));
+    if (v.projected.isValid())
+        out << "; forecast " << v.projected.toTimeZone(zone).toString(QStringLiteral("ddd HH:mm"));
+    out << '\n';
+}
+
+QJsonObject assessmentJson(const Contract &contract, const Graph &graph,
+                           const Assessment &assessment)
+{
+    auto time = [](const QDateTime &t) {
+        return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
+    };
+    QHash<QString, NodeRunRecord> unused;
+    Q_UNUSED(unused);
+    QJsonArray sections;
+    for (const SectionVerdict &s : assessment.verdict.sections) {
+        QJsonArray findings;
+        for (const Finding &f : s.findings)
+            findings.append(QJsonObject{{QStringLiteral("node"), f.nodeId},
+                                        {QStringLiteral("state"), toString(f.state)},
+                                        {QStringLiteral("cause"), f.cause}});
+        QJsonObject o{{QStringLiteral("id"), s.id},
+                      {QStringLiteral("name"), s.name},
+                      {QStringLiteral("status"), toString(s.status)},
+                      {QStringLiteral("policy"), toString(s.policy)},
+                      {QStringLiteral("findings"), findings}};
+        if (!s.fallback.isEmpty())
+            o.insert(QStringLiteral("fallback"), s.fallback);
+        if (!s.caveat.isEmpty())
+            o.insert(QStringLiteral("caveat"), s.caveat);
+        sections.append(o);
+    }
+    QJsonArray alerts;
+    for (const AlertRecord &a : assessment.alerts) {
+        alerts.append(QJsonObject{{QStringLiteral("id"), double(a.id)},
+                                  {QStringLiteral("root_node"), a.rootNode},
+                                  {QStringLiteral("state"), toString(a.state)},
+                                  {QStringLiteral("severity"), toString(a.severity)},
+                                  {QStringLiteral("headline"), a.headline},
+                                  {QStringLiteral("details"), a.details},
+                                  {QStringLiteral("opened_at"), time(a.openedAt)},
+                                  {QStringLiteral("updated_at"), time(a.updatedAt)}});
+    }
+    Q_UNUSED(graph);
+    Q_UNUSED(contract);
+    return QJsonObject{{QStringLiteral("report"), assessment.run.reportId},
+                       {QStringLiteral("period"), assessment.run.period},
+                       {QStringLiteral("status"), toString(assessment.verdict.status)},
+                       {QStringLiteral("published"), assessment.verdict.published},
+                       {QStringLiteral("run_id"), double(assessment.run.id)},
+                       {QStringLiteral("attempt"), assessment.run.latestAttempt},
+                       {QStringLiteral("deadline"), time(assessment.verdict.deadline)},
+                       {QStringLiteral("forecast"), time(assessment.verdict.projected)},
+                       {QStringLiteral("sections"), sections},
+                       {QStringLiteral("alerts"), alerts}};
 }
 
 } // namespace vouch::cli

@@ -4,6 +4,9 @@
 #include "engine/contract/diagnostic.h"
 #include "engine/run/nodestate.h"
 #include "engine/store/statestore.h"
+#include "engine/trust/assessment.h"
+
+#include <QJsonObject>
 
 #include <QHash>
 #include <QMap>
@@ -11,6 +14,10 @@
 #include <QStringList>
 
 class QTextStream;
+
+namespace vouch::engine {
+class Graph;
+}
 
 namespace vouch::cli {
 
@@ -27,8 +34,9 @@ enum Exit
 struct Args
 {
     QStringList positional;
-    QMap<QString, QString> options; // --name value
-    QSet<QString> flags;            // --name
+    QMap<QString, QString> options;   // --name value
+    QSet<QString> flags;              // --name
+    QMap<QString, QStringList> lists; // every value of a repeated --name
     QString error;
 };
 
@@ -49,28 +57,17 @@ QString demoContractPath();
 QString defaultDemoDir();
 QString defaultStatePath();
 
-// What the node states mean for each section and the report. The trust layer
-// (issue 4) will own verdicts; until then this reading follows DESIGN.md's
-// policies: a failed dependency of a `block` section fails the report, of a
-// `hold` section holds it, of a `caveat` section (or any warning) caveats it.
-struct SectionVerdict
-{
-    QString id;
-    QString name;
-    QString status;       // safe, caveat, held, blocked, running
-    QStringList findings; // "✖ node: business text"
-    QString fallback;
-};
+// Prints the sections, the open alerts in full, and the report's status.
+void printAssessment(const engine::Contract &contract, const engine::Assessment &assessment,
+                     QTextStream &out);
+// The assessment as the stable JSON of `vouch status --json`.
+QJsonObject assessmentJson(const engine::Contract &contract, const engine::Graph &graph,
+                           const engine::Assessment &assessment);
 
-struct ReportVerdict
-{
-    QString status; // complete, caveated, partial, failed, running
-    int exitCode = Ok;
-    QList<SectionVerdict> sections;
-};
+// VOUCH_NOW when set (a fixed clock for reproducible demos and tests), else now.
+QDateTime clockNow();
 
-ReportVerdict computeVerdict(const engine::Contract &contract,
-                             const QHash<QString, engine::NodeRunRecord> &nodes);
-void printVerdict(const engine::Contract &contract, const ReportVerdict &verdict, QTextStream &out);
+// The OS login: who decides publication. Not overridable by the environment.
+QString osLogin();
 
 } // namespace vouch::cli

@@ -6,6 +6,7 @@
 #include "engine/run/rerunplan.h"
 #include "engine/run/scheduler.h"
 #include "engine/store/statestore.h"
+#include "engine/trust/assessment.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -14,11 +15,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSocketNotifier>
 #include <QSysInfo>
 #include <QTextStream>
 #include <QTimer>
 
 #include <csignal>
+#include <functional>
+
+#include <sys/socket.h>
 
 #include <unistd.h>
 
@@ -81,6 +86,47 @@ QStringList recoverInterrupted(StateStore &store, const QString &reportId, const
 }
 
 namespace {
+
+int g_interruptPipe[2] = {-1, -1};
+
+void onInterrupt(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_interruptPipe[0], &byte, 1);
+}
+
+// Turns SIGINT and SIGTERM into a call on the event loop while it lives.
+class InterruptGuard
+{
+public:
+    explicit InterruptGuard(std::function<void()> handler)
+    {
+        if (g_interruptPipe[0] < 0 && ::socketpair(AF_UNIX, SOCK_STREAM, 0, g_interruptPipe) != 0)
+            return;
+        m_notifier = std::make_unique<QSocketNotifier>(g_interruptPipe[1], QSocketNotifier::Read);
+        QObject::connect(m_notifier.get(), &QSocketNotifier::activated, [handler] {
+            char buffer[16];
+            [[maybe_unused]] const auto n = ::read(g_interruptPipe[1], buffer, sizeof buffer);
+            handler();
+        });
+        m_oldInt = std::signal(SIGINT, onInterrupt);
+        m_oldTerm = std::signal(SIGTERM, onInterrupt);
+    }
+    ~InterruptGuard()
+    {
+        if (!m_notifier)
+            return;
+        std::signal(SIGINT, m_oldInt);
+        std::signal(SIGTERM, m_oldTerm);
+    }
+    InterruptGuard(const InterruptGuard &) = delete;
+    InterruptGuard &operator=(const InterruptGuard &) = delete;
+
+private:
+    std::unique_ptr<QSocketNotifier> m_notifier;
+    void (*m_oldInt)(int) = SIG_DFL;
+    void (*m_oldTerm)(int) = SIG_DFL;
+};
 
 QHash<QString, NodeRunRecord> latestByNode(const StateStore &store, qint64 runId)
 {
@@ -185,6 +231,13 @@ int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
             }
             out.flush();
         });
+    // Ctrl-C or SIGTERM cancel the run: process groups are killed, the
+    // store records the nodes as cancelled, and the verdict is printed.
+    InterruptGuard interrupts([&thread, &err] {
+        err << "vouch: cancelling the run\n";
+        err.flush();
+        thread.cancelRun();
+    });
     const QString runError = thread.runToEnd();
     renew.stop();
     if (!runError.isEmpty()) {
@@ -192,12 +245,21 @@ int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
         err << "vouch: " << runError << '\n';
         return BadInput;
     }
-    const auto nodes = latestByNode(*store, runId);
     store->releaseLease(key, myHolder());
-    const ReportVerdict verdict = computeVerdict(contract, nodes);
-    printVerdict(contract, verdict, out);
     Q_UNUSED(attempt);
-    return verdict.exitCode;
+    const Graph graph = Graph::fromContract(contract);
+    const QDateTime now =
+        request.context.clockFixed ? request.context.now : QDateTime::currentDateTimeUtc();
+    const auto assessment = assess(*store, contract, graph, runId, now);
+    if (!assessment) {
+        err << "vouch: the run vanished from " << request.options.statePath << '\n';
+        return BadInput;
+    }
+    if (const QString e = writePublication(contract, graph, *assessment, request.context);
+        !e.isEmpty())
+        err << "vouch: " << e << '\n';
+    printAssessment(contract, *assessment, out);
+    return assessment->verdict.exitCode;
 }
 
 std::optional<int> parseConcurrency(const Args &a, QTextStream &err)
@@ -314,8 +376,10 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         store->releaseLease(key, myHolder());
     }
     const auto nodes = latestByNode(*store, run->id);
-    const ReportVerdict verdict = computeVerdict(*contract, nodes);
     const Graph graph = Graph::fromContract(*contract);
+    const auto assessment = assess(*store, *contract, graph, run->id, clockNow());
+    if (!assessment)
+        return BadInput;
     const QList<int> order = graph.topologicalOrder();
     if (a.flags.contains(QStringLiteral("json"))) {
         QJsonArray jsonNodes;
@@ -336,24 +400,10 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                 o.insert(QStringLiteral("message"), r.message);
             jsonNodes.append(o);
         }
-        QJsonArray sections;
-        for (const SectionVerdict &s : verdict.sections) {
-            sections.append(
-                QJsonObject{{QStringLiteral("id"), s.id},
-                            {QStringLiteral("name"), s.name},
-                            {QStringLiteral("status"), s.status},
-                            {QStringLiteral("findings"), QJsonArray::fromStringList(s.findings)},
-                            {QStringLiteral("fallback"), s.fallback}});
-        }
-        const QJsonObject doc{{QStringLiteral("report"), run->reportId},
-                              {QStringLiteral("period"), run->period},
-                              {QStringLiteral("status"), verdict.status},
-                              {QStringLiteral("run_id"), double(run->id)},
-                              {QStringLiteral("attempt"), run->latestAttempt},
-                              {QStringLiteral("nodes"), jsonNodes},
-                              {QStringLiteral("sections"), sections}};
+        QJsonObject doc = assessmentJson(*contract, graph, *assessment);
+        doc.insert(QStringLiteral("nodes"), jsonNodes);
         out << QJsonDocument(doc).toJson(QJsonDocument::Indented);
-        return verdict.exitCode;
+        return assessment->verdict.exitCode;
     }
     out << contract->report.name << ", period " << run->period << ", run " << run->id << " attempt "
         << run->latestAttempt << '\n';
@@ -367,8 +417,8 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             out << "  " << r.message;
         out << '\n';
     }
-    printVerdict(*contract, verdict, out);
-    return verdict.exitCode;
+    printAssessment(*contract, *assessment, out);
+    return assessment->verdict.exitCode;
 }
 
 // ------------------------------------------------------------------ rerun

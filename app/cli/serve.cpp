@@ -3,8 +3,10 @@
 
 #include "app/cli/common.h"
 #include "app/cli/runcommands.h"
+#include "engine/graph/graph.h"
 #include "engine/run/scheduler.h"
 #include "engine/store/statestore.h"
+#include "engine/trust/assessment.h"
 #include "engine/util/log.h"
 
 #include <QCoreApplication>
@@ -133,6 +135,7 @@ private:
         }
         recoverInterrupted(*m_store, m_contract->report.id, context.period);
         context.vouchExecutable = QCoreApplication::applicationFilePath();
+        m_context = context;
         RunOptions options;
         options.statePath = m_statePath;
         options.concurrency = m_concurrency;
@@ -155,14 +158,23 @@ private:
                         log::error(QStringLiteral("%1: run failed to execute: %2")
                                        .arg(m_contract->report.id, error));
                     } else {
-                        QHash<QString, NodeRunRecord> nodes;
-                        for (const NodeRunRecord &r : m_store->nodeRuns(runId))
-                            nodes.insert(r.nodeId, r);
-                        const ReportVerdict verdict = computeVerdict(*m_contract, nodes);
-                        log::info(QStringLiteral("%1: run %2 ended: %3")
-                                      .arg(m_contract->report.id)
-                                      .arg(runId)
-                                      .arg(verdict.status));
+                        const Graph graph = Graph::fromContract(*m_contract);
+                        const auto assessment = assess(*m_store, *m_contract, graph, runId,
+                                                       QDateTime::currentDateTimeUtc());
+                        if (assessment) {
+                            log::info(QStringLiteral("%1: run %2 ended: %3")
+                                          .arg(m_contract->report.id)
+                                          .arg(runId)
+                                          .arg(toString(assessment->verdict.status)));
+                            for (const AlertRecord &alert : assessment->changed)
+                                log::warn(QStringLiteral("%1: alert %2 [%3]: %4")
+                                              .arg(m_contract->report.id, toString(alert.state),
+                                                   toString(alert.severity), alert.headline));
+                            if (const QString e =
+                                    writePublication(*m_contract, graph, *assessment, m_context);
+                                !e.isEmpty())
+                                log::error(e);
+                        }
                     }
                     m_store->releaseLease(m_key, myHolder());
                     m_store.reset();
@@ -196,6 +208,7 @@ private:
     QTimer m_timer;
     QTimer m_renew;
     QDateTime m_next;
+    RunContext m_context;
     QString m_key;
     std::unique_ptr<StateStore> m_store;
     std::unique_ptr<RunThread> m_run;

@@ -153,6 +153,7 @@ struct Section
     QString fallback;
     QString owner;
     std::optional<Template> caveat; // default caveat text when the section is caveated
+    std::optional<Template> alert;  // the alert headline when this section is affected
     SourcePos pos;
 };
 
@@ -181,6 +182,7 @@ struct Report
     QString technicalOwner;
     QStringList approvers;
     QList<EscalationRule> escalation;
+    std::optional<Template> alert; // default alert headline for sections without their own
     QList<Section> sections;
     SourcePos pos;
 };

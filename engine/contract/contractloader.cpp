@@ -484,18 +484,18 @@ private:
 const QStringList kTopKeys = {QStringLiteral("vouch"), QStringLiteral("report"),
                               QStringLiteral("connections"), QStringLiteral("pools"),
                               QStringLiteral("nodes")};
-const QStringList kReportKeys = {QStringLiteral("id"),         QStringLiteral("name"),
-                                 QStringLiteral("timezone"),   QStringLiteral("schedule"),
-                                 QStringLiteral("publish_by"), QStringLiteral("owners"),
-                                 QStringLiteral("approvers"),  QStringLiteral("escalation"),
-                                 QStringLiteral("sections"),   QStringLiteral("description")};
+const QStringList kReportKeys = {
+    QStringLiteral("id"),          QStringLiteral("name"),       QStringLiteral("timezone"),
+    QStringLiteral("schedule"),    QStringLiteral("publish_by"), QStringLiteral("owners"),
+    QStringLiteral("approvers"),   QStringLiteral("escalation"), QStringLiteral("sections"),
+    QStringLiteral("description"), QStringLiteral("alert")};
 const QStringList kOwnerKeys = {QStringLiteral("business"), QStringLiteral("technical")};
 const QStringList kEscalationKeys = {QStringLiteral("at"), QStringLiteral("if"),
                                      QStringLiteral("notify")};
-const QStringList kSectionKeys = {QStringLiteral("id"),         QStringLiteral("name"),
-                                  QStringLiteral("needs"),      QStringLiteral("sources"),
-                                  QStringLiteral("on_failure"), QStringLiteral("fallback"),
-                                  QStringLiteral("owner"),      QStringLiteral("caveat")};
+const QStringList kSectionKeys = {
+    QStringLiteral("id"),      QStringLiteral("name"),       QStringLiteral("needs"),
+    QStringLiteral("sources"), QStringLiteral("on_failure"), QStringLiteral("fallback"),
+    QStringLiteral("owner"),   QStringLiteral("caveat"),     QStringLiteral("alert")};
 const QStringList kConnectionKeys = {QStringLiteral("driver"), QStringLiteral("database"),
                                      QStringLiteral("host"),   QStringLiteral("port"),
                                      QStringLiteral("user"),   QStringLiteral("password"),
@@ -525,6 +525,7 @@ QStringList kindKeys(NodeKind kind)
                 QStringLiteral("sample_limit"), QStringLiteral("warn_if"),
                 QStringLiteral("error_if")};
     case NodeKind::Publish:
+        return {QStringLiteral("connection")};
     case NodeKind::Noop:
         return {};
     }
@@ -1147,6 +1148,8 @@ private:
                 }
             } else if (e.key == QLatin1String("escalation")) {
                 readEscalation(e, r);
+            } else if (e.key == QLatin1String("alert")) {
+                r.alert = m_w.templ(e, where);
             } else if (e.key == QLatin1String("sections")) {
                 sections = e.value;
                 sectionsPos = e.keyPos;
@@ -1276,6 +1279,8 @@ private:
                     s.owner = m_w.text(e, where).value_or(QString());
                 } else if (e.key == QLatin1String("caveat")) {
                     s.caveat = m_w.templ(e, where);
+                } else if (e.key == QLatin1String("alert")) {
+                    s.alert = m_w.templ(e, where);
                 }
             }
             for (const char *required : {"id", "name", "needs", "on_failure"}) {
@@ -1407,6 +1412,20 @@ private:
                     m_w.error(pos, QStringLiteral("%1 lists source '%2', which is not upstream of "
                                                   "its needs; add it to 'needs' or to the path")
                                        .arg(who, name));
+            }
+            // The contract people read and the path that runs must not drift
+            // apart: a freshness source the section rests on but does not
+            // declare is worth a warning.
+            QSet<QString> declared;
+            for (const auto &[name, pos] : extra.sources)
+                declared.insert(name);
+            for (int i = 0; i < c.nodes.size(); ++i) {
+                const Node &n = c.nodes.at(i);
+                if (upstream.at(i) && n.kind == NodeKind::Freshness && !declared.contains(n.id))
+                    m_w.warning(extra.sources.first().second,
+                                QStringLiteral("%1 depends on source '%2' but does not list it in "
+                                               "'sources'")
+                                    .arg(who, n.id));
             }
         }
     }

@@ -61,10 +61,13 @@ QString knownList()
 
 QStringList Template::knownPlaceholders()
 {
-    return {QStringLiteral("value"),    QStringLiteral("reference"), QStringLiteral("threshold"),
-            QStringLiteral("node"),     QStringLiteral("section"),   QStringLiteral("report"),
-            QStringLiteral("deadline"), QStringLiteral("age"),       QStringLiteral("owner"),
-            QStringLiteral("count")};
+    return {QStringLiteral("value"), QStringLiteral("reference"), QStringLiteral("threshold"),
+            QStringLiteral("node"), QStringLiteral("section"), QStringLiteral("report"),
+            QStringLiteral("deadline"), QStringLiteral("age"), QStringLiteral("owner"),
+            QStringLiteral("count"), QStringLiteral("diff"), QStringLiteral("observed"),
+            // Alert templates: what the run found and what each section must do.
+            QStringLiteral("cause"), QStringLiteral("publishable"), QStringLiteral("caveated"),
+            QStringLiteral("held"), QStringLiteral("fallback"), QStringLiteral("samples")};
 }
 
 std::optional<Template> Template::parse(QStringView text, ParseError *error)

@@ -18,7 +18,9 @@ class Template
 {
 public:
     static std::optional<Template> parse(QStringView text, ParseError *error = nullptr);
-    // value, reference, threshold, node, section, report, deadline, age, owner, count
+    // value, reference, threshold, node, section, report, deadline, age, owner,
+    // count, diff, observed; for alerts also cause, publishable, caveated,
+    // held, fallback.
     static QStringList knownPlaceholders();
 
     QString text() const { return m_text; }

@@ -199,6 +199,16 @@ RunContext contextForLastCompleteWeek(const QDateTime &now, const QTimeZone &zon
     return context;
 }
 
+QString withConnection(const Connection &connection, const RunContext &context,
+                       const std::function<QString(QSqlDatabase &db)> &work)
+{
+    ScopedDatabase scoped(connection, context);
+    if (!scoped.error().isEmpty())
+        return scoped.error();
+    QSqlDatabase db = scoped.db();
+    return work(db);
+}
+
 namespace {
 NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunContext &context);
 NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const RunContext &context);

@@ -11,7 +11,10 @@
 #include <QStringList>
 #include <QTimeZone>
 
+#include <functional>
 #include <optional>
+
+class QSqlDatabase;
 
 namespace vouch::engine {
 
@@ -55,6 +58,12 @@ struct NodeOutcome
 // thread, with its own QSqlDatabase connection (opened and removed here), so
 // it is safe to call from any worker thread. The run's period parameters are
 // bound by name, never spliced into the SQL.
+// Opens `connection` (its ${ENV} references expanded from `context`) on the
+// calling thread, runs `work` with it, and closes it. Returns the error of
+// opening, or what `work` returns (empty on success).
+QString withConnection(const Connection &connection, const RunContext &context,
+                       const std::function<QString(QSqlDatabase &db)> &work);
+
 NodeOutcome executeWarehouseNode(const Contract &contract, const Node &node,
                                  const RunContext &context);
 

@@ -83,27 +83,45 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("failed");
         QTest::addColumn<QStringList>("warned");
         QTest::addColumn<QString>("sections"); // revenue,margin,cash,inventory,marketing
+        QTest::addColumn<QString>("alert");    // part of an open alert's headline; empty: none
 
         QTest::newRow("all-green") << "all-green" << 0 << "complete" << QStringList{}
-                                   << QStringList{} << "safe,safe,safe,safe,safe";
+                                   << QStringList{} << "safe,safe,safe,safe,safe"
+                                   << "";
         QTest::newRow("sku-cost-gap")
             << "sku-cost-gap" << 10 << "caveated" << QStringList{}
-            << QStringList{"chk_sku_cost_mapped"} << "safe,caveat,safe,safe,safe";
+            << QStringList{"chk_sku_cost_mapped"} << "safe,caveat,safe,safe,safe"
+            << "Contribution margin is not safe for Monday reporting because SKU cost mapping "
+               "failed for 14 "
+               "products. Revenue, Cash bridge, Inventory and Marketing efficiency can publish; "
+               "margin should "
+               "show a caveat or be held.";
         QTest::newRow("late-stripe")
             << "late-stripe" << 20 << "partial" << QStringList{"src_stripe_settlements"}
-            << QStringList{} << "safe,safe,held,safe,safe";
+            << QStringList{} << "safe,safe,held,safe,safe"
+            << "The cash bridge is not safe for Monday reporting because Stripe payouts were last "
+               "loaded 3 days "
+               "ago (Fri 27 Nov 05:30)";
         QTest::newRow("missing-ad-spend")
             << "missing-ad-spend" << 10 << "caveated" << QStringList{}
-            << QStringList{"chk_ad_spend_complete"} << "safe,caveat,safe,safe,caveat";
+            << QStringList{"chk_ad_spend_complete"} << "safe,caveat,safe,safe,caveat"
+            << "because no ad spend arrived from tiktok for the week";
         QTest::newRow("stale-inventory")
             << "stale-inventory" << 20 << "partial" << QStringList{"src_inventory_snapshots"}
-            << QStringList{} << "safe,safe,safe,held,safe";
+            << QStringList{} << "safe,safe,safe,held,safe"
+            << "Inventory is not safe for Monday reporting because the latest stock snapshot is "
+               "from Fri 27 Nov "
+               "04:13 (3 days old)";
         QTest::newRow("bridge-variance")
             << "bridge-variance" << 30 << "failed" << QStringList{"chk_revenue_bridge"}
-            << QStringList{} << "blocked,safe,safe,safe,safe";
+            << QStringList{} << "blocked,safe,safe,safe,safe"
+            << "Revenue is not safe for Monday reporting because the revenue bridge is off by "
+               "-3.29%";
         QTest::newRow("missing-shopify") << "missing-shopify" << 30 << "failed"
                                          << QStringList{"src_shopify_orders", "src_shopify_refunds"}
-                                         << QStringList{} << "blocked,caveat,safe,held,caveat";
+                                         << QStringList{} << "blocked,caveat,safe,held,caveat"
+                                         << "Revenue is not safe for Monday reporting because no "
+                                            "Shopify orders have been loaded for the period";
     }
 
     void scenarios()
@@ -114,6 +132,7 @@ private Q_SLOTS:
         QFETCH(QStringList, failed);
         QFETCH(QStringList, warned);
         QFETCH(QString, sections);
+        QFETCH(QString, alert);
         QTemporaryDir dir;
         const Result r = vouch({QStringLiteral("demo"), QStringLiteral("--headless"),
                                 QStringLiteral("--scenario"), scenario, QStringLiteral("--dir"),
@@ -131,6 +150,19 @@ private Q_SLOTS:
              {"revenue", "contribution_margin", "cash_bridge", "inventory", "marketing_efficiency"})
             actualSections << sectionStatus(s, QString::fromLatin1(id));
         QCOMPARE(actualSections.join(QLatin1Char(',')), sections);
+        QStringList headlines;
+        for (const QJsonValue &v : s.value(QStringLiteral("alerts")).toArray()) {
+            if (v.toObject().value(QStringLiteral("state")).toString() != QLatin1String("resolved"))
+                headlines << v.toObject().value(QStringLiteral("headline")).toString();
+        }
+        if (alert.isEmpty()) {
+            QVERIFY2(headlines.isEmpty(), qPrintable(headlines.join(QLatin1Char('\n'))));
+        } else {
+            QVERIFY2(std::any_of(headlines.cbegin(), headlines.cend(),
+                                 [&](const QString &h) { return h.contains(alert); }),
+                     qPrintable(headlines.join(QLatin1Char('\n'))));
+            QVERIFY(r.out.contains(alert)); // printed in full at the end of the run
+        }
         // Nothing else stopped: every node is either passing, a planted
         // finding, or downstream of one.
         const QStringList other =
@@ -210,6 +242,16 @@ private Q_SLOTS:
         const QJsonObject s = status(dir.path());
         QCOMPARE(s.value(QStringLiteral("status")).toString(), QStringLiteral("complete"));
         QCOMPARE(s.value(QStringLiteral("attempt")).toInt(), 2);
+        // The fixing rerun resolved the cash bridge alert it raised.
+        bool resolved = false;
+        for (const QJsonValue &v : s.value(QStringLiteral("alerts")).toArray()) {
+            const QJsonObject alert = v.toObject();
+            if (alert.value(QStringLiteral("root_node")).toString() ==
+                QLatin1String("src_stripe_settlements"))
+                resolved =
+                    alert.value(QStringLiteral("state")).toString() == QLatin1String("resolved");
+        }
+        QVERIFY(resolved);
         QStringList rerun;
         for (const QJsonValue &v : s.value(QStringLiteral("nodes")).toArray()) {
             if (v.toObject().value(QStringLiteral("attempt")).toInt() == 2)

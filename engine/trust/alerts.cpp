@@ -1,0 +1,390 @@
+#include "engine/trust/alerts.h"
+
+#include "engine/store/statestore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTimeZone>
+
+namespace vouch::engine {
+
+QString toString(AlertSeverity severity)
+{
+    switch (severity) {
+    case AlertSeverity::Low:
+        return QStringLiteral("low");
+    case AlertSeverity::Medium:
+        return QStringLiteral("medium");
+    case AlertSeverity::High:
+        return QStringLiteral("high");
+    case AlertSeverity::Critical:
+        return QStringLiteral("critical");
+    }
+    Q_UNREACHABLE();
+}
+
+std::optional<AlertSeverity> alertSeverityFromString(const QString &text)
+{
+    for (AlertSeverity s : {AlertSeverity::Low, AlertSeverity::Medium, AlertSeverity::High,
+                            AlertSeverity::Critical}) {
+        if (toString(s) == text)
+            return s;
+    }
+    return std::nullopt;
+}
+
+QString toString(AlertState state)
+{
+    switch (state) {
+    case AlertState::Open:
+        return QStringLiteral("open");
+    case AlertState::Updated:
+        return QStringLiteral("updated");
+    case AlertState::Resolved:
+        return QStringLiteral("resolved");
+    }
+    Q_UNREACHABLE();
+}
+
+namespace {
+
+AlertState alertStateFromString(const QString &text)
+{
+    if (text == QLatin1String("updated"))
+        return AlertState::Updated;
+    if (text == QLatin1String("resolved"))
+        return AlertState::Resolved;
+    return AlertState::Open;
+}
+
+int policyWeight(FailurePolicy p)
+{
+    switch (p) {
+    case FailurePolicy::Block:
+        return 3;
+    case FailurePolicy::Hold:
+        return 2;
+    case FailurePolicy::Caveat:
+        return 1;
+    }
+    return 1;
+}
+
+// "A", "A and B", "A, B and C"; the connective is punctuation of a list,
+// not a sentence about the business.
+QString joinNames(const QStringList &names)
+{
+    if (names.isEmpty())
+        return QString();
+    if (names.size() == 1)
+        return names.first();
+    return names.mid(0, names.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" and ") +
+           names.last();
+}
+
+qint64 ms(const QDateTime &t)
+{
+    return t.isValid() ? t.toMSecsSinceEpoch() : 0;
+}
+
+QDateTime fromMs(const QVariant &v)
+{
+    return v.isNull() ? QDateTime()
+                      : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), QTimeZone::utc());
+}
+
+AlertRecord readRecord(const QSqlQuery &q)
+{
+    AlertRecord r;
+    r.id = q.value(0).toLongLong();
+    r.runId = q.value(1).toLongLong();
+    r.rootNode = q.value(2).toString();
+    r.state = alertStateFromString(q.value(3).toString());
+    r.severity = alertSeverityFromString(q.value(4).toString()).value_or(AlertSeverity::Low);
+    r.headline = q.value(5).toString();
+    r.details = QJsonDocument::fromJson(q.value(6).toString().toUtf8()).object();
+    r.openedAt = fromMs(q.value(7));
+    r.updatedAt = fromMs(q.value(8));
+    r.resolvedAt = fromMs(q.value(9));
+    r.acknowledgedBy = q.value(10).toString();
+    r.acknowledgedAt = fromMs(q.value(11));
+    r.acknowledgeNote = q.value(12).toString();
+    return r;
+}
+
+const char *kSelect =
+    "SELECT id, run_id, root_node, state, severity, headline, details, opened_at, updated_at, "
+    "resolved_at, acknowledged_by, acknowledged_at, acknowledge_note FROM alerts";
+
+} // namespace
+
+AlertSeverity severityFor(const QList<FailurePolicy> &policies, bool blocking, const QDateTime &now,
+                          const QDateTime &deadline)
+{
+    int worst = 0;
+    for (FailurePolicy p : policies)
+        worst = std::max(worst, policyWeight(p));
+    // A warning never blocks: it caveats, whatever the section's policy.
+    if (!blocking)
+        worst = 1;
+    AlertSeverity severity = worst >= 3   ? AlertSeverity::High
+                             : worst == 2 ? AlertSeverity::Medium
+                                          : AlertSeverity::Low;
+    if (deadline.isValid() && now.isValid()) {
+        const qint64 left = now.secsTo(deadline);
+        const bool close = left <= (worst >= 3 ? 2 : 6) * 3600;
+        if (close && severity != AlertSeverity::Critical)
+            severity = AlertSeverity(int(severity) + 1);
+    }
+    return severity;
+}
+
+QList<AlertDraft> draftAlerts(const Contract &contract, const Verdict &verdict,
+                              const QDateTime &now)
+{
+    QList<AlertDraft> drafts;
+    QStringList safe;
+    for (const SectionVerdict &s : verdict.sections) {
+        if (s.status == SectionStatus::Safe)
+            safe << s.name;
+    }
+    for (const QString &root : verdict.rootCauses) {
+        QList<const SectionVerdict *> affected;
+        const Finding *finding = nullptr;
+        for (const SectionVerdict &s : verdict.sections) {
+            for (const Finding &f : s.findings) {
+                if (f.nodeId == root) {
+                    affected << &s;
+                    if (!finding)
+                        finding = &f;
+                }
+            }
+        }
+        const Node *node = contract.node(root);
+        if (!node)
+            continue;
+        QList<FailurePolicy> policies;
+        QStringList caveated, held, blocked, owners;
+        QJsonArray sections, fallbacks;
+        const SectionVerdict *worst = nullptr;
+        for (const SectionVerdict *s : affected) {
+            policies << s->policy;
+            if (!worst || policyWeight(s->policy) > policyWeight(worst->policy))
+                worst = s;
+            switch (s->status) {
+            case SectionStatus::Caveated:
+                caveated << s->name;
+                break;
+            case SectionStatus::Held:
+                held << s->name;
+                break;
+            case SectionStatus::Blocked:
+                blocked << s->name;
+                break;
+            default:
+                break;
+            }
+            sections.append(QJsonObject{{QStringLiteral("id"), s->id},
+                                        {QStringLiteral("name"), s->name},
+                                        {QStringLiteral("status"), toString(s->status)},
+                                        {QStringLiteral("policy"), toString(s->policy)}});
+            if (!s->fallback.isEmpty())
+                fallbacks.append(QJsonObject{{QStringLiteral("section"), s->name},
+                                             {QStringLiteral("text"), s->fallback}});
+            if (!s->owner.isEmpty() && !owners.contains(s->owner))
+                owners << s->owner;
+        }
+        if (!node->owner.isEmpty() && !owners.contains(node->owner))
+            owners << node->owner;
+        const bool blocking = finding ? finding->blocking : true;
+        const QString cause = finding ? finding->cause : node->id;
+
+        AlertDraft draft;
+        draft.rootNode = root;
+        draft.severity = severityFor(policies, blocking, now, verdict.deadline);
+        const Section *section = worst ? contract.section(worst->id) : nullptr;
+        const std::optional<Template> &tpl =
+            section && section->alert ? section->alert : contract.report.alert;
+        if (tpl) {
+            QMap<QString, QString> values{
+                {QStringLiteral("section"), worst ? worst->name : QString()},
+                {QStringLiteral("cause"), cause},
+                {QStringLiteral("publishable"), joinNames(safe)},
+                {QStringLiteral("caveated"), joinNames(caveated)},
+                {QStringLiteral("held"), joinNames(held + blocked)},
+                {QStringLiteral("fallback"), worst ? worst->fallback : QString()},
+                {QStringLiteral("report"), contract.report.name},
+                {QStringLiteral("node"), root},
+                {QStringLiteral("owner"), node->owner}};
+            if (verdict.deadline.isValid()) {
+                const QTimeZone zone(contract.report.timezone);
+                values.insert(QStringLiteral("deadline"),
+                              verdict.deadline.toTimeZone(zone.isValid() ? zone : QTimeZone::utc())
+                                  .toString(QStringLiteral("ddd HH:mm")));
+            }
+            draft.headline = tpl->render(values);
+        } else {
+            draft.headline = cause;
+        }
+        draft.details = QJsonObject{
+            {QStringLiteral("node"), root},
+            {QStringLiteral("cause"), cause},
+            {QStringLiteral("sections"), sections},
+            {QStringLiteral("can_publish"), QJsonArray::fromStringList(safe)},
+            {QStringLiteral("caveat"), QJsonArray::fromStringList(caveated)},
+            {QStringLiteral("held"), QJsonArray::fromStringList(held)},
+            {QStringLiteral("blocked"), QJsonArray::fromStringList(blocked)},
+            {QStringLiteral("fallbacks"), fallbacks},
+            {QStringLiteral("owners"), QJsonArray::fromStringList(owners)},
+            {QStringLiteral("deadline"),
+             verdict.deadline.isValid() ? verdict.deadline.toString(Qt::ISODate) : QString()},
+        };
+        drafts.append(draft);
+    }
+    return drafts;
+}
+
+AlertBook::AlertBook(StateStore &store)
+    : m_connection(store.connectionName())
+{}
+
+QList<AlertRecord> AlertBook::sync(qint64 runId, const QList<AlertDraft> &drafts,
+                                   const QDateTime &now)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    QList<AlertRecord> changed;
+    QHash<QString, AlertRecord> existing;
+    for (const AlertRecord &r : alerts(runId))
+        existing.insert(r.rootNode, r);
+    db.transaction();
+    auto logEvent = [&](qint64 id, AlertState state, AlertSeverity severity,
+                        const QString &headline) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO alert_events (alert_id, state, severity, headline, "
+                                 "at) VALUES (?, ?, ?, ?, ?)"));
+        q.addBindValue(id);
+        q.addBindValue(toString(state));
+        q.addBindValue(toString(severity));
+        q.addBindValue(headline);
+        q.addBindValue(ms(now));
+        q.exec();
+    };
+    QSet<QString> current;
+    for (const AlertDraft &d : drafts) {
+        current.insert(d.rootNode);
+        const QString details =
+            QString::fromUtf8(QJsonDocument(d.details).toJson(QJsonDocument::Compact));
+        auto it = existing.constFind(d.rootNode);
+        if (it == existing.constEnd()) {
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral(
+                "INSERT INTO alerts (run_id, root_node, state, severity, headline, details, "
+                "opened_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)"));
+            q.addBindValue(runId);
+            q.addBindValue(d.rootNode);
+            q.addBindValue(toString(d.severity));
+            q.addBindValue(d.headline);
+            q.addBindValue(details);
+            q.addBindValue(ms(now));
+            q.addBindValue(ms(now));
+            if (q.exec()) {
+                const qint64 id = q.lastInsertId().toLongLong();
+                logEvent(id, AlertState::Open, d.severity, d.headline);
+                if (auto r = alert(id))
+                    changed << *r;
+            }
+            continue;
+        }
+        const AlertRecord &old = *it;
+        const bool reopened = old.state == AlertState::Resolved;
+        if (!reopened && old.headline == d.headline && old.severity == d.severity)
+            continue;
+        const AlertState state = reopened ? AlertState::Open : AlertState::Updated;
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral(
+            "UPDATE alerts SET state = ?, severity = ?, headline = ?, details = ?, updated_at = ?, "
+            "resolved_at = NULL WHERE id = ?"));
+        q.addBindValue(toString(state));
+        q.addBindValue(toString(d.severity));
+        q.addBindValue(d.headline);
+        q.addBindValue(details);
+        q.addBindValue(ms(now));
+        q.addBindValue(old.id);
+        if (q.exec()) {
+            logEvent(old.id, state, d.severity, d.headline);
+            if (auto r = alert(old.id))
+                changed << *r;
+        }
+    }
+    for (const AlertRecord &old : existing) {
+        if (current.contains(old.rootNode) || old.state == AlertState::Resolved ||
+            old.rootNode.startsWith(QLatin1String("escalation:")))
+            continue;
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral(
+            "UPDATE alerts SET state = 'resolved', updated_at = ?, resolved_at = ? WHERE id = ?"));
+        q.addBindValue(ms(now));
+        q.addBindValue(ms(now));
+        q.addBindValue(old.id);
+        if (q.exec()) {
+            logEvent(old.id, AlertState::Resolved, old.severity, old.headline);
+            if (auto r = alert(old.id))
+                changed << *r;
+        }
+    }
+    db.commit();
+    return changed;
+}
+
+QList<AlertRecord> AlertBook::alerts(qint64 runId, bool openOnly) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QString::fromLatin1(kSelect) + QStringLiteral(" WHERE run_id = ? ") +
+              (openOnly ? QStringLiteral("AND state != 'resolved' ") : QString()) +
+              QStringLiteral("ORDER BY id"));
+    q.addBindValue(runId);
+    QList<AlertRecord> result;
+    if (q.exec()) {
+        while (q.next())
+            result << readRecord(q);
+    }
+    return result;
+}
+
+std::optional<AlertRecord> AlertBook::alert(qint64 alertId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QString::fromLatin1(kSelect) + QStringLiteral(" WHERE id = ?"));
+    q.addBindValue(alertId);
+    if (q.exec() && q.next())
+        return readRecord(q);
+    return std::nullopt;
+}
+
+bool AlertBook::acknowledge(qint64 alertId, const QString &who, const QString &note,
+                            const QDateTime &now)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ?, "
+                             "acknowledge_note = ? WHERE id = ?"));
+    q.addBindValue(who);
+    q.addBindValue(ms(now));
+    q.addBindValue(note);
+    q.addBindValue(alertId);
+    return q.exec() && q.numRowsAffected() == 1;
+}
+
+bool AlertBook::hasAlert(qint64 runId, const QString &rootNode) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT 1 FROM alerts WHERE run_id = ? AND root_node = ?"));
+    q.addBindValue(runId);
+    q.addBindValue(rootNode);
+    return q.exec() && q.next();
+}
+
+} // namespace vouch::engine

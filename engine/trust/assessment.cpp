@@ -1,0 +1,333 @@
+#include "engine/trust/assessment.h"
+
+#include "engine/graph/graph.h"
+#include "engine/run/warehouseexecutor.h"
+#include "engine/trust/auditlog.h"
+#include "engine/trust/forecast.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTimeZone>
+
+namespace vouch::engine {
+
+namespace {
+
+QDateTime fromMs(const QVariant &v)
+{
+    return v.isNull() ? QDateTime()
+                      : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), QTimeZone::utc());
+}
+
+QString decisionKind(Decision::Kind kind)
+{
+    return kind == Decision::Kind::Approve ? QStringLiteral("approve") : QStringLiteral("hold");
+}
+
+} // namespace
+
+QList<Decision> decisionsOf(const StateStore &store, qint64 runId)
+{
+    QList<Decision> result;
+    QSqlQuery q(QSqlDatabase::database(store.connectionName(), false));
+    q.prepare(QStringLiteral(
+        "SELECT kind, section, text, who, at FROM decisions WHERE run_id = ? ORDER BY id"));
+    q.addBindValue(runId);
+    if (!q.exec())
+        return result;
+    while (q.next()) {
+        Decision d;
+        d.kind = q.value(0).toString() == QLatin1String("hold") ? Decision::Kind::Hold
+                                                                : Decision::Kind::Approve;
+        d.section = q.value(1).toString();
+        d.text = q.value(2).toString();
+        d.who = q.value(3).toString();
+        d.at = fromMs(q.value(4));
+        result << d;
+    }
+    return result;
+}
+
+std::optional<Assessment> assess(StateStore &store, const Contract &contract, const Graph &graph,
+                                 qint64 runId, const QDateTime &now, bool syncAlerts)
+{
+    const auto run = store.run(runId);
+    if (!run)
+        return std::nullopt;
+    Assessment a;
+    a.run = *run;
+    if (const auto ctx = contextForPeriod(run->period, now)) {
+        a.periodStart = ctx->periodStart;
+        a.periodEndExclusive = ctx->periodEndExclusive;
+    }
+    a.snapshot.now = now;
+    QList<NodeProgress> progress(graph.size());
+    for (const NodeRunRecord &r : store.nodeRuns(runId)) {
+        NodeFacts facts;
+        facts.state = r.state;
+        facts.freshness = r.freshness;
+        facts.value = r.value;
+        facts.reference = r.reference;
+        facts.ageSeconds = r.ageSeconds;
+        facts.observedAt = r.observedAt;
+        facts.message = r.message;
+        facts.sampleRows = r.sampleRows;
+        a.snapshot.nodes.insert(r.nodeId, facts);
+        const int index = graph.indexOf(r.nodeId);
+        if (index >= 0)
+            progress[index] = {r.state, r.startedAt};
+    }
+    if (a.periodEndExclusive.isValid())
+        a.snapshot.deadline = deadlineFor(contract.report, a.periodEndExclusive);
+    const Forecast forecast = forecastCompletion(
+        graph, progress, durationHistory(store, contract.report.id, 12, runId), now);
+    if (!forecast.done)
+        a.snapshot.projected = forecast.projected;
+    a.snapshot.decisions = decisionsOf(store, runId);
+    a.verdict = evaluate(contract, graph, a.snapshot);
+    AlertBook book(store);
+    if (syncAlerts)
+        a.changed = book.sync(runId, draftAlerts(contract, a.verdict, now), now);
+    a.alerts = book.alerts(runId);
+    return a;
+}
+
+DecisionResult decide(StateStore &store, const Contract &contract, const Assessment &assessment,
+                      Decision::Kind kind, const QString &who,
+                      const QList<std::pair<QString, QString>> &texts, const QDateTime &now)
+{
+    DecisionResult result;
+    const Report &report = contract.report;
+    if (!report.approvers.contains(who)) {
+        result.notAllowed = true;
+        result.message =
+            report.approvers.isEmpty()
+                ? QStringLiteral("%1 names no approvers, so nobody may decide its publication; add "
+                                 "'approvers' to the contract")
+                      .arg(report.id)
+                : QStringLiteral(
+                      "%1 is not an approver of %2 (approvers: %3); nothing was recorded")
+                      .arg(who, report.id, report.approvers.join(QStringLiteral(", ")));
+        return result;
+    }
+    const ReportStatus computed = assessment.verdict.computed;
+    if (computed == ReportStatus::Running) {
+        result.message = QStringLiteral("the run has not finished; decide when it has");
+        return result;
+    }
+    if (texts.isEmpty()) {
+        result.message = kind == Decision::Kind::Approve
+                             ? QStringLiteral("an approval needs at least one caveat text")
+                             : QStringLiteral("a hold needs a reason");
+        return result;
+    }
+    if (kind == Decision::Kind::Approve) {
+        if (computed == ReportStatus::Complete) {
+            result.message = QStringLiteral(
+                "the report is complete and publishes on its own; there is nothing to approve");
+            return result;
+        }
+        if (computed == ReportStatus::Failed) {
+            result.message = QStringLiteral(
+                "a blocking failure makes the report unsafe; it cannot be approved, only "
+                "held or fixed and rerun");
+            return result;
+        }
+    }
+    for (const auto &[section, text] : texts) {
+        if (text.trimmed().isEmpty()) {
+            result.message = kind == Decision::Kind::Approve
+                                 ? QStringLiteral("a caveat cannot be empty")
+                                 : QStringLiteral("a hold reason cannot be empty");
+            return result;
+        }
+        if (!section.isEmpty()) {
+            const SectionVerdict *sv = assessment.verdict.section(section);
+            if (!sv) {
+                result.message = QStringLiteral("unknown section '%1'").arg(section);
+                return result;
+            }
+            if (kind == Decision::Kind::Approve && sv->status == SectionStatus::Safe) {
+                result.message =
+                    QStringLiteral("section '%1' is safe; it needs no caveat").arg(section);
+                return result;
+            }
+        }
+    }
+
+    // The audit entry comes first: no decision takes effect unrecorded.
+    QJsonArray items;
+    for (const auto &[section, text] : texts)
+        items.append(
+            QJsonObject{{QStringLiteral("section"), section}, {QStringLiteral("text"), text}});
+    QJsonArray sections;
+    for (const SectionVerdict &sv : assessment.verdict.sections)
+        sections.append(QJsonObject{{QStringLiteral("id"), sv.id},
+                                    {QStringLiteral("status"), toString(sv.status)}});
+    const QJsonObject details{
+        {QStringLiteral("attempt"), assessment.run.latestAttempt},
+        {QStringLiteral("verdict"), toString(computed)},
+        {QStringLiteral("sections"), sections},
+        {kind == Decision::Kind::Approve ? QStringLiteral("caveats") : QStringLiteral("reasons"),
+         items}};
+    AuditLog audit(store);
+    QString error;
+    if (!audit.append(who, decisionKind(kind), report.id, assessment.run.period, assessment.run.id,
+                      details, &error)) {
+        result.message =
+            QStringLiteral("could not write the audit log: %1; nothing was recorded").arg(error);
+        return result;
+    }
+    QSqlDatabase db = QSqlDatabase::database(store.connectionName(), false);
+    db.transaction();
+    for (const auto &[section, text] : texts) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO decisions (run_id, attempt, kind, section, text, "
+                                 "who, at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        q.addBindValue(assessment.run.id);
+        q.addBindValue(assessment.run.latestAttempt);
+        q.addBindValue(decisionKind(kind));
+        q.addBindValue(section.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                         : QVariant(section));
+        q.addBindValue(text);
+        q.addBindValue(who);
+        q.addBindValue(now.toMSecsSinceEpoch());
+        if (!q.exec()) {
+            db.rollback();
+            result.message =
+                QStringLiteral("could not record the decision: %1").arg(q.lastError().text());
+            return result;
+        }
+    }
+    // A section-level approval covers the report once every unsafe section
+    // has one; record that as the report's decision too.
+    if (kind == Decision::Kind::Approve) {
+        QSet<QString> approved;
+        for (const Decision &d : decisionsOf(store, assessment.run.id))
+            approved.insert(d.section);
+        for (const auto &[section, text] : texts)
+            approved.insert(section);
+        bool all = approved.contains(QString());
+        if (!all) {
+            all = true;
+            for (const SectionVerdict &sv : assessment.verdict.sections)
+                all &= sv.status == SectionStatus::Safe || approved.contains(sv.id);
+        }
+        if (all && !approved.contains(QString())) {
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("INSERT INTO decisions (run_id, attempt, kind, section, text, "
+                                     "who, at) VALUES (?, ?, 'approve', NULL, ?, ?, ?)"));
+            q.addBindValue(assessment.run.id);
+            q.addBindValue(assessment.run.latestAttempt);
+            q.addBindValue(QStringLiteral("every unsafe section approved with its caveat"));
+            q.addBindValue(who);
+            q.addBindValue(now.toMSecsSinceEpoch());
+            q.exec();
+        }
+    }
+    db.commit();
+    result.ok = true;
+    result.message = kind == Decision::Kind::Approve
+                         ? QStringLiteral("approved with caveats by %1").arg(who)
+                         : QStringLiteral("held by %1").arg(who);
+    return result;
+}
+
+QString writePublication(const Contract &contract, const Graph &graph, const Assessment &assessment,
+                         const RunContext &context)
+{
+    const Node *publish = nullptr;
+    for (const Node &n : contract.nodes) {
+        if (n.kind == NodeKind::Publish && !n.connection.isEmpty())
+            publish = &n;
+    }
+    if (!publish)
+        return QString();
+    const Verdict &v = assessment.verdict;
+    QJsonArray caveats, sections, sources;
+    for (const Decision &d : assessment.snapshot.decisions) {
+        if (d.kind == Decision::Kind::Approve)
+            caveats.append(QJsonObject{{QStringLiteral("section"), d.section},
+                                       {QStringLiteral("text"), d.text}});
+    }
+    QString decidedBy;
+    QDateTime decidedAt;
+    if (!assessment.snapshot.decisions.isEmpty()) {
+        decidedBy = assessment.snapshot.decisions.last().who;
+        decidedAt = assessment.snapshot.decisions.last().at;
+    }
+    for (const SectionVerdict &sv : v.sections) {
+        sections.append(QJsonObject{{QStringLiteral("id"), sv.id},
+                                    {QStringLiteral("name"), sv.name},
+                                    {QStringLiteral("status"), toString(sv.status)},
+                                    {QStringLiteral("caveat"), sv.caveat}});
+    }
+    QDateTime asOf;
+    for (int index : graph.topologicalOrder()) {
+        const Node &n = contract.nodes.at(index);
+        if (n.kind != NodeKind::Freshness)
+            continue;
+        const NodeFacts f = assessment.snapshot.nodes.value(n.id);
+        sources.append(
+            QJsonObject{{QStringLiteral("id"), n.id},
+                        {QStringLiteral("freshness"), toString(f.freshness)},
+                        {QStringLiteral("observed_at"),
+                         f.observedAt.isValid() ? f.observedAt.toString(Qt::ISODate) : QString()}});
+        // The numbers are as fresh as the stalest source.
+        if (f.observedAt.isValid() && (!asOf.isValid() || f.observedAt < asOf))
+            asOf = f.observedAt;
+    }
+    return withConnection(
+        contract.connections.value(publish->connection), context, [&](QSqlDatabase &db) -> QString {
+            QSqlQuery q(db);
+            if (!q.exec(QStringLiteral(
+                    "CREATE TABLE IF NOT EXISTS vouch_publication (report_id TEXT NOT NULL, period "
+                    "TEXT NOT NULL, "
+                    "status TEXT NOT NULL, caveats TEXT NOT NULL, sections TEXT NOT NULL, sources "
+                    "TEXT NOT NULL, "
+                    "as_of TEXT, decided_by TEXT, decided_at TEXT, written_at TEXT NOT NULL, "
+                    "PRIMARY KEY (report_id, period))")))
+                return QStringLiteral("cannot create vouch_publication: %1")
+                    .arg(q.lastError().text());
+            QSqlQuery del(db);
+            del.prepare(
+                QStringLiteral("DELETE FROM vouch_publication WHERE report_id = ? AND period = ?"));
+            del.addBindValue(contract.report.id);
+            del.addBindValue(assessment.run.period);
+            del.exec();
+            QSqlQuery ins(db);
+            ins.prepare(QStringLiteral(
+                "INSERT INTO vouch_publication (report_id, period, status, caveats, sections, "
+                "sources, as_of, "
+                "decided_by, decided_at, written_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            ins.addBindValue(contract.report.id);
+            ins.addBindValue(assessment.run.period);
+            ins.addBindValue(v.published && v.status == ReportStatus::Complete
+                                 ? QStringLiteral("published")
+                                 : toString(v.status));
+            ins.addBindValue(
+                QString::fromUtf8(QJsonDocument(caveats).toJson(QJsonDocument::Compact)));
+            ins.addBindValue(
+                QString::fromUtf8(QJsonDocument(sections).toJson(QJsonDocument::Compact)));
+            ins.addBindValue(
+                QString::fromUtf8(QJsonDocument(sources).toJson(QJsonDocument::Compact)));
+            ins.addBindValue(asOf.isValid() ? asOf.toString(Qt::ISODate)
+                                            : QVariant(QMetaType::fromType<QString>()));
+            ins.addBindValue(decidedBy.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                                 : QVariant(decidedBy));
+            ins.addBindValue(decidedAt.isValid() ? QVariant(decidedAt.toString(Qt::ISODate))
+                                                 : QVariant(QMetaType::fromType<QString>()));
+            ins.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+            if (!ins.exec())
+                return QStringLiteral("cannot write vouch_publication: %1")
+                    .arg(ins.lastError().text());
+            return QString();
+        });
+}
+
+} // namespace vouch::engine

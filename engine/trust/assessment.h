@@ -1,0 +1,64 @@
+#pragma once
+
+// Reads one run from the state store and answers for it: the verdict at a
+// given time (with decisions, deadline and forecast), its alerts, and the
+// publication decisions people make about it. Used by the command line, the
+// app and `vouch serve`; lives on the thread of the store it is given.
+
+#include "engine/contract/contract.h"
+#include "engine/store/statestore.h"
+#include "engine/trust/alerts.h"
+#include "engine/trust/verdict.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace vouch::engine {
+
+class Graph;
+struct RunContext;
+
+struct Assessment
+{
+    RunRecord run;
+    QDate periodStart;
+    QDate periodEndExclusive;
+    RunSnapshot snapshot;
+    Verdict verdict;
+    QList<AlertRecord> alerts;  // every alert of the run, open and resolved
+    QList<AlertRecord> changed; // alerts opened, updated or resolved by this assessment
+};
+
+// Evaluates run `runId` at `now`. When `syncAlerts` is true the run's alerts
+// are brought up to date in the store (opened, updated, resolved).
+std::optional<Assessment> assess(StateStore &store, const Contract &contract, const Graph &graph,
+                                 qint64 runId, const QDateTime &now, bool syncAlerts = true);
+
+QList<Decision> decisionsOf(const StateStore &store, qint64 runId);
+
+struct DecisionResult
+{
+    bool ok = false;
+    bool notAllowed = false; // the person is not an approver
+    QString message;
+};
+
+// Approve with caveats, or hold. `texts` maps a section id (empty for the
+// whole report) to its caveat or hold reason. Only people named in the
+// contract's `approvers` may decide; a refused decision changes nothing.
+// Every decision is written to the audit log before it takes effect.
+DecisionResult decide(StateStore &store, const Contract &contract, const Assessment &assessment,
+                      Decision::Kind kind, const QString &who,
+                      const QList<std::pair<QString, QString>> &texts, const QDateTime &now);
+
+// Writes (replaces) the report's row in `vouch_publication` on the publish
+// node's connection, so BI dashboards can show how fresh and complete the
+// numbers are. Returns an error message, or empty (also when the contract's
+// publish node names no connection).
+QString writePublication(const Contract &contract, const Graph &graph, const Assessment &assessment,
+                         const RunContext &context);
+
+} // namespace vouch::engine

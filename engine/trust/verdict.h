@@ -1,0 +1,140 @@
+#pragma once
+
+// The trust layer's answer to "did every dependency required for this
+// decision arrive, pass checks, and publish within the reporting contract?".
+// Pure functions over a snapshot of one run: no clock, no store, no I/O.
+
+#include "engine/contract/contract.h"
+#include "engine/run/nodestate.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace vouch::engine {
+
+class Graph;
+
+enum class SectionStatus
+{
+    Safe,
+    Caveated,
+    Held,
+    Blocked,
+    Running
+};
+enum class ReportStatus
+{
+    Running,
+    AtRisk,
+    Complete,
+    Caveated,
+    Partial,
+    Failed,
+    Stale,
+    Late,
+    Published,
+    PublishedWithCaveats,
+    Held,
+};
+QString toString(SectionStatus status);
+QString toString(ReportStatus status);
+// DESIGN.md: 0 complete, 10 caveated, 20 partial or held, 30 failed, stale or late.
+int exitCodeFor(ReportStatus status);
+
+// What the verdict needs to know about one node of the run.
+struct NodeFacts
+{
+    NodeState state = NodeState::Pending;
+    Freshness freshness = Freshness::Unknown;
+    std::optional<double> value;
+    std::optional<double> reference;
+    std::optional<qint64> ageSeconds;
+    QDateTime observedAt;
+    QString message;
+    QList<QStringList> sampleRows; // header row, then sample failing rows
+};
+
+struct Decision
+{
+    enum class Kind
+    {
+        Approve,
+        Hold
+    };
+    Kind kind = Kind::Approve;
+    QString section; // empty: the whole report
+    QString text;    // the caveat (approve) or the reason (hold)
+    QString who;
+    QDateTime at;
+};
+
+struct RunSnapshot
+{
+    QHash<QString, NodeFacts> nodes; // by node id; missing = pending
+    QDateTime now;
+    QDateTime deadline;  // publish_by for this period (invalid: no deadline)
+    QDateTime projected; // forecast completion (invalid: unknown or done)
+    QList<Decision> decisions;
+};
+
+// One root cause as one section sees it.
+struct Finding
+{
+    QString nodeId;
+    NodeState state = NodeState::Pending;
+    Freshness freshness = Freshness::Unknown;
+    bool blocking = false; // failed (blocks what depends on it) vs warned
+    QString cause;         // the node's `impact` text filled with real values, or its message
+};
+
+struct SectionVerdict
+{
+    QString id;
+    QString name;
+    FailurePolicy policy = FailurePolicy::Hold;
+    SectionStatus status = SectionStatus::Safe;
+    QList<Finding> findings;
+    QString fallback; // when not safe
+    QString caveat;   // the section's caveat template filled in, when caveated
+    QString owner;
+    QString decidedBy; // a section-level decision, if any
+    QString decision;  // its text
+};
+
+struct Verdict
+{
+    ReportStatus status = ReportStatus::Running;
+    ReportStatus computed = ReportStatus::Running; // before publication decisions
+    bool published = false;
+    int exitCode = 0;
+    QList<SectionVerdict> sections;
+    QStringList rootCauses; // node ids, in topological order
+    QDateTime deadline;
+    QDateTime projected;
+
+    const SectionVerdict *section(const QString &id) const;
+};
+
+Verdict evaluate(const Contract &contract, const Graph &graph, const RunSnapshot &run);
+
+// The values code supplies to the contract's templates for one node.
+QMap<QString, QString> templateValues(const Contract &contract, const Node &node,
+                                      const NodeFacts &facts, const QDateTime &deadline);
+
+// What a failure of `nodeId` means for each section and the report.
+struct ImpactItem
+{
+    QString sectionId;
+    QString sectionName;
+    FailurePolicy policy = FailurePolicy::Hold;
+    QString action; // "block the report", "hold this section", "publish with a caveat"
+};
+QList<ImpactItem> impactOf(const Contract &contract, const Graph &graph, const QString &nodeId);
+
+} // namespace vouch::engine
