@@ -2,6 +2,7 @@
 
 #include "app/cli/common.h"
 #include "app/cli/runcommands.h"
+#include "app/cli/trustcommands.h"
 #include "engine/contract/contractloader.h"
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
@@ -38,6 +39,12 @@ const char *kUsage = R"(usage: vouch COMMAND [ARGS]
   rerun [SELECTOR] [--downstream] [--failed-only] [--dry-run] --reason TEXT [--state DB] [FILE]
                                 a controlled rerun: a new attempt of the latest run
   serve FILE... [--state DB]    run contracts on their schedules
+  impact NODE [FILE]            what a failure of NODE means for each section
+  approve [--section S] --caveat TEXT... [--state DB] [FILE]
+                                approve publication with caveats (approvers only)
+  hold [--section S] --reason TEXT [--state DB] [FILE]
+                                hold publication (approvers only)
+  audit [verify] [--state DB]   the decision log; verify its hash chain
   select EXPR FILE              node ids chosen by a dbt-style selector, in run order
   demo --headless [--scenario S] [--dir D] [--wait]
                                 make the Brightside demo warehouse (if needed) and run its path
@@ -202,6 +209,14 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
         exit = statusCommand(rest, out, err);
     else if (command == QLatin1String("rerun"))
         exit = rerunCommand(rest, out, err);
+    else if (command == QLatin1String("impact"))
+        exit = impactCommand(rest, out, err);
+    else if (command == QLatin1String("approve"))
+        exit = approveCommand(rest, out, err);
+    else if (command == QLatin1String("hold"))
+        exit = holdCommand(rest, out, err);
+    else if (command == QLatin1String("audit"))
+        exit = auditCommand(rest, out, err);
     else if (command == QLatin1String("serve"))
         exit = serveCommand(rest, out, err);
     else if (command == QLatin1String("demo"))

@@ -1,0 +1,234 @@
+// Publication decisions through the real binary: only approvers decide,
+// refusals change nothing, decisions are in the hash-chained audit log and in
+// the warehouse's vouch_publication table, and tampering is detected.
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <pwd.h>
+#include <unistd.h>
+
+namespace {
+
+const QString kNow = QStringLiteral("2026-11-30T06:00:00Z");
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+QString login()
+{
+    const passwd *pw = getpwuid(getuid());
+    return pw ? QString::fromLocal8Bit(pw->pw_name) : QString();
+}
+
+class Fixture
+{
+public:
+    Fixture()
+    {
+        run({QStringLiteral("demo"), QStringLiteral("init"), dir.path(),
+             QStringLiteral("--scenario"), QStringLiteral("sku-cost-gap"), QStringLiteral("--now"),
+             kNow});
+        // The demo contract, with this machine's login among the approvers.
+        const QString source = QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside");
+        QDirIterator it(source, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString from = it.next();
+            const QString to =
+                dir.filePath(QStringLiteral("contract/") + QDir(source).relativeFilePath(from));
+            QDir().mkpath(QFileInfo(to).absolutePath());
+            QFile::copy(from, to);
+        }
+        QFile f(contract());
+        f.open(QIODevice::ReadWrite);
+        QByteArray text = f.readAll();
+        text.replace("approvers: [analytics-lead]",
+                     "approvers: [analytics-lead, " + login().toUtf8() + "]");
+        f.resize(0);
+        f.write(text);
+    }
+
+    QString contract() const { return dir.filePath(QStringLiteral("contract/contract.yaml")); }
+    QString state() const { return dir.filePath(QStringLiteral("state.db")); }
+
+    Result run(const QStringList &args) const
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("VOUCH_DATA"), dir.path());
+        env.insert(QStringLiteral("VOUCH_NOW"), kNow);
+        // The environment cannot make someone an approver.
+        env.insert(QStringLiteral("VOUCH_USER"), QStringLiteral("analytics-lead"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(VOUCH_BINARY), args);
+        if (!p.waitForFinished(120000)) {
+            p.kill();
+            p.waitForFinished();
+            return {};
+        }
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
+    }
+
+    QJsonObject status() const
+    {
+        const Result r = run({QStringLiteral("status"), QStringLiteral("--json"),
+                              QStringLiteral("--state"), state()});
+        return QJsonDocument::fromJson(r.out.toUtf8()).object();
+    }
+
+    QTemporaryDir dir;
+};
+
+} // namespace
+
+class TestPublication : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void approveRefuseHoldAndAudit()
+    {
+        Fixture f;
+        Result r = f.run({QStringLiteral("run"), f.contract(), QStringLiteral("--state"), f.state(),
+                          QStringLiteral("--period"), QStringLiteral("2026-W48"),
+                          QStringLiteral("--no-wait")});
+        QVERIFY2(r.exitCode == 10, qPrintable(r.out + r.err));
+        QCOMPARE(f.status().value(QStringLiteral("status")).toString(), QStringLiteral("caveated"));
+
+        // A non-approver (the shipped contract names only analytics-lead) is
+        // refused with exit 4, and nothing is recorded.
+        const QString demoContract =
+            QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside/contract.yaml");
+        r = f.run({QStringLiteral("approve"), QStringLiteral("--caveat"),
+                   QStringLiteral("margin excludes 14 SKUs"), QStringLiteral("--state"), f.state(),
+                   demoContract});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY(r.err.contains(QStringLiteral("is not an approver")));
+        QVERIFY(r.err.contains(QStringLiteral("nothing was recorded")));
+        r = f.run({QStringLiteral("audit"), QStringLiteral("--state"), f.state()});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.trimmed().isEmpty());
+        QCOMPARE(f.status().value(QStringLiteral("status")).toString(), QStringLiteral("caveated"));
+
+        // Without a caveat, approve suggests the caveats the findings call for.
+        r = f.run({QStringLiteral("approve"), QStringLiteral("--state"), f.state(), f.contract()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral(
+                     "--section contribution_margin --caveat \"Contribution margin is "
+                     "provisional")),
+                 qPrintable(r.err));
+
+        // The approver approves with a caveat for the margin section.
+        r = f.run({QStringLiteral("approve"), QStringLiteral("--section"),
+                   QStringLiteral("contribution_margin"), QStringLiteral("--caveat"),
+                   QStringLiteral("Margin excludes 14 SKUs without a cost."),
+                   QStringLiteral("--state"), f.state(), f.contract()});
+        QVERIFY2(r.exitCode == 10, qPrintable(r.out + r.err));
+        QVERIFY(r.out.contains(QStringLiteral("approved with caveats by ") + login()));
+        QCOMPARE(f.status().value(QStringLiteral("status")).toString(),
+                 QStringLiteral("published_with_caveats"));
+
+        // On the record: the audit log has the decision, by the OS login.
+        r = f.run({QStringLiteral("audit"), QStringLiteral("--state"), f.state()});
+        QVERIFY(r.out.contains(QStringLiteral("  ") + login() +
+                               QStringLiteral("  approve  weekly_operating_report 2026-W48")));
+        QVERIFY(r.out.contains(QStringLiteral("Margin excludes 14 SKUs without a cost.")));
+        r = f.run({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--state"),
+                   f.state()});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QStringLiteral("audit log intact: 1 entries")));
+
+        // And in the warehouse, for the BI dashboard.
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("wh"));
+            db.setDatabaseName(f.dir.filePath(QStringLiteral("warehouse.db")));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral(
+                "select status, caveats, decided_by, sources, sections from vouch_publication "
+                "where report_id = 'weekly_operating_report' and period = '2026-W48'")));
+            QVERIFY(q.next());
+            QCOMPARE(q.value(0).toString(), QStringLiteral("published_with_caveats"));
+            QVERIFY(q.value(1).toString().contains(
+                QStringLiteral("Margin excludes 14 SKUs without a cost.")));
+            QCOMPARE(q.value(2).toString(), login());
+            QVERIFY(
+                q.value(3).toString().contains(QStringLiteral("\"id\":\"src_shopify_orders\"")));
+            QVERIFY(q.value(4).toString().contains(QStringLiteral("\"status\":\"caveat\"")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("wh"));
+
+        // A hold by an approver wins over the earlier approval.
+        r = f.run({QStringLiteral("hold"), QStringLiteral("--reason"),
+                   QStringLiteral("CFO wants margin re-checked"), QStringLiteral("--state"),
+                   f.state(), f.contract()});
+        QVERIFY2(r.exitCode == 20, qPrintable(r.out + r.err));
+        QCOMPARE(f.status().value(QStringLiteral("status")).toString(), QStringLiteral("held"));
+
+        // Someone edits the first decision behind Vouch's back.
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
+            db.setDatabaseName(f.state());
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(!q.exec(
+                QStringLiteral("update audit_log set who = 'analytics-lead' where seq = 1")));
+            QVERIFY(q.exec(QStringLiteral("drop trigger audit_no_update")));
+            QVERIFY(q.exec(
+                QStringLiteral("update audit_log set who = 'analytics-lead' where seq = 1")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
+        r = f.run({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--state"),
+                   f.state()});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("entry 1 was changed after it was written")),
+                 qPrintable(r.err));
+    }
+
+    void completeReportsNeedNoApproval()
+    {
+        Fixture f;
+        Result r = f.run({QStringLiteral("demo"), QStringLiteral("init"), f.dir.path(),
+                          QStringLiteral("--now"), kNow});
+        QCOMPARE(r.exitCode, 0);
+        r = f.run({QStringLiteral("run"), f.contract(), QStringLiteral("--state"), f.state(),
+                   QStringLiteral("--period"), QStringLiteral("2026-W48")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY(r.out.contains(QStringLiteral("complete (published)")));
+        r = f.run({QStringLiteral("approve"), QStringLiteral("--caveat"), QStringLiteral("x"),
+                   QStringLiteral("--state"), f.state(), f.contract()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains(QStringLiteral("publishes on its own")));
+    }
+
+    void impactInBusinessWords()
+    {
+        const Result r = Fixture().run(
+            {QStringLiteral("impact"), QStringLiteral("src_shopify_orders"),
+             QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside/contract.yaml")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QStringLiteral("Revenue: block the report")));
+        QVERIFY(r.out.contains(QStringLiteral("Contribution margin: publish with a caveat")));
+        QVERIFY(r.out.contains(QStringLiteral("can still publish: Cash bridge")));
+        QVERIFY(r.out.contains(QStringLiteral("the report: not safe to publish")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPublication)
+#include "tst_publication.moc"

@@ -1,0 +1,318 @@
+// Verdicts, impact and alert drafts as pure functions over run snapshots.
+
+#include "engine/contract/contractloader.h"
+#include "engine/graph/graph.h"
+#include "engine/trust/alerts.h"
+#include "engine/trust/verdict.h"
+
+#include <QJsonArray>
+#include <QTest>
+#include <QTimeZone>
+
+using namespace vouch::engine;
+
+namespace {
+
+// revenue (block) needs mart_rev <- stg_orders <- src_orders
+// margin (caveat) needs mart_margin <- {stg_orders, chk_costs <- src_costs}
+// cash (hold) needs mart_cash <- src_payouts
+const QByteArray kContract = R"(vouch: 1
+report:
+  id: weekly
+  name: Weekly report
+  timezone: Europe/London
+  schedule: "0 6 * * MON"
+  publish_by: "MON 12:00"
+  approvers: [lead]
+  alert: "{section} is not safe because {cause} {publishable} can publish."
+  sections:
+    - {id: revenue, name: Revenue, needs: [mart_rev], on_failure: block, fallback: "Use the admin export."}
+    - id: margin
+      name: Margin
+      needs: [mart_margin]
+      on_failure: caveat
+      caveat: "{section} excludes {value} products."
+      alert: "{section} is not safe because {cause} {publishable} can publish; margin should carry a caveat."
+    - {id: cash, name: Cash, needs: [mart_cash], on_failure: hold}
+nodes:
+  - {id: src_orders, kind: noop}
+  - {id: stg_orders, kind: noop, needs: [src_orders]}
+  - {id: mart_rev, kind: noop, needs: [stg_orders]}
+  - {id: src_costs, kind: noop}
+  - id: chk_costs
+    kind: check
+    needs: [src_costs]
+    connection: w
+    value: "select 1"
+    warn_if: "> 0"
+    error_if: "> 20"
+    impact: "cost mapping failed for {value} products."
+  - {id: mart_margin, kind: noop, needs: [stg_orders, chk_costs]}
+  - {id: src_payouts, kind: noop}
+  - {id: mart_cash, kind: noop, needs: [src_payouts]}
+  - {id: publish, kind: publish, needs: [mart_rev, mart_margin, mart_cash]}
+connections:
+  w: {driver: sqlite, database: /tmp/none.db}
+)";
+
+ContractPtr contract()
+{
+    static ContractPtr c =
+        ContractLoader::loadText(kContract, QStringLiteral("t.yaml"), QString()).contract;
+    return c;
+}
+
+// "node=state" pairs; unnamed nodes succeeded.
+RunSnapshot snapshot(const QStringList &states)
+{
+    RunSnapshot run;
+    for (const Node &n : contract()->nodes)
+        run.nodes.insert(n.id, {NodeState::Succeeded, Freshness::Unknown, {}, {}, {}, {}, {}, {}});
+    for (const QString &pair : states) {
+        const QString id = pair.section(QLatin1Char('='), 0, 0);
+        const QString state = pair.section(QLatin1Char('='), 1);
+        NodeFacts f;
+        for (NodeState s : {NodeState::Pending, NodeState::Running, NodeState::Succeeded,
+                            NodeState::Warned, NodeState::Failed, NodeState::UpstreamFailed,
+                            NodeState::Cancelled, NodeState::Interrupted}) {
+            if (toString(s) == state)
+                f.state = s;
+        }
+        if (id == QLatin1String("chk_costs"))
+            f.value = 14;
+        f.message = id + QLatin1Char(' ') + state + QLatin1Char('.');
+        run.nodes.insert(id, f);
+    }
+    run.now = QDateTime(QDate(2026, 11, 30), QTime(6, 0), QTimeZone::utc());
+    run.deadline = QDateTime(QDate(2026, 11, 30), QTime(12, 0), QTimeZone::utc());
+    return run;
+}
+
+} // namespace
+
+class TestVerdict : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(contract()); }
+
+    void verdicts_data()
+    {
+        QTest::addColumn<QStringList>("states");
+        QTest::addColumn<QString>("report");
+        QTest::addColumn<QString>("sections"); // revenue,margin,cash
+        QTest::addColumn<int>("exitCode");
+
+        QTest::newRow("all passed") << QStringList{} << "complete"
+                                    << "safe,safe,safe" << 0;
+        QTest::newRow("warning caveats margin only")
+            << QStringList{"chk_costs=warned"} << "caveated"
+            << "safe,caveat,safe" << 10;
+        QTest::newRow("error in a caveat section caveats it")
+            << QStringList{"chk_costs=failed", "mart_margin=upstream_failed",
+                           "publish=upstream_failed"}
+            << "caveated"
+            << "safe,caveat,safe" << 10;
+        QTest::newRow("hold section")
+            << QStringList{"src_payouts=failed", "mart_cash=upstream_failed",
+                           "publish=upstream_failed"}
+            << "partial"
+            << "safe,safe,held" << 20;
+        QTest::newRow("shared source blocks revenue and caveats margin")
+            << QStringList{"src_orders=failed", "stg_orders=upstream_failed",
+                           "mart_rev=upstream_failed", "mart_margin=upstream_failed",
+                           "publish=upstream_failed"}
+            << "failed"
+            << "blocked,caveat,safe" << 30;
+        QTest::newRow("still running")
+            << QStringList{"mart_cash=running", "publish=pending"} << "running"
+            << "safe,safe,running" << 0;
+        QTest::newRow("interrupted counts as failed")
+            << QStringList{"mart_rev=interrupted", "publish=upstream_failed"} << "failed"
+            << "blocked,safe,safe" << 30;
+        QTest::newRow("a failure no section rests on") << QStringList{"publish=failed"} << "failed"
+                                                       << "safe,safe,safe" << 30;
+    }
+
+    void verdicts()
+    {
+        QFETCH(QStringList, states);
+        QFETCH(QString, report);
+        QFETCH(QString, sections);
+        QFETCH(int, exitCode);
+        const Graph graph = Graph::fromContract(*contract());
+        const Verdict v = evaluate(*contract(), graph, snapshot(states));
+        QCOMPARE(toString(v.status), report);
+        QStringList actual;
+        for (const SectionVerdict &s : v.sections)
+            actual << toString(s.status);
+        QCOMPARE(actual.join(QLatin1Char(',')), sections);
+        QCOMPARE(v.exitCode, exitCode);
+    }
+
+    void findingsUseTheContractsWords()
+    {
+        const Graph graph = Graph::fromContract(*contract());
+        const Verdict v = evaluate(*contract(), graph, snapshot({"chk_costs=warned"}));
+        const SectionVerdict *margin = v.section(QStringLiteral("margin"));
+        QVERIFY(margin);
+        QCOMPARE(margin->findings.size(), 1);
+        QCOMPARE(margin->findings.first().cause,
+                 QStringLiteral("cost mapping failed for 14 products."));
+        QCOMPARE(margin->caveat, QStringLiteral("Margin excludes 14 products."));
+    }
+
+    void deadline_data()
+    {
+        QTest::addColumn<QStringList>("states");
+        QTest::addColumn<QString>("now");
+        QTest::addColumn<QString>("projected");
+        QTest::addColumn<QString>("report");
+        QTest::newRow("running, on track")
+            << QStringList{"mart_cash=running"} << "2026-11-30T08:00:00Z"
+            << "2026-11-30T09:00:00Z"
+            << "running";
+        QTest::newRow("running, forecast past the deadline")
+            << QStringList{"mart_cash=running"} << "2026-11-30T08:00:00Z"
+            << "2026-11-30T13:00:00Z"
+            << "at_risk";
+        QTest::newRow("running after the deadline")
+            << QStringList{"mart_cash=running"} << "2026-11-30T12:30:00Z"
+            << ""
+            << "late";
+        QTest::newRow("caveated and undecided after the deadline")
+            << QStringList{"chk_costs=warned"} << "2026-11-30T12:30:00Z"
+            << ""
+            << "late";
+        QTest::newRow("complete after the deadline is still complete")
+            << QStringList{} << "2026-11-30T12:30:00Z"
+            << ""
+            << "complete";
+    }
+
+    void deadline()
+    {
+        QFETCH(QStringList, states);
+        QFETCH(QString, now);
+        QFETCH(QString, projected);
+        QFETCH(QString, report);
+        RunSnapshot run = snapshot(states);
+        run.now = QDateTime::fromString(now, Qt::ISODate);
+        run.projected = QDateTime::fromString(projected, Qt::ISODate);
+        const Verdict v = evaluate(*contract(), Graph::fromContract(*contract()), run);
+        QCOMPARE(toString(v.status), report);
+    }
+
+    void decisions_data()
+    {
+        QTest::addColumn<QStringList>("states");
+        QTest::addColumn<int>("kind"); // 0 approve, 1 hold
+        QTest::addColumn<QString>("report");
+        QTest::addColumn<bool>("published");
+        QTest::newRow("approved caveats")
+            << QStringList{"chk_costs=warned"} << 0 << "published_with_caveats" << true;
+        QTest::newRow("approved partial")
+            << QStringList{"src_payouts=failed", "mart_cash=upstream_failed"} << 0
+            << "published_with_caveats" << true;
+        QTest::newRow("held") << QStringList{"chk_costs=warned"} << 1 << "held" << false;
+        QTest::newRow("a blocked report is not published by an approval")
+            << QStringList{"mart_rev=failed"} << 0 << "failed" << false;
+    }
+
+    void decisions()
+    {
+        QFETCH(QStringList, states);
+        QFETCH(int, kind);
+        QFETCH(QString, report);
+        QFETCH(bool, published);
+        RunSnapshot run = snapshot(states);
+        run.decisions.append({kind == 0 ? Decision::Kind::Approve : Decision::Kind::Hold, QString(),
+                              QStringLiteral("text"), QStringLiteral("lead"), run.now});
+        const Verdict v = evaluate(*contract(), Graph::fromContract(*contract()), run);
+        QCOMPARE(toString(v.status), report);
+        QCOMPARE(v.published, published);
+    }
+
+    void oneAlertPerRootCause()
+    {
+        // A failed source with many dependants is one alert listing the consequences.
+        const Graph graph = Graph::fromContract(*contract());
+        const RunSnapshot run =
+            snapshot({"src_orders=failed", "stg_orders=upstream_failed", "mart_rev=upstream_failed",
+                      "mart_margin=upstream_failed", "publish=upstream_failed"});
+        const Verdict v = evaluate(*contract(), graph, run);
+        const QList<AlertDraft> alerts = draftAlerts(*contract(), v, run.now);
+        QCOMPARE(alerts.size(), 1);
+        const AlertDraft &a = alerts.first();
+        QCOMPARE(a.rootNode, QStringLiteral("src_orders"));
+        QCOMPARE(toString(a.severity), QStringLiteral("high"));
+        QCOMPARE(
+            a.headline,
+            QStringLiteral("Revenue is not safe because src_orders failed. Cash can publish."));
+        QCOMPARE(a.details.value(QStringLiteral("blocked")).toArray().first().toString(),
+                 QStringLiteral("Revenue"));
+        QCOMPARE(a.details.value(QStringLiteral("caveat")).toArray().first().toString(),
+                 QStringLiteral("Margin"));
+        QCOMPARE(a.details.value(QStringLiteral("can_publish")).toArray().first().toString(),
+                 QStringLiteral("Cash"));
+    }
+
+    void marginAlertReadsLikeTheBusiness()
+    {
+        const Graph graph = Graph::fromContract(*contract());
+        const RunSnapshot run = snapshot({"chk_costs=warned"});
+        const QList<AlertDraft> alerts =
+            draftAlerts(*contract(), evaluate(*contract(), graph, run), run.now);
+        QCOMPARE(alerts.size(), 1);
+        QCOMPARE(alerts.first().headline,
+                 QStringLiteral("Margin is not safe because cost mapping failed for 14 products. "
+                                "Revenue and Cash can "
+                                "publish; margin should carry a caveat."));
+    }
+
+    void severity_data()
+    {
+        QTest::addColumn<int>("policy");
+        QTest::addColumn<bool>("blocking");
+        QTest::addColumn<int>("hoursLeft");
+        QTest::addColumn<QString>("severity");
+        QTest::newRow("block, a day ahead") << int(FailurePolicy::Block) << true << 24 << "high";
+        QTest::newRow("block, an hour ahead")
+            << int(FailurePolicy::Block) << true << 1 << "critical";
+        QTest::newRow("hold, a day ahead") << int(FailurePolicy::Hold) << true << 24 << "medium";
+        QTest::newRow("hold, close") << int(FailurePolicy::Hold) << true << 5 << "high";
+        QTest::newRow("caveat, far") << int(FailurePolicy::Caveat) << true << 48 << "low";
+        QTest::newRow("warning on a block section is low")
+            << int(FailurePolicy::Block) << false << 48 << "low";
+        QTest::newRow("hold, past the deadline")
+            << int(FailurePolicy::Hold) << true << -2 << "high";
+    }
+
+    void severity()
+    {
+        QFETCH(int, policy);
+        QFETCH(bool, blocking);
+        QFETCH(int, hoursLeft);
+        QFETCH(QString, severity);
+        const QDateTime now(QDate(2026, 11, 30), QTime(0, 0), QTimeZone::utc());
+        QCOMPARE(toString(severityFor({FailurePolicy(policy)}, blocking, now,
+                                      now.addSecs(hoursLeft * 3600))),
+                 severity);
+    }
+
+    void impact()
+    {
+        const Graph graph = Graph::fromContract(*contract());
+        const QList<ImpactItem> items = impactOf(*contract(), graph, QStringLiteral("stg_orders"));
+        QCOMPARE(items.size(), 2);
+        QCOMPARE(items.at(0).sectionId, QStringLiteral("revenue"));
+        QCOMPARE(items.at(0).action, QStringLiteral("block the report"));
+        QCOMPARE(items.at(1).sectionId, QStringLiteral("margin"));
+        QCOMPARE(items.at(1).action, QStringLiteral("publish with a caveat"));
+        QVERIFY(impactOf(*contract(), graph, QStringLiteral("src_payouts")).size() == 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVerdict)
+#include "tst_verdict.moc"
