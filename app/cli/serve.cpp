@@ -59,6 +59,10 @@ public:
         m_timer.setSingleShot(true);
         m_timer.setTimerType(Qt::VeryCoarseTimer);
         connect(&m_timer, &QTimer::timeout, this, &ServeJob::fire);
+        // Escalation rules fire at their times: look at the latest run once a
+        // minute while nothing is running.
+        connect(&m_watch, &QTimer::timeout, this, &ServeJob::watch);
+        m_watch.start(60 * 1000);
     }
 
     std::function<void()> onIdle; // called when a --once job has nothing left to do
@@ -89,6 +93,27 @@ public:
     }
 
 private:
+    void watch()
+    {
+        if (m_run)
+            return;
+        QString error;
+        auto store = StateStore::open(m_statePath, &error);
+        if (!store)
+            return;
+        const auto run = store->latestRun(m_contract->report.id);
+        if (!run)
+            return;
+        const Graph graph = Graph::fromContract(*m_contract);
+        if (const auto a =
+                assess(*store, *m_contract, graph, run->id, QDateTime::currentDateTimeUtc())) {
+            for (const AlertRecord &alert : a->changed)
+                log::warn(QStringLiteral("%1: alert %2 [%3]: %4")
+                              .arg(m_contract->report.id, toString(alert.state),
+                                   toString(alert.severity), alert.headline));
+        }
+    }
+
     void armNext()
     {
         const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -207,6 +232,7 @@ private:
     QTimeZone m_zone;
     QTimer m_timer;
     QTimer m_renew;
+    QTimer m_watch;
     QDateTime m_next;
     RunContext m_context;
     QString m_key;

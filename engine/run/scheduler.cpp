@@ -529,8 +529,9 @@ struct Scheduler::Private
         if (finishing || remaining > 0 || !commands.isEmpty())
             return;
         finishing = true;
-        store->finishAttempt(runId, attempt);
+        // Every node's end is on disk before the attempt is marked finished.
         flush();
+        store->finishAttempt(runId, attempt);
         Q_EMIT q->finished(runId, attempt, QString());
     }
 };

@@ -213,7 +213,8 @@ QList<AlertDraft> draftAlerts(const Contract &contract, const Verdict &verdict,
             QMap<QString, QString> values{
                 {QStringLiteral("section"), worst ? worst->name : QString()},
                 {QStringLiteral("cause"), cause},
-                {QStringLiteral("publishable"), joinNames(safe)},
+                {QStringLiteral("publishable"),
+                 safe.isEmpty() ? QStringLiteral("No other section") : joinNames(safe)},
                 {QStringLiteral("caveated"), joinNames(caveated)},
                 {QStringLiteral("held"), joinNames(held + blocked)},
                 {QStringLiteral("fallback"), worst ? worst->fallback : QString()},
@@ -376,6 +377,35 @@ bool AlertBook::acknowledge(qint64 alertId, const QString &who, const QString &n
     q.addBindValue(note);
     q.addBindValue(alertId);
     return q.exec() && q.numRowsAffected() == 1;
+}
+
+std::optional<AlertRecord> AlertBook::raise(qint64 runId, const AlertDraft &draft,
+                                            const QDateTime &now)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral(
+        "INSERT INTO alerts (run_id, root_node, state, severity, headline, details, opened_at, "
+        "updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)"));
+    q.addBindValue(runId);
+    q.addBindValue(draft.rootNode);
+    q.addBindValue(toString(draft.severity));
+    q.addBindValue(draft.headline);
+    q.addBindValue(QString::fromUtf8(QJsonDocument(draft.details).toJson(QJsonDocument::Compact)));
+    q.addBindValue(ms(now));
+    q.addBindValue(ms(now));
+    if (!q.exec())
+        return std::nullopt;
+    const qint64 id = q.lastInsertId().toLongLong();
+    QSqlQuery e(db);
+    e.prepare(QStringLiteral("INSERT INTO alert_events (alert_id, state, severity, headline, at) "
+                             "VALUES (?, 'open', ?, ?, ?)"));
+    e.addBindValue(id);
+    e.addBindValue(toString(draft.severity));
+    e.addBindValue(draft.headline);
+    e.addBindValue(ms(now));
+    e.exec();
+    return alert(id);
 }
 
 bool AlertBook::hasAlert(qint64 runId, const QString &rootNode) const

@@ -89,6 +89,8 @@ public:
     bool acknowledge(qint64 alertId, const QString &who, const QString &note, const QDateTime &now);
     // Escalations are alerts too, keyed "escalation:N", so each fires once.
     bool hasAlert(qint64 runId, const QString &rootNode) const;
+    // Opens an alert that no root cause produces (an escalation).
+    std::optional<AlertRecord> raise(qint64 runId, const AlertDraft &draft, const QDateTime &now);
 
 private:
     QString m_connection;

@@ -1,5 +1,6 @@
 #include "engine/trust/assessment.h"
 
+#include "engine/contract/weeklytime.h"
 #include "engine/graph/graph.h"
 #include "engine/run/warehouseexecutor.h"
 #include "engine/trust/auditlog.h"
@@ -91,10 +92,69 @@ std::optional<Assessment> assess(StateStore &store, const Contract &contract, co
     a.snapshot.decisions = decisionsOf(store, runId);
     a.verdict = evaluate(contract, graph, a.snapshot);
     AlertBook book(store);
-    if (syncAlerts)
+    if (syncAlerts) {
         a.changed = book.sync(runId, draftAlerts(contract, a.verdict, now), now);
+        a.changed += escalate(book, contract, a, now);
+    }
     a.alerts = book.alerts(runId);
     return a;
+}
+
+QList<AlertRecord> escalate(AlertBook &book, const Contract &contract, const Assessment &assessment,
+                            const QDateTime &now)
+{
+    QList<AlertRecord> fired;
+    const QTimeZone zone(contract.report.timezone);
+    if (!zone.isValid() || !assessment.periodEndExclusive.isValid())
+        return fired;
+    const ReportStatus status = assessment.verdict.status;
+    const bool safe = status == ReportStatus::Complete ||
+                      status == ReportStatus::PublishedWithCaveats ||
+                      status == ReportStatus::Published;
+    const QDateTime periodEnd = resolveWallClock(assessment.periodEndExclusive, 0, zone);
+    for (int i = 0; i < contract.report.escalation.size(); ++i) {
+        const EscalationRule &rule = contract.report.escalation.at(i);
+        const QDateTime due = rule.at.nextAtOrAfter(periodEnd, zone);
+        bool applies = false;
+        switch (rule.condition) {
+        case EscalationRule::Condition::NotSafe:
+            applies = !safe;
+            break;
+        case EscalationRule::Condition::AtRisk:
+            applies = status == ReportStatus::AtRisk;
+            break;
+        case EscalationRule::Condition::Late:
+            applies = status == ReportStatus::Late;
+            break;
+        case EscalationRule::Condition::Always:
+            applies = true;
+            break;
+        }
+        const QString key = QStringLiteral("escalation:%1").arg(i);
+        if (!due.isValid() || now < due || !applies || book.hasAlert(assessment.run.id, key))
+            continue;
+        QStringList headlines;
+        for (const AlertRecord &alert : book.alerts(assessment.run.id, true)) {
+            if (!alert.rootNode.startsWith(QLatin1String("escalation:")))
+                headlines << alert.headline;
+        }
+        AlertDraft draft;
+        draft.rootNode = key;
+        draft.severity = AlertSeverity::Critical;
+        // The words are the contract's: the open alerts' headlines.
+        draft.headline =
+            QStringLiteral("[%1, %2 → %3] %4")
+                .arg(contract.report.name, toString(status), rule.notify.join(QStringLiteral(", ")),
+                     headlines.isEmpty() ? toString(status) : headlines.join(QStringLiteral(" ")));
+        draft.details =
+            QJsonObject{{QStringLiteral("escalation"), i},
+                        {QStringLiteral("at"), rule.at.toString()},
+                        {QStringLiteral("owners"), QJsonArray::fromStringList(rule.notify)},
+                        {QStringLiteral("status"), toString(status)}};
+        if (auto alert = book.raise(assessment.run.id, draft, now))
+            fired << *alert;
+    }
+    return fired;
 }
 
 DecisionResult decide(StateStore &store, const Contract &contract, const Assessment &assessment,

@@ -37,6 +37,11 @@ struct Assessment
 std::optional<Assessment> assess(StateStore &store, const Contract &contract, const Graph &graph,
                                  qint64 runId, const QDateTime &now, bool syncAlerts = true);
 
+// Escalation rules whose time has come while their condition holds (e.g.
+// MON 10:00 and the report is not safe) raise one critical alert each, once.
+QList<AlertRecord> escalate(AlertBook &book, const Contract &contract, const Assessment &assessment,
+                            const QDateTime &now);
+
 QList<Decision> decisionsOf(const StateStore &store, qint64 runId);
 
 struct DecisionResult
