@@ -308,6 +308,13 @@ void CommandExecutor::requestStop(Stop reason)
     m_timeoutTimer->stop();
     signalGroup(SIGTERM);
     m_killTimer->start(m_spec.killGrace);
+    // A command caught between the guard's fork and its exec still runs the
+    // guard's TERM trap and swallows the signal: say it once more, shortly.
+    const auto again = std::min(std::chrono::milliseconds(200), m_spec.killGrace / 2);
+    QTimer::singleShot(again, this, [this] {
+        if (m_running && m_killTimer->isActive())
+            signalGroup(SIGTERM);
+    });
 }
 
 void CommandExecutor::signalGroup(int signal)

@@ -24,7 +24,8 @@ void TestTemplate::knownPlaceholders()
 {
     QCOMPARE(Template::knownPlaceholders(),
              (QStringList{"value", "reference", "threshold", "node", "section", "report",
-                          "deadline", "age", "owner", "count"}));
+                          "deadline", "age", "owner", "count", "diff", "observed", "cause",
+                          "publishable", "caveated", "held", "fallback", "samples"}));
 }
 
 void TestTemplate::parseValid_data()
@@ -118,7 +119,8 @@ void TestTemplate::parseInvalid_data()
     QTest::newRow("nothing close")
         << "{xyzzyq}"
         << "unknown placeholder {xyzzyq}; use {value}, {reference}, {threshold}, {node}, "
-           "{section}, {report}, {deadline}, {age}, {owner} or {count}"
+           "{section}, {report}, {deadline}, {age}, {owner}, {count}, {diff}, {observed}, "
+           "{cause}, {publishable}, {caveated}, {held}, {fallback} or {samples}"
         << 1;
     QTest::newRow("unclosed") << "abc {value"
                               << "unclosed '{' in template" << 4;
