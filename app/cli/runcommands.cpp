@@ -18,6 +18,7 @@
 #include <QSocketNotifier>
 #include <QSysInfo>
 #include <QTextStream>
+#include <QTimeZone>
 #include <QTimer>
 
 #include <csignal>
@@ -546,6 +547,23 @@ int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 
 // ------------------------------------------------------------------ demo
 
+namespace {
+// A demo warehouse made for another Monday would look stale or odd today.
+bool replayIsStale(const QString &dir, const QDateTime &now)
+{
+    QFile marker(dir + QStringLiteral("/replay-now"));
+    const QByteArray stamp = now.toString(Qt::ISODate).toUtf8();
+    const bool same = marker.open(QIODevice::ReadOnly) && marker.readAll().trimmed() == stamp;
+    marker.close();
+    if (!same) {
+        QDir().mkpath(dir);
+        if (marker.open(QIODevice::WriteOnly))
+            marker.write(stamp);
+    }
+    return !same;
+}
+} // namespace
+
 int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     const Args a = parseArgs(args,
@@ -559,15 +577,27 @@ int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &
             << "\nusage: vouch demo --headless [--scenario S] [--dir D] [--wait]\n";
         return BadInput;
     }
-    const auto now = parseNow(a, err);
+    auto now = parseNow(a, err);
     const auto concurrency = parseConcurrency(a, err);
     if (!now || !concurrency)
         return BadInput;
+    // The demo replays the latest Monday morning (06:00 in London, when the
+    // report's schedule fires), so its story is the one the data team lives:
+    // the week just ended, the deadline still ahead.
+    if (!a.options.contains(QStringLiteral("now"))) {
+        const QTimeZone london("Europe/London");
+        const QDateTime local = now->toTimeZone(london);
+        QDate monday = local.date().addDays(1 - local.date().dayOfWeek());
+        if (local.time() < QTime(6, 0))
+            monday = monday.addDays(-7);
+        now = QDateTime(monday, QTime(6, 0), london).toUTC();
+    }
     const QString dir =
         QDir(a.options.value(QStringLiteral("dir"), defaultDemoDir())).absolutePath();
     const QString statePath = dir + QStringLiteral("/state.db");
     const bool fresh = !QFileInfo::exists(dir + QStringLiteral("/landing.db"));
-    if (fresh || a.options.contains(QStringLiteral("scenario")) ||
+    const bool otherMonday = replayIsStale(dir, *now); // records this Monday for next time
+    if (fresh || otherMonday || a.options.contains(QStringLiteral("scenario")) ||
         a.options.contains(QStringLiteral("now"))) {
         demo::InitOptions options;
         options.dir = dir;
@@ -595,7 +625,7 @@ int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &
         return BadInput;
     request.context = *ctx;
     request.context.env.insert(QStringLiteral("VOUCH_DATA"), dir);
-    request.context.clockFixed = a.options.contains(QStringLiteral("now"));
+    request.context.clockFixed = true;
     request.context.vouchExecutable = QCoreApplication::applicationFilePath();
     request.options.statePath = statePath;
     request.options.concurrency = *concurrency;
