@@ -1,6 +1,7 @@
 #include "app/cli/common.h"
 
 #include "engine/contract/contractloader.h"
+#include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
 #include "engine/store/statestore.h"
 
@@ -118,25 +119,12 @@ QString currentUser()
 
 QString demoContractPath()
 {
-    const QString fromEnv = qEnvironmentVariable("VOUCH_DEMO_CONTRACT");
-    if (!fromEnv.isEmpty())
-        return fromEnv;
-    const QString appDir = QCoreApplication::applicationDirPath();
-    const QStringList candidates = {
-        appDir + QStringLiteral("/../share/vouch/demo/brightside/contract.yaml"),
-        QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside/contract.yaml"),
-    };
-    for (const QString &c : candidates) {
-        if (QFileInfo::exists(c))
-            return QDir::cleanPath(c);
-    }
-    return candidates.last();
+    return demo::contractPath();
 }
 
 QString defaultDemoDir()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-           QStringLiteral("/demo");
+    return demo::defaultDirectory();
 }
 
 QString defaultStatePath()

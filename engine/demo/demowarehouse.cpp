@@ -1,5 +1,9 @@
 #include "engine/demo/demowarehouse.h"
 
+#include <QStandardPaths>
+
+#include <QCoreApplication>
+
 #include "engine/demo/demodataset.h"
 
 #include <QDir>
@@ -426,6 +430,43 @@ QString ingest(const QString &dir, const QString &source)
     if (!error.isEmpty())
         return QStringLiteral("cannot load %1 into the demo warehouse: %2").arg(source, error);
     return {};
+}
+
+} // namespace vouch::engine::demo
+
+namespace vouch::engine::demo {
+
+QString contractPath()
+{
+    const QString fromEnv = qEnvironmentVariable("VOUCH_DEMO_CONTRACT");
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    const QString appDir = QCoreApplication::applicationDirPath();
+    const QStringList candidates = {
+        appDir + QStringLiteral("/../share/vouch/demo/brightside/contract.yaml"),
+        QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside/contract.yaml"),
+    };
+    for (const QString &c : candidates) {
+        if (QFileInfo::exists(c))
+            return QDir::cleanPath(c);
+    }
+    return candidates.last();
+}
+
+QString defaultDirectory()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/demo");
+}
+
+QDateTime replayNow(const QDateTime &now)
+{
+    const QTimeZone london("Europe/London");
+    const QDateTime local = now.toTimeZone(london);
+    QDate monday = local.date().addDays(1 - local.date().dayOfWeek());
+    if (local.time() < QTime(6, 0))
+        monday = monday.addDays(-7);
+    return QDateTime(monday, QTime(6, 0), london).toUTC();
 }
 
 } // namespace vouch::engine::demo

@@ -51,4 +51,13 @@ struct Period
 };
 Period reportingPeriod(const QDateTime &now);
 
+// Where the Brightside contract is: $VOUCH_DEMO_CONTRACT, the install prefix
+// (share/vouch/demo/brightside), or the source tree this Vouch was built from.
+QString contractPath();
+// <AppDataLocation>/demo
+QString defaultDirectory();
+// The demo replays the latest Monday 06:00 in London (when the report's
+// schedule fires) at or before `now`: the week just ended, the deadline ahead.
+QDateTime replayNow(const QDateTime &now);
+
 } // namespace vouch::engine::demo
