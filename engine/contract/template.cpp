@@ -1,5 +1,7 @@
 #include "engine/contract/template.h"
 
+#include "engine/util/suggest.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -14,38 +16,10 @@ std::nullopt_t fail(ParseError *error, qsizetype offset, const QString &message)
     return std::nullopt;
 }
 
-int editDistance(QStringView a, QStringView b)
-{
-    std::vector<int> previous(b.size() + 1);
-    std::vector<int> current(b.size() + 1);
-    for (qsizetype j = 0; j <= b.size(); ++j)
-        previous[j] = int(j);
-    for (qsizetype i = 1; i <= a.size(); ++i) {
-        current[0] = int(i);
-        for (qsizetype j = 1; j <= b.size(); ++j) {
-            const int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
-        }
-        std::swap(previous, current);
-    }
-    return previous[b.size()];
-}
-
 // The known placeholder closest to a typo, or empty when none is plausible.
 QString suggestion(const QString &name)
 {
-    const QString folded = name.toCaseFolded();
-    const int limit = std::max(2, int(name.size() / 3));
-    int best = limit + 1;
-    QString match;
-    for (const QString &candidate : Template::knownPlaceholders()) {
-        const int distance = editDistance(folded, candidate);
-        if (distance < best) {
-            best = distance;
-            match = candidate;
-        }
-    }
-    return match;
+    return closestMatch(name, Template::knownPlaceholders());
 }
 
 QString knownList()
