@@ -3,6 +3,7 @@
 #include "engine/contract/contractloader.h"
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
+#include "engine/run/runlease.h"
 #include "engine/store/statestore.h"
 
 #include <QCoreApplication>
@@ -131,6 +132,56 @@ QString defaultStatePath()
 {
     const QString fromEnv = qEnvironmentVariable("VOUCH_STATE");
     return fromEnv.isEmpty() ? StateStore::defaultPath() : fromEnv;
+}
+
+std::optional<LatestRun> openLatestRun(const QString &command, const QString &statePath,
+                                       const QString &file, QTextStream &err)
+{
+    LatestRun t;
+    if (!QFileInfo::exists(statePath)) {
+        err << "vouch " << command << ": no state store at " << statePath
+            << "; run a contract first (vouch run FILE)\n";
+        return std::nullopt;
+    }
+    QString error;
+    t.store = StateStore::open(statePath, &error);
+    if (!t.store) {
+        err << "vouch " << command << ": " << error << '\n';
+        return std::nullopt;
+    }
+    if (!file.isEmpty()) {
+        t.contract = loadContract(file, err);
+        if (!t.contract)
+            return std::nullopt;
+    }
+    const auto run = t.store->latestRun(t.contract ? t.contract->report.id : QString());
+    if (!run) {
+        err << "vouch " << command << ": no runs recorded in " << statePath << '\n';
+        return std::nullopt;
+    }
+    t.run = *run;
+    if (!t.contract) {
+        QString ignored;
+        QTextStream sink(&ignored);
+        t.contract = loadContract(run->contractPath, sink);
+        if (!t.contract) {
+            err << "vouch " << command << ": the contract of the latest run (" << run->contractPath
+                << ") cannot be loaded; give it as FILE\n";
+            return std::nullopt;
+        }
+    }
+    return t;
+}
+
+QString recoverIfIdle(StateStore &store, const RunRecord &run)
+{
+    const QString key = leaseKey(run.reportId, run.period);
+    QString holder;
+    if (!takeLease(store, key, &holder))
+        return holder;
+    recoverInterrupted(store, run.reportId, run.period);
+    store.releaseLease(key, myHolder());
+    return QString();
 }
 
 QDateTime clockNow()

@@ -8,6 +8,9 @@
 
 #include <QJsonObject>
 
+#include <memory>
+#include <optional>
+
 #include <QHash>
 #include <QMap>
 #include <QSet>
@@ -56,6 +59,22 @@ QString currentUser();
 QString demoContractPath();
 QString defaultDemoDir();
 QString defaultStatePath();
+
+// The store, the latest run (of FILE's report when FILE is given) and its
+// contract (FILE, or the one the run was made from), for status, rerun,
+// approve, hold and impact. Prints "vouch COMMAND: ..." and returns nullopt
+// on any problem.
+struct LatestRun
+{
+    std::unique_ptr<engine::StateStore> store;
+    engine::ContractPtr contract;
+    engine::RunRecord run;
+};
+std::optional<LatestRun> openLatestRun(const QString &command, const QString &statePath,
+                                       const QString &file, QTextStream &err);
+// When nobody holds the run's lease, marks what a dead runner left running as
+// interrupted. Returns the live holder's name when someone does hold it.
+QString recoverIfIdle(engine::StateStore &store, const engine::RunRecord &run);
 
 // Prints the sections, the open alerts in full, and the report's status.
 void printAssessment(const engine::Contract &contract, const engine::Assessment &assessment,

@@ -282,46 +282,16 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             << "\nusage: vouch status [FILE] [--state DB] [--json]\n";
         return BadInput;
     }
-    ContractPtr contract;
-    if (!a.positional.isEmpty()) {
-        contract = loadContract(a.positional.first(), err);
-        if (!contract)
-            return BadInput;
-    }
-    const QString statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
-    if (!QFileInfo::exists(statePath)) {
-        err << "vouch status: no state store at " << statePath
-            << "; run a contract first (vouch run FILE)\n";
+    auto target = openLatestRun(QStringLiteral("status"),
+                                a.options.value(QStringLiteral("state"), defaultStatePath()),
+                                a.positional.value(0), err);
+    if (!target)
         return BadInput;
-    }
-    QString error;
-    auto store = StateStore::open(statePath, &error);
-    if (!store) {
-        err << "vouch status: " << error << '\n';
-        return BadInput;
-    }
-    const auto run = store->latestRun(contract ? contract->report.id : QString());
-    if (!run) {
-        err << "vouch status: no runs recorded in " << statePath << '\n';
-        return BadInput;
-    }
-    if (!contract) {
-        QString ignored;
-        QTextStream sink(&ignored);
-        contract = loadContract(run->contractPath, sink);
-        if (!contract) {
-            err << "vouch status: the contract of the latest run (" << run->contractPath
-                << ") cannot be loaded; give it as FILE\n";
-            return BadInput;
-        }
-    }
+    auto &store = target->store;
+    const ContractPtr contract = target->contract;
+    const RunRecord *run = &target->run;
     // A run whose runner died is not running: say so, once, in the store.
-    const QString key = leaseKey(run->reportId, run->period);
-    QString holder;
-    if (takeLease(*store, key, &holder)) {
-        recoverInterrupted(*store, run->reportId, run->period);
-        store->releaseLease(key, myHolder());
-    }
+    recoverIfIdle(*store, *run);
     const auto nodes = latestByNode(*store, run->id);
     const Graph graph = Graph::fromContract(*contract);
     const auto assessment = assess(*store, *contract, graph, run->id, clockNow());
@@ -407,42 +377,14 @@ int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return BadInput;
 
     const QString statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
-    if (!QFileInfo::exists(statePath)) {
-        err << "vouch rerun: no state store at " << statePath << "; nothing has run yet\n";
+    auto target = openLatestRun(QStringLiteral("rerun"), statePath, file, err);
+    if (!target)
         return BadInput;
-    }
-    QString error;
-    auto store = StateStore::open(statePath, &error);
-    if (!store) {
-        err << "vouch rerun: " << error << '\n';
-        return BadInput;
-    }
-    ContractPtr contract;
-    if (!file.isEmpty()) {
-        contract = loadContract(file, err);
-        if (!contract)
-            return BadInput;
-    }
-    const auto run = store->latestRun(contract ? contract->report.id : QString());
-    if (!run) {
-        err << "vouch rerun: no run to rerun in " << statePath << '\n';
-        return BadInput;
-    }
-    if (!contract) {
-        contract = loadContract(run->contractPath, err);
-        if (!contract) {
-            err << "vouch rerun: give the contract file; " << run->contractPath
-                << " cannot be loaded\n";
-            return BadInput;
-        }
-    }
+    auto &store = target->store;
+    const ContractPtr contract = target->contract;
+    const RunRecord *run = &target->run;
     // Interrupted nodes count as not succeeded: recover them before planning.
-    const QString key = leaseKey(run->reportId, run->period);
-    QString holder;
-    if (takeLease(*store, key, &holder)) {
-        recoverInterrupted(*store, run->reportId, run->period);
-        store->releaseLease(key, myHolder());
-    } else {
+    if (const QString holder = recoverIfIdle(*store, *run); !holder.isEmpty()) {
         err << "vouch rerun: " << run->reportId << " for " << run->period << " is being run by "
             << holder << "; wait for it, or cancel it there\n";
         return BadInput;

@@ -21,50 +21,11 @@ using namespace vouch::engine;
 
 namespace {
 
-// The store, the latest run (of FILE's report when given) and its contract.
-struct Target
+std::optional<LatestRun> openTarget(const QString &command, const Args &a, const QString &file,
+                                    QTextStream &err)
 {
-    std::unique_ptr<StateStore> store;
-    ContractPtr contract;
-    RunRecord run;
-};
-
-std::optional<Target> openTarget(const QString &command, const Args &a, const QString &file,
-                                 QTextStream &err)
-{
-    Target t;
-    const QString statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
-    if (!QFileInfo::exists(statePath)) {
-        err << "vouch " << command << ": no state store at " << statePath
-            << "; run a contract first\n";
-        return std::nullopt;
-    }
-    QString error;
-    t.store = StateStore::open(statePath, &error);
-    if (!t.store) {
-        err << "vouch " << command << ": " << error << '\n';
-        return std::nullopt;
-    }
-    if (!file.isEmpty()) {
-        t.contract = loadContract(file, err);
-        if (!t.contract)
-            return std::nullopt;
-    }
-    const auto run = t.store->latestRun(t.contract ? t.contract->report.id : QString());
-    if (!run) {
-        err << "vouch " << command << ": no run recorded in " << statePath << '\n';
-        return std::nullopt;
-    }
-    t.run = *run;
-    if (!t.contract) {
-        t.contract = loadContract(run->contractPath, err);
-        if (!t.contract) {
-            err << "vouch " << command << ": give the contract file; " << run->contractPath
-                << " cannot be loaded\n";
-            return std::nullopt;
-        }
-    }
-    return t;
+    return openLatestRun(command, a.options.value(QStringLiteral("state"), defaultStatePath()),
+                         file, err);
 }
 
 RunContext publicationContext(const RunRecord &run)
