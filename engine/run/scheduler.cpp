@@ -54,6 +54,7 @@ struct Scheduler::Private
     QHash<int, QTimer *> timers; // retry delays, freshness waits, timeouts
     QList<Transition> outbox;
     bool flushScheduled = false;
+    QTimer *flushTimer = nullptr;
     bool finishing = false;
     bool cancelling = false;
 
@@ -113,9 +114,11 @@ struct Scheduler::Private
         if (outbox.size() >= kFlushBatch)
             flush();
         else if (!flushScheduled) {
+            // Transitions that happen within a couple of milliseconds share
+            // one transaction: thousands of short commands, one commit each
+            // would make persistence the bottleneck.
             flushScheduled = true;
-            QMetaObject::invokeMethod(
-                q, [this] { flush(); }, Qt::QueuedConnection);
+            flushTimer->start();
         }
     }
 
@@ -123,6 +126,7 @@ struct Scheduler::Private
     void flush()
     {
         flushScheduled = false;
+        flushTimer->stop();
         if (outbox.isEmpty())
             return;
         QString error;
@@ -327,7 +331,9 @@ struct Scheduler::Private
         auto *executor = new CommandExecutor(spec, q);
         commands.insert(index, executor);
         const int gen = generation[index];
-        transition(index, NodeState::Running, nullptr, QString(), 0, spec.logPath);
+        // "running" is recorded once the process exists, with its process
+        // group, so a crash can always find what to kill.
+        state[index] = NodeState::Running;
         QObject::connect(
             executor, &CommandExecutor::started, q, [this, index, gen, spec](qint64 group) {
                 if (generation[index] == gen)
@@ -555,6 +561,11 @@ Scheduler::Scheduler(ContractPtr contract, RunContext context, RunOptions option
             QFileInfo(d->options.statePath).absolutePath() + QStringLiteral("/logs");
     d->rng.seed(d->options.jitterSeed ? d->options.jitterSeed : std::random_device{}());
     d->pool.setMaxThreadCount(d->concurrency());
+    d->flushTimer = new QTimer(this);
+    d->flushTimer->setSingleShot(true);
+    d->flushTimer->setTimerType(Qt::PreciseTimer);
+    d->flushTimer->setInterval(2);
+    connect(d->flushTimer, &QTimer::timeout, this, [this] { d->flush(); });
     qRegisterMetaType<Transition>();
     qRegisterMetaType<QList<Transition>>();
 }

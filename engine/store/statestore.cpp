@@ -157,7 +157,25 @@ constexpr Migration kMigration2 = {
     nullptr,
 };
 
-constexpr std::array<const Migration *, StateStore::kSchemaVersion> kMigrations = {&kMigration1, &kMigration2};
+// An attempt's selection (every node id of a first attempt: megabytes for a
+// large path) lives beside the attempt, not in it: every node_runs insert
+// checks its attempt by foreign key, and that check must not read it.
+constexpr Migration kMigration3 = {
+    R"(CREATE TABLE attempt_selections (
+        run_id INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        selection TEXT NOT NULL,
+        PRIMARY KEY (run_id, attempt),
+        FOREIGN KEY (run_id, attempt) REFERENCES attempts (run_id, attempt)
+    ) WITHOUT ROWID)",
+    "INSERT INTO attempt_selections (run_id, attempt, selection) SELECT run_id, attempt, selection "
+    "FROM attempts",
+    "ALTER TABLE attempts DROP COLUMN selection",
+    nullptr,
+};
+
+constexpr std::array<const Migration *, StateStore::kSchemaVersion> kMigrations = {
+    &kMigration1, &kMigration2, &kMigration3};
 
 constexpr char kInsertEvent[] =
     "INSERT INTO events (run_id, attempt, node_id, state, at, message) VALUES (?, ?, ?, ?, ?, ?)";
@@ -690,11 +708,15 @@ int StateStore::beginAttempt(qint64 runId, const QString &who, const QString &re
         }
         attempt = q.value(0).toInt();
         q.finish();
-        if (!d->exec(q,
-                     QStringLiteral("INSERT INTO attempts (run_id, attempt, who, reason, "
-                                    "selection, started_at) VALUES (?, ?, ?, ?, ?, ?)"),
-                     {runId, attempt, text(who), text(reason), stringListJson(selection), nowMs()},
-                     what)) {
+        if (!d->exec(
+                q,
+                QStringLiteral("INSERT INTO attempts (run_id, attempt, who, reason, started_at) "
+                               "VALUES (?, ?, ?, ?, ?)"),
+                {runId, attempt, text(who), text(reason), nowMs()}, what) ||
+            !d->exec(q,
+                     QStringLiteral("INSERT INTO attempt_selections (run_id, attempt, selection) "
+                                    "VALUES (?, ?, ?)"),
+                     {runId, attempt, stringListJson(selection)}, what)) {
             d->rollback();
             return 0;
         }
@@ -718,8 +740,11 @@ QList<AttemptRecord> StateStore::attempts(qint64 runId) const
     QList<AttemptRecord> result;
     QSqlQuery q = d->query();
     if (!d->exec(q,
-                 QStringLiteral("SELECT attempt, who, reason, selection, started_at, finished_at "
-                                "FROM attempts WHERE run_id = ? ORDER BY attempt"),
+                 QStringLiteral(
+                     "SELECT a.attempt, a.who, a.reason, coalesce(s.selection, '[]'), "
+                     "a.started_at, a.finished_at FROM attempts a LEFT JOIN attempt_selections s "
+                     "ON s.run_id = a.run_id AND s.attempt = a.attempt "
+                     "WHERE a.run_id = ? ORDER BY a.attempt"),
                  {runId}, QStringLiteral("cannot read the attempts of run %1").arg(runId)))
         return result;
     while (q.next()) {

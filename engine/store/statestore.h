@@ -20,7 +20,7 @@ struct Transition
     int attempt = 0;
     QString nodeId;
     NodeState state = NodeState::Pending;
-    QDateTime at; // UTC
+    QDateTime at;  // UTC
     int tries = 0; // execution tries inside this attempt (retries count up)
     Freshness freshness = Freshness::Unknown;
     QString message;
@@ -94,7 +94,7 @@ struct EventRecord
 class StateStore
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     ~StateStore();
     StateStore(const StateStore &) = delete;

@@ -750,6 +750,20 @@ private:
             return e;
         if (rows.isEmpty())
             return {}; // killed before the schema was made (its migration is atomic)
+        // Killed between two migrations: the store is at an older version,
+        // which is consistent (the next open continues), and holds no run yet.
+        rows.clear();
+        if (QString e = violations(QStringLiteral("SELECT name FROM sqlite_master WHERE type = "
+                                                  "'table' AND name = 'attempt_selections'"),
+                                   &rows);
+            !e.isEmpty())
+            return e;
+        if (rows.isEmpty()) {
+            if (QString e = violations(QStringLiteral("SELECT id FROM runs"), &rows); !e.isEmpty())
+                return e;
+            return rows.isEmpty() ? QString()
+                                  : QStringLiteral("runs in a store that was not migrated");
+        }
 
         const QString terminal =
             QStringLiteral("('succeeded', 'warned', 'failed', 'upstream_failed', 'skipped', "
@@ -819,10 +833,11 @@ private:
         // has either no node rows or one for each node it selected.
         rows.clear();
         if (QString e = violations(
-                QStringLiteral("SELECT a.run_id, a.attempt, a.selection, a.finished_at IS NOT "
+                QStringLiteral("SELECT a.run_id, a.attempt, s.selection, a.finished_at IS NOT "
                                "NULL, (SELECT count(*) FROM node_runs n WHERE n.run_id = "
-                               "a.run_id AND n.attempt = a.attempt) FROM attempts a ORDER BY "
-                               "a.run_id, a.attempt"),
+                               "a.run_id AND n.attempt = a.attempt) FROM attempts a JOIN "
+                               "attempt_selections s ON s.run_id = a.run_id AND s.attempt = "
+                               "a.attempt ORDER BY a.run_id, a.attempt"),
                 &rows);
             !e.isEmpty())
             return e;
