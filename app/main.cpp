@@ -17,7 +17,7 @@ int main(int argc, char *argv[])
         args << QString::fromLocal8Bit(argv[i]);
 
 #ifdef VOUCH_WITH_GUI
-    if (!vouch::cli::isHeadlessCommand(args))
+    if (!vouch::cli::isHeadlessCommand(args) || vouch::ui::isGuiCommand(args))
         return vouch::ui::runApplication(argc, argv);
 #endif
     QCoreApplication app(argc, argv);

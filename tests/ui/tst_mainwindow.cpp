@@ -1,0 +1,400 @@
+// The desktop window, driven like a person would: open the demo, click a
+// node, read the inspector, rerun it and what is downstream with a reason,
+// cancel a run from the toolbar. Offscreen; every wait has a timeout.
+
+#include "engine/graph/graph.h"
+#include "engine/store/statestore.h"
+#include "ui/graph/graphview.h"
+#include "ui/inspector.h"
+#include "ui/mainwindow.h"
+#include "ui/model/runmodel.h"
+#include "ui/rerundialog.h"
+#include "ui/runcontroller.h"
+#include "ui/welcomepage.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenu>
+#include <QPushButton>
+#include <QSet>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolBar>
+#include <QTreeWidget>
+
+using namespace vouch;
+using namespace vouch::ui;
+using engine::NodeState;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 120000;
+
+const char *kSmallContract = R"(vouch: 1
+report:
+  id: small_report
+  name: Small report
+  timezone: Europe/London
+  schedule: "0 6 * * MON"
+  publish_by: "MON 12:00"
+  sections:
+    - id: main
+      name: Main
+      needs: [b]
+      on_failure: hold
+nodes:
+  - id: a
+    kind: noop
+  - id: sleeper
+    kind: command
+    run: [sleep, "30"]
+  - id: b
+    kind: noop
+    needs: [a, sleeper]
+)";
+
+QString writeFile(const QString &path, const QByteArray &text)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(text);
+    return path;
+}
+
+// Every visible label's text in the widget, one per line.
+QString visibleText(const QWidget *widget)
+{
+    QStringList lines;
+    for (const QLabel *label : widget->findChildren<QLabel *>()) {
+        if (label->isVisibleTo(widget->window()))
+            lines << label->text();
+    }
+    return lines.join(u'\n');
+}
+
+QWidget *toolButtonFor(MainWindow &window, QAction *action)
+{
+    for (QToolBar *bar : window.findChildren<QToolBar *>()) {
+        if (QWidget *w = bar->widgetForAction(action))
+            return w;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+
+    void welcomePageWithoutContract();
+    void recentContractsAreRemembered();
+    void rerunDialogNeedsReason();
+    void cancelFromToolbar();
+    void demoClickInspectAndRerunDownstream();
+
+private:
+    QTemporaryDir m_home;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_home.isValid());
+    // Settings and the default state store stay inside the test's directory.
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_home.filePath("config"));
+    qputenv("VOUCH_STATE", m_home.filePath("state.db").toUtf8());
+    qputenv("VOUCH_USER", "tester");
+}
+
+void TestMainWindow::init()
+{
+    QSettings(QStringLiteral("vouch"), QStringLiteral("vouch")).clear();
+    QFile::remove(m_home.filePath("state.db"));
+}
+
+void TestMainWindow::welcomePageWithoutContract()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.isWelcomeShown());
+    QVERIFY(window.welcomePage()->isVisible());
+    QVERIFY(!window.restoreLastSession()); // nothing remembered
+    QVERIFY(!window.runAction()->isEnabled());
+    QVERIFY(!window.cancelAction()->isEnabled());
+    auto *scenarios = window.welcomePage()->findChild<QComboBox *>(QStringLiteral("scenarioCombo"));
+    QVERIFY(scenarios);
+    QCOMPARE(scenarios->count(), 7);
+    QVERIFY(window.welcomePage()->demoButton()->isEnabled());
+    QVERIFY(window.welcomePage()->openButton()->isEnabled());
+    QVERIFY(!window.welcomePage()->recentList()->isVisible()); // no recent contracts yet
+
+    // A contract that does not load keeps the welcome page and says why.
+    QTemporaryDir dir;
+    const QString bad = writeFile(dir.filePath("bad.yaml"), "vouch: 1\nreport: {}\nbogus: 1\n");
+    QSignalSpy errors(window.controller(), &RunController::error);
+    window.openContract(bad);
+    QVERIFY(errors.wait(10000));
+    QVERIFY(window.isWelcomeShown());
+    auto *message = window.welcomePage()->findChild<QLabel *>(QStringLiteral("welcomeMessage"));
+    QVERIFY(message->isVisible());
+    QVERIFY2(message->text().contains(QStringLiteral("bad.yaml")), qPrintable(message->text()));
+}
+
+void TestMainWindow::recentContractsAreRemembered()
+{
+    QTemporaryDir dir;
+    const QString path = writeFile(dir.filePath("small.yaml"), kSmallContract);
+    {
+        MainWindow window;
+        QAbstractItemModelTester tester(window.controller()->model());
+        window.show();
+        QSignalSpy opened(window.controller(), &RunController::contractOpened);
+        window.openContract(path);
+        QVERIFY(opened.wait(10000));
+        QVERIFY(!window.isWelcomeShown());
+        QCOMPARE(window.controller()->model()->nodeCount(), 3);
+        QCOMPARE(window.recentContracts(), QStringList{path});
+        QVERIFY(window.runAction()->isEnabled());
+        window.close();
+    }
+    // A new window lists it on its welcome page; activating it opens it.
+    MainWindow window;
+    QAbstractItemModelTester tester(window.controller()->model());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.isWelcomeShown());
+    QListWidget *recent = window.welcomePage()->recentList();
+    QVERIFY(recent->isVisible());
+    QCOMPARE(recent->count(), 1);
+    QCOMPARE(recent->item(0)->data(Qt::UserRole).toString(), path);
+    QSignalSpy opened(window.controller(), &RunController::contractOpened);
+    recent->setCurrentRow(0);
+    recent->setFocus();
+    QTest::keyClick(recent, Qt::Key_Return);
+    QVERIFY(opened.wait(10000));
+    QCOMPARE(opened.first().first().toString(), path);
+    QVERIFY(!window.isWelcomeShown());
+
+    // `vouch` without arguments reopens the last contract.
+    MainWindow again;
+    QSignalSpy reopened(again.controller(), &RunController::contractOpened);
+    QVERIFY(again.restoreLastSession());
+    QVERIFY(reopened.wait(10000));
+    QCOMPARE(again.controller()->contractPath(), path);
+}
+
+void TestMainWindow::rerunDialogNeedsReason()
+{
+    auto spec = [](const char *id, const QStringList &needs) {
+        engine::Graph::NodeSpec n;
+        n.id = QString::fromLatin1(id);
+        n.needs = needs;
+        return n;
+    };
+    const engine::Graph graph =
+        engine::Graph::fromSpecs({spec("a", {}), spec("b", {QStringLiteral("a")}),
+                                  spec("c", {QStringLiteral("b")}), spec("d", {})});
+    const QHash<QString, NodeState> latest{{QStringLiteral("a"), NodeState::Succeeded},
+                                           {QStringLiteral("b"), NodeState::Failed},
+                                           {QStringLiteral("c"), NodeState::UpstreamFailed},
+                                           {QStringLiteral("d"), NodeState::Succeeded}};
+    engine::RerunRequest request;
+    request.selector = QStringLiteral("b");
+    request.downstream = true;
+    RerunDialog dialog(graph, latest, request, 2);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QCOMPARE(dialog.nodeIds(), (QStringList{QStringLiteral("b"), QStringLiteral("c")}));
+    QCOMPARE(dialog.preview()->topLevelItemCount(), 2);
+    QCOMPARE(dialog.preview()->topLevelItem(0)->text(0), QStringLiteral("b"));
+    QVERIFY(!dialog.preview()->topLevelItem(1)->text(1).isEmpty()); // why
+    QVERIFY(!dialog.okButton()->isEnabled());
+    QTest::keyClicks(dialog.reasonEdit(), QStringLiteral("   "));
+    QVERIFY(!dialog.okButton()->isEnabled()); // blanks are no reason
+    QTest::keyClicks(dialog.reasonEdit(), QStringLiteral("fixed the source"));
+    QVERIFY(dialog.okButton()->isEnabled());
+    QCOMPARE(dialog.reason(), QStringLiteral("fixed the source"));
+    dialog.reasonEdit()->clear();
+    QVERIFY(!dialog.okButton()->isEnabled());
+    QTest::keyClick(dialog.reasonEdit(), Qt::Key_Return); // Enter does not accept without one
+    QVERIFY(dialog.isVisible());
+}
+
+void TestMainWindow::cancelFromToolbar()
+{
+    QTemporaryDir dir;
+    const QString path = writeFile(dir.filePath("small.yaml"), kSmallContract);
+    MainWindow window;
+    QAbstractItemModelTester tester(window.controller()->model());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    RunController *controller = window.controller();
+    QSignalSpy opened(controller, &RunController::contractOpened);
+    window.openContract(path);
+    QVERIFY(opened.wait(10000));
+
+    QSignalSpy finished(controller, &RunController::runFinished);
+    QWidget *run = toolButtonFor(window, window.runAction());
+    QVERIFY(run);
+    QTest::mouseClick(run, Qt::LeftButton);
+    const RunModel *model = controller->model();
+    const int sleeper = model->indexOf(QStringLiteral("sleeper"));
+    QTRY_COMPARE_WITH_TIMEOUT(engine::toString(model->node(sleeper).state),
+                              engine::toString(NodeState::Running), 20000);
+    QVERIFY(window.cancelAction()->isEnabled());
+    QVERIFY(!window.runAction()->isEnabled());
+
+    QWidget *cancel = toolButtonFor(window, window.cancelAction());
+    QVERIFY(cancel);
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QVERIFY(finished.wait(30000));
+    QTRY_COMPARE_WITH_TIMEOUT(engine::toString(model->node(sleeper).state),
+                              engine::toString(NodeState::Cancelled), 5000);
+    QVERIFY(window.runAction()->isEnabled());
+    QVERIFY(!window.cancelAction()->isEnabled());
+
+    // The store agrees: the command was cancelled, not left running.
+    QString error;
+    auto store = engine::StateStore::open(controller->statePath(), &error);
+    QVERIFY2(store, qPrintable(error));
+    for (const engine::NodeRunRecord &r : store->nodeRuns(controller->runId())) {
+        if (r.nodeId == QLatin1String("sleeper"))
+            QCOMPARE(engine::toString(r.state), engine::toString(NodeState::Cancelled));
+        QVERIFY2(engine::isTerminal(r.state), qPrintable(r.nodeId));
+    }
+}
+
+void TestMainWindow::demoClickInspectAndRerunDownstream()
+{
+    QTemporaryDir demoDir;
+    QVERIFY(demoDir.isValid());
+    const QString checkId = QStringLiteral("chk_sku_cost_mapped");
+
+    MainWindow window;
+    RunController *controller = window.controller();
+    controller->setVouchExecutable(QStringLiteral(VOUCH_BINARY)); // runs `vouch demo ingest`
+    QAbstractItemModelTester tester(controller->model());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+    QSignalSpy finished(controller, &RunController::runFinished);
+    QSignalSpy errors(controller, &RunController::error);
+    window.openDemo(QStringLiteral("sku-cost-gap"), demoDir.path());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
+    QVERIFY(!window.isWelcomeShown());
+    QVERIFY2(window.reportStatusText().contains(QStringLiteral("caveated")),
+             qPrintable(window.reportStatusText()));
+    const RunModel *model = controller->model();
+    QTRY_VERIFY2_WITH_TIMEOUT(window.progressText().startsWith(
+                                  QStringLiteral("%1 of %1 nodes done").arg(model->nodeCount())),
+                              qPrintable(window.progressText()), 5000);
+    const int checkIndex = model->indexOf(checkId);
+    QVERIFY(checkIndex >= 0);
+    QCOMPARE(engine::toString(model->node(checkIndex).state), engine::toString(NodeState::Warned));
+
+    // Click the warned check in the graph.
+    GraphView *graph = window.graphView();
+    QTRY_VERIFY_WITH_TIMEOUT(graph->isLayoutReady() && !graph->nodeCenter(checkId).isNull(), 20000);
+    graph->centerOn(graph->nodeCenter(checkId));
+    const QPoint at = graph->mapFromScene(graph->nodeCenter(checkId));
+    QVERIFY(graph->viewport()->rect().contains(at));
+    QTest::mouseClick(graph->viewport(), Qt::LeftButton, {}, at);
+    QTRY_COMPARE_WITH_TIMEOUT(graph->selectedNode(), checkId, 5000);
+    Inspector *inspector = window.inspector();
+    QTRY_COMPARE_WITH_TIMEOUT(inspector->node(), checkId, 5000);
+    QVERIFY(inspector->isVisible());
+    const QString shown = visibleText(inspector);
+    QVERIFY2(shown.contains(checkId), qPrintable(shown));
+    auto *value = inspector->findChild<QLabel *>(QStringLiteral("inspectorValue"));
+    QVERIFY(value && value->isVisibleTo(&window));
+    QCOMPARE(value->text(), QStringLiteral("14"));
+    QVERIFY2(shown.contains(QStringLiteral("Contribution margin")), qPrintable(shown)); // impact
+
+    // Right-click it and choose "Rerun this node and downstream…".
+    QTest::mouseClick(graph->viewport(), Qt::RightButton, {}, at);
+    QMenu *menu = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (menu = qobject_cast<QMenu *>(QApplication::activePopupWidget())) != nullptr, 5000);
+    auto *downstream = menu->findChild<QAction *>(QStringLiteral("rerunDownstream"));
+    QVERIFY(downstream);
+    QVERIFY(downstream->isEnabled());
+    downstream->trigger();
+    menu->close();
+
+    RerunDialog *dialog = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((dialog = window.rerunDialog()) && dialog->isVisible(), 5000);
+    const engine::Graph &g = model->graph();
+    const QStringList expected = g.ids(g.downstream({g.indexOf(checkId)}));
+    QVERIFY(expected.contains(checkId));
+    QVERIFY(expected.size() > 1);
+    QVERIFY(expected.size() < model->nodeCount());
+    QCOMPARE(QSet<QString>(dialog->nodeIds().cbegin(), dialog->nodeIds().cend()),
+             QSet<QString>(expected.cbegin(), expected.cend()));
+    QCOMPARE(dialog->preview()->topLevelItemCount(), expected.size());
+    QVERIFY(!dialog->okButton()->isEnabled());
+    QTest::keyClicks(dialog->reasonEdit(), QStringLiteral("finance added the missing costs"));
+    QVERIFY(dialog->okButton()->isEnabled());
+
+    QSignalSpy started(controller, &RunController::runStarted);
+    finished.clear();
+    QTest::mouseClick(dialog->okButton(), Qt::LeftButton);
+    QVERIFY(started.wait(20000) || started.size() == 1);
+    QCOMPARE(started.first().at(1).toInt(), 2);
+    QVERIFY(finished.size() == 1 || finished.wait(kRunTimeoutMs));
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
+
+    // The store: exactly the planned nodes ran as attempt 2, the rest kept attempt 1.
+    QString error;
+    auto store = engine::StateStore::open(demoDir.filePath(QStringLiteral("state.db")), &error);
+    QVERIFY2(store, qPrintable(error));
+    const auto run = store->latestRun();
+    QVERIFY(run);
+    QCOMPARE(run->id, controller->runId());
+    QCOMPARE(run->latestAttempt, 2);
+    const QSet<QString> rerun(expected.cbegin(), expected.cend());
+    const QList<engine::NodeRunRecord> records = store->nodeRuns(run->id);
+    QCOMPARE(records.size(), model->nodeCount());
+    for (const engine::NodeRunRecord &r : records) {
+        QCOMPARE(r.attempt, rerun.contains(r.nodeId) ? 2 : 1);
+        QVERIFY2(engine::isTerminal(r.state), qPrintable(r.nodeId));
+    }
+    const QList<engine::AttemptRecord> attempts = store->attempts(run->id);
+    QCOMPARE(attempts.size(), 2);
+    QCOMPARE(attempts.last().reason, QStringLiteral("finance added the missing costs"));
+    QCOMPARE(attempts.last().who, QStringLiteral("tester"));
+
+    // The model and the graph show the new attempt for those nodes only.
+    QTRY_VERIFY_WITH_TIMEOUT(model->node(checkIndex).attempt == 2, 5000);
+    for (int i = 0; i < model->nodeCount(); ++i) {
+        const NodeView &v = model->node(i);
+        QCOMPARE(v.attempt, rerun.contains(v.id) ? 2 : 1);
+        QCOMPARE(graph->toolTipFor(v.id).contains(QStringLiteral("attempt 2")),
+                 rerun.contains(v.id));
+    }
+    QCOMPARE(engine::toString(model->node(checkIndex).state),
+             engine::toString(NodeState::Warned)); // the data did not change
+    QCOMPARE(graph->selectedNode(), checkId);      // live updates keep the selection
+    QCOMPARE(inspector->node(), checkId);
+    auto *attempt = inspector->findChild<QLabel *>(QStringLiteral("inspectorAttempt"));
+    QVERIFY2(attempt->text().startsWith(QStringLiteral("2")), qPrintable(attempt->text()));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,638 @@
+#include "ui/mainwindow.h"
+
+#include "engine/demo/demowarehouse.h"
+#include "engine/run/rerunplan.h"
+#include "engine/store/statestore.h"
+#include "ui/graph/graphview.h"
+#include "ui/graph/statepalette.h"
+#include "ui/inspector.h"
+#include "ui/model/runmodel.h"
+#include "ui/rerundialog.h"
+#include "ui/runcontroller.h"
+#include "ui/welcomepage.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QScreen>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QToolButton>
+
+namespace vouch::ui {
+
+using namespace vouch::engine;
+
+namespace {
+
+constexpr int kMaxRecent = 8;
+constexpr int kWelcomePage = 0;
+constexpr int kGraphPage = 1;
+
+QSettings settings()
+{
+    return QSettings(QStringLiteral("vouch"), QStringLiteral("vouch"));
+}
+
+QString formatElapsed(qint64 ms)
+{
+    const qint64 s = ms / 1000;
+    if (s >= 3600)
+        return QStringLiteral("%1:%2:%3")
+            .arg(s / 3600)
+            .arg((s % 3600) / 60, 2, 10, QLatin1Char('0'))
+            .arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_controller(new RunController(this))
+    , m_stack(new QStackedWidget(this))
+    , m_welcome(new WelcomePage(m_stack))
+    , m_graph(new GraphView(m_stack))
+    , m_inspector(new Inspector(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Vouch"));
+    m_stack->insertWidget(kWelcomePage, m_welcome);
+    m_stack->insertWidget(kGraphPage, m_graph);
+    setCentralWidget(m_stack);
+    m_graph->setModel(m_controller->model());
+    m_inspector->setModel(m_controller->model());
+
+    createActions();
+    createMenus();
+    createToolBar();
+    createDocks();
+    createStatusBar();
+    connectController();
+
+    connect(m_welcome, &WelcomePage::openDemoRequested, this,
+            [this](const QString &scenario) { openDemo(scenario); });
+    connect(m_welcome, &WelcomePage::openContractRequested, this, &MainWindow::chooseContract);
+    connect(m_welcome, &WelcomePage::recentRequested, this, &MainWindow::openContract);
+
+    connect(m_graph, &GraphView::nodeSelected, this, [this](const QString &id) {
+        m_inspector->setNode(id);
+        updateActions();
+    });
+    connect(m_graph, &GraphView::nodeActivated, this, [this](const QString &id) {
+        m_inspector->setNode(id);
+        m_inspectorDock->show();
+        m_inspectorDock->raise();
+    });
+    connect(m_graph, &GraphView::nodeContextMenuRequested, this, &MainWindow::showNodeMenu);
+    connect(m_graph, &GraphView::layoutReady, this, [this] {
+        updateGroupsMenu();
+        if (!m_pendingSelection.isEmpty() && !m_graph->nodeCenter(m_pendingSelection).isNull())
+            m_graph->selectNode(std::exchange(m_pendingSelection, {}));
+    });
+
+    QSettings s = settings();
+    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray())) {
+        const QSize screen = QGuiApplication::primaryScreen()
+                                 ? QGuiApplication::primaryScreen()->availableSize()
+                                 : QSize(1400, 900);
+        resize(std::min(1600, screen.width() * 9 / 10), std::min(1000, screen.height() * 9 / 10));
+    }
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    updateRecentMenu();
+    showWelcome();
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+// ------------------------------------------------------------------ building
+
+void MainWindow::createActions()
+{
+    m_openAction = new QAction(tr("&Open contract…"), this);
+    m_openAction->setShortcut(QKeySequence::Open);
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::chooseContract);
+
+    m_quitAction = new QAction(tr("&Quit"), this);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_runAction = new QAction(tr("&Run"), this);
+    m_runAction->setObjectName(QStringLiteral("runAction"));
+    m_runAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_runAction->setToolTip(tr("Run every node of the report for its period"));
+    connect(m_runAction, &QAction::triggered, m_controller, &RunController::startRun);
+
+    m_rerunAction = new QAction(tr("Re&run…"), this);
+    m_rerunAction->setObjectName(QStringLiteral("rerunAction"));
+    m_rerunAction->setToolTip(
+        tr("Rerun the selected node and everything downstream of it, or what failed"));
+    connect(m_rerunAction, &QAction::triggered, this, [this] {
+        const QString id = m_graph->selectedNode();
+        if (id.isEmpty())
+            requestRerun(RerunKind::Failed);
+        else
+            requestRerun(RerunKind::NodeAndDownstream, id);
+    });
+
+    m_rerunNodeAction = new QAction(tr("Rerun this &node…"), this);
+    connect(m_rerunNodeAction, &QAction::triggered, this,
+            [this] { requestRerun(RerunKind::Node, m_graph->selectedNode()); });
+    m_rerunDownstreamAction = new QAction(tr("Rerun this node and &downstream…"), this);
+    connect(m_rerunDownstreamAction, &QAction::triggered, this,
+            [this] { requestRerun(RerunKind::NodeAndDownstream, m_graph->selectedNode()); });
+    m_rerunFailedAction = new QAction(tr("Rerun &failed…"), this);
+    connect(m_rerunFailedAction, &QAction::triggered, this,
+            [this] { requestRerun(RerunKind::Failed); });
+
+    m_cancelAction = new QAction(tr("&Cancel"), this);
+    m_cancelAction->setObjectName(QStringLiteral("cancelAction"));
+    m_cancelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    m_cancelAction->setToolTip(tr("Cancel the run: running commands are stopped"));
+    connect(m_cancelAction, &QAction::triggered, m_controller, &RunController::cancelRun);
+
+    m_fitAction = new QAction(tr("&Fit graph"), this);
+    m_fitAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(m_fitAction, &QAction::triggered, m_graph, &GraphView::fitAll);
+
+    m_findAction = new QAction(tr("&Find node"), this);
+    m_findAction->setShortcut(QKeySequence::Find);
+    connect(m_findAction, &QAction::triggered, this, [this] {
+        m_search->setFocus();
+        m_search->selectAll();
+    });
+    addAction(m_findAction);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_openAction);
+    m_demoMenu = file->addMenu(tr("Open &demo"));
+    for (const QString &scenario : demo::scenarios()) {
+        QAction *a = m_demoMenu->addAction(scenario);
+        connect(a, &QAction::triggered, this, [this, scenario] { openDemo(scenario); });
+    }
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    file->addSeparator();
+    file->addAction(m_quitAction);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    view->addAction(m_fitAction);
+    view->addAction(m_findAction);
+    view->addSeparator();
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(m_runAction);
+    run->addSeparator();
+    run->addAction(m_rerunNodeAction);
+    run->addAction(m_rerunDownstreamAction);
+    run->addAction(m_rerunFailedAction);
+    run->addSeparator();
+    run->addAction(m_cancelAction);
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar *bar = addToolBar(tr("Run"));
+    bar->setObjectName(QStringLiteral("runToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->addAction(m_runAction);
+    bar->addAction(m_rerunAction);
+    bar->addAction(m_cancelAction);
+    bar->addSeparator();
+    bar->addAction(m_fitAction);
+    bar->addSeparator();
+
+    m_search = new QLineEdit(bar);
+    m_search->setObjectName(QStringLiteral("searchEdit"));
+    m_search->setPlaceholderText(tr("Find node…"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMaximumWidth(240);
+    m_search->setToolTip(tr("Highlight nodes whose id contains this text; Enter jumps to the "
+                            "next one"));
+    connect(m_search, &QLineEdit::textChanged, m_graph, &GraphView::setSearchText);
+    connect(m_search, &QLineEdit::returnPressed, m_graph, &GraphView::findNext);
+    bar->addWidget(m_search);
+
+    m_sections = new QComboBox(bar);
+    m_sections->setObjectName(QStringLiteral("sectionFilter"));
+    m_sections->setToolTip(tr("Show only what one report section needs"));
+    m_sections->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(m_sections, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_graph->setSectionFilter(m_sections->itemData(index).toString());
+    });
+    bar->addWidget(m_sections);
+
+    m_groupsMenu = new QMenu(this);
+    m_groupsButton = new QToolButton(bar);
+    m_groupsButton->setObjectName(QStringLiteral("groupsButton"));
+    m_groupsButton->setText(tr("Collapse groups"));
+    m_groupsButton->setPopupMode(QToolButton::InstantPopup);
+    m_groupsButton->setMenu(m_groupsMenu);
+    bar->addWidget(m_groupsButton);
+}
+
+void MainWindow::createDocks()
+{
+    m_inspectorDock = new QDockWidget(tr("Inspector"), this);
+    m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
+    m_inspectorDock->setWidget(m_inspector);
+    m_inspectorDock->setMinimumWidth(380);
+    addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
+
+    m_log = new QPlainTextEdit(this);
+    m_log->setObjectName(QStringLiteral("runLog"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(10000);
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_logDock = new QDockWidget(tr("Log"), this);
+    m_logDock->setObjectName(QStringLiteral("logDock"));
+    m_logDock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    resizeDocks({m_logDock}, {160}, Qt::Vertical);
+    resizeDocks({m_inspectorDock}, {440}, Qt::Horizontal);
+
+    QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("viewMenu"));
+    view->addAction(m_inspectorDock->toggleViewAction());
+    view->addAction(m_logDock->toggleViewAction());
+}
+
+void MainWindow::createStatusBar()
+{
+    m_progress = new QLabel(this);
+    m_progress->setObjectName(QStringLiteral("progressLabel"));
+    m_reportStatus = new QLabel(this);
+    m_reportStatus->setObjectName(QStringLiteral("reportStatusLabel"));
+    statusBar()->addWidget(m_progress);
+    statusBar()->addPermanentWidget(m_reportStatus);
+}
+
+void MainWindow::connectController()
+{
+    RunController *c = m_controller;
+    connect(c, &RunController::busyChanged, this, [this](bool busy) {
+        m_welcome->setBusy(busy);
+        if (busy)
+            statusBar()->showMessage(tr("Opening…"));
+        else
+            statusBar()->clearMessage();
+        updateActions();
+    });
+    connect(c, &RunController::contractOpened, this, [this](const QString &path) {
+        const ContractPtr contract = m_controller->contract();
+        setWindowTitle(tr("%1 — Vouch").arg(contract->report.name));
+        if (!m_controller->isDemo())
+            rememberContract(path);
+        saveSession();
+        m_welcome->setMessage(QString());
+        m_log->clear();
+        logLine(tr("Opened %1 (%2)").arg(contract->report.name, path));
+        m_reportStatus->setText(m_controller->verdict().headline);
+        m_reportStatus->setToolTip(m_controller->verdict().sections.join(u'\n'));
+        updateSections();
+        showGraph();
+        updateActions();
+    });
+    connect(c, &RunController::runLoaded, this, [this](qint64 runId, int attempt) {
+        logLine(tr("Latest run %1, attempt %2, period %3")
+                    .arg(runId)
+                    .arg(attempt)
+                    .arg(m_controller->period()));
+        m_reportStatus->setText(m_controller->verdict().headline);
+        m_reportStatus->setToolTip(m_controller->verdict().sections.join(u'\n'));
+        updateActions();
+    });
+    connect(c, &RunController::runStarted, this, [this](qint64 runId, int attempt) {
+        logLine(tr("Run %1 attempt %2 started for %3")
+                    .arg(runId)
+                    .arg(attempt)
+                    .arg(m_controller->period()));
+        m_reportStatus->setText(tr("Report running"));
+        m_reportStatus->setToolTip(QString());
+    });
+    connect(c, &RunController::runningChanged, this, &MainWindow::updateActions);
+    connect(c, &RunController::progressChanged, this, &MainWindow::showProgress);
+    connect(c, &RunController::transitionsCommitted, this, &MainWindow::logTransitions);
+    connect(c, &RunController::nodeOutput, m_inspector, &Inspector::appendOutput);
+    connect(c, &RunController::runFinished, this, [this](const QString &verdict) {
+        if (!verdict.isEmpty())
+            logLine(verdict);
+        for (const QString &line : m_controller->verdict().sections)
+            logLine(QStringLiteral("    ") + line);
+        m_reportStatus->setText(verdict);
+        m_reportStatus->setToolTip(m_controller->verdict().sections.join(u'\n'));
+        updateActions();
+    });
+    connect(c, &RunController::error, this, &MainWindow::showError);
+}
+
+// ------------------------------------------------------------------ pages
+
+bool MainWindow::isWelcomeShown() const
+{
+    return m_stack->currentIndex() == kWelcomePage;
+}
+
+void MainWindow::showWelcome()
+{
+    m_welcome->setRecentContracts(recentContracts());
+    m_stack->setCurrentIndex(kWelcomePage);
+}
+
+void MainWindow::showGraph()
+{
+    m_stack->setCurrentIndex(kGraphPage);
+}
+
+// ------------------------------------------------------------------ opening
+
+void MainWindow::chooseContract()
+{
+    const QString start = recentContracts().value(0);
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open contract"), start.isEmpty() ? QString() : QFileInfo(start).absolutePath(),
+        tr("Reporting contracts (*.yaml *.yml);;All files (*)"));
+    if (!path.isEmpty())
+        openContract(path);
+}
+
+void MainWindow::openContract(const QString &path)
+{
+    m_controller->openContract(path);
+}
+
+void MainWindow::openDemo(const QString &scenario, const QString &dir)
+{
+    logLine(tr("Making the Brightside demo warehouse (scenario %1)…").arg(scenario));
+    m_controller->openDemo(scenario, dir.isEmpty() ? demo::defaultDirectory() : dir);
+}
+
+bool MainWindow::restoreLastSession()
+{
+    QSettings s = settings();
+    const QString contract = s.value(QStringLiteral("session/contract")).toString();
+    if (contract.isEmpty() || !QFileInfo::exists(contract))
+        return false;
+    m_controller->openContract(contract, s.value(QStringLiteral("session/state")).toString(),
+                               s.value(QStringLiteral("session/dataDirectory")).toString());
+    return true;
+}
+
+QStringList MainWindow::recentContracts() const
+{
+    return settings().value(QStringLiteral("recentContracts")).toStringList();
+}
+
+void MainWindow::rememberContract(const QString &path)
+{
+    QStringList recent = recentContracts();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings().setValue(QStringLiteral("recentContracts"), recent);
+    updateRecentMenu();
+    m_welcome->setRecentContracts(recent);
+}
+
+void MainWindow::saveSession()
+{
+    QSettings s = settings();
+    s.setValue(QStringLiteral("session/contract"), m_controller->contractPath());
+    s.setValue(QStringLiteral("session/state"), m_controller->statePath());
+    s.setValue(QStringLiteral("session/dataDirectory"), m_controller->dataDirectory());
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = recentContracts();
+    for (const QString &path : recent) {
+        QAction *a = m_recentMenu->addAction(QFileInfo(path).fileName());
+        a->setToolTip(path);
+        a->setStatusTip(path);
+        connect(a, &QAction::triggered, this, [this, path] { openContract(path); });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::selectNodeWhenReady(const QString &id)
+{
+    if (m_graph->isLayoutReady() && !m_graph->nodeCenter(id).isNull())
+        m_graph->selectNode(id);
+    else
+        m_pendingSelection = id;
+}
+
+// ------------------------------------------------------------------ reruns
+
+QMenu *MainWindow::createNodeMenu(const QString &id, QWidget *parent)
+{
+    auto *menu = new QMenu(parent);
+    menu->setObjectName(QStringLiteral("nodeMenu"));
+    const bool running = m_controller->isRunning();
+    const bool hasRun = m_controller->runId() > 0;
+    QAction *title = menu->addAction(id);
+    title->setEnabled(false);
+    menu->addSeparator();
+    QAction *node = menu->addAction(tr("Rerun this node…"));
+    node->setObjectName(QStringLiteral("rerunNode"));
+    connect(node, &QAction::triggered, this, [this, id] { requestRerun(RerunKind::Node, id); });
+    QAction *downstream = menu->addAction(tr("Rerun this node and downstream…"));
+    downstream->setObjectName(QStringLiteral("rerunDownstream"));
+    connect(downstream, &QAction::triggered, this,
+            [this, id] { requestRerun(RerunKind::NodeAndDownstream, id); });
+    QAction *failed = menu->addAction(tr("Rerun failed…"));
+    failed->setObjectName(QStringLiteral("rerunFailed"));
+    connect(failed, &QAction::triggered, this, [this] { requestRerun(RerunKind::Failed); });
+    for (QAction *a : {node, downstream, failed})
+        a->setEnabled(hasRun && !running);
+    menu->addSeparator();
+    QAction *cancelNode = menu->addAction(tr("Cancel this node"));
+    cancelNode->setObjectName(QStringLiteral("cancelNode"));
+    connect(cancelNode, &QAction::triggered, this, [this, id] { m_controller->cancelNodes({id}); });
+    QAction *cancelRun = menu->addAction(tr("Cancel the run"));
+    cancelRun->setObjectName(QStringLiteral("cancelRun"));
+    connect(cancelRun, &QAction::triggered, m_controller, &RunController::cancelRun);
+    cancelNode->setEnabled(running);
+    cancelRun->setEnabled(running);
+    return menu;
+}
+
+void MainWindow::showNodeMenu(const QString &id, const QPoint &globalPos)
+{
+    if (id.isEmpty())
+        return;
+    QMenu *menu = createNodeMenu(id, this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(globalPos);
+}
+
+RerunDialog *MainWindow::requestRerun(RerunKind kind, const QString &nodeId)
+{
+    if (m_controller->runId() == 0) {
+        showError(tr("There is no run to rerun yet. Run the report first."));
+        return nullptr;
+    }
+    if (m_controller->isRunning()) {
+        showError(tr("Wait for the run to finish, or cancel it, before a rerun."));
+        return nullptr;
+    }
+    if (kind != RerunKind::Failed && nodeId.isEmpty()) {
+        showError(tr("Select a node to rerun."));
+        return nullptr;
+    }
+    if (m_rerunDialog)
+        m_rerunDialog->close();
+    RerunRequest request;
+    request.selector = kind == RerunKind::Failed ? QString() : nodeId;
+    request.downstream = kind == RerunKind::NodeAndDownstream;
+    request.failedOnly = kind == RerunKind::Failed;
+    auto *dialog = new RerunDialog(m_controller->model()->graph(), m_controller->latestStates(),
+                                   request, m_controller->attempt() + 1, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    switch (kind) {
+    case RerunKind::Node:
+        dialog->setWindowTitle(tr("Rerun %1").arg(nodeId));
+        break;
+    case RerunKind::NodeAndDownstream:
+        dialog->setWindowTitle(tr("Rerun %1 and downstream").arg(nodeId));
+        break;
+    case RerunKind::Failed:
+        dialog->setWindowTitle(tr("Rerun what failed"));
+        break;
+    }
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        logLine(tr("Rerun of %1 node(s): %2").arg(dialog->nodeIds().size()).arg(dialog->reason()));
+        m_controller->rerun(dialog->nodeIds(), dialog->reason());
+    });
+    m_rerunDialog = dialog;
+    dialog->open();
+    return dialog;
+}
+
+// ------------------------------------------------------------------ state
+
+void MainWindow::updateActions()
+{
+    const bool open = m_controller->contract() != nullptr;
+    const bool busy = m_controller->isBusy();
+    const bool running = m_controller->isRunning();
+    const bool hasRun = m_controller->runId() > 0;
+    const bool selected = !m_graph->selectedNode().isEmpty();
+    m_runAction->setEnabled(open && !busy && !running);
+    m_rerunAction->setEnabled(open && !busy && !running && hasRun);
+    m_rerunNodeAction->setEnabled(open && !busy && !running && hasRun && selected);
+    m_rerunDownstreamAction->setEnabled(open && !busy && !running && hasRun && selected);
+    m_rerunFailedAction->setEnabled(open && !busy && !running && hasRun);
+    m_cancelAction->setEnabled(running);
+    m_openAction->setEnabled(!running);
+    m_demoMenu->setEnabled(!running && !busy);
+    m_recentMenu->setEnabled(!running && !busy && !recentContracts().isEmpty());
+    m_fitAction->setEnabled(open);
+    m_search->setEnabled(open);
+    m_sections->setEnabled(open);
+    m_groupsButton->setEnabled(open);
+}
+
+void MainWindow::updateSections()
+{
+    const QSignalBlocker blocker(m_sections);
+    m_sections->clear();
+    m_sections->addItem(tr("All sections"), QString());
+    if (const ContractPtr contract = m_controller->contract()) {
+        for (const Section &s : contract->report.sections)
+            m_sections->addItem(s.name, s.id);
+    }
+    m_sections->setCurrentIndex(0);
+    m_graph->setSectionFilter(QString());
+}
+
+void MainWindow::updateGroupsMenu()
+{
+    m_groupsMenu->clear();
+    for (const QString &group : m_graph->groups()) {
+        QAction *a = m_groupsMenu->addAction(group);
+        a->setCheckable(true);
+        a->setChecked(m_graph->isGroupCollapsed(group));
+        connect(a, &QAction::toggled, this,
+                [this, group](bool collapsed) { m_graph->setGroupCollapsed(group, collapsed); });
+    }
+}
+
+void MainWindow::showProgress(int done, int total, qint64 elapsedMs)
+{
+    m_progress->setText(
+        tr("%1 of %2 nodes done · elapsed %3").arg(done).arg(total).arg(formatElapsed(elapsedMs)));
+}
+
+QString MainWindow::progressText() const
+{
+    return m_progress->text();
+}
+
+QString MainWindow::reportStatusText() const
+{
+    return m_reportStatus->text();
+}
+
+void MainWindow::showError(const QString &message)
+{
+    logLine(tr("Error: %1").arg(message));
+    statusBar()->showMessage(message.section(u'\n', 0, 0), 15000);
+    if (isWelcomeShown())
+        m_welcome->setMessage(message);
+}
+
+void MainWindow::logLine(const QString &line)
+{
+    m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) +
+                           line);
+}
+
+void MainWindow::logTransitions(const QList<Transition> &transitions)
+{
+    const StatePalette palette = StatePalette::forPalette(this->palette());
+    for (const Transition &t : transitions) {
+        if (t.state == NodeState::Pending || t.state == NodeState::Queued)
+            continue;
+        const StateStyle &style = palette.style(t.state);
+        QString line =
+            QStringLiteral("%1 %2 %3").arg(style.glyph, style.label.leftJustified(16), t.nodeId);
+        if (!t.message.isEmpty())
+            line += QStringLiteral("  ") + t.message;
+        logLine(line);
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings s = settings();
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    if (m_controller->isRunning())
+        m_controller->cancelRun();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace vouch::ui

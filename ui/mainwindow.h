@@ -1,0 +1,136 @@
+#pragma once
+
+#include "ui/rerundialog.h"
+
+#include <QMainWindow>
+#include <QPointer>
+#include <QStringList>
+
+class QAction;
+class QComboBox;
+class QDockWidget;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QPlainTextEdit;
+class QStackedWidget;
+class QToolButton;
+
+namespace vouch::engine {
+struct Transition;
+}
+
+namespace vouch::ui {
+
+class GraphView;
+class Inspector;
+class RunController;
+class WelcomePage;
+
+// The desktop window. Composes the welcome page, the live graph, the
+// inspector and log docks, the toolbar, menus and status bar, and wires them
+// to the RunController; it does not compute. Remembers its geometry, the
+// recent contracts and the last session in QSettings ("vouch", "vouch").
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    enum class RerunKind
+    {
+        Node,              // this node
+        NodeAndDownstream, // this node and everything downstream of it
+        Failed,            // every node that did not pass
+    };
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    RunController *controller() const { return m_controller; }
+    GraphView *graphView() const { return m_graph; }
+    Inspector *inspector() const { return m_inspector; }
+    WelcomePage *welcomePage() const { return m_welcome; }
+    bool isWelcomeShown() const;
+
+    void openContract(const QString &path);
+    // `dir` empty: the demo's default directory.
+    void openDemo(const QString &scenario, const QString &dir = QString());
+    // Reopens the last contract (or demo) of the previous session; false if none.
+    bool restoreLastSession();
+    QStringList recentContracts() const;
+
+    // Selects `id` in the graph as soon as it is laid out (for --select).
+    void selectNodeWhenReady(const QString &id);
+
+    // The node's context menu (what a right-click on it shows).
+    QMenu *createNodeMenu(const QString &id, QWidget *parent);
+    // Opens the rerun dialog (window-modal, not blocking) for the kind of
+    // rerun; on OK the controller runs exactly the planned nodes. Returns the
+    // dialog, or null when there is nothing to rerun now.
+    RerunDialog *requestRerun(RerunKind kind, const QString &nodeId = QString());
+    RerunDialog *rerunDialog() const { return m_rerunDialog; }
+
+    QAction *runAction() const { return m_runAction; }
+    QAction *rerunAction() const { return m_rerunAction; }
+    QAction *cancelAction() const { return m_cancelAction; }
+    QString progressText() const;
+    QString reportStatusText() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createDocks();
+    void createStatusBar();
+    void connectController();
+
+    void showWelcome();
+    void showGraph();
+    void chooseContract();
+    void rememberContract(const QString &path);
+    void saveSession();
+    void updateRecentMenu();
+    void updateActions();
+    void updateSections();
+    void updateGroupsMenu();
+    void showProgress(int done, int total, qint64 elapsedMs);
+    void showError(const QString &message);
+    void logTransitions(const QList<engine::Transition> &transitions);
+    void logLine(const QString &line);
+    void showNodeMenu(const QString &id, const QPoint &globalPos);
+
+    RunController *m_controller;
+    QStackedWidget *m_stack;
+    WelcomePage *m_welcome;
+    GraphView *m_graph;
+    Inspector *m_inspector;
+    QDockWidget *m_inspectorDock = nullptr;
+    QDockWidget *m_logDock = nullptr;
+    QPlainTextEdit *m_log = nullptr;
+    QPointer<RerunDialog> m_rerunDialog;
+    QString m_pendingSelection;
+
+    QAction *m_openAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QAction *m_runAction = nullptr;
+    QAction *m_rerunAction = nullptr;
+    QAction *m_rerunNodeAction = nullptr;
+    QAction *m_rerunDownstreamAction = nullptr;
+    QAction *m_rerunFailedAction = nullptr;
+    QAction *m_cancelAction = nullptr;
+    QAction *m_fitAction = nullptr;
+    QAction *m_findAction = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_demoMenu = nullptr;
+    QMenu *m_groupsMenu = nullptr;
+    QToolButton *m_groupsButton = nullptr;
+    QLineEdit *m_search = nullptr;
+    QComboBox *m_sections = nullptr;
+    QLabel *m_progress = nullptr;
+    QLabel *m_reportStatus = nullptr;
+};
+
+} // namespace vouch::ui

@@ -1,0 +1,656 @@
+#include "ui/runcontroller.h"
+
+#include "engine/contract/contractloader.h"
+#include "engine/demo/demowarehouse.h"
+#include "engine/graph/graph.h"
+#include "engine/run/runlease.h"
+#include "engine/run/scheduler.h"
+#include "engine/store/statestore.h"
+#include "engine/trust/assessment.h"
+#include "ui/model/runmodel.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QThreadPool>
+#include <QTimeZone>
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <memory>
+#include <optional>
+
+namespace vouch::ui {
+
+using namespace vouch::engine;
+
+namespace {
+
+QDateTime fixedClockFromEnvironment()
+{
+    const QString fixed = qEnvironmentVariable("VOUCH_NOW");
+    if (fixed.isEmpty())
+        return {};
+    const QDateTime now = QDateTime::fromString(fixed, Qt::ISODate);
+    return now.isValid() ? now.toUTC() : QDateTime();
+}
+
+QString sectionStatusLabel(SectionStatus status)
+{
+    switch (status) {
+    case SectionStatus::Safe:
+        return RunController::tr("safe");
+    case SectionStatus::Caveated:
+        return RunController::tr("publish with a caveat");
+    case SectionStatus::Held:
+        return RunController::tr("held");
+    case SectionStatus::Blocked:
+        return RunController::tr("not safe (blocks the report)");
+    case SectionStatus::Running:
+        return RunController::tr("still running");
+    }
+    return {};
+}
+
+VerdictSummary summarise(const Assessment &assessment)
+{
+    VerdictSummary summary;
+    summary.valid = true;
+    const Verdict &v = assessment.verdict;
+    summary.status = v.status;
+    int safe = 0;
+    for (const SectionVerdict &s : v.sections) {
+        safe += s.status == SectionStatus::Safe ? 1 : 0;
+        summary.sections << RunController::tr("%1: %2").arg(s.name, sectionStatusLabel(s.status));
+    }
+    summary.headline = RunController::tr("Report %1 · %2 of %3 sections safe")
+                           .arg(RunController::reportStatusLabel(v.status))
+                           .arg(safe)
+                           .arg(v.sections.size());
+    return summary;
+}
+
+struct OpenResult
+{
+    QString error;
+    ContractPtr contract;
+    QList<NodeRunRecord> records;
+    qint64 runId = 0;
+    int attempt = 0;
+    QString period;
+    VerdictSummary verdict;
+};
+
+// Loads a contract and the latest run of its report (on a worker).
+OpenResult loadContractAndRun(const QString &path, const QString &statePath, const QDateTime &now)
+{
+    OpenResult result;
+    const LoadResult loaded = ContractLoader::loadFile(path);
+    if (!loaded.ok()) {
+        QStringList problems;
+        for (const Diagnostic &d : loaded.diagnostics) {
+            if (d.severity == Diagnostic::Severity::Error && problems.size() < 5)
+                problems << d.format();
+        }
+        result.error =
+            RunController::tr("The contract cannot be opened:\n%1").arg(problems.join(u'\n'));
+        return result;
+    }
+    result.contract = loaded.contract;
+    if (!QFileInfo::exists(statePath))
+        return result; // nothing has run yet
+    QString error;
+    auto store = StateStore::open(statePath, &error);
+    if (!store) {
+        result.error = RunController::tr("The state store cannot be opened: %1").arg(error);
+        return result;
+    }
+    const Contract &contract = *loaded.contract;
+    const auto run = store->latestRun(contract.report.id);
+    if (!run)
+        return result;
+    // A run whose runner died is not running: say so, once, in the store.
+    const QString key = leaseKey(run->reportId, run->period);
+    QString holder;
+    if (takeLease(*store, key, &holder)) {
+        recoverInterrupted(*store, run->reportId, run->period);
+        store->releaseLease(key, myHolder());
+    }
+    result.records = store->nodeRuns(run->id);
+    result.runId = run->id;
+    result.attempt = run->latestAttempt;
+    result.period = run->period;
+    const Graph graph = Graph::fromContract(contract);
+    if (const auto assessment = assess(*store, contract, graph, run->id,
+                                       now.isValid() ? now : QDateTime::currentDateTimeUtc(),
+                                       /*syncAlerts=*/false))
+        result.verdict = summarise(*assessment);
+    return result;
+}
+
+// The CLI writes this marker to know which Monday a demo warehouse replays;
+// keep it in step so `vouch demo --headless --dir D` reuses what the app made.
+void writeReplayMarker(const QString &dir, const QDateTime &now)
+{
+    QFile marker(dir + QStringLiteral("/replay-now"));
+    if (marker.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        marker.write(now.toString(Qt::ISODate).toUtf8());
+}
+
+} // namespace
+
+RunController::RunController(QObject *parent)
+    : QObject(parent)
+    , m_model(new RunModel(this))
+    , m_vouchExecutable(QCoreApplication::applicationFilePath())
+{
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, &RunController::emitProgress);
+    m_renew.setInterval(kLeaseSeconds * 1000 / 3);
+    connect(&m_renew, &QTimer::timeout, this, [this] {
+        if (!m_contract || m_period.isEmpty())
+            return;
+        const QString path = m_statePath;
+        const QString key = leaseKey(m_contract->report.id, m_period);
+        QThreadPool::globalInstance()->start([path, key] {
+            QString error;
+            if (auto store = StateStore::open(path, &error))
+                store->acquireLease(key, myHolder(), kLeaseSeconds);
+        });
+    });
+    connect(m_model, &RunModel::nodesChanged, this, &RunController::emitProgress);
+}
+
+RunController::~RunController()
+{
+    // Cancels a running attempt and joins its thread (the scheduler kills
+    // the process groups it started).
+    delete m_thread.data();
+}
+
+template<typename Work, typename Done>
+void RunController::onWorker(Work work, Done done)
+{
+    QPointer<RunController> self(this);
+    QThreadPool::globalInstance()->start(
+        [self, work = std::move(work), done = std::move(done)]() mutable {
+            auto result = work();
+            // Posted to the application object, which outlives this controller;
+            // the guard is read on the GUI thread only.
+            if (QCoreApplication *app = QCoreApplication::instance())
+                QMetaObject::invokeMethod(
+                    app,
+                    [self, done = std::move(done), result = std::move(result)]() mutable {
+                        if (self)
+                            done(std::move(result));
+                    },
+                    Qt::QueuedConnection);
+        });
+}
+
+void RunController::setOpening(bool opening)
+{
+    if (m_opening == opening)
+        return;
+    m_opening = opening;
+    Q_EMIT busyChanged(opening);
+}
+
+void RunController::setPhase(Phase phase)
+{
+    const bool wasRunning = isRunning();
+    m_phase = phase;
+    if (wasRunning != isRunning())
+        Q_EMIT runningChanged(isRunning());
+}
+
+QString RunController::reportStatusLabel(ReportStatus status)
+{
+    switch (status) {
+    case ReportStatus::Running:
+        return tr("running");
+    case ReportStatus::AtRisk:
+        return tr("at risk");
+    case ReportStatus::Complete:
+        return tr("complete");
+    case ReportStatus::Caveated:
+        return tr("caveated");
+    case ReportStatus::Partial:
+        return tr("partial");
+    case ReportStatus::Failed:
+        return tr("failed");
+    case ReportStatus::Stale:
+        return tr("stale");
+    case ReportStatus::Late:
+        return tr("late");
+    case ReportStatus::Published:
+        return tr("published");
+    case ReportStatus::PublishedWithCaveats:
+        return tr("published with caveats");
+    case ReportStatus::Held:
+        return tr("held");
+    }
+    return {};
+}
+
+QString RunController::who() const
+{
+    const QString fromEnv = qEnvironmentVariable("VOUCH_USER");
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    if (const passwd *pw = getpwuid(getuid()))
+        return QString::fromLocal8Bit(pw->pw_name);
+    return qEnvironmentVariable("USER", QStringLiteral("unknown"));
+}
+
+// ------------------------------------------------------------------ opening
+
+void RunController::openContract(const QString &path, const QString &statePath,
+                                 const QString &dataDirectory)
+{
+    if (isRunning()) {
+        Q_EMIT error(tr("A run is in progress. Cancel it before opening another contract."));
+        return;
+    }
+    const quint64 generation = ++m_generation;
+    setOpening(true);
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    QString store = statePath;
+    if (store.isEmpty()) {
+        store = qEnvironmentVariable("VOUCH_STATE");
+        if (store.isEmpty())
+            store = StateStore::defaultPath();
+    }
+    const QDateTime now = fixedClockFromEnvironment();
+    onWorker([absolute, store, now] { return loadContractAndRun(absolute, store, now); },
+             [this, generation, absolute, store, dataDirectory, now](OpenResult result) {
+                 if (generation != m_generation)
+                     return; // superseded by a later open
+                 setOpening(false);
+                 if (!result.contract) {
+                     Q_EMIT error(result.error);
+                     return;
+                 }
+                 m_contract = result.contract;
+                 m_contractPath = absolute;
+                 m_statePath = store;
+                 m_dataDirectory =
+                     dataDirectory.isEmpty() ? qEnvironmentVariable("VOUCH_DATA") : dataDirectory;
+                 m_demo = false;
+                 m_fixedNow = now;
+                 m_runId = result.runId;
+                 m_attempt = result.attempt;
+                 m_period = result.period;
+                 m_selection.clear();
+                 m_finalElapsedMs = 0;
+                 m_elapsed.invalidate();
+                 m_verdict = result.verdict;
+                 m_model->setContract(m_contract);
+                 m_model->load(result.records);
+                 Q_EMIT contractOpened(absolute);
+                 if (!result.error.isEmpty())
+                     Q_EMIT error(result.error);
+                 if (m_runId > 0)
+                     Q_EMIT runLoaded(m_runId, m_attempt);
+                 emitProgress();
+             });
+}
+
+void RunController::openDemo(const QString &scenario, const QString &dir)
+{
+    if (isRunning()) {
+        Q_EMIT error(tr("A run is in progress. Cancel it before opening the demo."));
+        return;
+    }
+    const quint64 generation = ++m_generation;
+    setOpening(true);
+    const QString absolute = QDir(dir).absolutePath();
+    const QDateTime now = demo::replayNow(QDateTime::currentDateTimeUtc());
+    struct DemoResult
+    {
+        QString error;
+        ContractPtr contract;
+        QString contractPath;
+    };
+    onWorker(
+        [absolute, scenario, now] {
+            DemoResult result;
+            QDir().mkpath(absolute);
+            demo::InitOptions options;
+            options.dir = absolute;
+            options.scenario = scenario;
+            options.now = now;
+            if (const QString e = demo::initWarehouse(options); !e.isEmpty()) {
+                result.error = tr("The demo warehouse cannot be made: %1").arg(e);
+                return result;
+            }
+            writeReplayMarker(absolute, now);
+            // A new warehouse starts a new history.
+            const QString state = absolute + QStringLiteral("/state.db");
+            for (const QString &f :
+                 {state, state + QStringLiteral("-wal"), state + QStringLiteral("-shm")})
+                QFile::remove(f);
+            QDir(absolute + QStringLiteral("/logs")).removeRecursively();
+            result.contractPath = demo::contractPath();
+            const LoadResult loaded = ContractLoader::loadFile(result.contractPath);
+            if (!loaded.ok()) {
+                result.error =
+                    tr("The demo contract cannot be loaded from %1").arg(result.contractPath);
+                return result;
+            }
+            result.contract = loaded.contract;
+            return result;
+        },
+        [this, generation, absolute, now](DemoResult result) {
+            if (generation != m_generation)
+                return;
+            setOpening(false);
+            if (!result.contract) {
+                Q_EMIT error(result.error);
+                return;
+            }
+            m_contract = result.contract;
+            m_contractPath = QFileInfo(result.contractPath).absoluteFilePath();
+            m_statePath = absolute + QStringLiteral("/state.db");
+            m_dataDirectory = absolute;
+            m_demo = true;
+            m_fixedNow = now;
+            m_runId = 0;
+            m_attempt = 0;
+            m_period = demo::reportingPeriod(now).isoWeek;
+            m_selection.clear();
+            m_finalElapsedMs = 0;
+            m_elapsed.invalidate();
+            m_verdict = {};
+            m_model->setContract(m_contract);
+            Q_EMIT contractOpened(m_contractPath);
+            startRun();
+        });
+}
+
+// ------------------------------------------------------------------ running
+
+void RunController::startRun()
+{
+    startAttempt({}, m_demo ? QStringLiteral("demo") : QStringLiteral("run"));
+}
+
+void RunController::rerun(const QStringList &nodeIds, const QString &reason)
+{
+    if (nodeIds.isEmpty()) {
+        Q_EMIT error(tr("Nothing to rerun."));
+        return;
+    }
+    if (m_runId == 0 || m_period.isEmpty()) {
+        Q_EMIT error(tr("There is no run to rerun yet. Run the report first."));
+        return;
+    }
+    if (reason.trimmed().isEmpty()) {
+        Q_EMIT error(tr("A rerun needs a reason; it is recorded with your name."));
+        return;
+    }
+    startAttempt(nodeIds, reason.trimmed());
+}
+
+void RunController::startAttempt(const QStringList &nodes, const QString &reason)
+{
+    if (!m_contract) {
+        Q_EMIT error(tr("Open a contract first."));
+        return;
+    }
+    if (isRunning() || m_opening) {
+        Q_EMIT error(tr("A run is already in progress."));
+        return;
+    }
+    // Which period: a rerun continues its run; the demo replays its week;
+    // otherwise the last complete week in the report's time zone.
+    QString runPeriod = m_period;
+    if (nodes.isEmpty() && !m_demo) {
+        const QDateTime now = m_fixedNow.isValid() ? m_fixedNow : QDateTime::currentDateTimeUtc();
+        runPeriod = contextForLastCompleteWeek(now, QTimeZone(m_contract->report.timezone)).period;
+    }
+    m_cancelRequested = false;
+    m_cancelNodes.clear();
+    setPhase(Phase::Starting);
+    const QString path = m_statePath;
+    const QString reportId = m_contract->report.id;
+    const quint64 generation = m_generation;
+    struct LeaseResult
+    {
+        QString error;
+        QStringList interrupted;
+    };
+    onWorker(
+        [path, reportId, runPeriod] {
+            LeaseResult result;
+            QDir().mkpath(QFileInfo(path).absolutePath());
+            QString error;
+            auto store = StateStore::open(path, &error);
+            if (!store) {
+                result.error = tr("The state store cannot be opened: %1").arg(error);
+                return result;
+            }
+            QString holder;
+            if (!takeLease(*store, leaseKey(reportId, runPeriod), &holder)) {
+                result.error = tr("%1 for %2 is being run by %3; wait for it, or cancel it there.")
+                                   .arg(reportId, runPeriod, holder);
+                return result;
+            }
+            result.interrupted = recoverInterrupted(*store, reportId, runPeriod);
+            return result;
+        },
+        [this, generation, nodes, reason, runPeriod](LeaseResult result) {
+            if (generation != m_generation || m_phase != Phase::Starting) {
+                setPhase(Phase::Idle);
+                return;
+            }
+            if (!result.error.isEmpty()) {
+                setPhase(Phase::Idle);
+                Q_EMIT error(result.error);
+                return;
+            }
+            if (m_cancelRequested) {
+                // Cancelled before it began: give the lease back, run nothing.
+                const QString path = m_statePath;
+                const QString key = leaseKey(m_contract->report.id, runPeriod);
+                QThreadPool::globalInstance()->start([path, key] {
+                    QString error;
+                    if (auto store = StateStore::open(path, &error))
+                        store->releaseLease(key, myHolder());
+                });
+                setPhase(Phase::Idle);
+                Q_EMIT runFinished(QString());
+                return;
+            }
+            launch(nodes, reason, runPeriod);
+        });
+}
+
+void RunController::launch(const QStringList &nodes, const QString &reason,
+                           const QString &runPeriod)
+{
+    std::optional<RunContext> context = contextForPeriod(runPeriod, m_fixedNow);
+    if (!context) {
+        setPhase(Phase::Idle);
+        Q_EMIT error(tr("The run's period '%1' is not an ISO week.").arg(runPeriod));
+        return;
+    }
+    context->clockFixed = m_fixedNow.isValid();
+    context->vouchExecutable = m_vouchExecutable;
+    if (!m_dataDirectory.isEmpty())
+        context->env.insert(QStringLiteral("VOUCH_DATA"), m_dataDirectory);
+
+    RunOptions options;
+    options.statePath = m_statePath;
+    options.concurrency = m_concurrency;
+    options.who = who();
+    options.reason = reason;
+    options.nodes = nodes;
+    // The demo shows its outcome now; a real report waits for late sources.
+    options.waitForLateSources = !m_demo;
+
+    m_period = runPeriod;
+    m_selection = QSet<QString>(nodes.cbegin(), nodes.cend());
+    if (nodes.isEmpty())
+        m_model->clearStates();
+    m_verdict = {};
+    m_finalElapsedMs = 0;
+    m_elapsed.start();
+
+    auto *thread = new RunThread(m_contract, *context, options, this);
+    m_thread = thread;
+    connect(thread, &RunThread::runStarted, this, [this](qint64 runId, int attempt) {
+        m_runId = runId;
+        m_attempt = attempt;
+        Q_EMIT runStarted(runId, attempt);
+        emitProgress();
+    });
+    connect(thread, &RunThread::transitionsCommitted, this, [this](const QList<Transition> &batch) {
+        m_model->apply(batch);
+        Q_EMIT transitionsCommitted(batch);
+    });
+    connect(thread, &RunThread::output, this, &RunController::nodeOutput);
+    connect(thread, &RunThread::finished, this, &RunController::onFinished);
+    setPhase(Phase::Running);
+    thread->start();
+    m_renew.start();
+    m_tick.start();
+    if (!m_cancelNodes.isEmpty())
+        thread->cancelNodes(std::exchange(m_cancelNodes, {}));
+    emitProgress();
+}
+
+void RunController::onFinished(qint64 runId, int attempt, const QString &runError)
+{
+    m_renew.stop();
+    m_tick.stop();
+    m_finalElapsedMs = m_elapsed.isValid() ? m_elapsed.elapsed() : 0;
+    if (runId > 0) {
+        m_runId = runId;
+        m_attempt = attempt;
+    }
+    if (m_thread)
+        m_thread->deleteLater();
+    m_thread = nullptr;
+    setPhase(Phase::Finishing);
+
+    const ContractPtr contract = m_contract;
+    const QString path = m_statePath;
+    const QString runPeriod = m_period;
+    const QDateTime fixedNow = m_fixedNow;
+    const QString dataDirectory = m_dataDirectory;
+    const quint64 generation = m_generation;
+    struct FinishResult
+    {
+        QString error;
+        VerdictSummary verdict;
+    };
+    onWorker(
+        [contract, path, runPeriod, fixedNow, dataDirectory, runId, runError] {
+            FinishResult result;
+            QString error;
+            auto store = StateStore::open(path, &error);
+            if (!store) {
+                result.error = tr("The state store cannot be opened: %1").arg(error);
+                return result;
+            }
+            store->releaseLease(leaseKey(contract->report.id, runPeriod), myHolder());
+            if (!runError.isEmpty()) {
+                result.error = tr("The run could not run: %1").arg(runError);
+                return result;
+            }
+            const Graph graph = Graph::fromContract(*contract);
+            const QDateTime now = fixedNow.isValid() ? fixedNow : QDateTime::currentDateTimeUtc();
+            const auto assessment = assess(*store, *contract, graph, runId, now);
+            if (!assessment) {
+                result.error = tr("The run vanished from %1").arg(path);
+                return result;
+            }
+            result.verdict = summarise(*assessment);
+            if (auto context = contextForPeriod(runPeriod, now)) {
+                context->clockFixed = fixedNow.isValid();
+                if (!dataDirectory.isEmpty())
+                    context->env.insert(QStringLiteral("VOUCH_DATA"), dataDirectory);
+                if (const QString e = writePublication(*contract, graph, *assessment, *context);
+                    !e.isEmpty())
+                    result.error = tr("The publication record was not written: %1").arg(e);
+            }
+            return result;
+        },
+        [this, generation](FinishResult result) {
+            if (generation == m_generation)
+                m_verdict = result.verdict;
+            setPhase(Phase::Idle);
+            emitProgress();
+            if (!result.error.isEmpty())
+                Q_EMIT error(result.error);
+            Q_EMIT runFinished(m_verdict.headline);
+        });
+}
+
+void RunController::cancelRun()
+{
+    if (m_phase == Phase::Starting)
+        m_cancelRequested = true;
+    else if (m_phase == Phase::Running && m_thread)
+        m_thread->cancelRun();
+}
+
+void RunController::cancelNodes(const QStringList &ids)
+{
+    if (m_phase == Phase::Starting)
+        m_cancelNodes += ids;
+    else if (m_phase == Phase::Running && m_thread)
+        m_thread->cancelNodes(ids);
+}
+
+// ------------------------------------------------------------------ progress
+
+int RunController::totalCount() const
+{
+    if (m_selection.isEmpty() || !isRunning())
+        return m_model->nodeCount();
+    return int(m_selection.size());
+}
+
+int RunController::doneCount() const
+{
+    if (!isRunning())
+        return m_model->finishedCount();
+    int done = 0;
+    for (int i = 0; i < m_model->nodeCount(); ++i) {
+        const NodeView &n = m_model->node(i);
+        if (!m_selection.isEmpty() && !m_selection.contains(n.id))
+            continue;
+        if (n.attempt == m_attempt && m_attempt > 0 && isTerminal(n.state))
+            ++done;
+    }
+    return done;
+}
+
+qint64 RunController::elapsedMs() const
+{
+    if (m_phase == Phase::Running || m_phase == Phase::Starting)
+        return m_elapsed.isValid() ? m_elapsed.elapsed() : 0;
+    return m_finalElapsedMs;
+}
+
+void RunController::emitProgress()
+{
+    Q_EMIT progressChanged(doneCount(), totalCount(), elapsedMs());
+}
+
+QHash<QString, NodeState> RunController::latestStates() const
+{
+    QHash<QString, NodeState> latest;
+    for (int i = 0; i < m_model->nodeCount(); ++i) {
+        const NodeView &n = m_model->node(i);
+        if (n.attempt > 0)
+            latest.insert(n.id, n.state);
+    }
+    return latest;
+}
+
+} // namespace vouch::ui

@@ -1,0 +1,159 @@
+#pragma once
+
+#include "engine/contract/contract.h"
+#include "engine/run/nodestate.h"
+#include "engine/trust/verdict.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QStringList>
+#include <QTimer>
+
+namespace vouch::engine {
+class RunThread;
+struct Transition;
+} // namespace vouch::engine
+
+namespace vouch::ui {
+
+class RunModel;
+
+// The report's verdict after a run, in words for the status bar.
+struct VerdictSummary
+{
+    bool valid = false;
+    engine::ReportStatus status = engine::ReportStatus::Running;
+    QString headline;     // "Report caveated · 4 of 5 sections safe"
+    QStringList sections; // one line per section, for a tooltip
+};
+
+// The desktop's one handle on the engine. Lives on the GUI thread and owns
+// the current contract, the state-store path and the RunModel. Everything
+// that touches a file, the store or the warehouse runs on a worker of the
+// global thread pool; results come back queued to this object and are
+// dropped when a later request superseded them. One attempt runs at a time,
+// on a RunThread, under the report/period lease exactly like `vouch run`.
+class RunController : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit RunController(QObject *parent = nullptr);
+    ~RunController() override;
+
+    RunModel *model() const { return m_model; }
+    engine::ContractPtr contract() const { return m_contract; }
+    QString contractPath() const { return m_contractPath; }
+    QString statePath() const { return m_statePath; }
+    // VOUCH_DATA for the run's commands and connections: the demo directory.
+    QString dataDirectory() const { return m_dataDirectory; }
+    bool isDemo() const { return m_demo; }
+
+    qint64 runId() const { return m_runId; }
+    int attempt() const { return m_attempt; }
+    QString period() const { return m_period; }
+
+    // Opening a contract or the demo, or waiting for the lease / the verdict.
+    bool isBusy() const { return m_opening; }
+    // From the request to start an attempt until its verdict is known.
+    bool isRunning() const { return m_phase != Phase::Idle; }
+    // Nodes of the current (or last) attempt that are done, of how many.
+    int doneCount() const;
+    int totalCount() const;
+    qint64 elapsedMs() const;
+    const VerdictSummary &verdict() const { return m_verdict; }
+
+    // What `vouch` in a command's argv runs; the application itself by default.
+    void setVouchExecutable(const QString &path) { m_vouchExecutable = path; }
+    void setConcurrency(int concurrency) { m_concurrency = concurrency; }
+
+    // Loads the contract and the latest run of its report from the store
+    // (`statePath` empty: $VOUCH_STATE or the default store).
+    void openContract(const QString &path, const QString &statePath = QString(),
+                      const QString &dataDirectory = QString());
+    // Makes the Brightside warehouse for `scenario` in `dir` (replacing an
+    // earlier one and its history), opens the demo contract and runs it.
+    void openDemo(const QString &scenario, const QString &dir);
+
+    // A new attempt of every node for the current period.
+    void startRun();
+    // A controlled rerun: exactly `nodeIds`, as a new attempt of the current run.
+    void rerun(const QStringList &nodeIds, const QString &reason);
+    void cancelRun();
+    void cancelNodes(const QStringList &ids);
+
+    // The latest state of every node, for rerun planning.
+    QHash<QString, engine::NodeState> latestStates() const;
+
+    // For people: "caveated", "partly held", ...
+    static QString reportStatusLabel(engine::ReportStatus status);
+
+Q_SIGNALS:
+    void busyChanged(bool busy);
+    void contractOpened(const QString &path);
+    // The latest run of the report was loaded from the store.
+    void runLoaded(qint64 runId, int attempt);
+    void runStarted(qint64 runId, int attempt);
+    void progressChanged(int done, int total, qint64 elapsedMs);
+    void runningChanged(bool running);
+    void transitionsCommitted(const QList<vouch::engine::Transition> &transitions);
+    void nodeOutput(const QString &nodeId, const QByteArray &chunk);
+    // The attempt ended; `verdict` is the headline (empty if the run failed to run).
+    void runFinished(const QString &verdict);
+    void error(const QString &message);
+
+private:
+    enum class Phase
+    {
+        Idle,
+        Starting,  // taking the lease on a worker
+        Running,   // the RunThread runs
+        Finishing, // releasing the lease and assessing on a worker
+    };
+
+    void setOpening(bool opening);
+    void setPhase(Phase phase);
+    void startAttempt(const QStringList &nodes, const QString &reason);
+    void launch(const QStringList &nodes, const QString &reason, const QString &runPeriod);
+    void onFinished(qint64 runId, int attempt, const QString &runError);
+    void emitProgress();
+    QString who() const;
+
+    // Runs `work` on a worker and `done` with its result on this object's
+    // thread, unless this object is gone by then.
+    template<typename Work, typename Done>
+    void onWorker(Work work, Done done);
+
+    RunModel *m_model = nullptr;
+    engine::ContractPtr m_contract;
+    QString m_contractPath;
+    QString m_statePath;
+    QString m_dataDirectory;
+    bool m_demo = false;
+    QDateTime m_fixedNow; // the demo's replayed Monday, or $VOUCH_NOW; invalid = wall clock
+    QString m_vouchExecutable;
+    int m_concurrency = 0;
+
+    quint64 m_generation = 0; // bumped by every open: older results are dropped
+    bool m_opening = false;
+    Phase m_phase = Phase::Idle;
+    bool m_cancelRequested = false;
+    QStringList m_cancelNodes;
+
+    QPointer<engine::RunThread> m_thread;
+    qint64 m_runId = 0;
+    int m_attempt = 0;
+    QString m_period;
+    QSet<QString> m_selection; // empty: every node
+    QElapsedTimer m_elapsed;
+    qint64 m_finalElapsedMs = 0;
+    QTimer m_tick;
+    QTimer m_renew;
+    VerdictSummary m_verdict;
+};
+
+} // namespace vouch::ui
