@@ -9,7 +9,7 @@
         <translation>Graph des Berichtspfads</translation>
     </message>
     <message>
-        <location line="+544" />
+        <location line="+564" />
         <source>group %1</source>
         <translation>Gruppe %1</translation>
     </message>
@@ -39,7 +39,7 @@
         <translation>Doppelklick zum Aufklappen</translation>
     </message>
     <message>
-        <location line="+189" />
+        <location line="+191" />
         <source>No reporting path to show.</source>
         <translation>Kein Berichtspfad zum Anzeigen.</translation>
     </message>
@@ -267,7 +267,7 @@
         <translation>Kein Berichtsabschnitt braucht diesen Knoten.</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+9" />
         <source>Command</source>
         <translation>Befehl</translation>
     </message>
@@ -396,7 +396,7 @@
         <translation>Gruppen einklappen</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+10" />
         <source>Inspector</source>
         <translation>Details</translation>
     </message>
@@ -436,7 +436,7 @@
         <translation>Bericht läuft</translation>
     </message>
     <message>
-        <location line="+43" />
+        <location line="+57" />
         <source>Open contract</source>
         <translation>Vertrag öffnen</translation>
     </message>

@@ -9,7 +9,7 @@
         <translation>Reporting path graph</translation>
     </message>
     <message>
-        <location line="+544" />
+        <location line="+564" />
         <source>group %1</source>
         <translation>group %1</translation>
     </message>
@@ -39,7 +39,7 @@
         <translation>Double-click to expand</translation>
     </message>
     <message>
-        <location line="+189" />
+        <location line="+191" />
         <source>No reporting path to show.</source>
         <translation>No reporting path to show.</translation>
     </message>
@@ -267,7 +267,7 @@
         <translation>No report section needs this node.</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+9" />
         <source>Command</source>
         <translation>Command</translation>
     </message>
@@ -396,7 +396,7 @@
         <translation>Collapse groups</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+10" />
         <source>Inspector</source>
         <translation>Inspector</translation>
     </message>
@@ -436,7 +436,7 @@
         <translation>Report running</translation>
     </message>
     <message>
-        <location line="+43" />
+        <location line="+57" />
         <source>Open contract</source>
         <translation>Open contract</translation>
     </message>

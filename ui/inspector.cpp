@@ -263,8 +263,8 @@ Inspector::Inspector(QWidget *parent)
     layout->addWidget(m_codeBox);
     layout->addStretch(1);
 
-    auto *logBox = new QGroupBox(tr("Log"));
-    auto *log = new QVBoxLayout(logBox);
+    m_logBox = new QGroupBox(tr("Log"));
+    auto *log = new QVBoxLayout(m_logBox);
     m_logView = new QPlainTextEdit;
     m_logView->setObjectName(QStringLiteral("inspectorLog"));
     m_logView->setReadOnly(true);
@@ -272,7 +272,7 @@ Inspector::Inspector(QWidget *parent)
     m_logView->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_logView->setPlaceholderText(tr("No output."));
     log->addWidget(m_logView);
-    splitter->addWidget(logBox);
+    splitter->addWidget(m_logBox);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({700, 260}); // the details first; the log tail below
@@ -407,6 +407,9 @@ void Inspector::showFacts()
                                        : QStringLiteral("<ul style=\"margin-left:-20px\">%1</ul>")
                                              .arg(impact.join(QString())));
 
+    // Only commands write a log; the pane stays out of the way otherwise.
+    m_logBox->setVisible(v.kind == NodeKind::Command || !v.logPath.isEmpty() || !m_log.isEmpty());
+
     const QString code = node ? codeOf(*node) : QString();
     m_codeBox->setVisible(!code.isEmpty());
     m_codeBox->setTitle(v.kind == NodeKind::Command ? tr("Command") : tr("SQL"));
@@ -445,6 +448,7 @@ void Inspector::appendOutput(const QString &nodeId, const QByteArray &chunk)
 {
     if (nodeId != m_nodeId || chunk.isEmpty())
         return;
+    m_logBox->show();
     if (m_log.size() + chunk.size() > kLogTailBytes) {
         setLog(m_log + chunk);
         return;
@@ -463,6 +467,8 @@ void Inspector::setLog(const QByteArray &bytes)
 {
     m_log = bytes.size() > kLogTailBytes ? bytes.right(kLogTailBytes) : bytes;
     m_logView->setPlainText(QString::fromUtf8(m_log));
+    if (!m_log.isEmpty())
+        m_logBox->show();
     m_logView->verticalScrollBar()->setValue(m_logView->verticalScrollBar()->maximum());
 }
 

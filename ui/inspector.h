@@ -86,6 +86,7 @@ private:
     QLabel *m_errorAfter;
     QLabel *m_observed;
     QLabel *m_impact;
+    QGroupBox *m_logBox;
     QPlainTextEdit *m_logView;
 };
 

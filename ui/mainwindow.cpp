@@ -110,7 +110,7 @@ MainWindow::MainWindow(QWidget *parent)
         const QSize screen = QGuiApplication::primaryScreen()
                                  ? QGuiApplication::primaryScreen()->availableSize()
                                  : QSize(1400, 900);
-        resize(std::min(1600, screen.width() * 9 / 10), std::min(1000, screen.height() * 9 / 10));
+        resize(std::min(1600, screen.width()), std::min(1000, screen.height()));
     }
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     updateRecentMenu();
@@ -253,6 +253,8 @@ void MainWindow::createToolBar()
 
 void MainWindow::createDocks()
 {
+    // The inspector runs the full height; the log sits under the graph.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     m_inspectorDock = new QDockWidget(tr("Inspector"), this);
     m_inspectorDock->setObjectName(QStringLiteral("inspectorDock"));
     m_inspectorDock->setWidget(m_inspector);
@@ -270,7 +272,7 @@ void MainWindow::createDocks()
     m_logDock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
     resizeDocks({m_logDock}, {160}, Qt::Vertical);
-    resizeDocks({m_inspectorDock}, {440}, Qt::Horizontal);
+    resizeDocks({m_inspectorDock}, {420}, Qt::Horizontal);
 
     QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("viewMenu"));
     view->addAction(m_inspectorDock->toggleViewAction());
@@ -357,10 +359,24 @@ void MainWindow::showWelcome()
 {
     m_welcome->setRecentContracts(recentContracts());
     m_stack->setCurrentIndex(kWelcomePage);
+    // Nothing to inspect or log yet: the welcome page has the window. The
+    // docks come back as they were (restoreState) when a contract opens.
+    if (!m_docksParked) {
+        m_docksParked = true;
+        m_showInspector = !m_inspectorDock->isHidden();
+        m_showLog = !m_logDock->isHidden();
+    }
+    m_inspectorDock->hide();
+    m_logDock->hide();
 }
 
 void MainWindow::showGraph()
 {
+    if (m_docksParked) {
+        m_docksParked = false;
+        m_inspectorDock->setVisible(m_showInspector);
+        m_logDock->setVisible(m_showLog);
+    }
     m_stack->setCurrentIndex(kGraphPage);
 }
 
@@ -627,6 +643,11 @@ void MainWindow::logTransitions(const QList<Transition> &transitions)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_docksParked) {
+        // Save the docks as the person left them, not as the welcome page hides them.
+        m_inspectorDock->setVisible(m_showInspector);
+        m_logDock->setVisible(m_showLog);
+    }
     QSettings s = settings();
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());

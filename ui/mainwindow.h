@@ -112,6 +112,9 @@ private:
     QPlainTextEdit *m_log = nullptr;
     QPointer<RerunDialog> m_rerunDialog;
     QString m_pendingSelection;
+    bool m_docksParked = false; // hidden while the welcome page shows
+    bool m_showInspector = true;
+    bool m_showLog = true;
 
     QAction *m_openAction = nullptr;
     QAction *m_quitAction = nullptr;

@@ -134,6 +134,7 @@ void TestMainWindow::welcomePageWithoutContract()
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(window.isWelcomeShown());
     QVERIFY(window.welcomePage()->isVisible());
+    QVERIFY(!window.inspector()->isVisible()); // the docks wait for a contract
     QVERIFY(!window.restoreLastSession()); // nothing remembered
     QVERIFY(!window.runAction()->isEnabled());
     QVERIFY(!window.cancelAction()->isEnabled());
@@ -312,12 +313,20 @@ void TestMainWindow::demoClickInspectAndRerunDownstream()
     // Click the warned check in the graph.
     GraphView *graph = window.graphView();
     QTRY_VERIFY_WITH_TIMEOUT(graph->isLayoutReady() && !graph->nodeCenter(checkId).isNull(), 20000);
+    Inspector *inspector = window.inspector();
+
+    // A command's log tail is read from its file.
+    graph->selectNode(QStringLiteral("ingest_shopify_orders"));
+    QTRY_COMPARE_WITH_TIMEOUT(inspector->node(), QStringLiteral("ingest_shopify_orders"), 5000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        inspector->logText().contains(QStringLiteral("ingested shopify_orders")),
+        qPrintable(inspector->logText()), 5000);
+
     graph->centerOn(graph->nodeCenter(checkId));
     const QPoint at = graph->mapFromScene(graph->nodeCenter(checkId));
     QVERIFY(graph->viewport()->rect().contains(at));
     QTest::mouseClick(graph->viewport(), Qt::LeftButton, {}, at);
     QTRY_COMPARE_WITH_TIMEOUT(graph->selectedNode(), checkId, 5000);
-    Inspector *inspector = window.inspector();
     QTRY_COMPARE_WITH_TIMEOUT(inspector->node(), checkId, 5000);
     QVERIFY(inspector->isVisible());
     const QString shown = visibleText(inspector);
