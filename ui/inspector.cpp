@@ -301,6 +301,7 @@ void Inspector::setNode(const QString &id)
         m_logPath.clear();
         m_logFinal = false;
         ++m_logGeneration; // a tail read for the previous node is dropped
+        m_sinceRead.clear();
         setLog({});
     }
     refresh();
@@ -429,6 +430,7 @@ void Inspector::requestLogTail()
     m_logPath = v.logPath;
     m_logFinal = final;
     const quint64 generation = ++m_logGeneration;
+    m_sinceRead.clear();
     const QString path = v.logPath;
     QPointer<Inspector> self(this);
     QThreadPool::globalInstance()->start([self, path, generation] {
@@ -438,16 +440,28 @@ void Inspector::requestLogTail()
                 app,
                 [self, generation, tail = std::move(tail)] {
                     if (self && generation == self->m_logGeneration)
-                        self->setLog(tail);
+                        self->onLogTail(tail);
                 },
                 Qt::QueuedConnection);
     });
+}
+
+void Inspector::onLogTail(const QByteArray &tail)
+{
+    // Output that arrived while the file was read may not be in it yet.
+    if (m_sinceRead.isEmpty() || tail.endsWith(m_sinceRead))
+        setLog(tail);
+    else
+        setLog(tail + m_sinceRead);
+    m_sinceRead.clear();
 }
 
 void Inspector::appendOutput(const QString &nodeId, const QByteArray &chunk)
 {
     if (nodeId != m_nodeId || chunk.isEmpty())
         return;
+    if (m_sinceRead.size() < kLogTailBytes)
+        m_sinceRead += chunk;
     m_logBox->show();
     if (m_log.size() + chunk.size() > kLogTailBytes) {
         setLog(m_log + chunk);

@@ -49,6 +49,7 @@ private:
     void showFacts();
     void requestLogTail();
     void setLog(const QByteArray &bytes);
+    void onLogTail(const QByteArray &tail);
     static QLabel *valueLabel(const QString &objectName);
 
     QPointer<RunModel> m_model;
@@ -57,6 +58,7 @@ private:
     bool m_logFinal = false; // read after the node ended: nothing more comes
     quint64 m_logGeneration = 0;
     QByteArray m_log;
+    QByteArray m_sinceRead; // output chunks since the last file read was asked for
 
     QStackedWidget *m_pages;
     QLabel *m_title;

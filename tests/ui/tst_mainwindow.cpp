@@ -57,9 +57,12 @@ nodes:
   - id: sleeper
     kind: command
     run: [sleep, "30"]
+  - id: talker
+    kind: command
+    run: "echo hello from talker; sleep 30"
   - id: b
     kind: noop
-    needs: [a, sleeper]
+    needs: [a, sleeper, talker]
 )";
 
 QString writeFile(const QString &path, const QByteArray &text)
@@ -130,12 +133,13 @@ void TestMainWindow::init()
 void TestMainWindow::welcomePageWithoutContract()
 {
     MainWindow window;
+    QAbstractItemModelTester tester(window.controller()->model());
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(window.isWelcomeShown());
     QVERIFY(window.welcomePage()->isVisible());
     QVERIFY(!window.inspector()->isVisible()); // the docks wait for a contract
-    QVERIFY(!window.restoreLastSession()); // nothing remembered
+    QVERIFY(!window.restoreLastSession());     // nothing remembered
     QVERIFY(!window.runAction()->isEnabled());
     QVERIFY(!window.cancelAction()->isEnabled());
     auto *scenarios = window.welcomePage()->findChild<QComboBox *>(QStringLiteral("scenarioCombo"));
@@ -169,7 +173,7 @@ void TestMainWindow::recentContractsAreRemembered()
         window.openContract(path);
         QVERIFY(opened.wait(10000));
         QVERIFY(!window.isWelcomeShown());
-        QCOMPARE(window.controller()->model()->nodeCount(), 3);
+        QCOMPARE(window.controller()->model()->nodeCount(), 4);
         QCOMPARE(window.recentContracts(), QStringList{path});
         QVERIFY(window.runAction()->isEnabled());
         window.close();
@@ -260,6 +264,14 @@ void TestMainWindow::cancelFromToolbar()
                               engine::toString(NodeState::Running), 20000);
     QVERIFY(window.cancelAction()->isEnabled());
     QVERIFY(!window.runAction()->isEnabled());
+
+    // The running command's output reaches the inspector while it runs.
+    window.graphView()->selectNode(QStringLiteral("talker"));
+    QTRY_COMPARE_WITH_TIMEOUT(window.inspector()->node(), QStringLiteral("talker"), 5000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        window.inspector()->logText().contains(QStringLiteral("hello from talker")),
+        qPrintable(window.inspector()->logText()), 20000);
+    QCOMPARE(window.inspector()->logText().count(QStringLiteral("hello from talker")), 1);
 
     QWidget *cancel = toolButtonFor(window, window.cancelAction());
     QVERIFY(cancel);
