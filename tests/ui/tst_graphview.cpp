@@ -305,7 +305,9 @@ void TestGraphView::badges()
     QVERIFY(ui::freshnessBadge(source, view)->key == StateKey::Fresh);
     view.waiting = true;
     QVERIFY(ui::freshnessBadge(source, view)->key == StateKey::Waiting);
-    QVERIFY(ui::freshnessBadge(source, view)->text.startsWith(QStringLiteral("waiting")));
+    QCOMPARE(ui::freshnessBadge(source, view)->text, QStringLiteral("20m"));
+    view.ageSeconds.reset();
+    QCOMPARE(ui::freshnessBadge(source, view)->text, QStringLiteral("waiting"));
 
     ui::NodeView checked;
     QVERIFY(!ui::checkBadge(check, checked));
@@ -412,7 +414,7 @@ void TestGraphView::liveUpdatesKeepViewAndSelection()
 
     const ui::StatePalette &palette = m_view->statePalette();
     auto stripe = [&](const QString &id) {
-        const QPointF topLeft = m_view->nodeCenter(id) - QPointF(110, 30);
+        const QPointF topLeft = m_view->nodeCenter(id) - QPointF(134, 30);
         const QPoint at = m_view->mapFromScene(topLeft + QPointF(3.5, 30));
         return m_view->viewport()->grab().toImage().pixelColor(at);
     };
@@ -570,6 +572,8 @@ void TestGraphView::collapsedGroupShowsWorstState()
     QVERIFY(changed.wait(5000));
     QCOMPARE(m_view->groupStateShown(QStringLiteral("sources")), QStringLiteral("\u2716 failed"));
     QVERIFY(m_view->isEdgeMarked(QStringLiteral("src_ads"), QStringLiteral("stg_ads")));
+    // The box's edge to stg_orders stands for src_orders (warned): not marked.
+    QVERIFY(!m_view->isEdgeMarked(QStringLiteral("src_orders"), QStringLiteral("stg_orders")));
     QCOMPARE(ready.count(), 1);
 
     // Clicking the box selects no node; double-clicking expands it.

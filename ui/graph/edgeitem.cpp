@@ -45,30 +45,43 @@ EdgeItem::EdgeItem(const QList<QPointF> &route, int fromRef, int toRef, bool rev
         lastCurved ? QPointF(tip.x() >= before.x() ? 1 : -1, 0) : unit(tip - before);
     const QPointF base = tip - direction * kArrowLength;
 
-    m_path.moveTo(route.first());
+    double length = 0;
     for (qsizetype k = 1; k < route.size(); ++k) {
         const QPointF a = route.at(k - 1);
         const QPointF b = k == route.size() - 1 ? base : route.at(k);
+        Piece piece;
+        piece.startLength = length;
+        piece.path.moveTo(a);
+        const double chord = std::hypot(b.x() - a.x(), b.y() - a.y());
         if (std::abs(a.y() - b.y()) <= 0.5 || std::abs(a.x() - b.x()) <= 0.5) {
-            m_path.lineTo(b);
+            piece.path.lineTo(b);
+            length += chord;
         } else {
             const double mx = (a.x() + route.at(k).x()) / 2;
-            m_path.cubicTo(QPointF(mx, a.y()), QPointF(mx, b.y()), b);
+            piece.path.cubicTo(QPointF(mx, a.y()), QPointF(mx, b.y()), b);
+            // Between the chord and the control polygon: close enough to carry
+            // the dash pattern on, without QPainterPath::length()'s cost.
+            length +=
+                (chord + std::abs(mx - a.x()) + std::abs(b.y() - a.y()) + std::abs(b.x() - mx)) / 2;
         }
+        piece.bounds = piece.path.controlPointRect().adjusted(-3, -3, 3, 3);
+        m_bounds = m_bounds.united(piece.bounds);
+        m_pieces.append(piece);
     }
     const QPointF normal(-direction.y(), direction.x());
     m_arrow << tip << base + normal * kArrowHalfWidth << base - normal * kArrowHalfWidth;
-    m_bounds = m_path.controlPointRect().united(m_arrow.boundingRect()).adjusted(-3, -3, 3, 3);
+    m_bounds = m_bounds.united(m_arrow.boundingRect().adjusted(-3, -3, 3, 3));
+    setFlag(ItemUsesExtendedStyleOption); // for option->exposedRect
 }
 
 bool EdgeItem::isMarked() const
 {
-    return m_state->carriesFailure(m_from);
+    return m_state->edgeCarriesFailure(m_from, m_to);
 }
 
 void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
 {
-    if (m_path.isEmpty())
+    if (m_pieces.isEmpty())
         return;
     const GraphSceneState &state = *m_state;
     const StatePalette &palette = state.palette;
@@ -89,21 +102,38 @@ void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         pen.setStyle(Qt::DotLine);
     if (dimmed)
         painter->setOpacity(kDimmedOpacity);
-    if (lod < kArrowLod) {
-        pen.setCosmetic(true);
-        pen.setWidthF(marked ? 2 : 1);
-        painter->setPen(pen);
+    const QRectF exposed = option->exposedRect;
+    auto stroke = [&](QPen pen) {
         painter->setBrush(Qt::NoBrush);
-        painter->drawPath(m_path);
+        const bool dashed = pen.style() != Qt::SolidLine;
+        const double width = pen.widthF() > 0 ? pen.widthF() : 1;
+        for (const Piece &piece : m_pieces) {
+            if (!piece.bounds.intersects(exposed))
+                continue;
+            if (dashed && !pen.isCosmetic())
+                pen.setDashOffset(piece.startLength / width);
+            painter->setPen(pen);
+            painter->drawPath(piece.path);
+        }
+    };
+    if (lod < kArrowLod) {
+        // Zoomed far out, thousands of edges would bury the nodes' colours:
+        // draw them faint, failures less so.
+        QColor faint = colour;
+        faint.setAlphaF(marked ? 0.75f : 0.35f);
+        pen.setColor(faint);
+        pen.setCosmetic(true);
+        pen.setWidthF(marked ? 1.5 : 1);
+        stroke(pen);
         return;
     }
     painter->setRenderHint(QPainter::Antialiasing);
-    painter->setPen(pen);
-    painter->setBrush(Qt::NoBrush);
-    painter->drawPath(m_path);
-    painter->setPen(Qt::NoPen);
-    painter->setBrush(colour);
-    painter->drawPolygon(m_arrow);
+    stroke(pen);
+    if (m_arrow.boundingRect().intersects(exposed)) {
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(colour);
+        painter->drawPolygon(m_arrow);
+    }
 }
 
 } // namespace vouch::ui

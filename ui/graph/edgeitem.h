@@ -5,6 +5,7 @@
 #include <QPainterPath>
 #include <QPointF>
 #include <QPolygonF>
+#include <QRectF>
 
 namespace vouch::ui {
 
@@ -41,7 +42,16 @@ private:
     int m_to;
     bool m_reversed;
     const GraphSceneState *m_state;
-    QPainterPath m_path;
+    // The route in pieces, one per layout segment, each with its bounds: a long
+    // edge crosses many screens, and only the pieces in the exposed rect are
+    // stroked.
+    struct Piece
+    {
+        QPainterPath path;
+        QRectF bounds;
+        double startLength = 0; // along the route, to continue the dash pattern
+    };
+    QList<Piece> m_pieces;
     QPolygonF m_arrow;
     QRectF m_bounds;
 };

@@ -38,7 +38,7 @@ struct GraphSceneState
 
     const RunModel *model = nullptr;
     StatePalette palette;
-    QSizeF nodeSize{220, 60};
+    QSizeF nodeSize{268, 60};
     QPainterPath boxPath;    // the node box, at (0, 0)
     QPainterPath stripePath; // its left stripe
     QFont idFont;
@@ -49,6 +49,7 @@ struct GraphSceneState
     QList<quint8> nodeFlags;  // by node index
     QList<quint8> groupFlags; // by group index
     QList<bool> shown;        // by node index: on the current (filtered) path
+    QList<int> displayRef;    // by node index: the element showing it, or kNone
     int selected = kNone;     // element reference
 
     // Recomputes the box paths and fonts after nodeSize changed.
@@ -63,6 +64,10 @@ struct GraphSceneState
     StateKey key(int ref) const;
     // Failed or upstream-failed: its outgoing edges carry the failure on.
     bool carriesFailure(int ref) const;
+    // An edge between two elements carries a failure: its upstream end failed
+    // or is upstream-failed; for a group box, one of the group's nodes that
+    // the downstream end needs.
+    bool edgeCarriesFailure(int fromRef, int toRef) const;
 };
 
 } // namespace vouch::ui

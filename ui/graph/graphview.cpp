@@ -108,8 +108,8 @@ GraphView::GraphView(QWidget *parent)
     , m_scene(new QGraphicsScene(this))
     , m_minimap(nullptr)
 {
-    m_options.nodeSize = QSizeF(220, 60);
-    m_options.layerGap = 80;
+    m_options.nodeSize = QSizeF(268, 60);
+    m_options.layerGap = 72;
     m_options.nodeGap = 22;
     m_state.palette = StatePalette::forPalette(palette());
     m_state.nodeSize = m_options.nodeSize;
@@ -189,6 +189,8 @@ void GraphView::fitAll()
         std::min({area.width() / scene.width(), area.height() / scene.height(), 1.0});
     setTransform(QTransform::fromScale(scale, scale));
     centerOn(scene.center());
+    m_fitTransform = transform();
+    m_fitCentre = mapToScene(viewport()->rect().center());
     m_minimap->reposition();
 }
 
@@ -358,7 +360,7 @@ void GraphView::clearScene()
     m_groupItems.clear();
     m_edgeItems.clear();
     m_edgesFrom.clear();
-    m_displayRef.clear();
+    m_state.displayRef.clear();
     m_projection.reset();
     m_state.shown.clear();
     m_state.nodeFlags.clear();
@@ -415,7 +417,7 @@ void GraphView::applyLayout(quint64 generation,
     m_edgeItems.clear();
     m_edgesFrom.clear();
     m_projection = result;
-    m_displayRef = result->displayRef;
+    m_state.displayRef = result->displayRef;
     m_state.shown = result->shown;
     m_state.nodeFlags = QList<quint8>(m_model->nodeCount(), 0);
     m_state.groupFlags = QList<quint8>(graph.groupNames().size(), 0);
@@ -503,7 +505,7 @@ int GraphView::refAt(const QPoint &viewportPos) const
 
 int GraphView::displayRef(int node) const
 {
-    return m_displayRef.value(node, kNone);
+    return m_state.displayRef.value(node, kNone);
 }
 
 QGraphicsItem *GraphView::itemFor(int ref) const
@@ -642,6 +644,26 @@ void GraphView::updateAllItems()
     m_minimap->invalidate();
 }
 
+void GraphView::updateItemCaching()
+{
+    // A pixmap per node pays off when boxes carry text; zoomed out they are
+    // plain rectangles, and thousands of tiny pixmaps only cost time.
+    const bool detailed = transform().m11() >= 0.4;
+    if (detailed == m_itemsCached)
+        return;
+    m_itemsCached = detailed;
+    const QGraphicsItem::CacheMode mode =
+        detailed ? QGraphicsItem::DeviceCoordinateCache : QGraphicsItem::NoCache;
+    for (NodeItem *item : std::as_const(m_nodeItems)) {
+        if (item)
+            item->setCacheMode(mode);
+    }
+    for (GroupItem *item : std::as_const(m_groupItems)) {
+        if (item)
+            item->setCacheMode(mode);
+    }
+}
+
 void GraphView::updateElement(int ref)
 {
     if (QGraphicsItem *item = itemFor(ref))
@@ -699,7 +721,7 @@ QString GraphView::describe(int ref) const
         parts << QStringLiteral("%1 %2 %3").arg(it.value()).arg(style.glyph, style.label);
     }
     return QStringLiteral("<b>%1</b><br>").arg(tr("Group %1").arg(name).toHtmlEscaped()) +
-           line(tr("%n node(s)", nullptr, m_state.groupSize(g))) +
+           line(nodeCount(m_state.groupSize(g))) +
            parts.join(QStringLiteral(", ")).toHtmlEscaped() + QStringLiteral("<br><i>") +
            tr("Double-click to expand").toHtmlEscaped() + QStringLiteral("</i>");
 }
@@ -837,8 +859,11 @@ void GraphView::keyPressEvent(QKeyEvent *event)
 void GraphView::resizeEvent(QResizeEvent *event)
 {
     QGraphicsView::resizeEvent(event);
-    // Until the user zooms or pans, a fitted graph stays fitted.
-    if (m_autoFit && m_layoutReady)
+    // Until the view is zoomed or panned (by the user or by a call), a fitted
+    // graph stays fitted.
+    if (m_autoFit && m_layoutReady && transform() == m_fitTransform &&
+        QLineF(mapToScene(viewport()->rect().center()), m_fitCentre).length() <
+            4 / std::max(0.01, transform().m11()))
         fitAll();
     m_minimap->reposition();
 }
@@ -851,6 +876,8 @@ void GraphView::scrollContentsBy(int dx, int dy)
 
 bool GraphView::viewportEvent(QEvent *event)
 {
+    if (event->type() == QEvent::Paint)
+        updateItemCaching();
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
         const int ref = refAt(help->pos());

@@ -89,7 +89,7 @@ public:
     bool isLayoutReady() const { return m_layoutReady; }
 
     const StatePalette &statePalette() const { return m_state.palette; }
-    // Node box size and gaps used for the layout (default: 220 x 60).
+    // Node box size and gaps used for the layout (default: 268 x 60).
     void setLayoutOptions(const LayoutOptions &options);
 
     // Test hooks: what the view shows now, read back from the items.
@@ -147,6 +147,7 @@ private:
     void recomputeEmphasis();
     void updateAllItems();
     void updateElement(int ref);
+    void updateItemCaching();
     void zoomBy(double factor, const QPoint &anchor);
     QString describe(int ref) const;
 
@@ -160,7 +161,6 @@ private:
     QList<GroupItem *> m_groupItems; // by group index; null unless collapsed and shown
     QList<EdgeItem *> m_edgeItems;
     QHash<int, QList<EdgeItem *>> m_edgesFrom; // by element reference of the upstream end
-    QList<int> m_displayRef;                   // by node index: the element showing it
     std::shared_ptr<const GraphProjection> m_projection;
 
     QSet<QString> m_collapsed;
@@ -173,6 +173,9 @@ private:
     quint64 m_generation = 0;
     bool m_layoutReady = false;
     bool m_fitOnLayout = true;
+    QTransform m_fitTransform;
+    QPointF m_fitCentre;
+    bool m_itemsCached = true;
     bool m_autoFit = false;                           // fitted, and not zoomed or panned since
     int m_centreAfterLayout = GraphSceneState::kNone; // node index or group reference
     QPoint m_pressPos;

@@ -23,11 +23,11 @@ constexpr double kTextLod = 0.4;
 constexpr double kGlyphLod = 0.2;
 constexpr double kDimmedOpacity = 0.22;
 
-// Layout of a box, in scene units (the box is nodeSize, 220 x 60 by default).
+// Layout of a box, in scene units (the box is nodeSize, 268 x 60 by default).
 constexpr double kStripe = 7;
-constexpr double kPad = 8;
-constexpr double kDisc = 22;
-constexpr double kTextLeft = kStripe + kPad + kDisc + 8;
+constexpr double kPad = 7;
+constexpr double kDisc = 21;
+constexpr double kTextLeft = kStripe + kPad + kDisc + 7;
 constexpr double kRow1 = 7;  // top of the first row
 constexpr double kRow2 = 33; // top of the second row
 constexpr double kRowHeight = 20;
@@ -134,6 +134,12 @@ void paintBadge(QPainter *painter, const GraphSceneState &state, const NodeBadge
 
 } // namespace
 
+QString nodeCount(int count)
+{
+    // Spelled out: plural forms must not depend on a loaded translation.
+    return count == 1 ? NodeItem::tr("1 node") : NodeItem::tr("%1 nodes").arg(count);
+}
+
 QString formatAge(qint64 seconds)
 {
     seconds = std::max<qint64>(0, seconds);
@@ -154,9 +160,9 @@ QString formatAge(qint64 seconds)
 std::optional<NodeBadge> freshnessBadge(const engine::Node *node, const NodeView &view)
 {
     if (view.waiting) {
-        const QString text = view.ageSeconds
-                                 ? NodeItem::tr("waiting, %1").arg(formatAge(*view.ageSeconds))
-                                 : NodeItem::tr("waiting");
+        // The waiting glyph and colour say it; the text says for how long.
+        const QString text =
+            view.ageSeconds ? formatAge(*view.ageSeconds) : NodeItem::tr("waiting");
         return NodeBadge{text, StateKey::Waiting};
     }
     if (view.ageSeconds) {
@@ -345,8 +351,8 @@ void GroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         QFontMetricsF(state.idFont)
             .elidedText(NodeItem::tr("%1 (group)").arg(name), Qt::ElideMiddle, titleRect.width()));
     const int count = state.groupSize(m_group);
-    const QString words = NodeItem::tr("%n node(s)", nullptr, count) + QStringLiteral(" \u00b7 ") +
-                          NodeItem::tr("worst: %1").arg(style.label);
+    const QString words =
+        nodeCount(count) + QStringLiteral(" \u00b7 ") + NodeItem::tr("worst: %1").arg(style.label);
     const QRectF row(kTextLeft, kRow2, box.width() - kPad - kTextLeft, kRowHeight);
     painter->setFont(state.textFont);
     painter->setPen(palette.mutedText());
@@ -368,7 +374,7 @@ void GraphSceneState::updateGeometry()
     stripePath = boxPath.intersected(left);
 
     idFont = QFont();
-    idFont.setPixelSize(13);
+    idFont.setPixelSize(12);
     idFont.setBold(true);
     textFont = QFont();
     textFont.setPixelSize(11);
@@ -425,6 +431,33 @@ bool GraphSceneState::carriesFailure(int ref) const
 {
     const StateKey k = key(ref);
     return k == StateKey::Failed || k == StateKey::UpstreamFailed;
+}
+
+bool GraphSceneState::edgeCarriesFailure(int fromRef, int toRef) const
+{
+    if (!isGroupRef(fromRef))
+        return carriesFailure(fromRef);
+    // From a group box: only the group's nodes that this edge stands for
+    // (those the other end needs) count, not the group's worst state.
+    const engine::Graph &graph = model->graph();
+    auto failing = [this](int node) {
+        const NodeState s = model->node(node).state;
+        return s == NodeState::Failed || s == NodeState::UpstreamFailed;
+    };
+    auto fromNeeds = [&](int node) {
+        for (int need : graph.needs(node)) {
+            if (displayRef.value(need, kNone) == fromRef && failing(need))
+                return true;
+        }
+        return false;
+    };
+    if (toRef >= 0)
+        return fromNeeds(toRef);
+    for (int node : graph.nodesInGroup(graph.groupNames().value(groupOfRef(toRef)))) {
+        if (displayRef.value(node, kNone) == toRef && fromNeeds(node))
+            return true;
+    }
+    return false;
 }
 
 } // namespace vouch::ui

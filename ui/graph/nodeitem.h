@@ -26,11 +26,13 @@ struct NodeBadge
     StateKey key = StateKey::Pending;
 };
 
+// "1 node", "20 nodes".
+QString nodeCount(int count);
 // "3d 2h", "5h 12m", "14m", "40s".
 QString formatAge(qint64 seconds);
 // The freshness badge: age coloured against warn_after / error_after (or the
-// engine's verdict), "waiting" while a late source is polled; none before a
-// measurement. `node` may be null (no contract).
+// engine's verdict); while a late source is polled, in the waiting colour
+// (the age, or "waiting"); none before a measurement. `node` may be null (no contract).
 std::optional<NodeBadge> freshnessBadge(const engine::Node *node, const NodeView &view);
 // The check badge: "14 > 0" when a threshold fires (the error threshold first),
 // "0, not > 0" when none does; none before a value.
