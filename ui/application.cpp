@@ -95,19 +95,23 @@ bool isGuiCommand(const QStringList &args)
 
 int runApplication(int &argc, char **argv)
 {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("vouch"));
-    QApplication::setOrganizationName(QStringLiteral("vouch"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Vouch"));
-    installTranslators(app);
-
-    const GuiArgs args = parseGuiArgs(QApplication::arguments().mid(1));
+    // Bad arguments are answered before a display is needed.
+    QStringList raw;
+    for (int i = 1; i < argc; ++i)
+        raw << QString::fromLocal8Bit(argv[i]);
+    const GuiArgs args = parseGuiArgs(raw);
     if (!args.error.isEmpty()) {
         QTextStream err(stderr);
         err << "vouch: " << args.error
             << "\nusage: vouch [FILE.yaml] | vouch demo [--scenario S] [--dir D]\n";
         return 2;
     }
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("vouch"));
+    QApplication::setOrganizationName(QStringLiteral("vouch"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Vouch"));
+    installTranslators(app);
 
     MainWindow window;
     window.show();

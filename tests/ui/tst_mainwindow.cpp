@@ -5,6 +5,7 @@
 #include "engine/graph/graph.h"
 #include "engine/store/statestore.h"
 #include "ui/graph/graphview.h"
+#include "ui/graph/statepalette.h"
 #include "ui/inspector.h"
 #include "ui/mainwindow.h"
 #include "ui/model/runmodel.h"
@@ -281,6 +282,28 @@ void TestMainWindow::cancelFromToolbar()
                               engine::toString(NodeState::Cancelled), 5000);
     QVERIFY(window.runAction()->isEnabled());
     QVERIFY(!window.cancelAction()->isEnabled());
+
+    // The state badge follows a dark palette (the system's, when it turns dark).
+    window.graphView()->selectNode(QStringLiteral("a"));
+    QTRY_COMPARE_WITH_TIMEOUT(window.inspector()->node(), QStringLiteral("a"), 5000);
+    auto *badge = window.inspector()->findChild<QLabel *>(QStringLiteral("inspectorState"));
+    QVERIFY(badge);
+    const StatePalette light(StatePalette::Variant::Light);
+    const StatePalette dark(StatePalette::Variant::Dark);
+    const QString lightColour = light.style(NodeState::Succeeded).colour.name();
+    const QString darkColour = dark.style(NodeState::Succeeded).colour.name();
+    QVERIFY(lightColour != darkColour);
+    QVERIFY2(badge->styleSheet().contains(lightColour), qPrintable(badge->styleSheet()));
+    const QPalette original = QApplication::palette();
+    QPalette night = original;
+    night.setColor(QPalette::Window, QColor(0x20, 0x22, 0x25));
+    night.setColor(QPalette::WindowText, QColor(0xee, 0xee, 0xee));
+    night.setColor(QPalette::Base, QColor(0x18, 0x1a, 0x1c));
+    night.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
+    QApplication::setPalette(night);
+    QTRY_VERIFY2_WITH_TIMEOUT(badge->styleSheet().contains(darkColour),
+                              qPrintable(badge->styleSheet()), 5000);
+    QApplication::setPalette(original);
 
     // The store agrees: the command was cancelled, not left running.
     QString error;
