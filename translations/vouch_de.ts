@@ -237,7 +237,7 @@
         <translation>Keine Ausgabe.</translation>
     </message>
     <message>
-        <location line="+62" />
+        <location line="+63" />
         <source>State: %1</source>
         <translation>Zustand: %1</translation>
     </message>
@@ -416,7 +416,7 @@
         <translation>%1 — Vouch</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+5" />
         <source>Opened %1 (%2)</source>
         <translation>%1 geöffnet (%2)</translation>
     </message>
@@ -577,12 +577,7 @@
         <translation>%1 s</translation>
     </message>
     <message>
-        <location line="+7" />
-        <source>waiting, %1</source>
-        <translation>wartet, %1</translation>
-    </message>
-    <message>
-        <location line="+1" />
+        <location line="+8" />
         <source>waiting</source>
         <translation>wartet</translation>
     </message>
@@ -932,7 +927,7 @@
 <context>
     <name>vouch::ui::WelcomePage</name>
     <message>
-        <location filename="../ui/welcomepage.cpp" line="+23" />
+        <location filename="../ui/welcomepage.cpp" line="+20" />
         <source>All green: every source on time, every check passes</source>
         <translation>Alles grün: jede Quelle pünktlich, jede Prüfung bestanden</translation>
     </message>
@@ -967,7 +962,7 @@
         <translation>Shopify fehlt: keine Bestellungen seit Wochenbeginn</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+7" />
         <source>Open the Brightside demo</source>
         <translation>Brightside-Demo öffnen</translation>
     </message>

@@ -186,7 +186,7 @@ void MainWindow::createMenus()
     file->addAction(m_openAction);
     m_demoMenu = file->addMenu(tr("Open &demo"));
     for (const QString &scenario : demo::scenarios()) {
-        QAction *a = m_demoMenu->addAction(scenario);
+        QAction *a = m_demoMenu->addAction(WelcomePage::scenarioLabel(scenario));
         connect(a, &QAction::triggered, this, [this, scenario] { openDemo(scenario); });
     }
     m_recentMenu = file->addMenu(tr("Open &recent"));
@@ -307,7 +307,6 @@ void MainWindow::connectController()
             rememberContract(path);
         saveSession();
         m_welcome->setMessage(QString());
-        m_log->clear();
         logLine(tr("Opened %1 (%2)").arg(contract->report.name, path));
         m_reportStatus->setText(m_controller->verdict().headline);
         m_reportStatus->setToolTip(m_controller->verdict().sections.join(u'\n'));

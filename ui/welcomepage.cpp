@@ -14,10 +14,7 @@
 
 namespace vouch::ui {
 
-namespace {
-
-// For people: what each demo scenario plants in the Brightside data.
-QString scenarioLabel(const QString &scenario)
+QString WelcomePage::scenarioLabel(const QString &scenario)
 {
     if (scenario == QLatin1String("all-green"))
         return WelcomePage::tr("All green: every source on time, every check passes");
@@ -35,8 +32,6 @@ QString scenarioLabel(const QString &scenario)
         return WelcomePage::tr("Missing Shopify: no orders since the week began");
     return scenario;
 }
-
-} // namespace
 
 WelcomePage::WelcomePage(QWidget *parent)
     : QWidget(parent)

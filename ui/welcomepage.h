@@ -24,6 +24,8 @@ public:
     // A problem to show (e.g. a contract that did not load); empty hides it.
     void setMessage(const QString &text);
     QString scenario() const;
+    // For people: what a demo scenario plants in the Brightside data.
+    static QString scenarioLabel(const QString &scenario);
     void setBusy(bool busy);
 
     QPushButton *demoButton() const { return m_demo; }
