@@ -292,38 +292,38 @@ void TestGraphView::badges()
     const engine::Node *check = contract->node(QStringLiteral("chk_revenue"));
     ui::NodeView view;
 
-    QVERIFY(!ui::freshnessBadge(source, view));
+    QVERIFY(!ui::NodeItem::freshnessBadge(source, view));
     view.ageSeconds = 3 * 86400 + 2 * 3600 + 59;
-    auto badge = ui::freshnessBadge(source, view);
+    auto badge = ui::NodeItem::freshnessBadge(source, view);
     QVERIFY(badge);
     QCOMPARE(badge->text, QStringLiteral("3d 2h"));
     QVERIFY(badge->key == StateKey::StaleError);
     view.ageSeconds = 7 * 3600 + 5 * 60;
-    QCOMPARE(ui::freshnessBadge(source, view)->text, QStringLiteral("7h 5m"));
-    QVERIFY(ui::freshnessBadge(source, view)->key == StateKey::StaleWarn);
+    QCOMPARE(ui::NodeItem::freshnessBadge(source, view)->text, QStringLiteral("7h 5m"));
+    QVERIFY(ui::NodeItem::freshnessBadge(source, view)->key == StateKey::StaleWarn);
     view.ageSeconds = 20 * 60;
-    QVERIFY(ui::freshnessBadge(source, view)->key == StateKey::Fresh);
+    QVERIFY(ui::NodeItem::freshnessBadge(source, view)->key == StateKey::Fresh);
     view.waiting = true;
-    QVERIFY(ui::freshnessBadge(source, view)->key == StateKey::Waiting);
-    QCOMPARE(ui::freshnessBadge(source, view)->text, QStringLiteral("20m"));
+    QVERIFY(ui::NodeItem::freshnessBadge(source, view)->key == StateKey::Waiting);
+    QCOMPARE(ui::NodeItem::freshnessBadge(source, view)->text, QStringLiteral("20m"));
     view.ageSeconds.reset();
-    QCOMPARE(ui::freshnessBadge(source, view)->text, QStringLiteral("waiting"));
+    QCOMPARE(ui::NodeItem::freshnessBadge(source, view)->text, QStringLiteral("waiting"));
 
     ui::NodeView checked;
-    QVERIFY(!ui::checkBadge(check, checked));
+    QVERIFY(!ui::NodeItem::checkBadge(check, checked));
     checked.value = 14;
-    QCOMPARE(ui::checkBadge(check, checked)->text, QStringLiteral("14 > 10"));
-    QVERIFY(ui::checkBadge(check, checked)->key == StateKey::Failed);
+    QCOMPARE(ui::NodeItem::checkBadge(check, checked)->text, QStringLiteral("14 > 10"));
+    QVERIFY(ui::NodeItem::checkBadge(check, checked)->key == StateKey::Failed);
     checked.value = 3;
-    QCOMPARE(ui::checkBadge(check, checked)->text, QStringLiteral("3 > 0"));
-    QVERIFY(ui::checkBadge(check, checked)->key == StateKey::Warned);
+    QCOMPARE(ui::NodeItem::checkBadge(check, checked)->text, QStringLiteral("3 > 0"));
+    QVERIFY(ui::NodeItem::checkBadge(check, checked)->key == StateKey::Warned);
     checked.value = 0;
-    QCOMPARE(ui::checkBadge(check, checked)->text, QStringLiteral("0, not > 0"));
-    QVERIFY(ui::checkBadge(check, checked)->key == StateKey::Succeeded);
+    QCOMPARE(ui::NodeItem::checkBadge(check, checked)->text, QStringLiteral("0, not > 0"));
+    QVERIFY(ui::NodeItem::checkBadge(check, checked)->key == StateKey::Succeeded);
 
-    QCOMPARE(ui::formatAge(40), QStringLiteral("40s"));
-    QCOMPARE(ui::formatAge(14 * 60), QStringLiteral("14m"));
-    QCOMPARE(ui::formatAge(2 * 86400), QStringLiteral("2d"));
+    QCOMPARE(ui::NodeItem::formatAge(40), QStringLiteral("40s"));
+    QCOMPARE(ui::NodeItem::formatAge(14 * 60), QStringLiteral("14m"));
+    QCOMPARE(ui::NodeItem::formatAge(2 * 86400), QStringLiteral("2d"));
 }
 
 void TestGraphView::laysOutAndShowsEveryNode()

@@ -693,7 +693,7 @@ QString GraphView::describe(int ref) const
         if (v.tries > 1)
             state += QLatin1String(", ") + tr("try %1").arg(v.tries);
         html += line(state);
-        if (const std::optional<NodeBadge> badge = nodeBadge(*m_model, ref))
+        if (const std::optional<NodeBadge> badge = NodeItem::nodeBadge(*m_model, ref))
             html += line(badge->text);
         if (!v.message.isEmpty())
             html += line(v.message.left(400));
@@ -721,7 +721,7 @@ QString GraphView::describe(int ref) const
         parts << QStringLiteral("%1 %2 %3").arg(it.value()).arg(style.glyph, style.label);
     }
     return QStringLiteral("<b>%1</b><br>").arg(tr("Group %1").arg(name).toHtmlEscaped()) +
-           line(nodeCount(m_state.groupSize(g))) +
+           line(NodeItem::nodeCount(m_state.groupSize(g))) +
            parts.join(QStringLiteral(", ")).toHtmlEscaped() + QStringLiteral("<br><i>") +
            tr("Double-click to expand").toHtmlEscaped() + QStringLiteral("</i>");
 }

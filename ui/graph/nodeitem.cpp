@@ -134,13 +134,13 @@ void paintBadge(QPainter *painter, const GraphSceneState &state, const NodeBadge
 
 } // namespace
 
-QString nodeCount(int count)
+QString NodeItem::nodeCount(int count)
 {
     // Spelled out: plural forms must not depend on a loaded translation.
     return count == 1 ? NodeItem::tr("1 node") : NodeItem::tr("%1 nodes").arg(count);
 }
 
-QString formatAge(qint64 seconds)
+QString NodeItem::formatAge(qint64 seconds)
 {
     seconds = std::max<qint64>(0, seconds);
     const qint64 days = seconds / 86400;
@@ -157,7 +157,7 @@ QString formatAge(qint64 seconds)
     return NodeItem::tr("%1s").arg(seconds);
 }
 
-std::optional<NodeBadge> freshnessBadge(const engine::Node *node, const NodeView &view)
+std::optional<NodeBadge> NodeItem::freshnessBadge(const engine::Node *node, const NodeView &view)
 {
     if (view.waiting) {
         // The waiting glyph and colour say it; the text says for how long.
@@ -185,7 +185,7 @@ std::optional<NodeBadge> freshnessBadge(const engine::Node *node, const NodeView
     return std::nullopt;
 }
 
-std::optional<NodeBadge> checkBadge(const engine::Node *node, const NodeView &view)
+std::optional<NodeBadge> NodeItem::checkBadge(const engine::Node *node, const NodeView &view)
 {
     if (!view.value)
         return std::nullopt;
@@ -200,7 +200,7 @@ std::optional<NodeBadge> checkBadge(const engine::Node *node, const NodeView &vi
                      StateKey::Succeeded};
 }
 
-std::optional<NodeBadge> nodeBadge(const RunModel &model, int index)
+std::optional<NodeBadge> NodeItem::nodeBadge(const RunModel &model, int index)
 {
     const NodeView &view = model.node(index);
     const engine::ContractPtr contract = model.contract();
@@ -351,8 +351,8 @@ void GroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         QFontMetricsF(state.idFont)
             .elidedText(NodeItem::tr("%1 (group)").arg(name), Qt::ElideMiddle, titleRect.width()));
     const int count = state.groupSize(m_group);
-    const QString words =
-        nodeCount(count) + QStringLiteral(" \u00b7 ") + NodeItem::tr("worst: %1").arg(style.label);
+    const QString words = NodeItem::nodeCount(count) + QStringLiteral(" \u00b7 ") +
+                          NodeItem::tr("worst: %1").arg(style.label);
     const QRectF row(kTextLeft, kRow2, box.width() - kPad - kTextLeft, kRowHeight);
     painter->setFont(state.textFont);
     painter->setPen(palette.mutedText());

@@ -26,20 +26,6 @@ struct NodeBadge
     StateKey key = StateKey::Pending;
 };
 
-// "1 node", "20 nodes".
-QString nodeCount(int count);
-// "3d 2h", "5h 12m", "14m", "40s".
-QString formatAge(qint64 seconds);
-// The freshness badge: age coloured against warn_after / error_after (or the
-// engine's verdict); while a late source is polled, in the waiting colour
-// (the age, or "waiting"); none before a measurement. `node` may be null (no contract).
-std::optional<NodeBadge> freshnessBadge(const engine::Node *node, const NodeView &view);
-// The check badge: "14 > 0" when a threshold fires (the error threshold first),
-// "0, not > 0" when none does; none before a value.
-std::optional<NodeBadge> checkBadge(const engine::Node *node, const NodeView &view);
-// Either of the above, by kind.
-std::optional<NodeBadge> nodeBadge(const RunModel &model, int index);
-
 // One node of the graph: a rounded box with the state's colour as tint and
 // stripe, the state's glyph, the node id, kind and state, a badge and the
 // attempt. Holds its node index and reads everything it draws from the model
@@ -56,6 +42,20 @@ public:
     };
 
     NodeItem(const RunModel *model, int index, const GraphSceneState *state);
+
+    // "1 node", "20 nodes".
+    static QString nodeCount(int count);
+    // "3d 2h", "5h 12m", "14m", "40s".
+    static QString formatAge(qint64 seconds);
+    // The freshness badge: age coloured against warn_after / error_after (or the
+    // engine's verdict); while a late source is polled, in the waiting colour
+    // (the age, or "waiting"); none before a measurement. `node` may be null (no contract).
+    static std::optional<NodeBadge> freshnessBadge(const engine::Node *node, const NodeView &view);
+    // The check badge: "14 > 0" when a threshold fires (the error threshold first),
+    // "0, not > 0" when none does; none before a value.
+    static std::optional<NodeBadge> checkBadge(const engine::Node *node, const NodeView &view);
+    // Either of the above, by kind.
+    static std::optional<NodeBadge> nodeBadge(const RunModel &model, int index);
 
     int index() const { return m_index; }
     int type() const override { return Type; }
