@@ -11,6 +11,8 @@ namespace vouch::ui {
 
 namespace {
 
+constexpr double kFarLod = 0.08;
+
 constexpr double kArrowLength = 9;
 constexpr double kArrowHalfWidth = 4.5;
 // Below this scale arrowheads are a few pixels of noise: skip them.
@@ -91,6 +93,10 @@ void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     const bool onPath = (from & to) & GraphSceneState::OnPath;
     const bool marked = isMarked();
     const double lod = option->levelOfDetailFromTransform(painter->worldTransform());
+    // So far out that an edge is a hair across thousands of others: only
+    // edges that carry a failure or lie on the hovered path are worth ink.
+    if (lod < kFarLod && !marked && !onPath)
+        return;
 
     const QColor colour = marked   ? palette.failureEdge()
                           : onPath ? palette.highlight()

@@ -122,7 +122,10 @@ GraphView::GraphView(QWidget *parent)
     setAccessibleName(tr("Reporting path graph"));
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     setDragMode(ScrollHandDrag);
-    setViewportUpdateMode(SmartViewportUpdate);
+    // Smart updates compare every dirty rectangle with every other one, which
+    // is quadratic when a run changes thousands of nodes in one frame; one
+    // bounding rectangle per frame is linear and repaints what is on screen.
+    setViewportUpdateMode(BoundingRectViewportUpdate);
     setOptimizationFlag(DontAdjustForAntialiasing, true); // bounding rects have margins
     setTransformationAnchor(NoAnchor);                    // zoomBy() anchors at the cursor itself
     setResizeAnchor(AnchorViewCenter);
@@ -668,8 +671,11 @@ void GraphView::updateElement(int ref)
 {
     if (QGraphicsItem *item = itemFor(ref))
         item->update();
-    for (EdgeItem *edge : m_edgesFrom.value(ref))
+    for (EdgeItem *edge : m_edgesFrom.value(ref)) {
+        if (m_edgesFar)
+            edge->setVisible(edge->isMarked());
         edge->update();
+    }
 }
 
 QString GraphView::describe(int ref) const
@@ -748,6 +754,22 @@ void GraphView::zoomBy(double factor, const QPoint &anchor)
     horizontalScrollBar()->setValue(horizontalScrollBar()->value() + int(std::lround(drift.x())));
     verticalScrollBar()->setValue(verticalScrollBar()->value() + int(std::lround(drift.y())));
     m_minimap->reposition();
+}
+
+void GraphView::paintEvent(QPaintEvent *event)
+{
+    // Level of detail for very large paths: far out, the view need not even
+    // visit the thousands of edges that would be sub-pixel hairs; the ones
+    // that carry a failure stay.
+    const bool far = transform().m11() < 0.08;
+    if (far != m_edgesFar) {
+        m_edgesFar = far;
+        for (const QList<EdgeItem *> &edges : std::as_const(m_edgesFrom)) {
+            for (EdgeItem *edge : edges)
+                edge->setVisible(!far || edge->isMarked());
+        }
+    }
+    QGraphicsView::paintEvent(event);
 }
 
 void GraphView::wheelEvent(QWheelEvent *event)

@@ -118,6 +118,7 @@ Q_SIGNALS:
 
 protected:
     void wheelEvent(QWheelEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
@@ -161,6 +162,7 @@ private:
     QList<GroupItem *> m_groupItems; // by group index; null unless collapsed and shown
     QList<EdgeItem *> m_edgeItems;
     QHash<int, QList<EdgeItem *>> m_edgesFrom; // by element reference of the upstream end
+    bool m_edgesFar = false; // zoomed so far out that only failing edges are shown
     std::shared_ptr<const GraphProjection> m_projection;
 
     QSet<QString> m_collapsed;
