@@ -1,6 +1,7 @@
 #include "engine/run/commandexecutor.h"
 
 #include "engine/run/cappedlog.h"
+#include "engine/run/reaper.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -22,43 +23,11 @@ namespace vouch::engine {
 
 namespace {
 
-// The child QProcess starts: it runs the command in the background so that it
-// can still react to signals while the command runs.
-//  - SIGHUP arrives by PR_SET_PDEATHSIG when the engine dies: kill the group,
-//    which is this guard, the command and everything the command started.
-//  - SIGTERM (timeout, cancel) goes to the whole group; the guard ignores it
-//    (a no-op trap, so the command does not inherit an ignored signal) and
-//    keeps waiting, so it reports the command's own end.
-//  - `exec` makes the command the guard's direct child and runs a program
-//    even if its name is also a shell builtin (echo, test, kill ...).
-//  - The exit status is the command's. A command killed by a signal makes
-//    wait report 128+N; the guard then kills itself with N so that the engine
-//    sees the signal. (A command that *exits* with 129..159 reads the same.)
-//    wait's stderr is silenced: dash reports a killed job there ("Killed"),
-//    which would land in the log as the command's last line.
-// The command is passed as arguments ("$@"), never spliced into this script.
-// Asynchronous commands of a non-interactive shell start with SIGINT and
-// SIGQUIT ignored and stdin on /dev/null (POSIX); the engine uses TERM/KILL.
-constexpr char GuardScript[] = R"sh(trap 'kill -KILL 0' HUP
-trap ':' TERM
-exec "$@" &
-child=$!
-while :; do
-    wait "$child" 2>/dev/null
-    status=$?
-    kill -0 "$child" 2>/dev/null || break
-done
-if [ "$status" -gt 128 ]; then
-    case $((status - 128)) in
-    1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|24|25|26|27|29|30|31)
-        trap - HUP TERM
-        ulimit -c 0 2>/dev/null
-        kill -$((status - 128)) $$ ;;
-    esac
-fi
-exit "$status")sh";
-
-const QString GuardShell = QStringLiteral("/bin/sh");
+// A shell-string command runs under the user's own shell; argv commands are
+// exec'd directly, with no shell in between.
+const QString ShellProgram = QStringLiteral("/bin/sh");
+const QString DefaultPath =
+    QStringLiteral("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 
 QString errnoText(int error)
 {
@@ -148,16 +117,20 @@ CommandExecutor::~CommandExecutor()
         delete m_process;
         m_process = nullptr;
     }
+    releaseReaperSlot();
 }
 
 QString CommandExecutor::displayName() const
 {
-    return m_spec.argv.isEmpty() ? GuardShell : m_spec.argv.first();
+    return m_spec.argv.isEmpty() ? ShellProgram : m_spec.argv.first();
 }
 
 // What execve would say, checked before starting so that a missing program is
-// FailedToStart with errno's words rather than "not found" from the guard.
-QString CommandExecutor::preflight() const
+// FailedToStart with errno's words. On success *program is what to exec: the
+// program found in the *child's* PATH (QProcess would search the engine's),
+// or the path as given when it contains a slash (relative to the working
+// directory, as execve after chdir reads it).
+QString CommandExecutor::preflight(QString *program) const
 {
     if (m_spec.argv.isEmpty() && m_spec.shell.isEmpty())
         return QStringLiteral("nothing to run");
@@ -167,26 +140,31 @@ QString CommandExecutor::preflight() const
         m_spec.workingDirectory.isEmpty() ? QDir::currentPath() : m_spec.workingDirectory;
     if (!QFileInfo(workingDirectory).isDir())
         return QStringLiteral("working directory %1 does not exist").arg(workingDirectory);
-    if (m_spec.argv.isEmpty())
+    if (m_spec.argv.isEmpty()) {
+        *program = ShellProgram;
         return {};
+    }
 
-    const QString program = m_spec.argv.first();
+    const QString name = m_spec.argv.first();
     int error = ENOENT;
-    if (program.contains(QLatin1Char('/'))) {
-        error = checkExecutable(QDir(workingDirectory).absoluteFilePath(program));
+    if (name.contains(QLatin1Char('/'))) {
+        error = checkExecutable(QDir(workingDirectory).absoluteFilePath(name));
+        *program = name;
     } else {
-        // The guard's shell searches the child's PATH (dash's default if unset); so do we.
-        const QString path = m_spec.environment.value(
-            QStringLiteral("PATH"),
-            QStringLiteral("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+        // As execvp would: the child's PATH (the shells' default if unset).
+        const QString path = m_spec.environment.value(QStringLiteral("PATH"), DefaultPath);
+        const QDir base(workingDirectory);
         for (const QString &entry : path.split(QLatin1Char(':'))) {
-            const QString dir = entry.isEmpty() ? workingDirectory : entry;
-            const int candidate = checkExecutable(QDir(dir).absoluteFilePath(program));
-            if (candidate == 0) {
+            const QString candidate =
+                QDir(entry.isEmpty() ? workingDirectory : base.absoluteFilePath(entry))
+                    .absoluteFilePath(name);
+            const int verdict = checkExecutable(candidate);
+            if (verdict == 0) {
                 error = 0;
+                *program = candidate;
                 break;
             }
-            if (candidate == EACCES)
+            if (verdict == EACCES)
                 error = EACCES;
         }
     }
@@ -210,8 +188,20 @@ void CommandExecutor::start()
         complete(result);
         return;
     }
-    if (const QString error = preflight(); !error.isEmpty()) {
+    QString program;
+    if (const QString error = preflight(&program); !error.isEmpty()) {
         onStartFailed(error);
+        return;
+    }
+    // This thread's reaper: it kills the command's group, grandchildren
+    // included, if the engine dies while the command runs.
+    QString reaperError;
+    m_reaper = Reaper::forCurrentThread(&reaperError);
+    if (m_reaper)
+        m_reaperSlot = m_reaper->acquire(&reaperError);
+    if (m_reaperSlot < 0) {
+        m_reaper.reset();
+        onStartFailed(QStringLiteral("cannot start the process reaper: %1").arg(reaperError));
         return;
     }
     m_log = std::make_unique<CappedLog>(m_spec.logPath, m_spec.maxLogBytes);
@@ -220,16 +210,12 @@ void CommandExecutor::start()
         return;
     }
 
-    QStringList arguments{QStringLiteral("-c"), QString::fromLatin1(GuardScript),
-                          QStringLiteral("vouch-guard")};
-    if (m_spec.argv.isEmpty())
-        arguments << GuardShell << QStringLiteral("-c") << m_spec.shell;
-    else
-        arguments << m_spec.argv;
-
     m_process = new QProcess(this);
-    m_process->setProgram(GuardShell);
-    m_process->setArguments(arguments);
+    m_process->setProgram(program);
+    if (m_spec.argv.isEmpty())
+        m_process->setArguments({QStringLiteral("-c"), m_spec.shell});
+    else
+        m_process->setArguments(m_spec.argv.mid(1));
     m_process->setProcessEnvironment(m_spec.environment);
     if (!m_spec.workingDirectory.isEmpty())
         m_process->setWorkingDirectory(m_spec.workingDirectory);
@@ -237,8 +223,13 @@ void CommandExecutor::start()
     m_process->setStandardInputFile(QProcess::nullDevice());
 
     const pid_t engine = ::getpid();
-    // Runs in the forked child before exec: async-signal-safe calls only.
-    m_process->setChildProcessModifier([engine] {
+    const int registry = m_reaper->registry();
+    const off_t slot = off_t(m_reaperSlot);
+    // Runs in the forked child before exec: async-signal-safe calls only. The
+    // engine's thread blocks all signals around the fork (see below), so none
+    // of the engine's handlers can run here; a signal sent meanwhile (cancel)
+    // stays pending until the mask is cleared, and then acts by default.
+    m_process->setChildProcessModifier([engine, registry, slot] {
         ::setpgid(0, 0);
         // Ignored signals survive exec; the command gets the default ones.
         struct sigaction standard = {};
@@ -247,14 +238,18 @@ void CommandExecutor::start()
             if (sig != SIGKILL && sig != SIGSTOP)
                 ::sigaction(sig, &standard, nullptr);
         }
+#ifdef Q_OS_LINUX
+        // Dies with the engine's thread that started it (the scheduler's).
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+        if (::getppid() != engine) // the engine died before prctl took effect
+            ::_exit(128 + SIGKILL);
+        // Listed before the command can start anything: from here on the
+        // reaper kills this group if the engine dies.
+        Reaper::writeSlot(registry, slot, ::getpid());
         sigset_t none;
         ::sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
-#ifdef Q_OS_LINUX
-        ::prctl(PR_SET_PDEATHSIG, SIGHUP);
-#endif
-        if (::getppid() != engine) // the engine died before prctl took effect
-            ::_exit(129);
     });
 
     connect(m_process, &QProcess::readyReadStandardOutput, this, &CommandExecutor::readOutput);
@@ -275,7 +270,14 @@ void CommandExecutor::start()
     });
 
     m_running = true;
-    m_process->start();
+    {
+        sigset_t all;
+        sigset_t previous;
+        ::sigfillset(&all);
+        ::pthread_sigmask(SIG_BLOCK, &all, &previous);
+        m_process->start();
+        ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    }
     if (m_done)
         return; // failed to start
     m_pid = m_process->processId();
@@ -308,13 +310,6 @@ void CommandExecutor::requestStop(Stop reason)
     m_timeoutTimer->stop();
     signalGroup(SIGTERM);
     m_killTimer->start(m_spec.killGrace);
-    // A command caught between the guard's fork and its exec still runs the
-    // guard's TERM trap and swallows the signal: say it once more, shortly.
-    const auto again = std::min(std::chrono::milliseconds(200), m_spec.killGrace / 2);
-    QTimer::singleShot(again, this, [this] {
-        if (m_running && m_killTimer->isActive())
-            signalGroup(SIGTERM);
-    });
 }
 
 void CommandExecutor::signalGroup(int signal)
@@ -349,6 +344,7 @@ void CommandExecutor::onProcessFinished(int exitCode, bool crashed)
     m_killTimer->stop();
     // A node's processes end with the node: kill what the command left behind.
     signalGroup(SIGKILL);
+    releaseReaperSlot();
 
     CommandResult result;
     result.logPath = m_spec.logPath;
@@ -395,6 +391,7 @@ void CommandExecutor::onStartFailed(const QString &reason)
         return;
     m_timeoutTimer->stop();
     m_killTimer->stop();
+    releaseReaperSlot(); // a child that failed to exec is gone, and started nothing
     CommandResult result;
     result.outcome = CommandResult::Outcome::FailedToStart;
     result.message = QStringLiteral("could not start '%1': %2").arg(displayName(), reason);
@@ -402,6 +399,16 @@ void CommandExecutor::onStartFailed(const QString &reason)
     if (m_log)
         m_log->finish();
     complete(result);
+}
+
+// Only once the group is dead (or never existed): a listed group is one the
+// reaper would kill, so a group id must not stay listed once it can be reused.
+void CommandExecutor::releaseReaperSlot()
+{
+    if (m_reaper && m_reaperSlot >= 0)
+        m_reaper->release(off_t(m_reaperSlot));
+    m_reaperSlot = -1;
+    m_reaper.reset();
 }
 
 void CommandExecutor::complete(CommandResult result)

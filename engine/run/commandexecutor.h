@@ -16,6 +16,7 @@ class QTimer;
 namespace vouch::engine {
 
 class CappedLog;
+class Reaper;
 
 // What to run for one attempt of a `command` node.
 struct CommandSpec
@@ -53,12 +54,18 @@ QString toString(CommandResult::Outcome outcome);
 // Runs one command as a real child process in its own process group.
 //
 // Lives on the thread that created it (the scheduler thread) and never blocks
-// it. The child is a small /bin/sh guard that starts the command in the
-// background and reports its exit status; guard and command share a process
-// group (pgid = the guard's pid), so timeout and cancel signal the whole tree.
-// The guard gets SIGHUP when the thread that started it dies
-// (PR_SET_PDEATHSIG) and then SIGKILLs its group: nothing outlives a killed
-// engine. Whatever is left in the group when the command ends is killed too.
+// it; start() and destruction happen on that thread. An argv command is
+// exec'd directly (the program found in the child's PATH), a shell string
+// runs under `/bin/sh -c`; either way the child is the direct child of the
+// engine, leads its own process group (pgid = its pid) and has stdin on
+// /dev/null and default signal dispositions. Timeout and cancel signal the
+// whole group: SIGTERM, then SIGKILL after killGrace. Whatever is left in the
+// group when the command ends is killed too.
+//
+// Nothing outlives a killed engine: the child gets SIGKILL when the thread
+// that started it dies (PR_SET_PDEATHSIG), and before it execs it lists its
+// group with that thread's Reaper (reaper.h), which kills every listed group
+// when the engine dies. The group leaves the list once it has been killed.
 //
 // Output (stdout and stderr merged) streams to spec.logPath through a
 // CappedLog and to output(). finished() is emitted exactly once per start(),
@@ -90,13 +97,14 @@ private:
         Cancelled
     };
 
-    QString preflight() const;
+    QString preflight(QString *program) const;
     QString displayName() const;
     void readOutput();
     void onProcessFinished(int exitCode, bool crashed);
     void onStartFailed(const QString &reason);
     void requestStop(Stop reason);
     void signalGroup(int signal);
+    void releaseReaperSlot();
     void complete(CommandResult result);
     QString withLastOutput(const QString &message, const QString &separator) const;
 
@@ -105,6 +113,8 @@ private:
     QTimer *m_timeoutTimer = nullptr;
     QTimer *m_killTimer = nullptr;
     std::unique_ptr<CappedLog> m_log;
+    std::shared_ptr<Reaper> m_reaper; // the starting thread's, while the group is listed
+    qint64 m_reaperSlot = -1;
     qint64 m_pid = 0;
     qint64 m_processGroup = 0;
     Stop m_stop = Stop::None;

@@ -91,10 +91,58 @@ int liveMembers(qint64 group)
     return count;
 }
 
-// The re-exec'd child: an engine that runs one command and is then killed
-// with SIGKILL by the test.
-int runOrphanChild(const QString &groupFile)
+// Fields of /proc/PID/stat after "(comm)": state, ppid, pgrp, ...
+QList<QByteArray> statFields(pid_t pid, QByteArray *comm = nullptr)
 {
+    const QByteArray stat = readAll(QStringLiteral("/proc/%1/stat").arg(pid));
+    const qsizetype open = stat.indexOf('(');
+    const qsizetype close = stat.lastIndexOf(')');
+    if (open < 0 || close < open)
+        return {};
+    if (comm)
+        *comm = stat.mid(open + 1, close - open - 1);
+    return stat.mid(close + 2).split(' ');
+}
+
+// The running (not zombie) process reaper of `parent`: its child whose
+// command line starts with "vouch-reaper".
+pid_t liveReaperOf(pid_t parent)
+{
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
+    for (const QString &entry : entries) {
+        bool numeric = false;
+        const pid_t pid = entry.toInt(&numeric);
+        if (!numeric)
+            continue;
+        const QList<QByteArray> fields = statFields(pid);
+        if (fields.size() < 2 || fields.at(1).toInt() != parent || fields.at(0) == "Z")
+            continue;
+        if (readAll(QStringLiteral("/proc/%1/cmdline").arg(pid)).startsWith("vouch-reaper"))
+            return pid;
+    }
+    return 0;
+}
+
+// The re-exec'd child: an engine that runs one command and is then killed
+// with SIGKILL by the test. With killReaperFirst, this thread's reaper is
+// started by a first command and then killed: the next start must replace it.
+int runOrphanChild(const QString &groupFile, bool killReaperFirst)
+{
+    if (killReaperFirst) {
+        CommandSpec first;
+        first.argv = QStringList{QStringLiteral("true")};
+        CommandExecutor warmUp(first);
+        bool done = false;
+        QObject::connect(&warmUp, &CommandExecutor::finished, qApp, [&done] { done = true; });
+        warmUp.start();
+        while (!done)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        const pid_t reaper = liveReaperOf(::getpid());
+        if (reaper <= 0)
+            return 3;
+        ::kill(reaper, SIGKILL);
+        ::waitpid(reaper, nullptr, 0);
+    }
     CommandSpec spec;
     spec.argv = QStringList{QStringLiteral("sh"), QStringLiteral("-c"),
                             QStringLiteral("sleep 300 & sleep 300")};
@@ -136,6 +184,7 @@ private Q_SLOTS:
     void termIgnoringProcessIsKilledAfterGrace();
     void processTreeIsGone_data();
     void processTreeIsGone();
+    void nothingOutlivesAKilledEngine_data();
     void nothingOutlivesAKilledEngine();
     void outputSignal();
     void logCapping();
@@ -254,6 +303,15 @@ void TestCommandExecutor::outcomes_data()
     QTest::newRow("killed by SIGTERM")
         << QStringList{"sh", "-c", "kill -TERM $$"} << QString() << Outcome::Failed << -1
         << int(SIGTERM) << "killed by SIGTERM" << QByteArray("");
+    // The command starts with default signal dispositions (SIGINT included),
+    // and its own end is reported: no shell in between turns a signal into
+    // 128+N or an exit code of 128+N into a signal.
+    QTest::newRow("killed by SIGINT")
+        << QStringList{"sh", "-c", "kill -INT $$"} << QString() << Outcome::Failed << -1
+        << int(SIGINT) << "killed by SIGINT" << QByteArray("");
+    QTest::newRow("exit 130 is an exit code")
+        << QStringList{"sh", "-c", "exit 130"} << QString() << Outcome::Failed << 130 << 0
+        << "exit code 130" << QByteArray("");
     QTest::newRow("missing program")
         << QStringList{"vouch-no-such-program", "x"} << QString() << Outcome::FailedToStart << -1
         << 0 << "could not start 'vouch-no-such-program': No such file or directory"
@@ -397,6 +455,11 @@ void TestCommandExecutor::cancel()
         QTRY_VERIFY_WITH_TIMEOUT(done.group > 1, FinishTimeoutMs);
         QCOMPARE(executor.processGroup(), done.group);
         QCOMPARE(::kill(-pid_t(done.group), 0), 0);
+        // No shell in between: the group leader is the program itself, our child.
+        QByteArray comm;
+        QTRY_VERIFY_WITH_TIMEOUT((statFields(pid_t(done.group), &comm), comm == "sleep"),
+                                 FinishTimeoutMs);
+        QCOMPARE(statFields(pid_t(done.group)).value(1).toInt(), int(::getpid()));
         executor.cancel();
         executor.cancel(); // twice is harmless
     });
@@ -457,8 +520,8 @@ void TestCommandExecutor::processTreeIsGone()
     run(s, done, [&](CommandExecutor &executor) {
         if (byTimeout)
             return;
-        // guard, sh and two sleeps
-        QTRY_VERIFY_WITH_TIMEOUT(done.group > 1 && liveMembers(done.group) >= 4, FinishTimeoutMs);
+        // sh and two sleeps
+        QTRY_VERIFY_WITH_TIMEOUT(done.group > 1 && liveMembers(done.group) >= 3, FinishTimeoutMs);
         executor.cancel();
     });
     if (QTest::currentTestFailed())
@@ -468,13 +531,23 @@ void TestCommandExecutor::processTreeIsGone()
     verifyGroupGone(done.group);
 }
 
+void TestCommandExecutor::nothingOutlivesAKilledEngine_data()
+{
+    QTest::addColumn<bool>("killReaperFirst");
+    QTest::newRow("reaper as started") << false;
+    QTest::newRow("reaper killed and replaced") << true;
+}
+
 void TestCommandExecutor::nothingOutlivesAKilledEngine()
 {
+    QFETCH(bool, killReaperFirst);
     const QString groupFile = m_dir->filePath(QStringLiteral("pgid"));
     QProcess engine;
     engine.setProcessChannelMode(QProcess::ForwardedChannels);
-    engine.start(QCoreApplication::applicationFilePath(),
-                 {QString::fromLatin1(OrphanChildMode), groupFile});
+    QStringList arguments{QString::fromLatin1(OrphanChildMode), groupFile};
+    if (killReaperFirst)
+        arguments << QStringLiteral("--kill-reaper-first");
+    engine.start(QCoreApplication::applicationFilePath(), arguments);
     QVERIFY2(engine.waitForStarted(FinishTimeoutMs), qPrintable(engine.errorString()));
 
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(groupFile), FinishTimeoutMs);
@@ -482,14 +555,24 @@ void TestCommandExecutor::nothingOutlivesAKilledEngine()
     QVERIFY(group > 1);
     // Whatever happens below, leave no sleeping processes behind.
     const auto cleanup = qScopeGuard([group] { vouch::engine::killProcessGroup(group, SIGKILL); });
-    // guard, sh (or the last sleep it became) and the background sleep
-    QTRY_VERIFY_WITH_TIMEOUT(liveMembers(group) >= 3, FinishTimeoutMs);
+    // sh (or the last sleep it became) and the background sleep: a grandchild
+    // that PR_SET_PDEATHSIG alone would leave running.
+    QTRY_VERIFY_WITH_TIMEOUT(liveMembers(group) >= 2, FinishTimeoutMs);
+    const pid_t reaper = liveReaperOf(pid_t(engine.processId()));
+    QVERIFY(reaper > 1);
 
     engine.kill(); // SIGKILL: the engine gets no chance to clean up
     QVERIFY(engine.waitForFinished(FinishTimeoutMs));
     QCOMPARE(engine.exitStatus(), QProcess::CrashExit);
 
     verifyGroupGone(group);
+    // The reaper goes too (reparented to us, the subreaper: reap it).
+    bool reaped = false;
+    const auto reapedNow = [&reaped, reaper] {
+        reaped = reaped || ::waitpid(reaper, nullptr, WNOHANG) == reaper;
+        return reaped;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(reapedNow(), 10000);
 }
 
 void TestCommandExecutor::outputSignal()
@@ -583,7 +666,7 @@ void TestCommandExecutor::killProcessGroupHelper()
     run(spec({"sleep", "100"}), done, [&](CommandExecutor &executor) {
         QTRY_VERIFY_WITH_TIMEOUT(executor.processGroup() > 1, FinishTimeoutMs);
         group = executor.processGroup();
-        QTRY_VERIFY_WITH_TIMEOUT(liveMembers(group) >= 2, FinishTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(liveMembers(group) >= 1, FinishTimeoutMs);
         QVERIFY(vouch::engine::killProcessGroup(group, SIGKILL)); // as after a restart
     });
     if (QTest::currentTestFailed())
@@ -612,8 +695,8 @@ void TestCommandExecutor::finishedWorksQueued()
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    if (argc == 3 && qstrcmp(argv[1], OrphanChildMode) == 0)
-        return runOrphanChild(QString::fromLocal8Bit(argv[2]));
+    if ((argc == 3 || argc == 4) && qstrcmp(argv[1], OrphanChildMode) == 0)
+        return runOrphanChild(QString::fromLocal8Bit(argv[2]), argc == 4);
     TestCommandExecutor test;
     return QTest::qExec(&test, argc, argv);
 }
