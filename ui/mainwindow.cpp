@@ -118,7 +118,18 @@ MainWindow::MainWindow(QWidget *parent)
     updateActions();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // QWidget deletes the children before QObject drops this window's
+    // connections: a child dying first (the controller and its model) would
+    // make others (the graph, the inspector) signal a half-destroyed window.
+    const auto children = findChildren<QObject *>();
+    for (QObject *child : children)
+        child->disconnect(this);
+    // The views let go of the model before the controller deletes it.
+    m_graph->setModel(nullptr);
+    m_inspector->setModel(nullptr);
+}
 
 // ------------------------------------------------------------------ building
 
