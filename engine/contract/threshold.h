@@ -21,8 +21,23 @@ namespace vouch::engine {
 // non-zero value counts as an infinite difference.
 struct Threshold
 {
-    enum class Op { Gt, Ge, Lt, Le, Eq, Ne, Between, NotBetween };
-    enum class Measure { Value, Diff, AbsDiff };
+    enum class Op
+    {
+        Gt,
+        Ge,
+        Lt,
+        Le,
+        Eq,
+        Ne,
+        Between,
+        NotBetween
+    };
+    enum class Measure
+    {
+        Value,
+        Diff,
+        AbsDiff
+    };
 
     Op op = Op::Gt;
     Measure measure = Measure::Value;
