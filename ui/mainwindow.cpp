@@ -3,10 +3,12 @@
 #include "engine/demo/demowarehouse.h"
 #include "engine/run/rerunplan.h"
 #include "engine/store/statestore.h"
+#include "ui/alertspanel.h"
 #include "ui/graph/graphview.h"
 #include "ui/graph/statepalette.h"
 #include "ui/inspector.h"
 #include "ui/model/runmodel.h"
+#include "ui/reportpanel.h"
 #include "ui/rerundialog.h"
 #include "ui/runcontroller.h"
 #include "ui/welcomepage.h"
@@ -285,9 +287,36 @@ void MainWindow::createDocks()
     resizeDocks({m_logDock}, {160}, Qt::Vertical);
     resizeDocks({m_inspectorDock}, {420}, Qt::Horizontal);
 
+    // The report and its alerts share the bottom area with the log.
+    m_reportPanel = new ReportPanel(this);
+    m_reportDock = new QDockWidget(tr("Report"), this);
+    m_reportDock->setObjectName(QStringLiteral("reportDock"));
+    m_reportDock->setWidget(m_reportPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_reportDock);
+    tabifyDockWidget(m_logDock, m_reportDock);
+    m_alertsPanel = new AlertsPanel(this);
+    m_alertsDock = new QDockWidget(tr("Alerts"), this);
+    m_alertsDock->setObjectName(QStringLiteral("alertsDock"));
+    m_alertsDock->setWidget(m_alertsPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_alertsDock);
+    tabifyDockWidget(m_reportDock, m_alertsDock);
+    m_logDock->raise();
+    connect(m_reportPanel, &ReportPanel::decided, this, [this](const QString &message) {
+        logLine(message);
+        m_alertsPanel->reload();
+    });
+    connect(m_reportPanel, &ReportPanel::error, this, &MainWindow::showError);
+    connect(m_alertsPanel, &AlertsPanel::error, this, &MainWindow::showError);
+    connect(m_alertsPanel, &AlertsPanel::alertActivated, this, [this](const QString &rootNode) {
+        if (!rootNode.isEmpty())
+            selectNodeWhenReady(rootNode);
+    });
+
     QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("viewMenu"));
     view->addAction(m_inspectorDock->toggleViewAction());
     view->addAction(m_logDock->toggleViewAction());
+    view->addAction(m_reportDock->toggleViewAction());
+    view->addAction(m_alertsDock->toggleViewAction());
 }
 
 void MainWindow::createStatusBar()
@@ -324,6 +353,7 @@ void MainWindow::connectController()
         updateSections();
         showGraph();
         updateActions();
+        refreshPanels();
     });
     connect(c, &RunController::runLoaded, this, [this](qint64 runId, int attempt) {
         logLine(tr("Latest run %1, attempt %2, period %3")
@@ -333,6 +363,7 @@ void MainWindow::connectController()
         m_reportStatus->setText(m_controller->verdict().headline);
         m_reportStatus->setToolTip(m_controller->verdict().sections.join(u'\n'));
         updateActions();
+        refreshPanels();
     });
     connect(c, &RunController::runStarted, this, [this](qint64 runId, int attempt) {
         logLine(tr("Run %1 attempt %2 started for %3")
@@ -354,6 +385,7 @@ void MainWindow::connectController()
         m_reportStatus->setText(verdict);
         m_reportStatus->setToolTip(m_controller->verdict().sections.join(u'\n'));
         updateActions();
+        refreshPanels();
     });
     connect(c, &RunController::error, this, &MainWindow::showError);
 }
@@ -375,9 +407,13 @@ void MainWindow::showWelcome()
         m_docksParked = true;
         m_showInspector = !m_inspectorDock->isHidden();
         m_showLog = !m_logDock->isHidden();
+        m_showReport = !m_reportDock->isHidden();
+        m_showAlerts = !m_alertsDock->isHidden();
     }
     m_inspectorDock->hide();
     m_logDock->hide();
+    m_reportDock->hide();
+    m_alertsDock->hide();
 }
 
 void MainWindow::showGraph()
@@ -386,6 +422,8 @@ void MainWindow::showGraph()
         m_docksParked = false;
         m_inspectorDock->setVisible(m_showInspector);
         m_logDock->setVisible(m_showLog);
+        m_reportDock->setVisible(m_showReport);
+        m_alertsDock->setVisible(m_showAlerts);
     }
     m_stack->setCurrentIndex(kGraphPage);
 }
@@ -606,6 +644,22 @@ void MainWindow::updateGroupsMenu()
     }
 }
 
+void MainWindow::refreshPanels()
+{
+    ReportSource source;
+    source.contract = m_controller->contract();
+    source.statePath = m_controller->statePath();
+    source.dataDirectory = m_controller->dataDirectory();
+    source.runId = m_controller->runId();
+    // The controller's clock: the demo replays its Monday; $VOUCH_NOW fixes it.
+    if (m_controller->isDemo())
+        source.fixedNow = demo::replayNow(QDateTime::currentDateTimeUtc());
+    else if (const QString fixed = qEnvironmentVariable("VOUCH_NOW"); !fixed.isEmpty())
+        source.fixedNow = QDateTime::fromString(fixed, Qt::ISODate).toUTC();
+    m_reportPanel->setSource(source);
+    m_alertsPanel->setSource(source);
+}
+
 void MainWindow::showProgress(int done, int total, qint64 elapsedMs)
 {
     m_progress->setText(
@@ -657,6 +711,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
         // Save the docks as the person left them, not as the welcome page hides them.
         m_inspectorDock->setVisible(m_showInspector);
         m_logDock->setVisible(m_showLog);
+        m_reportDock->setVisible(m_showReport);
+        m_alertsDock->setVisible(m_showAlerts);
     }
     QSettings s = settings();
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());

@@ -22,8 +22,10 @@ struct Transition;
 
 namespace vouch::ui {
 
+class AlertsPanel;
 class GraphView;
 class Inspector;
+class ReportPanel;
 class RunController;
 class WelcomePage;
 
@@ -49,6 +51,8 @@ public:
     RunController *controller() const { return m_controller; }
     GraphView *graphView() const { return m_graph; }
     Inspector *inspector() const { return m_inspector; }
+    ReportPanel *reportPanel() const { return m_reportPanel; }
+    AlertsPanel *alertsPanel() const { return m_alertsPanel; }
     WelcomePage *welcomePage() const { return m_welcome; }
     bool isWelcomeShown() const;
 
@@ -101,6 +105,7 @@ private:
     void logTransitions(const QList<engine::Transition> &transitions);
     void logLine(const QString &line);
     void showNodeMenu(const QString &id, const QPoint &globalPos);
+    void refreshPanels();
 
     RunController *m_controller;
     QStackedWidget *m_stack;
@@ -109,12 +114,18 @@ private:
     Inspector *m_inspector;
     QDockWidget *m_inspectorDock = nullptr;
     QDockWidget *m_logDock = nullptr;
+    ReportPanel *m_reportPanel = nullptr;
+    AlertsPanel *m_alertsPanel = nullptr;
+    QDockWidget *m_reportDock = nullptr;
+    QDockWidget *m_alertsDock = nullptr;
     QPlainTextEdit *m_log = nullptr;
     QPointer<RerunDialog> m_rerunDialog;
     QString m_pendingSelection;
     bool m_docksParked = false; // hidden while the welcome page shows
     bool m_showInspector = true;
     bool m_showLog = true;
+    bool m_showReport = true;
+    bool m_showAlerts = true;
 
     QAction *m_openAction = nullptr;
     QAction *m_quitAction = nullptr;

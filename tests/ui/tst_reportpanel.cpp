@@ -1,0 +1,313 @@
+// The Report and Alerts docks against a real store: the demo's sku-cost-gap
+// week run headlessly (the margin section is caveated), then approved by an
+// approver, refused to a non-approver, and its alerts listed and filtered.
+// Offscreen; every wait has a timeout.
+
+#include "engine/contract/contractloader.h"
+#include "engine/demo/demowarehouse.h"
+#include "engine/graph/graph.h"
+#include "engine/run/scheduler.h"
+#include "engine/run/warehouseexecutor.h"
+#include "engine/store/statestore.h"
+#include "engine/trust/assessment.h"
+#include "engine/trust/auditlog.h"
+#include "ui/alertspanel.h"
+#include "ui/approvedialog.h"
+#include "ui/reportpanel.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDirIterator>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace vouch;
+using namespace vouch::engine;
+using namespace vouch::ui;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 120000;
+constexpr int kLoadTimeoutMs = 20000;
+const QDateTime kNow = QDateTime::fromString(QStringLiteral("2026-11-30T06:00:00Z"), Qt::ISODate);
+const QString kPeriod = QStringLiteral("2026-W48");
+const QString kSourceContract =
+    QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside/contract.yaml");
+
+ContractPtr load(const QString &path)
+{
+    const LoadResult loaded = ContractLoader::loadFile(path);
+    return loaded.ok() ? loaded.contract : nullptr;
+}
+
+} // namespace
+
+class TestReportPanel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    // Order matters: the refusal and the alerts come before the approval
+    // changes the run.
+    void nonApproverCannotDecide();
+    void alertsListedAndFiltered();
+    void approveWithCaveatsAsApprover();
+
+private:
+    ReportSource source(const ContractPtr &contract) const
+    {
+        ReportSource s;
+        s.contract = contract;
+        s.statePath = m_dir.filePath(QStringLiteral("state.db"));
+        s.dataDirectory = m_dir.path();
+        s.runId = m_runId;
+        s.fixedNow = kNow;
+        return s;
+    }
+    QList<AuditEntry> auditEntries() const
+    {
+        QString error;
+        auto store = StateStore::open(m_dir.filePath(QStringLiteral("state.db")), &error);
+        return store ? AuditLog(*store).entries() : QList<AuditEntry>();
+    }
+
+    QTemporaryDir m_dir;
+    ContractPtr m_approverContract; // the demo contract with this login among the approvers
+    ContractPtr m_shippedContract;  // approvers: [analytics-lead] only
+    qint64 m_runId = 0;
+};
+
+void TestReportPanel::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_dir.isValid());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                       m_dir.filePath(QStringLiteral("config")));
+    qputenv("VOUCH_NOW", kNow.toString(Qt::ISODate).toUtf8());
+    qputenv("VOUCH_DATA", m_dir.path().toUtf8());
+    // The environment never makes anyone an approver.
+    qputenv("VOUCH_USER", "analytics-lead");
+
+    demo::InitOptions options;
+    options.dir = m_dir.path();
+    options.scenario = QStringLiteral("sku-cost-gap");
+    options.now = kNow;
+    QCOMPARE(demo::initWarehouse(options), QString());
+
+    const QString sourceDir = QFileInfo(kSourceContract).absolutePath();
+    QDirIterator it(sourceDir, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString from = it.next();
+        const QString to =
+            m_dir.filePath(QStringLiteral("contract/") + QDir(sourceDir).relativeFilePath(from));
+        QDir().mkpath(QFileInfo(to).absolutePath());
+        QVERIFY(QFile::copy(from, to));
+    }
+    const QString contractPath = m_dir.filePath(QStringLiteral("contract/contract.yaml"));
+    {
+        QFile f(contractPath);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QByteArray text = f.readAll();
+        QVERIFY(text.contains("approvers: [analytics-lead]"));
+        text.replace("approvers: [analytics-lead]",
+                     "approvers: [analytics-lead, " + osLogin().toUtf8() + "]");
+        f.resize(0);
+        f.write(text);
+    }
+    m_approverContract = load(contractPath);
+    m_shippedContract = load(kSourceContract);
+    QVERIFY(m_approverContract);
+    QVERIFY(m_shippedContract);
+    QVERIFY(m_approverContract->report.approvers.contains(osLogin()));
+    QVERIFY(!m_shippedContract->report.approvers.contains(osLogin()));
+
+    // Run the week headlessly, like `vouch run --no-wait`.
+    auto context = contextForPeriod(kPeriod, kNow);
+    QVERIFY(context);
+    context->clockFixed = true;
+    context->vouchExecutable = QStringLiteral(VOUCH_BINARY);
+    context->env.insert(QStringLiteral("VOUCH_DATA"), m_dir.path());
+    RunOptions runOptions;
+    runOptions.statePath = m_dir.filePath(QStringLiteral("state.db"));
+    runOptions.who = QStringLiteral("tester");
+    runOptions.reason = QStringLiteral("test");
+    runOptions.waitForLateSources = false;
+    RunThread thread(m_approverContract, *context, runOptions);
+    QSignalSpy finished(&thread, &RunThread::finished);
+    thread.start();
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(finished.first().at(2).toString(), QString());
+    m_runId = finished.first().at(0).toLongLong();
+    QVERIFY(m_runId > 0);
+
+    // What the controller does after a run: assess and bring the alerts up to date.
+    QString error;
+    auto store = StateStore::open(runOptions.statePath, &error);
+    QVERIFY2(store, qPrintable(error));
+    const Graph graph = Graph::fromContract(*m_approverContract);
+    const auto assessment = assess(*store, *m_approverContract, graph, m_runId, kNow);
+    QVERIFY(assessment);
+    QCOMPARE(toString(assessment->verdict.status), toString(ReportStatus::Caveated));
+    QVERIFY(!assessment->alerts.isEmpty());
+}
+
+void TestReportPanel::nonApproverCannotDecide()
+{
+    ReportPanel panel;
+    QSignalSpy loaded(&panel, &ReportPanel::loaded);
+    panel.setSource(source(m_shippedContract));
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), kLoadTimeoutMs);
+    QVERIFY2(panel.bannerText().contains(QStringLiteral("caveated")),
+             qPrintable(panel.bannerText()));
+    QVERIFY2(panel.deadlineText().contains(QStringLiteral("Publish by")),
+             qPrintable(panel.deadlineText()));
+    QVERIFY(!panel.approveButton()->isEnabled());
+    QVERIFY(!panel.holdButton()->isEnabled());
+    QVERIFY(panel.permissionLabel()->isVisible());
+    const QString explanation = panel.permissionLabel()->text();
+    QVERIFY2(explanation.contains(QStringLiteral("Only analytics-lead may decide publication")),
+             qPrintable(explanation));
+    QVERIFY2(explanation.contains(osLogin()), qPrintable(explanation));
+    // Clicking a disabled button does nothing; asking directly opens nothing.
+    QTest::mouseClick(panel.approveButton(), Qt::LeftButton);
+    QVERIFY(!panel.decisionDialog());
+    QVERIFY(!panel.requestApprove());
+    QVERIFY(!panel.requestHold());
+    QVERIFY(auditEntries().isEmpty());
+    auto *chain = panel.findChild<QLabel *>(QStringLiteral("auditChain"));
+    QVERIFY(chain);
+    QCOMPARE(chain->text(), QStringLiteral("audit chain verified, 0 entries"));
+}
+
+void TestReportPanel::alertsListedAndFiltered()
+{
+    AlertsPanel panel;
+    QAbstractItemModelTester tester(panel.model());
+    QSignalSpy loaded(&panel, &AlertsPanel::loaded);
+    QSignalSpy activated(&panel, &AlertsPanel::alertActivated);
+    panel.setSource(source(m_approverContract));
+    panel.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), kLoadTimeoutMs);
+    AlertsModel *model = panel.model();
+    QVERIFY(model->rowCount() >= 1);
+    int margin = -1;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (AlertsModel::sectionsOf(model->alert(row))
+                .contains(QStringLiteral("contribution_margin")))
+            margin = row;
+    }
+    QVERIFY(margin >= 0);
+    const AlertRecord alert = model->alert(margin);
+    QVERIFY(alert.state != AlertState::Resolved);
+    const QString severity =
+        model->index(margin, AlertsModel::Severity).data(Qt::DisplayRole).toString();
+    QCOMPARE(severity, AlertsModel::severityLabel(alert.severity));
+    QVERIFY(model->index(margin, AlertsModel::Severity).data(Qt::ForegroundRole).isValid());
+    QCOMPARE(model->index(margin, AlertsModel::State).data().toString(), QStringLiteral("open"));
+    QVERIFY(model->index(margin, AlertsModel::Headline)
+                .data()
+                .toString()
+                .contains(QStringLiteral("Contribution margin")));
+    const int all = model->rowCount();
+
+    // Filter by section: the margin alert stays; a section it does not touch drops it.
+    QComboBox *sections = panel.sectionFilter();
+    sections->setCurrentIndex(sections->findData(QStringLiteral("contribution_margin")));
+    QVERIFY(model->rowOf(alert.id) >= 0);
+    for (int row = 0; row < model->rowCount(); ++row)
+        QVERIFY(AlertsModel::sectionsOf(model->alert(row))
+                    .contains(QStringLiteral("contribution_margin")));
+    sections->setCurrentIndex(sections->findData(QStringLiteral("inventory")));
+    QCOMPARE(model->rowOf(alert.id), -1);
+    sections->setCurrentIndex(0);
+    QCOMPARE(model->rowCount(), all);
+
+    // Filter by severity.
+    QComboBox *severities = panel.severityFilter();
+    severities->setCurrentIndex(severities->findData(int(alert.severity)));
+    QVERIFY(model->rowOf(alert.id) >= 0);
+    for (int row = 0; row < model->rowCount(); ++row)
+        QVERIFY(model->alert(row).severity == alert.severity);
+    const AlertSeverity other =
+        alert.severity == AlertSeverity::Low ? AlertSeverity::Critical : AlertSeverity::Low;
+    severities->setCurrentIndex(severities->findData(int(other)));
+    QCOMPARE(model->rowOf(alert.id), -1);
+
+    // Activating an alert (as a notification click does) shows it and names its root cause.
+    panel.activateAlert(alert.id);
+    QCOMPARE(severities->currentIndex(), 0);
+    QCOMPARE(activated.size(), 1);
+    QCOMPARE(activated.first().first().toString(), alert.rootNode);
+    QVERIFY(panel.acknowledgeButton()->isEnabled());
+}
+
+void TestReportPanel::approveWithCaveatsAsApprover()
+{
+    ReportPanel panel;
+    QSignalSpy loaded(&panel, &ReportPanel::loaded);
+    QSignalSpy decided(&panel, &ReportPanel::decided);
+    QSignalSpy errors(&panel, &ReportPanel::error);
+    panel.setSource(source(m_approverContract));
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), kLoadTimeoutMs);
+    QVERIFY(panel.approveButton()->isEnabled());
+    QVERIFY(panel.holdButton()->isEnabled());
+    QVERIFY(!panel.permissionLabel()->isVisible());
+
+    QTest::mouseClick(panel.approveButton(), Qt::LeftButton);
+    DecisionDialog *dialog = panel.decisionDialog();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    QLineEdit *caveat = dialog->editorFor(QStringLiteral("contribution_margin"));
+    QVERIFY(caveat);
+    QVERIFY2(caveat->text().contains(QStringLiteral("Contribution margin is provisional")),
+             qPrintable(caveat->text()));
+    QVERIFY(dialog->editorFor(QString()));                  // the optional report-level caveat
+    QVERIFY(!dialog->editorFor(QStringLiteral("revenue"))); // safe sections ask for nothing
+    auto *buttons = dialog->findChild<QDialogButtonBox *>();
+    QVERIFY(buttons);
+    QPushButton *ok = buttons->button(QDialogButtonBox::Ok);
+    QVERIFY(ok->isEnabled());
+    QTest::mouseClick(ok, Qt::LeftButton);
+
+    QVERIFY(decided.wait(kRunTimeoutMs));
+    QVERIFY2(errors.isEmpty(),
+             qPrintable(errors.isEmpty() ? QString() : errors.first().first().toString()));
+    QVERIFY2(panel.bannerText().contains(QStringLiteral("published with caveats")),
+             qPrintable(panel.bannerText()));
+    QVERIFY(panel.verdict());
+    QCOMPARE(toString(panel.verdict()->status), toString(ReportStatus::PublishedWithCaveats));
+
+    const QList<AuditEntry> entries = auditEntries();
+    QCOMPARE(entries.size(), 1);
+    QCOMPARE(entries.first().action, QStringLiteral("approve"));
+    QCOMPARE(entries.first().who, osLogin());
+    QCOMPARE(entries.first().period, kPeriod);
+    QCOMPARE(panel.auditEntries().size(), 1);
+    auto *chain = panel.findChild<QLabel *>(QStringLiteral("auditChain"));
+    QCOMPARE(chain->text(), QStringLiteral("audit chain verified, 1 entries"));
+
+    QString error;
+    auto store = StateStore::open(m_dir.filePath(QStringLiteral("state.db")), &error);
+    QVERIFY(store);
+    const QList<Decision> decisions = decisionsOf(*store, m_runId);
+    QVERIFY(!decisions.isEmpty());
+    QVERIFY(decisions.first().kind == Decision::Kind::Approve);
+    QCOMPARE(decisions.first().who, osLogin());
+}
+
+QTEST_MAIN(TestReportPanel)
+#include "tst_reportpanel.moc"

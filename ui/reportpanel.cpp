@@ -1,0 +1,434 @@
+#include "ui/reportpanel.h"
+
+#include "engine/graph/graph.h"
+#include "engine/run/warehouseexecutor.h"
+#include "engine/store/statestore.h"
+#include "engine/trust/assessment.h"
+#include "ui/approvedialog.h"
+#include "ui/runcontroller.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QPushButton>
+#include <QTimeZone>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <pwd.h>
+#include <unistd.h>
+
+namespace vouch::ui {
+
+using namespace vouch::engine;
+
+QString osLogin()
+{
+    if (const passwd *pw = getpwuid(getuid()))
+        return QString::fromLocal8Bit(pw->pw_name);
+    return QStringLiteral("uid-%1").arg(getuid());
+}
+
+struct ReportPanel::Loaded
+{
+    QString error;
+    std::optional<Assessment> assessment;
+    QList<AuditEntry> audit;
+    AuditVerification verification;
+    QString auditError;
+    DecisionResult decision; // after submit()
+};
+
+namespace {
+
+// Reads the run's verdict and the report's audit history (on a worker).
+void readInto(StateStore &store, const ReportSource &source, bool syncAlerts,
+              ReportPanel::Loaded &result)
+{
+    const Graph graph = Graph::fromContract(*source.contract);
+    result.assessment =
+        assess(store, *source.contract, graph, source.runId, source.now(), syncAlerts);
+    if (!result.assessment) {
+        result.error =
+            ReportPanel::tr("Run %1 is not in %2").arg(source.runId).arg(source.statePath);
+        return;
+    }
+    AuditLog log(store);
+    result.audit = log.entries(source.contract->report.id, result.assessment->run.period);
+    result.auditError = log.lastError();
+    result.verification = log.verify();
+}
+
+QColor statusColour(ReportStatus status)
+{
+    switch (status) {
+    case ReportStatus::Complete:
+    case ReportStatus::Published:
+        return QColor(0x2e, 0x7d, 0x32);
+    case ReportStatus::Caveated:
+    case ReportStatus::PublishedWithCaveats:
+        return QColor(0xb2, 0x6a, 0x00);
+    case ReportStatus::Partial:
+    case ReportStatus::Held:
+    case ReportStatus::AtRisk:
+        return QColor(0xd8, 0x43, 0x15);
+    case ReportStatus::Failed:
+    case ReportStatus::Stale:
+    case ReportStatus::Late:
+        return QColor(0xc6, 0x28, 0x28);
+    case ReportStatus::Running:
+        return QColor(0x15, 0x65, 0xc0);
+    }
+    return QColor(Qt::gray);
+}
+
+QString sectionLabel(SectionStatus status)
+{
+    switch (status) {
+    case SectionStatus::Safe:
+        return ReportPanel::tr("safe");
+    case SectionStatus::Caveated:
+        return ReportPanel::tr("publish with a caveat");
+    case SectionStatus::Held:
+        return ReportPanel::tr("held");
+    case SectionStatus::Blocked:
+        return ReportPanel::tr("not safe (blocks the report)");
+    case SectionStatus::Running:
+        return ReportPanel::tr("still running");
+    }
+    return {};
+}
+
+QString formatDuration(qint64 seconds)
+{
+    const qint64 s = std::abs(seconds);
+    if (s >= 86400)
+        return ReportPanel::tr("%1 d %2 h").arg(s / 86400).arg((s % 86400) / 3600);
+    return ReportPanel::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+}
+
+} // namespace
+
+ReportPanel::ReportPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_banner(new QLabel(this))
+    , m_deadline(new QLabel(this))
+    , m_sections(new QTreeWidget(this))
+    , m_approve(new QPushButton(tr("Approve with caveats…"), this))
+    , m_hold(new QPushButton(tr("Hold…"), this))
+    , m_permission(new QLabel(this))
+    , m_history(new QTreeWidget(this))
+    , m_chain(new QLabel(this))
+{
+    setObjectName(QStringLiteral("reportPanel"));
+    m_banner->setObjectName(QStringLiteral("reportBanner"));
+    m_banner->setAutoFillBackground(true);
+    m_banner->setMargin(8);
+    QFont big = m_banner->font();
+    big.setBold(true);
+    big.setPointSizeF(big.pointSizeF() * 1.3);
+    m_banner->setFont(big);
+    m_deadline->setObjectName(QStringLiteral("reportDeadline"));
+    m_deadline->setWordWrap(true);
+
+    m_sections->setObjectName(QStringLiteral("reportSections"));
+    m_sections->setHeaderLabels({tr("Section"), tr("Status"), tr("Reason"), tr("Fallback")});
+    m_sections->setRootIsDecorated(false);
+    m_sections->setWordWrap(true);
+
+    m_approve->setObjectName(QStringLiteral("approveButton"));
+    m_hold->setObjectName(QStringLiteral("holdButton"));
+    m_permission->setObjectName(QStringLiteral("permissionLabel"));
+    m_permission->setWordWrap(true);
+    connect(m_approve, &QPushButton::clicked, this, [this] { requestApprove(); });
+    connect(m_hold, &QPushButton::clicked, this, [this] { requestHold(); });
+
+    m_history->setObjectName(QStringLiteral("auditHistory"));
+    m_history->setHeaderLabels({tr("When"), tr("Who"), tr("Action"), tr("Details")});
+    m_history->setRootIsDecorated(false);
+    m_chain->setObjectName(QStringLiteral("auditChain"));
+    m_chain->setWordWrap(true);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_deadline);
+    layout->addWidget(m_sections, 2);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_approve);
+    buttons->addWidget(m_hold);
+    buttons->addStretch();
+    layout->addLayout(buttons);
+    layout->addWidget(m_permission);
+    layout->addWidget(new QLabel(tr("Decisions and audit history"), this));
+    layout->addWidget(m_history, 1);
+    layout->addWidget(m_chain);
+    clear();
+}
+
+ReportPanel::~ReportPanel() = default;
+
+const Verdict *ReportPanel::verdict() const
+{
+    return m_verdict ? &*m_verdict : nullptr;
+}
+
+QString ReportPanel::bannerText() const
+{
+    return m_banner->text();
+}
+
+QString ReportPanel::deadlineText() const
+{
+    return m_deadline->text();
+}
+
+void ReportPanel::clear()
+{
+    ++m_generation;
+    m_loading = false;
+    m_verdict.reset();
+    m_audit.clear();
+    m_banner->setText(tr("No run yet"));
+    m_banner->setPalette(palette());
+    m_deadline->clear();
+    m_sections->clear();
+    m_history->clear();
+    m_chain->clear();
+    updatePermission();
+}
+
+void ReportPanel::setSource(const ReportSource &source)
+{
+    m_source = source;
+    reload();
+}
+
+void ReportPanel::reload()
+{
+    if (!m_source.contract || m_source.runId <= 0 || m_source.statePath.isEmpty()) {
+        clear();
+        return;
+    }
+    const quint64 generation = ++m_generation;
+    m_loading = true;
+    const ReportSource source = m_source;
+    runOnWorker(
+        this,
+        [source] {
+            Loaded result;
+            QString error;
+            auto store = StateStore::open(source.statePath, &error);
+            if (!store) {
+                result.error = tr("The state store cannot be opened: %1").arg(error);
+                return result;
+            }
+            readInto(*store, source, /*syncAlerts=*/false, result);
+            return result;
+        },
+        [this, generation](Loaded result) {
+            if (generation != m_generation)
+                return; // superseded
+            m_loading = false;
+            if (!result.error.isEmpty())
+                Q_EMIT error(result.error);
+            showLoaded(result);
+            Q_EMIT loaded();
+        });
+}
+
+void ReportPanel::showLoaded(const Loaded &loaded)
+{
+    if (!loaded.assessment) {
+        m_verdict.reset();
+        updatePermission();
+        return;
+    }
+    const Assessment &a = *loaded.assessment;
+    const Verdict &v = a.verdict;
+    m_verdict = v;
+    m_period = a.run.period;
+    m_audit = loaded.audit;
+
+    m_banner->setText(
+        tr("Report %1 · %2").arg(RunController::reportStatusLabel(v.status), a.run.period));
+    QPalette p = m_banner->palette();
+    p.setColor(QPalette::Window, statusColour(v.status));
+    p.setColor(QPalette::WindowText, Qt::white);
+    m_banner->setPalette(p);
+    m_banner->setProperty("status", toString(v.status));
+
+    const QTimeZone zone(m_source.contract->report.timezone);
+    const QString format = QStringLiteral("ddd d MMM HH:mm t");
+    QStringList lines;
+    const QDateTime now = a.snapshot.now.isValid() ? a.snapshot.now : m_source.now();
+    if (v.deadline.isValid()) {
+        const qint64 left = now.secsTo(v.deadline);
+        lines << (left >= 0
+                      ? tr("Publish by %1 · %2 left")
+                            .arg(v.deadline.toTimeZone(zone).toString(format), formatDuration(left))
+                      : tr("Publish by %1 · %2 overdue")
+                            .arg(v.deadline.toTimeZone(zone).toString(format),
+                                 formatDuration(left)));
+    } else {
+        lines << tr("No publication deadline");
+    }
+    if (v.projected.isValid())
+        lines << tr("Forecast completion %1").arg(v.projected.toTimeZone(zone).toString(format));
+    else
+        lines << tr("Forecast completion: done or unknown");
+    m_deadline->setText(lines.join(u'\n'));
+
+    m_sections->clear();
+    for (const SectionVerdict &s : v.sections) {
+        QStringList reasons;
+        for (const Finding &f : s.findings)
+            reasons << f.cause;
+        QString status = sectionLabel(s.status);
+        if (!s.decidedBy.isEmpty())
+            status += tr(" (decided by %1: %2)").arg(s.decidedBy, s.decision);
+        auto *item = new QTreeWidgetItem(
+            m_sections, {s.name, status, reasons.join(u'\n'),
+                         s.status == SectionStatus::Safe ? QString() : s.fallback});
+        item->setData(0, Qt::UserRole, s.id);
+        for (int c = 0; c < 4; ++c)
+            item->setToolTip(c, item->text(c));
+    }
+
+    m_history->clear();
+    for (const AuditEntry &e : loaded.audit) {
+        new QTreeWidgetItem(
+            m_history,
+            {e.at.toTimeZone(zone).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t")), e.who,
+             e.action, QString::fromUtf8(QJsonDocument(e.details).toJson(QJsonDocument::Compact))});
+    }
+    QPalette cp = m_chain->palette();
+    if (!loaded.auditError.isEmpty()) {
+        m_chain->setText(tr("The audit log cannot be read: %1").arg(loaded.auditError));
+        cp.setColor(QPalette::WindowText, Qt::red);
+    } else if (loaded.verification.ok) {
+        m_chain->setText(
+            tr("audit chain verified, %n entries", nullptr, int(loaded.verification.entries)));
+        cp = palette();
+    } else {
+        m_chain->setText(tr("Audit chain broken: %1").arg(loaded.verification.problem));
+        cp.setColor(QPalette::WindowText, Qt::red);
+    }
+    m_chain->setPalette(cp);
+    updatePermission();
+}
+
+void ReportPanel::updatePermission()
+{
+    const QString login = osLogin();
+    const bool loaded = m_verdict.has_value() && m_source.contract;
+    const bool approver = m_source.contract && m_source.contract->report.approvers.contains(login);
+    m_approve->setEnabled(loaded && approver);
+    m_hold->setEnabled(loaded && approver);
+    if (!m_source.contract || approver) {
+        m_permission->clear();
+        m_permission->hide();
+    } else {
+        const QStringList &approvers = m_source.contract->report.approvers;
+        m_permission->setText(
+            approvers.isEmpty()
+                ? tr("The contract names no approvers, so nobody may decide publication; you are "
+                     "signed in as %1.")
+                      .arg(login)
+                : tr("Only %1 may decide publication; you are signed in as %2.")
+                      .arg(approvers.join(tr(", ")), login));
+        m_permission->show();
+    }
+}
+
+DecisionDialog *ReportPanel::decisionDialog() const
+{
+    return m_dialog.data();
+}
+
+DecisionDialog *ReportPanel::requestApprove()
+{
+    return openDialog(Decision::Kind::Approve);
+}
+
+DecisionDialog *ReportPanel::requestHold()
+{
+    return openDialog(Decision::Kind::Hold);
+}
+
+DecisionDialog *ReportPanel::openDialog(Decision::Kind kind)
+{
+    if (!m_verdict || !m_approve->isEnabled())
+        return nullptr;
+    if (m_dialog)
+        m_dialog->close();
+    auto *dialog = new DecisionDialog(kind, *m_verdict, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { submit(dialog->kind(), dialog->texts()); });
+    m_dialog = dialog;
+    dialog->open();
+    return dialog;
+}
+
+void ReportPanel::submit(Decision::Kind kind, const QList<std::pair<QString, QString>> &texts)
+{
+    if (!m_source.contract || m_source.runId <= 0)
+        return;
+    const quint64 generation = ++m_generation;
+    m_loading = true;
+    m_approve->setEnabled(false);
+    m_hold->setEnabled(false);
+    const ReportSource source = m_source;
+    const QString who = osLogin();
+    runOnWorker(
+        this,
+        [source, kind, texts, who] {
+            Loaded result;
+            QString error;
+            // A StateStore is per thread: this worker opens its own.
+            auto store = StateStore::open(source.statePath, &error);
+            if (!store) {
+                result.error = tr("The state store cannot be opened: %1").arg(error);
+                return result;
+            }
+            const Contract &contract = *source.contract;
+            const Graph graph = Graph::fromContract(contract);
+            const auto before = assess(*store, contract, graph, source.runId, source.now());
+            if (!before) {
+                result.error = tr("Run %1 is not in %2").arg(source.runId).arg(source.statePath);
+                return result;
+            }
+            result.decision = decide(*store, contract, *before, kind, who, texts,
+                                     QDateTime::currentDateTimeUtc());
+            readInto(*store, source, /*syncAlerts=*/true, result);
+            if (result.decision.ok && result.assessment) {
+                // The same publication record a finished run writes.
+                if (auto context = contextForPeriod(result.assessment->run.period, source.now())) {
+                    context->clockFixed = source.fixedNow.isValid();
+                    if (!source.dataDirectory.isEmpty())
+                        context->env.insert(QStringLiteral("VOUCH_DATA"), source.dataDirectory);
+                    if (const QString e =
+                            writePublication(contract, graph, *result.assessment, *context);
+                        !e.isEmpty())
+                        result.error = tr("The publication record was not written: %1").arg(e);
+                }
+            }
+            return result;
+        },
+        [this, generation](Loaded result) {
+            if (generation == m_generation) {
+                m_loading = false;
+                showLoaded(result);
+            }
+            if (!result.error.isEmpty())
+                Q_EMIT error(result.error);
+            if (result.decision.ok)
+                Q_EMIT decided(result.decision.message);
+            else
+                Q_EMIT error(result.decision.message);
+            Q_EMIT loaded();
+        });
+}
+
+} // namespace vouch::ui

@@ -1,0 +1,128 @@
+#pragma once
+
+#include "engine/contract/contract.h"
+#include "engine/trust/auditlog.h"
+#include "engine/trust/verdict.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QPointer>
+#include <QThreadPool>
+#include <QWidget>
+
+#include <optional>
+
+class QLabel;
+class QPushButton;
+class QTreeWidget;
+
+namespace vouch::ui {
+
+class DecisionDialog;
+
+// Which run of which report a panel shows, and where its store lives.
+struct ReportSource
+{
+    engine::ContractPtr contract;
+    QString statePath;
+    QString dataDirectory; // VOUCH_DATA for the publication record
+    qint64 runId = 0;
+    QDateTime fixedNow; // the demo's replayed Monday or $VOUCH_NOW; invalid = wall clock
+
+    QDateTime now() const
+    {
+        return fixedNow.isValid() ? fixedNow : QDateTime::currentDateTimeUtc();
+    }
+};
+
+// The identity of the person at the desktop: the OS login, never the
+// environment (an environment variable cannot make someone an approver).
+QString osLogin();
+
+// Runs `work` on a worker of the global pool and `done` with its result on
+// the GUI thread, unless `receiver` is gone by then.
+template<typename Work, typename Done>
+void runOnWorker(QObject *receiver, Work work, Done done)
+{
+    QPointer<QObject> guard(receiver);
+    QThreadPool::globalInstance()->start(
+        [guard, work = std::move(work), done = std::move(done)]() mutable {
+            auto result = work();
+            if (QCoreApplication *app = QCoreApplication::instance())
+                QMetaObject::invokeMethod(
+                    app,
+                    [guard, done = std::move(done), result = std::move(result)]() mutable {
+                        if (guard)
+                            done(std::move(result));
+                    },
+                    Qt::QueuedConnection);
+        });
+}
+
+// The Report dock: the report's status in colour and words, the time left
+// to publish_by and the forecast completion, each section with its reason
+// and fallback, the approve / hold decisions (for approvers only) and the
+// audit history with the chain's verification. Reads and writes the store
+// on workers only; a reload supersedes an earlier one.
+class ReportPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ReportPanel(QWidget *parent = nullptr);
+    ~ReportPanel() override;
+
+    void setSource(const ReportSource &source);
+    const ReportSource &source() const { return m_source; }
+    void reload();
+    void clear();
+
+    QString bannerText() const;
+    QString deadlineText() const;
+    bool isLoading() const { return m_loading; }
+    const engine::Verdict *verdict() const;
+    QList<engine::AuditEntry> auditEntries() const { return m_audit; }
+
+    // Open the decision dialogs (window-modal, not blocking); null when the
+    // person may not decide or nothing is loaded.
+    DecisionDialog *requestApprove();
+    DecisionDialog *requestHold();
+    DecisionDialog *decisionDialog() const;
+
+    QPushButton *approveButton() const { return m_approve; }
+    QPushButton *holdButton() const { return m_hold; }
+    QLabel *permissionLabel() const { return m_permission; }
+
+    struct Loaded; // what a worker read from the store
+
+Q_SIGNALS:
+    void loaded();
+    // A decision was recorded (message for people), and the panel refreshed.
+    void decided(const QString &message);
+    void error(const QString &message);
+
+private:
+    DecisionDialog *openDialog(engine::Decision::Kind kind);
+    void submit(engine::Decision::Kind kind, const QList<std::pair<QString, QString>> &texts);
+    void showLoaded(const Loaded &loaded);
+    void updatePermission();
+
+    ReportSource m_source;
+    quint64 m_generation = 0;
+    bool m_loading = false;
+    std::optional<engine::Verdict> m_verdict;
+    QString m_period;
+    QList<engine::AuditEntry> m_audit;
+    QPointer<DecisionDialog> m_dialog;
+
+    QLabel *m_banner;
+    QLabel *m_deadline;
+    QTreeWidget *m_sections;
+    QPushButton *m_approve;
+    QPushButton *m_hold;
+    QLabel *m_permission;
+    QTreeWidget *m_history;
+    QLabel *m_chain;
+};
+
+} // namespace vouch::ui
