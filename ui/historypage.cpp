@@ -335,7 +335,7 @@ HistoryPage::HistoryPage(QWidget *parent)
     auto *duration = new QChart();
     m_durationView = makeView(duration, tr("Duration"), this);
     m_durationX = makeTimeAxis(duration);
-    m_durationY = makeValueAxis(duration, tr("minutes"), QStringLiteral("%.1f"));
+    m_durationY = makeValueAxis(duration, tr("minutes"), QStringLiteral("%.0f"));
     m_bandLower = new QLineSeries(this);
     m_bandUpper = new QLineSeries(this);
     m_band = new QAreaSeries(m_bandUpper, m_bandLower);
@@ -590,13 +590,23 @@ void HistoryPage::applyLoad(const LoadResult &result)
             {QPointF(first - pad, m_publishByHours), QPointF(last + pad, m_publishByHours)});
         m_completion->replace(completion);
         m_completionLate->replace(late);
-        m_completionY->setRange(std::floor(low), std::ceil(high * 1.15 + 0.5));
-        m_completionY->applyNiceNumbers();
+        // Whole multiples of 6 hours (a quarter day) read more easily than nice decimals.
+        const double step = high - low > 72 ? 24 : 6;
+        const double bottom = std::floor(low / step) * step;
+        const double top = std::max(bottom + step, std::ceil(high * 1.1 / step) * step);
+        m_completionY->setRange(bottom, top);
+        m_completionY->setTickCount(std::min(int((top - bottom) / step) + 1, 13));
         m_onTime->replace(onTime);
         m_checks->replace(checks);
         m_checkMarks->replace(checks);
+        // One tick per check while they fit; nice numbers beyond.
         m_checksY->setRange(0, maxChecks + 1);
-        m_checksY->setTickCount(maxChecks + 2 <= 11 ? maxChecks + 2 : 11);
+        if (maxChecks + 2 <= 11)
+            m_checksY->setTickCount(maxChecks + 2);
+        else {
+            m_checksY->applyNiceNumbers();
+            m_checksY->setTickCount(5);
+        }
         applyDurations(result.durations);
     }
 
@@ -605,10 +615,11 @@ void HistoryPage::applyLoad(const LoadResult &result)
     else if (m_periods.isEmpty())
         m_status->setText(tr("No runs of %1 yet.").arg(m_contract->report.name));
     else
-        m_status->setText(tr("%n period(s), %1 to %2; publish_by %3 hours after each week ends.",
-                             nullptr, int(m_periods.size()))
-                              .arg(m_periods.first().period, m_periods.last().period,
-                                   QString::number(m_publishByHours, 'f', 1)));
+        m_status->setText(
+            tr("Periods %1 to %2 (%3 runs). publish_by is %4 hours after each week ends.")
+                .arg(m_periods.first().period, m_periods.last().period)
+                .arg(m_periods.size())
+                .arg(QString::number(m_publishByHours, 'f', 1)));
     m_loaded = true;
     Q_EMIT loaded();
 }
