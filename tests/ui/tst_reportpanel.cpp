@@ -13,13 +13,18 @@
 #include "engine/trust/auditlog.h"
 #include "ui/alertspanel.h"
 #include "ui/approvedialog.h"
+#include "ui/graph/graphview.h"
+#include "ui/mainwindow.h"
+#include "ui/model/runmodel.h"
 #include "ui/reportpanel.h"
+#include "ui/runcontroller.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDirIterator>
+#include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -62,6 +67,8 @@ private Q_SLOTS:
     void nonApproverCannotDecide();
     void alertsListedAndFiltered();
     void approveWithCaveatsAsApprover();
+    void docksInMainWindow();
+    void resolvedAlertShowsResolved();
 
 private:
     ReportSource source(const ContractPtr &contract) const
@@ -307,6 +314,65 @@ void TestReportPanel::approveWithCaveatsAsApprover()
     QVERIFY(!decisions.isEmpty());
     QVERIFY(decisions.first().kind == Decision::Kind::Approve);
     QCOMPARE(decisions.first().who, osLogin());
+}
+
+void TestReportPanel::docksInMainWindow()
+{
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *reportDock = window.findChild<QDockWidget *>(QStringLiteral("reportDock"));
+    auto *alertsDock = window.findChild<QDockWidget *>(QStringLiteral("alertsDock"));
+    QVERIFY(reportDock);
+    QVERIFY(alertsDock);
+    QCOMPARE(reportDock->widget(), window.reportPanel());
+    QCOMPARE(alertsDock->widget(), window.alertsPanel());
+
+    // Opening the contract loads its latest run into both docks.
+    QSignalSpy reportLoaded(window.reportPanel(), &ReportPanel::loaded);
+    QSignalSpy alertsLoaded(window.alertsPanel(), &AlertsPanel::loaded);
+    window.controller()->openContract(m_dir.filePath(QStringLiteral("contract/contract.yaml")),
+                                      m_dir.filePath(QStringLiteral("state.db")), m_dir.path());
+    QTRY_VERIFY_WITH_TIMEOUT(!reportLoaded.isEmpty() && !alertsLoaded.isEmpty(), kLoadTimeoutMs);
+    QVERIFY2(window.reportPanel()->bannerText().contains(QStringLiteral("published with caveats")),
+             qPrintable(window.reportPanel()->bannerText()));
+    QVERIFY(window.alertsPanel()->model()->rowCount() >= 1);
+
+    // Activating an alert selects its root cause in the graph.
+    const AlertRecord alert = window.alertsPanel()->model()->alert(0);
+    window.alertsPanel()->activateAlert(alert.id);
+    QTRY_COMPARE_WITH_TIMEOUT(window.graphView()->selectedNode(), alert.rootNode, kLoadTimeoutMs);
+}
+
+void TestReportPanel::resolvedAlertShowsResolved()
+{
+    AlertsPanel panel;
+    QAbstractItemModelTester tester(panel.model());
+    QSignalSpy loaded(&panel, &AlertsPanel::loaded);
+    panel.setSource(source(m_approverContract));
+    QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), kLoadTimeoutMs);
+    QVERIFY(panel.model()->rowCount() >= 1);
+    QVERIFY(panel.model()->alert(0).state != AlertState::Resolved);
+
+    // The fix, as the alert book sees a fixing rerun: no root cause is left.
+    {
+        QString error;
+        auto store = StateStore::open(m_dir.filePath(QStringLiteral("state.db")), &error);
+        QVERIFY(store);
+        AlertBook(*store).sync(m_runId, {}, kNow.addSecs(600));
+    }
+    loaded.clear();
+    panel.reload();
+    QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), kLoadTimeoutMs);
+    QVERIFY(panel.model()->rowCount() >= 1);
+    for (int row = 0; row < panel.model()->rowCount(); ++row) {
+        QVERIFY(panel.model()->alert(row).state == AlertState::Resolved);
+        QVERIFY(panel.model()
+                    ->index(row, AlertsModel::State)
+                    .data()
+                    .toString()
+                    .startsWith(QStringLiteral("resolved")));
+    }
 }
 
 QTEST_MAIN(TestReportPanel)
