@@ -27,6 +27,7 @@ test_packages=(
   clang libclang-rt-14-dev
   postgresql postgresql-client
   gnome-keyring dbus-x11 libsecret-tools
+  desktop-file-utils appstream
 )
 
 as_root() {
