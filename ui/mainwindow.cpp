@@ -1,5 +1,7 @@
 #include "ui/mainwindow.h"
 
+#include "ui/historypage.h"
+
 #include "engine/demo/demowarehouse.h"
 #include "engine/run/rerunplan.h"
 #include "engine/store/statestore.h"
@@ -93,6 +95,8 @@ MainWindow::MainWindow(QWidget *parent)
 
     connect(m_graph, &GraphView::nodeSelected, this, [this](const QString &id) {
         m_inspector->setNode(id);
+        if (!id.isEmpty() && m_historyPage)
+            m_historyPage->setSelectedNode(id);
         updateActions();
     });
     connect(m_graph, &GraphView::nodeActivated, this, [this](const QString &id) {
@@ -300,6 +304,13 @@ void MainWindow::createDocks()
     m_alertsDock->setWidget(m_alertsPanel);
     addDockWidget(Qt::BottomDockWidgetArea, m_alertsDock);
     tabifyDockWidget(m_reportDock, m_alertsDock);
+    // Months of runs: completion against the deadline, durations, checks.
+    m_historyPage = new HistoryPage(this);
+    m_historyDock = new QDockWidget(tr("History"), this);
+    m_historyDock->setObjectName(QStringLiteral("historyDock"));
+    m_historyDock->setWidget(m_historyPage);
+    addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
+    tabifyDockWidget(m_alertsDock, m_historyDock);
     m_logDock->raise();
     connect(m_reportPanel, &ReportPanel::decided, this, [this](const QString &message) {
         logLine(message);
@@ -317,6 +328,7 @@ void MainWindow::createDocks()
     view->addAction(m_logDock->toggleViewAction());
     view->addAction(m_reportDock->toggleViewAction());
     view->addAction(m_alertsDock->toggleViewAction());
+    view->addAction(m_historyDock->toggleViewAction());
 }
 
 void MainWindow::createStatusBar()
@@ -409,11 +421,13 @@ void MainWindow::showWelcome()
         m_showLog = !m_logDock->isHidden();
         m_showReport = !m_reportDock->isHidden();
         m_showAlerts = !m_alertsDock->isHidden();
+        m_showHistory = !m_historyDock->isHidden();
     }
     m_inspectorDock->hide();
     m_logDock->hide();
     m_reportDock->hide();
     m_alertsDock->hide();
+    m_historyDock->hide();
 }
 
 void MainWindow::showGraph()
@@ -424,6 +438,7 @@ void MainWindow::showGraph()
         m_logDock->setVisible(m_showLog);
         m_reportDock->setVisible(m_showReport);
         m_alertsDock->setVisible(m_showAlerts);
+        m_historyDock->setVisible(m_showHistory);
     }
     m_stack->setCurrentIndex(kGraphPage);
 }
@@ -658,6 +673,7 @@ void MainWindow::refreshPanels()
         source.fixedNow = QDateTime::fromString(fixed, Qt::ISODate).toUTC();
     m_reportPanel->setSource(source);
     m_alertsPanel->setSource(source);
+    m_historyPage->setSource(source.statePath, source.contract);
 }
 
 void MainWindow::showProgress(int done, int total, qint64 elapsedMs)
@@ -713,6 +729,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         m_logDock->setVisible(m_showLog);
         m_reportDock->setVisible(m_showReport);
         m_alertsDock->setVisible(m_showAlerts);
+        m_historyDock->setVisible(m_showHistory);
     }
     QSettings s = settings();
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());

@@ -26,6 +26,7 @@ class AlertsPanel;
 class GraphView;
 class Inspector;
 class ReportPanel;
+class HistoryPage;
 class RunController;
 class WelcomePage;
 
@@ -52,6 +53,7 @@ public:
     GraphView *graphView() const { return m_graph; }
     Inspector *inspector() const { return m_inspector; }
     ReportPanel *reportPanel() const { return m_reportPanel; }
+    HistoryPage *historyPage() const { return m_historyPage; }
     AlertsPanel *alertsPanel() const { return m_alertsPanel; }
     WelcomePage *welcomePage() const { return m_welcome; }
     bool isWelcomeShown() const;
@@ -115,6 +117,9 @@ private:
     QDockWidget *m_inspectorDock = nullptr;
     QDockWidget *m_logDock = nullptr;
     ReportPanel *m_reportPanel = nullptr;
+    HistoryPage *m_historyPage = nullptr;
+    QDockWidget *m_historyDock = nullptr;
+    bool m_showHistory = false;
     AlertsPanel *m_alertsPanel = nullptr;
     QDockWidget *m_reportDock = nullptr;
     QDockWidget *m_alertsDock = nullptr;
