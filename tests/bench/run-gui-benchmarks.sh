@@ -7,8 +7,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$root/build/bench-gui"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" --target bench_layout bench_graphview
+cmake --build "$build" --target bench_layout bench_graphview bench_startup
 echo "== run at $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$root" rev-parse --short HEAD), uptime: $(uptime)"
 "$build/tests/bench/bench_layout" "$@"
+echo
+xvfb-run -a -s "-screen 0 1600x1000x24" "$build/tests/bench/bench_startup"
 echo
 xvfb-run -a -s "-screen 0 1600x1000x24" "$build/tests/bench/bench_graphview" "$@"
