@@ -136,6 +136,13 @@ ReportPanel::ReportPanel(QWidget *parent)
     m_sections->setHeaderLabels({tr("Section"), tr("Status"), tr("Reason"), tr("Fallback")});
     m_sections->setRootIsDecorated(false);
     m_sections->setWordWrap(true);
+    // Section names and statuses are short and must read whole; the reason
+    // takes what is left, the fallback its own width.
+    m_sections->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_sections->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    m_sections->header()->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_sections->header()->setSectionResizeMode(3, QHeaderView::Stretch);
+    m_sections->header()->setStretchLastSection(false);
 
     m_approve->setObjectName(QStringLiteral("approveButton"));
     m_hold->setObjectName(QStringLiteral("holdButton"));
