@@ -18,6 +18,8 @@ DecisionDialog::DecisionDialog(Decision::Kind kind, const Verdict &verdict, QWid
     setObjectName(kind == Decision::Kind::Approve ? QStringLiteral("approveDialog")
                                                   : QStringLiteral("holdDialog"));
     setWindowModality(Qt::WindowModal);
+    // Caveats are sentences: give them room to be read before they are signed.
+    setMinimumWidth(720);
     auto *layout = new QVBoxLayout(this);
     auto *intro = new QLabel(this);
     intro->setWordWrap(true);
