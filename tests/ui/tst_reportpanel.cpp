@@ -354,12 +354,43 @@ void TestReportPanel::resolvedAlertShowsResolved()
     QVERIFY(panel.model()->rowCount() >= 1);
     QVERIFY(panel.model()->alert(0).state != AlertState::Resolved);
 
-    // The fix, as the alert book sees a fixing rerun: no root cause is left.
+    // The fix: finance sends the complete cost sheet (the landing of an
+    // all-green week), and the SKU-cost ingest and everything after it rerun.
     {
+        QTemporaryDir fixed;
+        demo::InitOptions options;
+        options.dir = fixed.path();
+        options.now = kNow;
+        QCOMPARE(demo::initWarehouse(options), QString());
+        QFile::remove(m_dir.filePath(QStringLiteral("landing.db")));
+        QVERIFY(QFile::copy(fixed.filePath(QStringLiteral("landing.db")),
+                            m_dir.filePath(QStringLiteral("landing.db"))));
+        auto context = contextForPeriod(kPeriod, kNow);
+        QVERIFY(context);
+        context->clockFixed = true;
+        context->vouchExecutable = QStringLiteral(VOUCH_BINARY);
+        context->env.insert(QStringLiteral("VOUCH_DATA"), m_dir.path());
+        const Graph graph = Graph::fromContract(*m_approverContract);
+        RunOptions runOptions;
+        runOptions.statePath = m_dir.filePath(QStringLiteral("state.db"));
+        runOptions.who = QStringLiteral("tester");
+        runOptions.reason = QStringLiteral("cost sheet re-sent");
+        runOptions.nodes =
+            graph.ids(graph.downstream({graph.indexOf(QStringLiteral("ingest_sku_costs"))}));
+        runOptions.waitForLateSources = false;
+        RunThread thread(m_approverContract, *context, runOptions);
+        QSignalSpy finished(&thread, &RunThread::finished);
+        thread.start();
+        QVERIFY(finished.wait(kRunTimeoutMs));
+        QCOMPARE(finished.first().at(2).toString(), QString());
+        // What the controller does after a run: assess, which resolves alerts.
         QString error;
-        auto store = StateStore::open(m_dir.filePath(QStringLiteral("state.db")), &error);
+        auto store = StateStore::open(runOptions.statePath, &error);
         QVERIFY(store);
-        AlertBook(*store).sync(m_runId, {}, kNow.addSecs(600));
+        const auto assessment =
+            assess(*store, *m_approverContract, graph, m_runId, kNow.addSecs(600));
+        QVERIFY(assessment);
+        QCOMPARE(toString(assessment->verdict.computed), toString(ReportStatus::Complete));
     }
     loaded.clear();
     panel.reload();
