@@ -666,11 +666,7 @@ void MainWindow::refreshPanels()
     source.statePath = m_controller->statePath();
     source.dataDirectory = m_controller->dataDirectory();
     source.runId = m_controller->runId();
-    // The controller's clock: the demo replays its Monday; $VOUCH_NOW fixes it.
-    if (m_controller->isDemo())
-        source.fixedNow = demo::replayNow(QDateTime::currentDateTimeUtc());
-    else if (const QString fixed = qEnvironmentVariable("VOUCH_NOW"); !fixed.isEmpty())
-        source.fixedNow = QDateTime::fromString(fixed, Qt::ISODate).toUTC();
+    source.fixedNow = m_controller->fixedNow();
     m_reportPanel->setSource(source);
     m_alertsPanel->setSource(source);
     m_historyPage->setSource(source.statePath, source.contract);

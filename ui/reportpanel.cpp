@@ -411,15 +411,10 @@ void ReportPanel::submit(Decision::Kind kind, const QList<std::pair<QString, QSt
             readInto(*store, source, /*syncAlerts=*/true, result);
             if (result.decision.ok && result.assessment) {
                 // The same publication record a finished run writes.
-                if (auto context = contextForPeriod(result.assessment->run.period, source.now())) {
-                    context->clockFixed = source.fixedNow.isValid();
-                    if (!source.dataDirectory.isEmpty())
-                        context->env.insert(QStringLiteral("VOUCH_DATA"), source.dataDirectory);
-                    if (const QString e =
-                            writePublication(contract, graph, *result.assessment, *context);
-                        !e.isEmpty())
-                        result.error = tr("The publication record was not written: %1").arg(e);
-                }
+                if (const QString e =
+                        writePublication(contract, graph, *result.assessment, source.dataDirectory);
+                    !e.isEmpty())
+                    result.error = tr("The publication record was not written: %1").arg(e);
             }
             return result;
         },

@@ -569,14 +569,9 @@ void RunController::onFinished(qint64 runId, int attempt, const QString &runErro
                 return result;
             }
             result.verdict = summarise(*assessment);
-            if (auto context = contextForPeriod(runPeriod, now)) {
-                context->clockFixed = fixedNow.isValid();
-                if (!dataDirectory.isEmpty())
-                    context->env.insert(QStringLiteral("VOUCH_DATA"), dataDirectory);
-                if (const QString e = writePublication(*contract, graph, *assessment, *context);
-                    !e.isEmpty())
-                    result.error = tr("The publication record was not written: %1").arg(e);
-            }
+            if (const QString e = writePublication(*contract, graph, *assessment, dataDirectory);
+                !e.isEmpty())
+                result.error = tr("The publication record was not written: %1").arg(e);
             return result;
         },
         [this, generation](FinishResult result) {

@@ -52,6 +52,9 @@ public:
     // VOUCH_DATA for the run's commands and connections: the demo directory.
     QString dataDirectory() const { return m_dataDirectory; }
     bool isDemo() const { return m_demo; }
+    // The clock runs are judged by: the demo's replayed Monday or $VOUCH_NOW;
+    // invalid means the wall clock.
+    QDateTime fixedNow() const { return m_fixedNow; }
 
     qint64 runId() const { return m_runId; }
     int attempt() const { return m_attempt; }

@@ -28,14 +28,6 @@ std::optional<LatestRun> openTarget(const QString &command, const Args &a, const
                          file, err);
 }
 
-RunContext publicationContext(const RunRecord &run)
-{
-    RunContext context = contextForPeriod(run.period, QDateTime()).value_or(RunContext());
-    if (!qEnvironmentVariableIsEmpty("VOUCH_DATA"))
-        context.env.insert(QStringLiteral("VOUCH_DATA"), qEnvironmentVariable("VOUCH_DATA"));
-    return context;
-}
-
 int decideCommand(Decision::Kind kind, const QStringList &args, QTextStream &out, QTextStream &err)
 {
     const QString command =
@@ -89,9 +81,7 @@ int decideCommand(Decision::Kind kind, const QStringList &args, QTextStream &out
     out << result.message << '\n';
     const auto after = assess(*target->store, contract, graph, target->run.id, clockNow());
     if (after) {
-        if (const QString e =
-                writePublication(contract, graph, *after, publicationContext(target->run));
-            !e.isEmpty())
+        if (const QString e = writePublication(contract, graph, *after, QString()); !e.isEmpty())
             err << "vouch: " << e << '\n';
         printAssessment(contract, *after, out);
         return after->verdict.exitCode;

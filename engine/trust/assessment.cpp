@@ -390,4 +390,17 @@ QString writePublication(const Contract &contract, const Graph &graph, const Ass
         });
 }
 
+QString writePublication(const Contract &contract, const Graph &graph, const Assessment &assessment,
+                         const QString &dataDirectory)
+{
+    std::optional<RunContext> context =
+        contextForPeriod(assessment.run.period, assessment.snapshot.now);
+    if (!context)
+        return QStringLiteral("the run's period '%1' is not an ISO week")
+            .arg(assessment.run.period);
+    if (!dataDirectory.isEmpty())
+        context->env.insert(QStringLiteral("VOUCH_DATA"), dataDirectory);
+    return writePublication(contract, graph, assessment, *context);
+}
+
 } // namespace vouch::engine

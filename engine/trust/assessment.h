@@ -65,5 +65,10 @@ DecisionResult decide(StateStore &store, const Contract &contract, const Assessm
 // publish node names no connection).
 QString writePublication(const Contract &contract, const Graph &graph, const Assessment &assessment,
                          const RunContext &context);
+// The same for a run read back from the store (after a run or a decision):
+// the connection's ${VOUCH_DATA} comes from `dataDirectory` when it is given,
+// otherwise from the process environment.
+QString writePublication(const Contract &contract, const Graph &graph, const Assessment &assessment,
+                         const QString &dataDirectory);
 
 } // namespace vouch::engine
