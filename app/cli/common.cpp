@@ -262,14 +262,11 @@ void printAssessment(const Contract &contract, const Assessment &assessment, QTe
     out << '\n';
 }
 
-QJsonObject assessmentJson(const Contract &contract, const Graph &graph,
-                           const Assessment &assessment)
+QJsonObject assessmentJson(const Assessment &assessment)
 {
     auto time = [](const QDateTime &t) {
         return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
     };
-    QHash<QString, NodeRunRecord> unused;
-    Q_UNUSED(unused);
     QJsonArray sections;
     for (const SectionVerdict &s : assessment.verdict.sections) {
         QJsonArray findings;
@@ -299,8 +296,6 @@ QJsonObject assessmentJson(const Contract &contract, const Graph &graph,
                                   {QStringLiteral("opened_at"), time(a.openedAt)},
                                   {QStringLiteral("updated_at"), time(a.updatedAt)}});
     }
-    Q_UNUSED(graph);
-    Q_UNUSED(contract);
     return QJsonObject{{QStringLiteral("report"), assessment.run.reportId},
                        {QStringLiteral("period"), assessment.run.period},
                        {QStringLiteral("status"), toString(assessment.verdict.status)},

@@ -80,8 +80,7 @@ QString recoverIfIdle(engine::StateStore &store, const engine::RunRecord &run);
 void printAssessment(const engine::Contract &contract, const engine::Assessment &assessment,
                      QTextStream &out);
 // The assessment as the stable JSON of `vouch status --json`.
-QJsonObject assessmentJson(const engine::Contract &contract, const engine::Graph &graph,
-                           const engine::Assessment &assessment);
+QJsonObject assessmentJson(const engine::Assessment &assessment);
 
 // VOUCH_NOW when set (a fixed clock for reproducible demos and tests), else now.
 QDateTime clockNow();

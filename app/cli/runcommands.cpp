@@ -143,11 +143,9 @@ int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
 
     RunThread thread(request.contract, request.context, request.options);
     qint64 runId = 0;
-    int attempt = 0;
     QHash<QString, QDateTime> started;
     QObject::connect(&thread, &RunThread::runStarted, [&](qint64 id, int a) {
         runId = id;
-        attempt = a;
         out << contract.report.name << ", period " << request.context.period << ", run " << id
             << " attempt " << a << '\n';
         out.flush();
@@ -193,7 +191,6 @@ int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
         return BadInput;
     }
     store->releaseLease(key, myHolder());
-    Q_UNUSED(attempt);
     const Graph graph = Graph::fromContract(contract);
     const QDateTime now =
         request.context.clockFixed ? request.context.now : QDateTime::currentDateTimeUtc();
@@ -317,7 +314,7 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                 o.insert(QStringLiteral("message"), r.message);
             jsonNodes.append(o);
         }
-        QJsonObject doc = assessmentJson(*contract, graph, *assessment);
+        QJsonObject doc = assessmentJson(*assessment);
         doc.insert(QStringLiteral("nodes"), jsonNodes);
         out << QJsonDocument(doc).toJson(QJsonDocument::Indented);
         return assessment->verdict.exitCode;
