@@ -210,6 +210,17 @@ QString withConnection(const Connection &connection, const RunContext &context,
 }
 
 namespace {
+// The node could not do its work (a connection or a query failed): retryable,
+// unlike a finding.
+NodeOutcome failedToExecute(const QString &message)
+{
+    NodeOutcome outcome;
+    outcome.state = NodeState::Failed;
+    outcome.executionError = true;
+    outcome.message = message;
+    return outcome;
+}
+
 NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunContext &context);
 NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const RunContext &context);
 NodeOutcome runCheckNode(const Contract &contract, const Node &node, const RunContext &context);
@@ -270,10 +281,7 @@ NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunCont
     NodeOutcome outcome;
     ScopedDatabase scoped(contract.connections.value(node.connection), context);
     if (!scoped.error().isEmpty()) {
-        outcome.state = NodeState::Failed;
-        outcome.executionError = true;
-        outcome.message = scoped.error();
-        return outcome;
+        return failedToExecute(scoped.error());
     }
     QSqlDatabase db = scoped.db();
     db.transaction();
@@ -282,22 +290,17 @@ NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunCont
         ++index;
         QSqlQuery query(db);
         if (!prepareAndBind(query, statement, context) || !query.exec()) {
-            outcome.state = NodeState::Failed;
-            outcome.executionError = true;
-            outcome.message = QStringLiteral("statement %1 of %2 failed: %3")
-                                  .arg(index)
-                                  .arg(node.statements.size())
-                                  .arg(firstLine(query.lastError().text()));
+            const QString message = QStringLiteral("statement %1 of %2 failed: %3")
+                                        .arg(index)
+                                        .arg(node.statements.size())
+                                        .arg(firstLine(query.lastError().text()));
             query.finish();
             db.rollback();
-            return outcome;
+            return failedToExecute(message);
         }
     }
     if (!db.commit()) {
-        outcome.state = NodeState::Failed;
-        outcome.executionError = true;
-        outcome.message = QStringLiteral("commit failed: %1").arg(db.lastError().text());
-        return outcome;
+        return failedToExecute(QStringLiteral("commit failed: %1").arg(db.lastError().text()));
     }
     outcome.state = NodeState::Succeeded;
     outcome.message = QStringLiteral("%1 statement(s)").arg(node.statements.size());
@@ -320,18 +323,12 @@ NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const R
     } else {
         ScopedDatabase scoped(contract.connections.value(node.connection), context);
         if (!scoped.error().isEmpty()) {
-            outcome.state = NodeState::Failed;
-            outcome.executionError = true;
-            outcome.message = scoped.error();
-            return outcome;
+            return failedToExecute(scoped.error());
         }
         QSqlQuery query(scoped.db());
         if (!prepareAndBind(query, node.loadedAt, context) || !query.exec()) {
-            outcome.state = NodeState::Failed;
-            outcome.executionError = true;
-            outcome.message = QStringLiteral("loaded_at query failed: %1")
-                                  .arg(firstLine(query.lastError().text()));
-            return outcome;
+            return failedToExecute(QStringLiteral("loaded_at query failed: %1")
+                                       .arg(firstLine(query.lastError().text())));
         }
         if (query.next())
             loaded = parseTimestamp(query.value(0));
@@ -366,10 +363,7 @@ NodeOutcome runCheckNode(const Contract &contract, const Node &node, const RunCo
     NodeOutcome outcome;
     ScopedDatabase scoped(contract.connections.value(node.connection), context);
     if (!scoped.error().isEmpty()) {
-        outcome.state = NodeState::Failed;
-        outcome.executionError = true;
-        outcome.message = scoped.error();
-        return outcome;
+        return failedToExecute(scoped.error());
     }
     auto number = [&](const QString &sql, const char *what) -> std::optional<double> {
         QSqlQuery query(scoped.db());
