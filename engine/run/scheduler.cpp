@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QHash>
@@ -24,6 +25,12 @@ namespace {
 
 // A flush happens at the latest when this many transitions are waiting.
 constexpr int kFlushBatch = 2000;
+
+// A flush that fails (the store was busy past its timeout on a loaded
+// machine, say) is tried again after this long, for up to kFlushPatience
+// before the run ends with the error.
+constexpr int kFlushRetryMs = 200;
+constexpr int kFlushPatienceMs = 120000;
 
 } // namespace
 
@@ -55,6 +62,8 @@ struct Scheduler::Private
     QList<Transition> outbox;
     bool flushScheduled = false;
     QTimer *flushTimer = nullptr;
+    QElapsedTimer flushFailingFor; // valid while flushes fail
+    QString flushError;
     bool finishing = false;
     bool cancelling = false;
 
@@ -122,18 +131,33 @@ struct Scheduler::Private
         }
     }
 
-    // Persist, then announce: nothing is shown that is not on disk.
-    void flush()
+    // Persist, then announce: nothing is shown that is not on disk. A
+    // failed flush keeps the transitions (in the store's buffer and here)
+    // and tries again shortly; false until they are on disk.
+    bool flush()
     {
         flushScheduled = false;
         flushTimer->stop();
         if (outbox.isEmpty())
-            return;
+            return true;
         QString error;
-        if (!store->flush(&error))
-            qWarning("vouch: could not write the state store: %s", qPrintable(error));
+        if (!store->flush(&error)) {
+            if (!flushFailingFor.isValid()) {
+                qWarning("vouch: could not write the state store (trying again): %s",
+                         qPrintable(error));
+                flushFailingFor.start();
+            }
+            flushError = error;
+            flushScheduled = true;
+            flushTimer->start(kFlushRetryMs);
+            return false;
+        }
+        flushFailingFor.invalidate();
+        flushError.clear();
+        flushTimer->setInterval(2);
         const QList<Transition> batch = std::exchange(outbox, {});
         Q_EMIT q->transitionsCommitted(batch);
+        return true;
     }
 
     // --------------------------------------------------------------- the walk
@@ -534,9 +558,20 @@ struct Scheduler::Private
     {
         if (finishing || remaining > 0 || !commands.isEmpty())
             return;
-        finishing = true;
         // Every node's end is on disk before the attempt is marked finished.
-        flush();
+        if (!flush()) {
+            if (flushFailingFor.elapsed() < kFlushPatienceMs) {
+                QTimer::singleShot(kFlushRetryMs, q, [this] { maybeFinish(); });
+                return;
+            }
+            finishing = true;
+            Q_EMIT q->finished(runId, attempt,
+                               QStringLiteral("could not write the state store for %1 s: %2")
+                                   .arg(kFlushPatienceMs / 1000)
+                                   .arg(flushError));
+            return;
+        }
+        finishing = true;
         store->finishAttempt(runId, attempt);
         Q_EMIT q->finished(runId, attempt, QString());
     }
