@@ -43,6 +43,21 @@ QStringList nodeKindNames()
     return names;
 }
 
+QString toString(AlertChannel::Type type)
+{
+    switch (type) {
+    case AlertChannel::Type::Slack:
+        return QStringLiteral("slack");
+    case AlertChannel::Type::Teams:
+        return QStringLiteral("teams");
+    case AlertChannel::Type::PagerDuty:
+        return QStringLiteral("pagerduty");
+    case AlertChannel::Type::Webhook:
+        return QStringLiteral("webhook");
+    }
+    Q_UNREACHABLE();
+}
+
 QString toString(FailurePolicy policy)
 {
     switch (policy) {

@@ -187,6 +187,54 @@ struct Report
     SourcePos pos;
 };
 
+// Where alerts go: channels (each a service and a secret reference), routes
+// that pick channels by severity, section and owner, and how hard delivery
+// tries. Secrets are references ("keychain:NAME" or "${ENV}"), never values.
+struct AlertChannel
+{
+    enum class Type
+    {
+        Slack,
+        Teams,
+        PagerDuty,
+        Webhook
+    };
+    QString name;
+    Type type = Type::Webhook;
+    QString url;           // reference (Slack, Teams, webhook); PagerDuty: optional events URL
+    QString routingKey;    // PagerDuty: reference to the integration's routing key
+    QString signingSecret; // webhook: optional reference; the body is signed with HMAC-SHA256
+    SourcePos pos;
+};
+QString toString(AlertChannel::Type type);
+
+struct AlertRoute
+{
+    QStringList severities; // low, medium, high, critical; empty: any
+    QStringList sections;   // section ids; empty: any
+    QStringList owners;     // owner names; empty: any
+    QStringList to;         // channel names
+    SourcePos pos;
+};
+
+struct DeliveryPolicy
+{
+    Duration timeout{10};       // per request
+    Duration firstRetry{30};    // the first retry's delay; doubles each time, with jitter
+    Duration maxRetry{15 * 60}; // the longest delay between tries
+    Duration giveUpAfter{6 * 3600};
+};
+
+struct Alerting
+{
+    QMap<QString, AlertChannel> channels;
+    QList<AlertRoute> routes;
+    QMap<QString, QStringList> owners; // owner -> channels: alerts they own reach these too
+    DeliveryPolicy delivery;
+    QString link; // a link back, "{alert}" is the alert id, "{run}" the run id; may be empty
+    SourcePos pos;
+};
+
 struct Contract
 {
     int version = 1;
@@ -194,7 +242,8 @@ struct Contract
     Report report;
     QMap<QString, Connection> connections;
     QMap<QString, int> pools; // named pools and their slot counts
-    QList<Node> nodes;        // in file order
+    Alerting alerting;
+    QList<Node> nodes; // in file order
 
     const Node *node(const QString &id) const;
     const Section *section(const QString &id) const;
