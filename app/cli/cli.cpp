@@ -1,6 +1,8 @@
 #include "app/cli/cli.h"
 
+#include "app/cli/alertcommands.h"
 #include "app/cli/common.h"
+#include "app/cli/interopcommands.h"
 #include "app/cli/runcommands.h"
 #include "app/cli/trustcommands.h"
 #include "engine/contract/contractloader.h"
@@ -45,7 +47,17 @@ const char *kUsage = R"(usage: vouch COMMAND [ARGS]
   hold [--section S] --reason TEXT [--state DB] [FILE]
                                 hold publication (approvers only)
   audit [verify] [--state DB]   the decision log; verify its hash chain
+  alerts [FILE] [--state DB] [--json]
+                                alerts of the latest run and their delivery to each channel
+  alerts deliver [FILE] [--state DB] [--for 60s]
+                                send what the outbox holds, retrying for up to --for
+  secret set NAME | delete NAME | list
+                                secrets in the OS keychain (set reads the value from stdin)
   select EXPR FILE              node ids chosen by a dbt-style selector, in run order
+  import dbt MANIFEST [--select EXPR] [-o FILE] [--project-dir D] [--profiles-dir D] [--target T]
+                                a contract from a dbt project's manifest.json
+  observe dbt --manifest M --run-results R [--sources S] [--state DB] [--contract FILE]
+                                record a run that dbt executed as a Vouch run
   demo --headless [--scenario S] [--dir D] [--wait]
                                 make the Brightside demo warehouse (if needed) and run its path
   demo init DIR [--scenario S] [--now ISO]
@@ -217,10 +229,18 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
         exit = holdCommand(rest, out, err);
     else if (command == QLatin1String("audit"))
         exit = auditCommand(rest, out, err);
+    else if (command == QLatin1String("alerts"))
+        exit = alertsCommand(rest, out, err);
+    else if (command == QLatin1String("secret"))
+        exit = secretCommand(rest, out, err);
     else if (command == QLatin1String("serve"))
         exit = serveCommand(rest, out, err);
     else if (command == QLatin1String("demo"))
         exit = demo(rest, out, err);
+    else if (command == QLatin1String("import"))
+        exit = importCommand(rest, out, err);
+    else if (command == QLatin1String("observe"))
+        exit = observeCommand(rest, out, err);
     else if (command == QLatin1String("version") || command == QLatin1String("--version"))
         out << "vouch " << VOUCH_VERSION << '\n', exit = Ok;
     else if (command == QLatin1String("help") || command == QLatin1String("--help") ||

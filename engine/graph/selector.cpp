@@ -227,7 +227,9 @@ private:
             term->method = Term::Method::Tag;
         } else if (method == QLatin1String("kind")) {
             term->method = Term::Method::Kind;
-        } else if (method == QLatin1String("section")) {
+        } else if (method == QLatin1String("section") || method == QLatin1String("exposure")) {
+            // A dbt exposure is imported as a section of the same name (an alias,
+            // not listed in methodNames()).
             term->method = Term::Method::Section;
         } else if (method == QLatin1String("group")) {
             term->method = Term::Method::Group;

@@ -23,6 +23,7 @@ class Graph;
 //                                 publish, noop)
 //              `group:staging`    nodes in a group
 //              `section:revenue`  what a section needs, with all its ancestors
+//              `exposure:weekly`  the same (a dbt exposure becomes a section)
 //              `*`                every node
 //   operators: `+atom`  with all ancestors;     `2+atom`  ancestors up to 2 edges away
 //              `atom+`  with all descendants;   `atom+1`  descendants up to 1 edge away
