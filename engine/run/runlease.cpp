@@ -16,18 +16,55 @@ QString leaseKey(const QString &reportId, const QString &period)
     return reportId + QLatin1Char('/') + period;
 }
 
+QString runnerKey(const QString &reportId)
+{
+    return QStringLiteral("runner/") + reportId;
+}
+
+int leaseSeconds()
+{
+    bool ok = false;
+    const int fromEnv = qEnvironmentVariableIntValue("VOUCH_LEASE_SECONDS", &ok);
+    return ok && fromEnv >= 1 && fromEnv <= 3600 ? fromEnv : kLeaseSeconds;
+}
+
+namespace {
+QString g_role;
+}
+
+void setHolderRole(const QString &role)
+{
+    g_role = role;
+}
+
 QString myHolder()
 {
-    return QStringLiteral("%1:%2")
+    return QStringLiteral("%1%2:%3")
+        .arg(g_role.isEmpty() ? QString() : g_role + QLatin1Char('@'))
         .arg(QSysInfo::machineHostName())
         .arg(QCoreApplication::applicationPid());
+}
+
+QString describeHolder(const QString &holder)
+{
+    if (holder.isEmpty())
+        return QString();
+    const QString where = holder.section(QLatin1Char(':'), 0, -2);
+    const QString pid = holder.section(QLatin1Char(':'), -1);
+    const QString host = where.section(QLatin1Char('@'), -1);
+    const QString role = where.contains(QLatin1Char('@')) ? where.section(QLatin1Char('@'), 0, 0)
+                                                          : QStringLiteral("workstation");
+    return QStringLiteral("%1 %2 %3 (pid %4)")
+        .arg(role, role == QLatin1String("workstation") ? QString() : QStringLiteral("on"), host,
+             pid)
+        .simplified();
 }
 
 namespace {
 // A holder on this machine whose process is gone holds nothing.
 bool holderIsDead(const QString &holder)
 {
-    const QString host = holder.section(QLatin1Char(':'), 0, -2);
+    const QString host = holder.section(QLatin1Char(':'), 0, -2).section(QLatin1Char('@'), -1);
     bool ok = false;
     const qint64 pid = holder.section(QLatin1Char(':'), -1).toLongLong(&ok);
     if (!ok || host != QSysInfo::machineHostName())
@@ -39,12 +76,12 @@ bool holderIsDead(const QString &holder)
 
 bool takeLease(StateStore &store, const QString &key, QString *holderOut)
 {
-    if (store.acquireLease(key, myHolder(), kLeaseSeconds))
+    if (store.acquireLease(key, myHolder(), leaseSeconds()))
         return true;
     const QString holder = store.leaseHolder(key);
     if (!holder.isEmpty() && holderIsDead(holder)) {
         store.releaseLease(key, holder);
-        if (store.acquireLease(key, myHolder(), kLeaseSeconds))
+        if (store.acquireLease(key, myHolder(), leaseSeconds()))
             return true;
     }
     *holderOut = store.leaseHolder(key);

@@ -1,5 +1,7 @@
 #include "engine/store/statestore.h"
 
+#include "engine/store/statesettings.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -10,9 +12,12 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QUrl>
+#include <QUrlQuery>
 #include <QUuid>
 #include <QVariant>
 
+#include <algorithm>
 #include <array>
 
 namespace vouch::engine {
@@ -174,8 +179,232 @@ constexpr Migration kMigration3 = {
     nullptr,
 };
 
+// Team mode: reruns and cancels asked of whoever executes the report, with
+// identity and reason; the executor records how each one ended.
+constexpr Migration kMigration4 = {
+    R"(CREATE TABLE requests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        report_id TEXT NOT NULL,
+        period TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs (id),
+        kind TEXT NOT NULL,
+        selector TEXT NOT NULL DEFAULT '',
+        downstream INTEGER NOT NULL DEFAULT 0,
+        failed_only INTEGER NOT NULL DEFAULT 0,
+        who TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        requested_at INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        handled_by TEXT,
+        handled_at INTEGER,
+        attempt INTEGER,
+        outcome TEXT
+    ))",
+    "CREATE INDEX requests_by_state ON requests (state, report_id, id)",
+    nullptr,
+};
+
 constexpr std::array<const Migration *, StateStore::kSchemaVersion> kMigrations = {
-    &kMigration1, &kMigration2, &kMigration3};
+    &kMigration1, &kMigration2, &kMigration3, &kMigration4};
+
+// The same schema on PostgreSQL, version for version: BIGINT for times and
+// ids, identity columns for AUTOINCREMENT, plpgsql triggers for the
+// append-only tables. DDL is transactional there too, and every migration
+// runs under an advisory lock so that processes starting together take turns.
+constexpr Migration kPgMigration1 = {
+    R"(CREATE TABLE schema_version (
+        version INTEGER PRIMARY KEY,
+        applied_at BIGINT NOT NULL
+    ))",
+    R"(CREATE TABLE runs (
+        id BIGSERIAL PRIMARY KEY,
+        report_id TEXT NOT NULL,
+        period TEXT NOT NULL,
+        contract_path TEXT NOT NULL DEFAULT '',
+        created_at BIGINT NOT NULL,
+        UNIQUE (report_id, period)
+    ))",
+    "CREATE INDEX runs_by_created ON runs (created_at, id)",
+    "CREATE INDEX runs_by_report_created ON runs (report_id, created_at, id)",
+    R"(CREATE TABLE attempts (
+        run_id BIGINT NOT NULL REFERENCES runs (id),
+        attempt INTEGER NOT NULL,
+        who TEXT NOT NULL DEFAULT '',
+        reason TEXT NOT NULL DEFAULT '',
+        selection TEXT NOT NULL DEFAULT '[]',
+        started_at BIGINT NOT NULL,
+        finished_at BIGINT,
+        PRIMARY KEY (run_id, attempt)
+    ))",
+    R"(CREATE TABLE node_runs (
+        run_id BIGINT NOT NULL,
+        node_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        tries INTEGER NOT NULL DEFAULT 0,
+        freshness TEXT NOT NULL DEFAULT '',
+        message TEXT NOT NULL DEFAULT '',
+        value DOUBLE PRECISION,
+        reference DOUBLE PRECISION,
+        age_seconds BIGINT,
+        observed_at BIGINT,
+        sample_rows TEXT,
+        log_path TEXT NOT NULL DEFAULT '',
+        started_at BIGINT,
+        finished_at BIGINT,
+        process_group BIGINT NOT NULL DEFAULT 0,
+        updated_seq BIGINT NOT NULL,
+        PRIMARY KEY (run_id, node_id, attempt),
+        FOREIGN KEY (run_id, attempt) REFERENCES attempts (run_id, attempt)
+    ))",
+    R"(CREATE TABLE events (
+        seq BIGSERIAL PRIMARY KEY,
+        run_id BIGINT NOT NULL REFERENCES runs (id),
+        attempt INTEGER NOT NULL,
+        node_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        at BIGINT NOT NULL,
+        message TEXT NOT NULL DEFAULT ''
+    ))",
+    "CREATE INDEX events_by_run ON events (run_id, seq)",
+    R"(CREATE FUNCTION vouch_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$)",
+    R"(CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON events
+       FOR EACH STATEMENT EXECUTE FUNCTION vouch_append_only())",
+    R"(CREATE TABLE leases (
+        key TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+    ))",
+};
+
+constexpr Migration kPgMigration2 = {
+    R"(CREATE TABLE alerts (
+        id BIGSERIAL PRIMARY KEY,
+        run_id BIGINT NOT NULL REFERENCES runs (id),
+        root_node TEXT NOT NULL,
+        state TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        headline TEXT NOT NULL,
+        details TEXT NOT NULL DEFAULT '{}',
+        opened_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        resolved_at BIGINT,
+        acknowledged_by TEXT,
+        acknowledged_at BIGINT,
+        acknowledge_note TEXT,
+        UNIQUE (run_id, root_node)
+    ))",
+    R"(CREATE TABLE alert_events (
+        seq BIGSERIAL PRIMARY KEY,
+        alert_id BIGINT NOT NULL REFERENCES alerts (id),
+        state TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        headline TEXT NOT NULL,
+        at BIGINT NOT NULL
+    ))",
+    R"(CREATE TABLE decisions (
+        id BIGSERIAL PRIMARY KEY,
+        run_id BIGINT NOT NULL REFERENCES runs (id),
+        attempt INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        section TEXT,
+        text TEXT NOT NULL,
+        who TEXT NOT NULL,
+        at BIGINT NOT NULL
+    ))",
+    "CREATE INDEX decisions_by_run ON decisions (run_id, id)",
+    R"(CREATE TABLE audit_log (
+        seq BIGINT PRIMARY KEY,
+        at BIGINT NOT NULL,
+        who TEXT NOT NULL,
+        action TEXT NOT NULL,
+        report_id TEXT NOT NULL,
+        period TEXT NOT NULL,
+        run_id BIGINT,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    ))",
+    R"(CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+       FOR EACH STATEMENT EXECUTE FUNCTION vouch_append_only())",
+    // SQLite's sqlite_sequence, kept by hand: the highest audit seq ever
+    // issued, updated in the append's transaction (and its row lock
+    // serialises appends).
+    R"(CREATE TABLE audit_sequence (
+        name TEXT PRIMARY KEY,
+        seq BIGINT NOT NULL
+    ))",
+    "INSERT INTO audit_sequence (name, seq) VALUES ('audit_log', 0)",
+};
+
+constexpr Migration kPgMigration3 = {
+    R"(CREATE TABLE attempt_selections (
+        run_id BIGINT NOT NULL,
+        attempt INTEGER NOT NULL,
+        selection TEXT NOT NULL,
+        PRIMARY KEY (run_id, attempt),
+        FOREIGN KEY (run_id, attempt) REFERENCES attempts (run_id, attempt)
+    ))",
+    "INSERT INTO attempt_selections (run_id, attempt, selection) SELECT run_id, attempt, selection "
+    "FROM attempts",
+    "ALTER TABLE attempts DROP COLUMN selection",
+};
+
+// Requests, the identity rule (a request or a decision is made by the
+// database user who writes it), and the notifications that workstations
+// LISTEN to: one per writing statement, on vouch_<table>.
+constexpr Migration kPgMigration4 = {
+    R"(CREATE TABLE requests (
+        id BIGSERIAL PRIMARY KEY,
+        report_id TEXT NOT NULL,
+        period TEXT NOT NULL,
+        run_id BIGINT REFERENCES runs (id),
+        kind TEXT NOT NULL,
+        selector TEXT NOT NULL DEFAULT '',
+        downstream INTEGER NOT NULL DEFAULT 0,
+        failed_only INTEGER NOT NULL DEFAULT 0,
+        who TEXT NOT NULL DEFAULT session_user,
+        reason TEXT NOT NULL,
+        requested_at BIGINT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        handled_by TEXT,
+        handled_at BIGINT,
+        attempt INTEGER,
+        outcome TEXT
+    ))",
+    "CREATE INDEX requests_by_state ON requests (state, report_id, id)",
+    R"(CREATE FUNCTION vouch_who_is_session_user() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF NEW.who IS DISTINCT FROM session_user::text THEN
+           RAISE EXCEPTION 'permission denied: % may not write % as %', session_user,
+             TG_TABLE_NAME, NEW.who USING ERRCODE = 'insufficient_privilege';
+         END IF;
+         RETURN NEW;
+       END $$)",
+    R"(CREATE TRIGGER requests_who BEFORE INSERT ON requests
+       FOR EACH ROW EXECUTE FUNCTION vouch_who_is_session_user())",
+    R"(CREATE TRIGGER decisions_who BEFORE INSERT ON decisions
+       FOR EACH ROW EXECUTE FUNCTION vouch_who_is_session_user())",
+    R"(CREATE FUNCTION vouch_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN PERFORM pg_notify('vouch_' || TG_TABLE_NAME, ''); RETURN NULL; END $$)",
+    R"(CREATE TRIGGER events_notify AFTER INSERT ON events
+       FOR EACH STATEMENT EXECUTE FUNCTION vouch_notify())",
+    R"(CREATE TRIGGER requests_notify AFTER INSERT OR UPDATE ON requests
+       FOR EACH STATEMENT EXECUTE FUNCTION vouch_notify())",
+    R"(CREATE TRIGGER decisions_notify AFTER INSERT ON decisions
+       FOR EACH STATEMENT EXECUTE FUNCTION vouch_notify())",
+    R"(CREATE TRIGGER leases_notify AFTER INSERT OR UPDATE OR DELETE ON leases
+       FOR EACH STATEMENT EXECUTE FUNCTION vouch_notify())",
+    R"(CREATE TRIGGER attempts_notify AFTER INSERT OR UPDATE ON attempts
+       FOR EACH STATEMENT EXECUTE FUNCTION vouch_notify())",
+};
+
+constexpr std::array<const Migration *, StateStore::kSchemaVersion> kPgMigrations = {
+    &kPgMigration1, &kPgMigration2, &kPgMigration3, &kPgMigration4};
+
+// Any constant: the advisory lock that serialises migrations on a server.
+constexpr qint64 kMigrationLock = 0x766f756368; // "vouch"
 
 constexpr char kInsertEvent[] =
     "INSERT INTO events (run_id, attempt, node_id, state, at, message) VALUES (?, ?, ?, ?, ?, ?)";
@@ -190,6 +419,30 @@ constexpr char kUpsertNodeRun[] = R"(
     ON CONFLICT (run_id, node_id, attempt) DO UPDATE SET
         state = excluded.state,
         tries = max(node_runs.tries, excluded.tries),
+        freshness = coalesce(nullif(excluded.freshness, ''), node_runs.freshness),
+        message = coalesce(nullif(excluded.message, ''), node_runs.message),
+        value = coalesce(excluded.value, node_runs.value),
+        reference = coalesce(excluded.reference, node_runs.reference),
+        age_seconds = coalesce(excluded.age_seconds, node_runs.age_seconds),
+        observed_at = coalesce(excluded.observed_at, node_runs.observed_at),
+        sample_rows = coalesce(excluded.sample_rows, node_runs.sample_rows),
+        log_path = coalesce(nullif(excluded.log_path, ''), node_runs.log_path),
+        started_at = coalesce(node_runs.started_at, excluded.started_at),
+        finished_at = excluded.finished_at,
+        process_group = excluded.process_group,
+        updated_seq = excluded.updated_seq
+)";
+
+// The same upsert on PostgreSQL, for many rows at once (%1: the VALUES rows;
+// updated_seq is bound, the events' seqs being known before the insert).
+constexpr char kUpsertNodeRunPg[] = R"(
+    INSERT INTO node_runs (run_id, node_id, attempt, state, tries, freshness, message, value,
+        reference, age_seconds, observed_at, sample_rows, log_path, started_at, finished_at,
+        process_group, updated_seq)
+    VALUES %1
+    ON CONFLICT (run_id, node_id, attempt) DO UPDATE SET
+        state = excluded.state,
+        tries = greatest(node_runs.tries, excluded.tries),
         freshness = coalesce(nullif(excluded.freshness, ''), node_runs.freshness),
         message = coalesce(nullif(excluded.message, ''), node_runs.message),
         value = coalesce(excluded.value, node_runs.value),
@@ -313,10 +566,13 @@ RunRecord runFrom(const QSqlQuery &query)
 
 struct StateStore::Private
 {
-    QString path;
+    QString path; // the file, or the server URL without its password
+    bool pg = false;
+    QString user; // PostgreSQL: the database user (session_user)
     QString connectionName;
     QSqlDatabase db;
     QString lastError;
+    bool lastErrorRefused = false;
     QList<Transition> buffer;
     // Prepared once, re-used by every flush.
     std::optional<QSqlQuery> insertEvent;
@@ -327,8 +583,15 @@ struct StateStore::Private
         return QStringLiteral("state store %1: %2: %3").arg(path, what, error.text());
     }
 
+    void clearError()
+    {
+        lastError.clear();
+        lastErrorRefused = false;
+    }
+
     bool fail(const QString &what, const QSqlError &error)
     {
+        lastErrorRefused = error.nativeErrorCode() == QLatin1String("42501");
         lastError = describe(what, error);
         return false;
     }
@@ -365,7 +628,25 @@ struct StateStore::Private
     // Write transactions take the write lock up front so that busy_timeout
     // applies; a deferred transaction that upgrades could fail at once with
     // SQLITE_BUSY when another connection wrote in between.
-    bool begin(const QString &what) { return exec(QStringLiteral("BEGIN IMMEDIATE"), what); }
+    // On PostgreSQL every statement waits for the row locks it needs.
+    bool begin(const QString &what)
+    {
+        return exec(pg ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"), what);
+    }
+
+    // The store's clock: the server's on PostgreSQL, so that leases mean the
+    // same to every workstation whatever its own clock says.
+    qint64 storeNowMs()
+    {
+        if (!pg)
+            return nowMs();
+        QSqlQuery q = query();
+        if (q.exec(
+                QStringLiteral("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint")) &&
+            q.next())
+            return q.value(0).toLongLong();
+        return nowMs();
+    }
 
     bool commit(const QString &what)
     {
@@ -386,6 +667,33 @@ struct StateStore::Private
     int schemaVersion()
     {
         QSqlQuery q = query();
+        if (pg) {
+            // pg_tables lists every table, whatever this user may read.
+            if (!q.exec(QStringLiteral(
+                    "SELECT count(*), count(*) FILTER (WHERE tablename = 'schema_version') "
+                    "FROM pg_catalog.pg_tables WHERE schemaname = current_schema()")) ||
+                !q.next()) {
+                fail(QStringLiteral("cannot read the schema"), q.lastError());
+                return -1;
+            }
+            const int tables = q.value(0).toInt();
+            const bool versioned = q.value(1).toInt() > 0;
+            q.finish();
+            if (!versioned) {
+                if (tables == 0)
+                    return 0;
+                lastError = QStringLiteral("%1 is not a Vouch state store (a database with "
+                                           "tables but without a schema_version table)")
+                                .arg(path);
+                return -1;
+            }
+            if (!q.exec(QStringLiteral("SELECT coalesce(max(version), 0) FROM schema_version")) ||
+                !q.next()) {
+                fail(QStringLiteral("cannot read the schema version"), q.lastError());
+                return -1;
+            }
+            return q.value(0).toInt();
+        }
         if (!q.exec(QStringLiteral(
                 "SELECT count(*), coalesce(sum(name = 'schema_version'), 0) FROM sqlite_master "
                 "WHERE type = 'table' AND name NOT LIKE 'sqlite%'"))) {
@@ -423,6 +731,17 @@ struct StateStore::Private
             const QString what = QStringLiteral("cannot migrate to schema %1").arg(version);
             if (!begin(what))
                 return false;
+            // PostgreSQL takes no lock for reading the version: the advisory
+            // lock makes a second process wait here until the first commits.
+            if (pg) {
+                QSqlQuery lock = query();
+                if (!exec(lock, QStringLiteral("SELECT pg_advisory_xact_lock(?)"), {kMigrationLock},
+                          what)) {
+                    lock.finish();
+                    rollback();
+                    return false;
+                }
+            }
             // Another process may have migrated while we waited for the lock.
             const int current = schemaVersion();
             if (current < 0) {
@@ -434,7 +753,7 @@ struct StateStore::Private
                     return false;
                 continue;
             }
-            for (const char *statement : *kMigrations[version - 1]) {
+            for (const char *statement : *(pg ? kPgMigrations : kMigrations)[version - 1]) {
                 if (!statement)
                     break;
                 if (!exec(QString::fromUtf8(statement), what)) {
@@ -518,6 +837,124 @@ struct StateStore::Private
         return true;
     }
 
+    // PostgreSQL: the batch in a few statements instead of two per
+    // transition. Events get their seqs under a table lock, so that seq order
+    // is commit order and a watcher reading "seq > the last I saw" misses
+    // nothing; node rows are merged per (run, node, attempt) first, because
+    // one statement may not update the same row twice.
+    bool writePg(const QList<Transition> &batch)
+    {
+        const QString what = QStringLiteral("cannot record %1 transitions").arg(batch.size());
+        QSqlQuery q = query();
+        if (!exec(QStringLiteral("LOCK TABLE events IN EXCLUSIVE MODE"), what) ||
+            !exec(q,
+                  QStringLiteral("SELECT nextval(pg_get_serial_sequence('events', 'seq')) "
+                                 "FROM generate_series(1, ?::integer)"),
+                  {int(batch.size())}, what))
+            return false;
+        QList<qint64> seqs;
+        seqs.reserve(batch.size());
+        while (q.next())
+            seqs.append(q.value(0).toLongLong());
+        q.finish();
+        if (seqs.size() != batch.size())
+            return fail(what, q.lastError());
+        std::sort(seqs.begin(), seqs.end());
+
+        constexpr int kEventRows = 1000;
+        for (qsizetype from = 0; from < batch.size(); from += kEventRows) {
+            const qsizetype n = std::min<qsizetype>(kEventRows, batch.size() - from);
+            QStringList rows;
+            QVariantList values;
+            for (qsizetype i = from; i < from + n; ++i) {
+                const Transition &t = batch.at(i);
+                rows.append(QStringLiteral("(?, ?, ?, ?, ?, ?, ?)"));
+                values << seqs.at(i) << t.runId << t.attempt << t.nodeId << toString(t.state)
+                       << (t.at.isValid() ? t.at.toMSecsSinceEpoch() : nowMs()) << text(t.message);
+            }
+            QSqlQuery insert = query();
+            if (!exec(insert,
+                      QStringLiteral("INSERT INTO events (seq, run_id, attempt, node_id, state, "
+                                     "at, message) VALUES ") +
+                          rows.join(QStringLiteral(", ")),
+                      values, what))
+                return false;
+        }
+
+        // One row per node and attempt, merged as the upsert would merge them.
+        struct Row
+        {
+            QVariantList v; // the 17 columns of kUpsertNodeRun, in order
+        };
+        QList<Row> merged;
+        QHash<QString, qsizetype> index;
+        for (qsizetype i = 0; i < batch.size(); ++i) {
+            const Transition &t = batch.at(i);
+            const qint64 at = t.at.isValid() ? t.at.toMSecsSinceEpoch() : nowMs();
+            Row r;
+            r.v = {t.runId,
+                   t.nodeId,
+                   t.attempt,
+                   toString(t.state),
+                   t.tries,
+                   text(toString(t.freshness)),
+                   text(t.message),
+                   optionalOrNull(t.value),
+                   optionalOrNull(t.reference),
+                   optionalOrNull(t.ageSeconds),
+                   msOrNull(t.observedAt),
+                   sampleRowsJson(t.sampleRows),
+                   text(t.logPath),
+                   t.state == NodeState::Running ? QVariant(at) : QVariant(),
+                   isTerminal(t.state) ? QVariant(at) : QVariant(),
+                   t.processGroup,
+                   seqs.at(i)};
+            const QString key =
+                QStringLiteral("%1\n%2\n%3").arg(t.runId).arg(t.attempt).arg(t.nodeId);
+            const auto found = index.constFind(key);
+            if (found == index.constEnd()) {
+                index.insert(key, merged.size());
+                merged.append(r);
+                continue;
+            }
+            QVariantList &old = merged[*found].v;
+            const auto nonEmpty = [](const QVariant &v) {
+                return !v.isNull() && !v.toString().isEmpty();
+            };
+            old[3] = r.v[3];
+            old[4] = std::max(old[4].toInt(), r.v[4].toInt());
+            for (int c : {5, 6, 12}) {
+                if (nonEmpty(r.v[c]))
+                    old[c] = r.v[c];
+            }
+            for (int c : {7, 8, 9, 10, 11}) {
+                if (!r.v[c].isNull())
+                    old[c] = r.v[c];
+            }
+            if (old[13].isNull())
+                old[13] = r.v[13];
+            old[14] = r.v[14];
+            old[15] = r.v[15];
+            old[16] = r.v[16];
+        }
+        constexpr int kNodeRows = 500;
+        for (qsizetype from = 0; from < merged.size(); from += kNodeRows) {
+            const qsizetype n = std::min<qsizetype>(kNodeRows, merged.size() - from);
+            QStringList rows;
+            QVariantList values;
+            for (qsizetype i = from; i < from + n; ++i) {
+                rows.append(QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                values += merged.at(i).v;
+            }
+            QSqlQuery upsert = query();
+            if (!exec(upsert,
+                      QString::fromUtf8(kUpsertNodeRunPg).arg(rows.join(QStringLiteral(", "))),
+                      values, what))
+                return false;
+        }
+        return true;
+    }
+
     std::optional<RunRecord> oneRun(const QString &sql, const QVariantList &values,
                                     const QString &what)
     {
@@ -544,6 +981,122 @@ StateStore::~StateStore()
         QSqlDatabase::removeDatabase(d->connectionName);
 }
 
+std::optional<StateStore::ServerAddress> StateStore::parseServerUrl(const QString &url,
+                                                                    QString *error)
+{
+    const auto refuse = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return std::nullopt;
+    };
+    if (!isServerUrl(url))
+        return refuse(QStringLiteral("not a postgres:// URL"));
+    const QUrl u(url, QUrl::StrictMode);
+    // Never echo the URL itself: it may carry a password.
+    if (!u.isValid() || u.host().isEmpty())
+        return refuse(QStringLiteral("the state URL is not valid; write it as "
+                                     "postgres://USER@HOST:PORT/DATABASE"));
+    ServerAddress a;
+    a.user = u.userName(QUrl::FullyDecoded);
+    a.password = u.password(QUrl::FullyDecoded);
+    a.host = u.host();
+    a.port = u.port(5432);
+    a.database = u.path(QUrl::FullyDecoded).mid(1);
+    if (a.database.isEmpty() || a.database.contains(QLatin1Char('/')))
+        return refuse(QStringLiteral("the state URL names no database; write it as "
+                                     "postgres://USER@HOST:PORT/DATABASE"));
+    const QUrlQuery query(u);
+    for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
+        if (key == QLatin1String("sslmode"))
+            a.sslMode = value;
+        else
+            return refuse(QStringLiteral("the state URL has an unknown option '%1' (known: "
+                                         "sslmode)")
+                              .arg(key));
+    }
+    return a;
+}
+
+bool StateStore::isServerUrl(const QString &path)
+{
+    return path.startsWith(QLatin1String("postgres://")) ||
+           path.startsWith(QLatin1String("postgresql://"));
+}
+
+QString StateStore::ServerAddress::display() const
+{
+    return QStringLiteral("postgres://%1%2:%3/%4")
+        .arg(user.isEmpty() ? QString() : user + QLatin1Char('@'), host)
+        .arg(port)
+        .arg(database);
+}
+
+std::unique_ptr<StateStore> StateStore::openServer(const ServerAddress &address, QString *error)
+{
+    const auto refuse = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return nullptr;
+    };
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
+        return refuse(QStringLiteral("cannot use %1: Qt's PostgreSQL driver (QPSQL) is not "
+                                     "installed (Debian: libqt6sql6-psql)")
+                          .arg(address.display()));
+    std::unique_ptr<StateStore> store(new StateStore);
+    Private &p = *store->d;
+    p.pg = true;
+    p.path = address.display();
+    p.connectionName =
+        QStringLiteral("vouch-state-%1").arg(QUuid::createUuid().toString(QUuid::Id128));
+    p.db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), p.connectionName);
+    p.db.setHostName(address.host);
+    p.db.setPort(address.port);
+    p.db.setDatabaseName(address.database);
+    if (!address.user.isEmpty())
+        p.db.setUserName(address.user);
+    if (!address.password.isEmpty())
+        p.db.setPassword(address.password);
+    QStringList options{QStringLiteral("connect_timeout=10"),
+                        QStringLiteral("application_name=vouch")};
+    if (!address.sslMode.isEmpty())
+        options.append(QStringLiteral("sslmode=") + address.sslMode);
+    p.db.setConnectOptions(options.join(QLatin1Char(';')));
+    if (!p.db.open()) {
+        // libpq's message names host, port and user, never the password.
+        const QString why = p.db.lastError().text();
+        return refuse(
+            QStringLiteral("cannot connect to the state store %1: %2").arg(p.path, why.trimmed()));
+    }
+    {
+        QSqlQuery q = p.query();
+        if (!q.exec(
+                QStringLiteral("SELECT session_user::text, current_setting('server_version_num')"
+                               "::integer")) ||
+            !q.next())
+            return refuse(p.describe(QStringLiteral("cannot read the session"), q.lastError()));
+        p.user = q.value(0).toString();
+        if (q.value(1).toInt() < 110000)
+            return refuse(QStringLiteral("state store %1: PostgreSQL %2 is too old; Vouch needs "
+                                         "11 or newer")
+                              .arg(p.path, q.value(1).toString()));
+    }
+    if (!p.exec(QStringLiteral("SET client_min_messages = warning"),
+                QStringLiteral("cannot configure")))
+        return refuse(p.lastError);
+    const int version = p.schemaVersion();
+    if (version < 0)
+        return refuse(p.lastError);
+    if (version > kSchemaVersion)
+        return refuse(QStringLiteral("state store %1 was written by a newer Vouch (schema %2; this "
+                                     "Vouch reads up to %3); upgrade Vouch")
+                          .arg(p.path)
+                          .arg(version)
+                          .arg(kSchemaVersion));
+    if (version < kSchemaVersion && !p.migrate(version))
+        return refuse(p.lastError);
+    return store;
+}
+
 std::unique_ptr<StateStore> StateStore::open(const QString &path, QString *error)
 {
     const auto refuse = [error](const QString &message) {
@@ -551,6 +1104,20 @@ std::unique_ptr<StateStore> StateStore::open(const QString &path, QString *error
             *error = message;
         return nullptr;
     };
+    if (isServerUrl(path)) {
+        auto address = parseServerUrl(path, error);
+        if (!address)
+            return nullptr;
+        if (address->password.isEmpty()) {
+            // The URL carries no password: the store settings' one, if any
+            // (keychain:NAME or ${ENV}); else libpq's PGPASSWORD or ~/.pgpass.
+            const auto password = statePassword(error);
+            if (!password)
+                return nullptr;
+            address->password = *password;
+        }
+        return openServer(*address, error);
+    }
 
     const QFileInfo info(path);
     const QString file = info.absoluteFilePath();
@@ -625,10 +1192,20 @@ QString StateStore::path() const
     return d->path;
 }
 
+bool StateStore::isPostgres() const
+{
+    return d->pg;
+}
+
+QString StateStore::databaseUser() const
+{
+    return d->user;
+}
+
 qint64 StateStore::createRun(const QString &reportId, const QString &period,
                              const QString &contractPath)
 {
-    d->lastError.clear();
+    d->clearError();
     QSqlQuery q = d->query();
     if (!d->exec(q,
                  QStringLiteral("INSERT INTO runs (report_id, period, contract_path, created_at) "
@@ -641,14 +1218,14 @@ qint64 StateStore::createRun(const QString &reportId, const QString &period,
 
 std::optional<RunRecord> StateStore::run(qint64 runId) const
 {
-    d->lastError.clear();
+    d->clearError();
     return d->oneRun(QString::fromUtf8(kSelectRun) + QStringLiteral(" WHERE r.id = ?"), {runId},
                      QStringLiteral("cannot read run %1").arg(runId));
 }
 
 std::optional<RunRecord> StateStore::latestRun(const QString &reportId) const
 {
-    d->lastError.clear();
+    d->clearError();
     const QString order = QStringLiteral(" ORDER BY r.created_at DESC, r.id DESC LIMIT 1");
     const QString what = QStringLiteral("cannot read the latest run");
     if (reportId.isEmpty())
@@ -660,7 +1237,7 @@ std::optional<RunRecord> StateStore::latestRun(const QString &reportId) const
 
 std::optional<RunRecord> StateStore::findRun(const QString &reportId, const QString &period) const
 {
-    d->lastError.clear();
+    d->clearError();
     return d->oneRun(QString::fromUtf8(kSelectRun) +
                          QStringLiteral(" WHERE r.report_id = ? AND r.period = ?"),
                      {reportId, period},
@@ -669,7 +1246,7 @@ std::optional<RunRecord> StateStore::findRun(const QString &reportId, const QStr
 
 QList<RunRecord> StateStore::runs(const QString &reportId, int limit) const
 {
-    d->lastError.clear();
+    d->clearError();
     QString sql = QString::fromUtf8(kSelectRun);
     QVariantList values;
     if (!reportId.isEmpty()) {
@@ -677,7 +1254,8 @@ QList<RunRecord> StateStore::runs(const QString &reportId, int limit) const
         values.append(reportId);
     }
     sql += QStringLiteral(" ORDER BY r.created_at DESC, r.id DESC LIMIT ?");
-    values.append(limit > 0 ? limit : -1);
+    // No limit: -1 on SQLite, NULL (LIMIT ALL) on PostgreSQL.
+    values.append(limit > 0 ? QVariant(limit) : d->pg ? QVariant() : QVariant(-1));
     QList<RunRecord> result;
     QSqlQuery q = d->query();
     if (!d->exec(q, sql, values, QStringLiteral("cannot list runs")))
@@ -690,7 +1268,7 @@ QList<RunRecord> StateStore::runs(const QString &reportId, int limit) const
 int StateStore::beginAttempt(qint64 runId, const QString &who, const QString &reason,
                              const QStringList &selection)
 {
-    d->lastError.clear();
+    d->clearError();
     const QString what = QStringLiteral("cannot begin an attempt of run %1").arg(runId);
     if (!d->begin(what))
         return 0;
@@ -726,7 +1304,7 @@ int StateStore::beginAttempt(qint64 runId, const QString &who, const QString &re
 
 void StateStore::finishAttempt(qint64 runId, int attempt)
 {
-    d->lastError.clear();
+    d->clearError();
     QSqlQuery q = d->query();
     d->exec(q,
             QStringLiteral("UPDATE attempts SET finished_at = ? WHERE run_id = ? AND attempt = ?"),
@@ -736,7 +1314,7 @@ void StateStore::finishAttempt(qint64 runId, int attempt)
 
 QList<AttemptRecord> StateStore::attempts(qint64 runId) const
 {
-    d->lastError.clear();
+    d->clearError();
     QList<AttemptRecord> result;
     QSqlQuery q = d->query();
     if (!d->exec(q,
@@ -769,7 +1347,7 @@ void StateStore::record(const Transition &transition)
 
 bool StateStore::flush(QString *error)
 {
-    d->lastError.clear();
+    d->clearError();
     if (d->buffer.isEmpty())
         return true;
     const auto failed = [this, error] {
@@ -778,6 +1356,18 @@ bool StateStore::flush(QString *error)
         return false;
     };
     const QString what = QStringLiteral("cannot flush %1 transitions").arg(d->buffer.size());
+    if (d->pg) {
+        if (!d->begin(what))
+            return failed();
+        if (!d->writePg(d->buffer)) {
+            d->rollback();
+            return failed(); // the buffer is kept for the next flush
+        }
+        if (!d->commit(what))
+            return failed();
+        d->buffer.clear();
+        return true;
+    }
     if (!d->prepareFlush() || !d->begin(what))
         return failed();
     for (const Transition &t : std::as_const(d->buffer)) {
@@ -800,7 +1390,7 @@ int StateStore::pending() const
 
 QList<NodeRunRecord> StateStore::nodeRuns(qint64 runId) const
 {
-    d->lastError.clear();
+    d->clearError();
     QList<NodeRunRecord> result;
     QSqlQuery q = d->query();
     if (!d->exec(q, QStringLiteral(R"(
@@ -840,7 +1430,7 @@ QList<NodeRunRecord> StateStore::nodeRuns(qint64 runId) const
 
 QList<EventRecord> StateStore::events(qint64 runId, qint64 afterSeq) const
 {
-    d->lastError.clear();
+    d->clearError();
     QList<EventRecord> result;
     QSqlQuery q = d->query();
     if (!d->exec(q,
@@ -897,11 +1487,11 @@ QStringList StateStore::markInterrupted(qint64 runId, const QString &message)
 bool StateStore::acquireLease(const QString &key, const QString &holder, int ttlSeconds)
 {
     Q_ASSERT(!holder.isEmpty() && ttlSeconds > 0);
-    d->lastError.clear();
+    d->clearError();
     const QString what = QStringLiteral("cannot acquire the lease %1").arg(key);
     if (!d->begin(what))
         return false;
-    const qint64 now = nowMs();
+    const qint64 now = d->storeNowMs();
     QString current;
     {
         QSqlQuery q = d->query();
@@ -925,7 +1515,7 @@ bool StateStore::acquireLease(const QString &key, const QString &holder, int ttl
 
 void StateStore::releaseLease(const QString &key, const QString &holder)
 {
-    d->lastError.clear();
+    d->clearError();
     QSqlQuery q = d->query();
     d->exec(q, QStringLiteral("DELETE FROM leases WHERE key = ? AND holder = ?"),
             {text(key), text(holder)}, QStringLiteral("cannot release the lease %1").arg(key));
@@ -933,13 +1523,195 @@ void StateStore::releaseLease(const QString &key, const QString &holder)
 
 QString StateStore::leaseHolder(const QString &key) const
 {
-    d->lastError.clear();
+    d->clearError();
     QSqlQuery q = d->query();
+    const qint64 now = d->storeNowMs();
     if (!d->exec(q, QStringLiteral("SELECT holder FROM leases WHERE key = ? AND expires_at > ?"),
-                 {text(key), nowMs()}, QStringLiteral("cannot read the lease %1").arg(key)) ||
+                 {text(key), now}, QStringLiteral("cannot read the lease %1").arg(key)) ||
         !q.next())
         return QString();
     return q.value(0).toString();
+}
+
+std::optional<LeaseRecord> StateStore::lease(const QString &key) const
+{
+    d->clearError();
+    const qint64 now = d->storeNowMs();
+    QSqlQuery q = d->query();
+    if (!d->exec(q, QStringLiteral("SELECT holder, expires_at FROM leases WHERE key = ?"),
+                 {text(key)}, QStringLiteral("cannot read the lease %1").arg(key)) ||
+        !q.next())
+        return std::nullopt;
+    LeaseRecord l;
+    l.key = key;
+    l.holder = q.value(0).toString();
+    l.expiresAt = fromMs(q.value(1));
+    l.live = q.value(1).toLongLong() > now;
+    return l;
+}
+
+QList<EventRecord> StateStore::eventsSince(qint64 afterSeq, const QString &reportId,
+                                           int limit) const
+{
+    d->clearError();
+    QList<EventRecord> result;
+    QSqlQuery q = d->query();
+    QString sql = QStringLiteral("SELECT e.seq, e.run_id, e.attempt, e.node_id, e.state, e.at, "
+                                 "e.message FROM events e");
+    QVariantList values;
+    if (!reportId.isEmpty()) {
+        sql +=
+            QStringLiteral(" JOIN runs r ON r.id = e.run_id WHERE r.report_id = ? AND e.seq > ?");
+        values << reportId;
+    } else {
+        sql += QStringLiteral(" WHERE e.seq > ?");
+    }
+    sql += QStringLiteral(" ORDER BY e.seq LIMIT ?");
+    values << afterSeq << limit;
+    if (!d->exec(q, sql, values, QStringLiteral("cannot read the events")))
+        return result;
+    while (q.next()) {
+        EventRecord e;
+        e.seq = q.value(0).toLongLong();
+        e.runId = q.value(1).toLongLong();
+        e.attempt = q.value(2).toInt();
+        e.nodeId = q.value(3).toString();
+        e.state = nodeStateFrom(q.value(4).toString());
+        e.at = fromMs(q.value(5));
+        e.message = q.value(6).toString();
+        result.append(e);
+    }
+    return result;
+}
+
+qint64 StateStore::lastEventSeq() const
+{
+    d->clearError();
+    QSqlQuery q = d->query();
+    if (!d->exec(q, QStringLiteral("SELECT coalesce(max(seq), 0) FROM events"), {},
+                 QStringLiteral("cannot read the events")) ||
+        !q.next())
+        return 0;
+    return q.value(0).toLongLong();
+}
+
+namespace {
+constexpr char kRequestColumns[] =
+    "id, report_id, period, run_id, kind, selector, downstream, failed_only, who, reason, "
+    "requested_at, state, handled_by, handled_at, attempt, outcome";
+
+RequestRecord requestFrom(const QSqlQuery &q)
+{
+    RequestRecord r;
+    r.id = q.value(0).toLongLong();
+    r.reportId = q.value(1).toString();
+    r.period = q.value(2).toString();
+    r.runId = q.value(3).toLongLong();
+    r.kind = q.value(4).toString();
+    r.selector = q.value(5).toString();
+    r.downstream = q.value(6).toInt() != 0;
+    r.failedOnly = q.value(7).toInt() != 0;
+    r.who = q.value(8).toString();
+    r.reason = q.value(9).toString();
+    r.requestedAt = fromMs(q.value(10));
+    r.state = q.value(11).toString();
+    r.handledBy = q.value(12).toString();
+    r.handledAt = fromMs(q.value(13));
+    r.attempt = q.value(14).toInt();
+    r.outcome = q.value(15).toString();
+    return r;
+}
+} // namespace
+
+qint64 StateStore::addRequest(const RequestRecord &r)
+{
+    d->clearError();
+    QSqlQuery q = d->query();
+    const QString sql =
+        QStringLiteral("INSERT INTO requests (report_id, period, run_id, kind, selector, "
+                       "downstream, failed_only, who, reason, requested_at) VALUES (?, ?, ?, ?, "
+                       "?, ?, ?, ?, ?, ?)") +
+        (d->pg ? QStringLiteral(" RETURNING id") : QString());
+    if (!d->exec(q, sql,
+                 {text(r.reportId), text(r.period), r.runId > 0 ? QVariant(r.runId) : QVariant(),
+                  text(r.kind), text(r.selector), int(r.downstream), int(r.failedOnly), text(r.who),
+                  text(r.reason), d->storeNowMs()},
+                 QStringLiteral("cannot record the %1 request").arg(r.kind)))
+        return 0;
+    if (d->pg)
+        return q.next() ? q.value(0).toLongLong() : 0;
+    return q.lastInsertId().toLongLong();
+}
+
+QList<RequestRecord> StateStore::requests(const QString &reportId, const QString &state,
+                                          int limit) const
+{
+    d->clearError();
+    QList<RequestRecord> result;
+    QString sql = QStringLiteral("SELECT %1 FROM requests").arg(QLatin1String(kRequestColumns));
+    QStringList where;
+    QVariantList values;
+    if (!reportId.isEmpty()) {
+        where << QStringLiteral("report_id = ?");
+        values << reportId;
+    }
+    if (!state.isEmpty()) {
+        where << QStringLiteral("state = ?");
+        values << state;
+    }
+    if (!where.isEmpty())
+        sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
+    sql += QStringLiteral(" ORDER BY id LIMIT ?");
+    values << limit;
+    QSqlQuery q = d->query();
+    if (!d->exec(q, sql, values, QStringLiteral("cannot read the requests")))
+        return result;
+    while (q.next())
+        result.append(requestFrom(q));
+    return result;
+}
+
+std::optional<RequestRecord> StateStore::request(qint64 id) const
+{
+    d->clearError();
+    QSqlQuery q = d->query();
+    if (!d->exec(q,
+                 QStringLiteral("SELECT %1 FROM requests WHERE id = ?")
+                     .arg(QLatin1String(kRequestColumns)),
+                 {id}, QStringLiteral("cannot read request %1").arg(id)) ||
+        !q.next())
+        return std::nullopt;
+    return requestFrom(q);
+}
+
+bool StateStore::claimRequest(qint64 id, const QString &holder)
+{
+    d->clearError();
+    QSqlQuery q = d->query();
+    if (!d->exec(q,
+                 QStringLiteral("UPDATE requests SET state = 'running', handled_by = ?, "
+                                "handled_at = ? WHERE id = ? AND state = 'pending'"),
+                 {text(holder), d->storeNowMs(), id},
+                 QStringLiteral("cannot claim request %1").arg(id)))
+        return false;
+    return q.numRowsAffected() == 1;
+}
+
+bool StateStore::finishRequest(qint64 id, const QString &state, int attempt, const QString &outcome)
+{
+    d->clearError();
+    QSqlQuery q = d->query();
+    return d->exec(q,
+                   QStringLiteral("UPDATE requests SET state = ?, attempt = ?, outcome = ?, "
+                                  "handled_at = ? WHERE id = ?"),
+                   {text(state), attempt > 0 ? QVariant(attempt) : QVariant(), text(outcome),
+                    d->storeNowMs(), id},
+                   QStringLiteral("cannot finish request %1").arg(id));
+}
+
+bool StateStore::lastErrorRefused() const
+{
+    return d->lastErrorRefused;
 }
 
 QString StateStore::connectionName() const

@@ -86,15 +86,64 @@ struct EventRecord
     QString message;
 };
 
-// The persistent record of runs: SQLite (WAL, synchronous=NORMAL) through
-// QtSql. Owns one QSqlDatabase connection, so one StateStore is used from one
-// thread only (the scheduler's); open another StateStore for another thread.
-// Transitions are buffered by record() and written in one short transaction
-// by flush(): callers flush before they announce what they recorded.
+// A reconnect or a rerun asked of whoever executes a report (team mode):
+// written by a workstation, claimed and finished by the lease holder.
+struct RequestRecord
+{
+    qint64 id = 0;
+    QString reportId;
+    QString period;
+    qint64 runId = 0;
+    QString kind; // "rerun" or "cancel"
+    QString selector;
+    bool downstream = false;
+    bool failedOnly = false;
+    QString who; // on PostgreSQL the database user who wrote it (the server checks)
+    QString reason;
+    QDateTime requestedAt;
+    QString state = QStringLiteral("pending"); // pending, running, done, refused
+    QString handledBy;                         // the lease holder that took it
+    QDateTime handledAt;
+    int attempt = 0; // the attempt that carried it out
+    QString outcome;
+};
+
+struct LeaseRecord
+{
+    QString key;
+    QString holder;
+    QDateTime expiresAt; // the store's clock
+    bool live = false;
+};
+
+// The persistent record of runs through QtSql: an SQLite file (WAL,
+// synchronous=NORMAL) by default, or a PostgreSQL database shared by a team
+// (open() with a postgres://USER@HOST:PORT/DB URL): the same interface, the
+// same schema version for version. Owns one QSqlDatabase connection, so one
+// StateStore is used from one thread only (the scheduler's); open another
+// StateStore for another thread. Transitions are buffered by record() and
+// written in one short transaction by flush(): callers flush before they
+// announce what they recorded.
 class StateStore
 {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
+
+    // Where a PostgreSQL store lives. The password never appears in
+    // display(), in logs or in error messages.
+    struct ServerAddress
+    {
+        QString host;
+        int port = 5432;
+        QString database;
+        QString user; // empty: libpq's default (the OS login)
+        QString password;
+        QString sslMode;
+        QString display() const; // postgres://USER@HOST:PORT/DB
+    };
+    static bool isServerUrl(const QString &path); // postgres:// or postgresql://
+    static std::optional<ServerAddress> parseServerUrl(const QString &url, QString *error);
+    static std::unique_ptr<StateStore> openServer(const ServerAddress &address, QString *error);
 
     ~StateStore();
     StateStore(const StateStore &) = delete;
@@ -102,11 +151,21 @@ public:
 
     // Opens or creates the store and migrates it to kSchemaVersion. A store
     // written by a newer Vouch is refused with a clear message, untouched.
+    // A postgres:// URL opens the server store; without a password in the
+    // URL, statePassword() (VOUCH_STATE_PASSWORD or the settings' state:
+    // block), else libpq's own (PGPASSWORD, ~/.pgpass).
     static std::unique_ptr<StateStore> open(const QString &path, QString *error);
     // The default location: <AppDataLocation>/state.db
     static QString defaultPath();
 
-    QString path() const;
+    QString path() const; // the file, or the URL without a password
+
+    // For SQL that differs between dialects (SQLite and PostgreSQL) in code
+    // that keeps its own tables on connectionName().
+    bool isPostgres() const;
+    // PostgreSQL: the database user, which is the identity of every request
+    // and decision made through this store. Empty on SQLite.
+    QString databaseUser() const;
 
     // Runs and attempts.
     qint64 createRun(const QString &reportId, const QString &period, const QString &contractPath);
@@ -126,6 +185,11 @@ public:
 
     QList<NodeRunRecord> nodeRuns(qint64 runId) const;
     QList<EventRecord> events(qint64 runId, qint64 afterSeq = 0) const;
+    // Every run's events after `afterSeq`, of one report when given, in seq
+    // order (at most `limit`): what a watcher catches up with.
+    QList<EventRecord> eventsSince(qint64 afterSeq, const QString &reportId = {},
+                                   int limit = 100000) const;
+    qint64 lastEventSeq() const;
 
     // After a crash: every node of the run whose latest state is not terminal
     // becomes `interrupted` (recorded as a transition). Returns their ids.
@@ -136,9 +200,23 @@ public:
     // `holder` (then it renews). Time is the store's clock (UTC now).
     bool acquireLease(const QString &key, const QString &holder, int ttlSeconds);
     void releaseLease(const QString &key, const QString &holder);
-    QString leaseHolder(const QString &key) const; // empty when free or expired
+    QString leaseHolder(const QString &key) const;              // empty when free or expired
+    std::optional<LeaseRecord> lease(const QString &key) const; // also when expired
+
+    // Requests (team mode). addRequest returns the new id, 0 on failure
+    // (lastError(); lastErrorRefused() when the database refused it).
+    qint64 addRequest(const RequestRecord &request);
+    QList<RequestRecord> requests(const QString &reportId = {}, const QString &state = {},
+                                  int limit = 200) const;
+    std::optional<RequestRecord> request(qint64 id) const;
+    // pending -> running, by one holder only: false when someone else took it.
+    bool claimRequest(qint64 id, const QString &holder);
+    bool finishRequest(qint64 id, const QString &state, int attempt, const QString &outcome);
 
     QString lastError() const;
+    // The last error was the database refusing this user (PostgreSQL 42501:
+    // insufficient privilege), not a fault.
+    bool lastErrorRefused() const;
 
     // The QtSql connection name, for engine code on the same thread that
     // keeps its own tables in this store (the trust layer). Not for the UI.

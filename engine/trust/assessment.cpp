@@ -239,6 +239,15 @@ DecisionResult decide(StateStore &store, const Contract &contract, const Assessm
     QString error;
     if (!audit.append(who, decisionKind(kind), report.id, assessment.run.period, assessment.run.id,
                       details, &error)) {
+        // Team mode: the server's grants decide who may record a decision.
+        if (audit.lastErrorRefused()) {
+            result.notAllowed = true;
+            result.message = QStringLiteral("the state store refused it: %1 has no right to "
+                                            "record decisions there (an approver needs the "
+                                            "vouch_approver role); nothing was recorded")
+                                 .arg(who);
+            return result;
+        }
         result.message =
             QStringLiteral("could not write the audit log: %1; nothing was recorded").arg(error);
         return result;

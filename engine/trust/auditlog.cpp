@@ -144,8 +144,11 @@ std::optional<AuditEntry> AuditLog::append(const QString &who, const QString &ac
                                            qint64 runId, const QJsonObject &details, QString *error)
 {
     m_lastError.clear();
+    m_refused = false;
     const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    const bool pg = db.driverName() == QLatin1String("QPSQL");
     const auto fail = [&](const QString &what, const QSqlError &sqlError) {
+        m_refused = sqlError.nativeErrorCode() == QLatin1String("42501");
         m_lastError =
             QStringLiteral("cannot append to the audit log: %1").arg(describe(what, sqlError));
         if (error)
@@ -166,15 +169,27 @@ std::optional<AuditEntry> AuditLog::append(const QString &who, const QString &ac
     // The write lock is taken up front, so that reading the tail and writing
     // after it cannot interleave with another connection's append (and the
     // busy timeout applies while another one holds it).
+    // On PostgreSQL the row lock on audit_sequence does the same: appenders
+    // take turns from there to their commit.
     QSqlQuery q(db);
-    if (!q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+    if (!q.exec(pg ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE")))
         return fail(QStringLiteral("cannot start a write transaction"), q.lastError());
+    if (pg && (!q.exec(QStringLiteral(
+                   "SELECT seq FROM audit_sequence WHERE name = 'audit_log' FOR UPDATE")) ||
+               !q.next())) {
+        const QSqlError sqlError = q.lastError();
+        q.finish();
+        rollback(db);
+        return fail(QStringLiteral("cannot lock the end of the log"), sqlError);
+    }
+    q.finish();
     // The next seq is what AUTOINCREMENT would pick: one past the highest ever
     // issued, even if that entry is gone; verify() then reports the gap.
-    if (!q.exec(QStringLiteral(
-            "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), 0), "
-            "coalesce((SELECT max(seq) FROM audit_log), 0), "
-            "(SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1)")) ||
+    if (!q.exec(
+            QStringLiteral("SELECT coalesce((SELECT seq FROM %1 WHERE name = 'audit_log'), 0), "
+                           "coalesce((SELECT max(seq) FROM audit_log), 0), "
+                           "(SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1)")
+                .arg(pg ? QLatin1String("audit_sequence") : QLatin1String("sqlite_sequence"))) ||
         !q.next()) {
         const QSqlError sqlError = q.lastError();
         q.finish();
@@ -215,6 +230,18 @@ std::optional<AuditEntry> AuditLog::append(const QString &who, const QString &ac
         return fail(QStringLiteral("cannot insert entry %1").arg(row.seq), sqlError);
     }
     q.finish();
+    if (pg) {
+        QSqlQuery issued(db);
+        issued.prepare(
+            QStringLiteral("UPDATE audit_sequence SET seq = ? WHERE name = 'audit_log'"));
+        issued.addBindValue(row.seq);
+        if (!issued.exec()) {
+            const QSqlError sqlError = issued.lastError();
+            issued.finish();
+            rollback(db);
+            return fail(QStringLiteral("cannot record entry %1 as issued").arg(row.seq), sqlError);
+        }
+    }
     if (!q.exec(QStringLiteral("COMMIT"))) {
         const QSqlError sqlError = q.lastError();
         rollback(db);
@@ -279,12 +306,17 @@ AuditVerification AuditLog::verify() const
 
     // One read transaction, so that the counter and the rows are the same
     // snapshot even while another connection appends.
+    // (PostgreSQL: REPEATABLE READ gives one snapshot to the whole transaction.)
+    const bool pg = db.driverName() == QLatin1String("QPSQL");
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("BEGIN")))
+    if (!q.exec(pg ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                   : QStringLiteral("BEGIN")))
         return unreadable(q.lastError());
-    if (!q.exec(QStringLiteral("SELECT coalesce((SELECT seq FROM sqlite_sequence "
-                               "WHERE name = 'audit_log'), 0)")) ||
+    if (!q.exec(
+            QStringLiteral("SELECT coalesce((SELECT seq FROM %1 "
+                           "WHERE name = 'audit_log'), 0)")
+                .arg(pg ? QLatin1String("audit_sequence") : QLatin1String("sqlite_sequence"))) ||
         !q.next()) {
         const QSqlError sqlError = q.lastError();
         q.finish();
@@ -351,8 +383,9 @@ AuditVerification AuditLog::verify() const
         problem(last + 1,
                 QStringLiteral("%1 (%2, but entry %3 was written)").arg(what, where).arg(issued));
     } else if (v.ok && issued < last) {
-        problem(last, QStringLiteral("SQLite's record of the last entry written was altered (it "
-                                     "says %1, but the log goes up to entry %2)")
+        problem(last, QStringLiteral("%1's record of the last entry written was altered (it "
+                                     "says %2, but the log goes up to entry %3)")
+                          .arg(pg ? QStringLiteral("The store") : QStringLiteral("SQLite"))
                           .arg(issued)
                           .arg(last));
     }
@@ -362,6 +395,11 @@ AuditVerification AuditLog::verify() const
 QString AuditLog::lastError() const
 {
     return m_lastError;
+}
+
+bool AuditLog::lastErrorRefused() const
+{
+    return m_refused;
 }
 
 } // namespace vouch::engine

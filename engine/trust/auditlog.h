@@ -26,7 +26,8 @@
 //   record, or who recomputes every hash from the edited entry to the end,
 //   produces a log that verifies. Keep the latest hash somewhere else (a
 //   published report, a ticket) to anchor it against that.
-// - sqlite_sequence is SQLite's; the store is SQLite today.
+// - On PostgreSQL the table audit_sequence plays sqlite_sequence's part; it is
+//   updated in the append's transaction, and its row lock serialises appends.
 //
 // An AuditLog works on the connection of one StateStore and is used on that
 // store's thread only. Other processes and other StateStore connections may
@@ -90,6 +91,9 @@ public:
     // The error of the last call (append, entries, or a verify() that could not
     // read the log); empty when it succeeded.
     QString lastError() const;
+    // The last append failed because the database refused this user
+    // (PostgreSQL: insufficient privilege), not because of a fault.
+    bool lastErrorRefused() const;
 
     // The prev_hash of the first entry.
     static QString genesisHash();
@@ -97,6 +101,7 @@ public:
 private:
     QString m_connectionName;
     mutable QString m_lastError;
+    bool m_refused = false;
 };
 
 } // namespace vouch::engine
