@@ -46,6 +46,14 @@ std::optional<Threshold> threshold(QString text)
     return Threshold::parse(text);
 }
 
+// Trailing blanks on a line mean nothing in SQL and cannot be kept in a YAML
+// literal block; dropping them here keeps the contract and the file equal.
+QString tidySql(const QString &sql)
+{
+    static const QRegularExpression trailing(QStringLiteral("[ \\t]+(?=\\n|$)"));
+    return QString(sql).replace(trailing, QString()).trimmed();
+}
+
 bool isRunnable(const QString &type)
 {
     return type == QLatin1String("model") || type == QLatin1String("seed") ||
@@ -175,7 +183,7 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
             } else {
                 n.kind = NodeKind::Freshness;
                 n.connection = options.connection;
-                n.loadedAt = query;
+                n.loadedAt = tidySql(query);
                 if (r.warnAfterSeconds)
                     n.warnAfter = Duration(*r.warnAfterSeconds);
                 if (r.errorAfterSeconds)
@@ -242,7 +250,7 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
                 sql = r.rawCode;
             }
             n.value = QStringLiteral("select %1 as failures from (\n%2\n) dbt_internal_test")
-                          .arg(calc, sql.trimmed());
+                          .arg(calc, tidySql(sql));
             const bool warnOnly =
                 r.severity.compare(QLatin1String("warn"), Qt::CaseInsensitive) == 0;
             const QString warnIf = r.warnIf.isEmpty() ? QStringLiteral("!= 0") : r.warnIf;
@@ -278,7 +286,35 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
         return result;
     }
 
-    // 4. Exposures become sections.
+    // 4. Exposures become sections. A section also needs the tests on its
+    // path (tests are leaves in dbt's graph): a failing test on a model the
+    // dashboard reads must change the section's verdict.
+    QHash<QString, const Node *> byId;
+    QList<const Node *> checks;
+    for (const Node &n : std::as_const(contract->nodes)) {
+        byId.insert(n.id, &n);
+        if (n.kind == NodeKind::Check)
+            checks.append(&n);
+    }
+    auto withTests = [&](QStringList needs) {
+        QSet<QString> path;
+        QStringList stack = needs;
+        while (!stack.isEmpty()) {
+            const QString id = stack.takeLast();
+            if (path.contains(id))
+                continue;
+            path.insert(id);
+            if (const Node *n = byId.value(id))
+                stack += n->needs;
+        }
+        for (const Node *check : std::as_const(checks)) {
+            if (!check->needs.isEmpty() && !needs.contains(check->id) &&
+                std::all_of(check->needs.cbegin(), check->needs.cend(),
+                            [&](const QString &id) { return path.contains(id); }))
+                needs.append(check->id);
+        }
+        return needs;
+    };
     for (const Resource &r : m.exposures) {
         Section s;
         s.id = sanitize(r.name);
@@ -287,7 +323,7 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
         s.onFailure =
             r.maturity == QLatin1String("low") ? FailurePolicy::Caveat : FailurePolicy::Hold;
         QStringList lost;
-        s.needs = needsOf(r, &lost);
+        s.needs = withTests(needsOf(r, &lost));
         reportLost(r, lost);
         result.idOf.insert(r.uniqueId, s.id);
         if (s.needs.isEmpty()) {

@@ -1,0 +1,316 @@
+// dbt manifests become contracts: every real manifest in shared/data/dbt
+// imports to a contract the loader accepts, with the node counts of the
+// manifest; bad input is an error naming the file and the node, never a crash.
+
+#include "engine/contract/contractloader.h"
+#include "engine/graph/graph.h"
+#include "engine/interop/dbtimport.h"
+#include "engine/interop/dbtmanifest.h"
+
+#include <QFile>
+#include <QTest>
+
+using namespace vouch::engine;
+
+namespace {
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QString shared(const char *relative)
+{
+    return QStringLiteral(VOUCH_SHARED_DIR "/data/dbt/") + QString::fromLatin1(relative);
+}
+
+QString fixture()
+{
+    return QStringLiteral(VOUCH_SOURCE_DIR "/tests/fixtures/dbt/exposure_project/manifest.json");
+}
+
+QString errors(const Diagnostics &diagnostics)
+{
+    QStringList lines;
+    for (const Diagnostic &d : diagnostics) {
+        if (d.severity == Diagnostic::Severity::Error)
+            lines << d.format();
+    }
+    return lines.join(u'\n');
+}
+
+int count(const Contract &c, NodeKind kind)
+{
+    return int(std::count_if(c.nodes.cbegin(), c.nodes.cend(),
+                             [&](const Node &n) { return n.kind == kind; }));
+}
+
+} // namespace
+
+class TestDbtImport : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void sharedManifests_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<int>("schema");
+        QTest::addColumn<int>("commands"); // models + seeds + snapshots
+        QTest::addColumn<int>("checks");   // tests
+        QTest::addColumn<int>("sources");  // freshness + plain source nodes
+        QTest::addColumn<int>("edges");    // distinct depends_on entries
+        // Counts from SOURCES.md (nodes by resource type, sources).
+        QTest::newRow("jaffle_shop 1.12")
+            << shared("jaffle_shop_dbt1_12/manifest_1.12.json") << 12 << 13 + 6 << 27 << 6 << 47;
+        QTest::newRow("jaffle_shop 1.9 build")
+            << shared("jaffle_shop_dbt1_9_build/manifest_1.9.json") << 12 << 36 + 3 << 20 << 0
+            << 60;
+        QTest::newRow("openlineage postgres")
+            << shared("openlineage_fixture_postgres/manifest.json") << 7 << 5 + 3 << 20 << 0 << 29;
+        QTest::newRow("openlineage fail")
+            << shared("openlineage_fixture_fail/manifest.json") << 2 << 4 << 0 << 1 << 4;
+        QTest::newRow("openlineage test")
+            << shared("openlineage_fixture_test/manifest.json") << 2 << 4 << 14 << 2 << 18;
+        QTest::newRow("tuva") << shared("tuva_2024_02/manifest.json") << 8 << 307 + 77 << 57 << 0
+                              << 811;
+        QTest::newRow("fivetran hubspot")
+            << shared("fivetran_hubspot/manifest.json") << 12 << 154 + 56 << 73 << 61 << 300;
+    }
+
+    void sharedManifests()
+    {
+        QFETCH(QString, path);
+        QFETCH(int, schema);
+        QFETCH(int, commands);
+        QFETCH(int, checks);
+        QFETCH(int, sources);
+        QFETCH(int, edges);
+        const dbt::ManifestResult read = dbt::readManifest(path);
+        QVERIFY2(read.manifest, qPrintable(errors(read.diagnostics)));
+        QCOMPARE(read.manifest->schemaVersion, schema);
+
+        const dbt::ImportOptions options;
+        const dbt::Import import = dbt::importManifest(*read.manifest, options);
+        QVERIFY2(import.ok(), qPrintable(errors(import.diagnostics)));
+        const QByteArray yaml = dbt::toYaml(import, *read.manifest, options);
+        const LoadResult loaded =
+            ContractLoader::loadText(yaml, QStringLiteral("imported.yaml"), QStringLiteral("/tmp"));
+        QVERIFY2(loaded.ok(), qPrintable(errors(loaded.diagnostics)));
+        const Contract &c = *loaded.contract;
+        QCOMPARE(count(c, NodeKind::Command), commands);
+        QCOMPARE(count(c, NodeKind::Check), checks);
+        QCOMPARE(count(c, NodeKind::Freshness) + count(c, NodeKind::Noop), sources);
+        QCOMPARE(c.nodes.size(), commands + checks + sources);
+        QCOMPARE(c.edgeCount(), edges);
+        QVERIFY(Graph::fromContract(c).isAcyclic());
+        // Every model runs through dbt, selected by its own name.
+        for (const Node &n : c.nodes) {
+            if (n.kind == NodeKind::Command) {
+                QCOMPARE(n.argv.mid(0, 3),
+                         QStringList({QStringLiteral("dbt"), QStringLiteral("build"),
+                                      QStringLiteral("--select")}));
+                QVERIFY2(n.argv.at(3).endsWith(n.id), qPrintable(n.argv.join(u' ')));
+            }
+        }
+        // What was written is what was built.
+        QCOMPARE(c.nodes.size(), import.contract->nodes.size());
+        for (int i = 0; i < c.nodes.size(); ++i) {
+            QCOMPARE(c.nodes.at(i).id, import.contract->nodes.at(i).id);
+            QCOMPARE(c.nodes.at(i).value, import.contract->nodes.at(i).value);
+            QCOMPARE(c.nodes.at(i).loadedAt, import.contract->nodes.at(i).loadedAt);
+        }
+    }
+
+    void unmappedContentIsListed()
+    {
+        const dbt::ManifestResult read =
+            dbt::readManifest(shared("jaffle_shop_dbt1_12/manifest_1.12.json"));
+        QVERIFY(read.manifest);
+        const dbt::ImportOptions options;
+        const dbt::Import import = dbt::importManifest(*read.manifest, options);
+        QVERIFY(import.ok());
+        const QString yaml = QString::fromUtf8(dbt::toYaml(import, *read.manifest, options));
+        for (const char *expected : {"#   - metrics: 23 with no counterpart: metric.jaffle_shop.",
+                                     "#   - semantic_models: 6", "#   - saved_queries: 3",
+                                     "unit_test.jaffle_shop.orders.test_order_items_compute_to_"
+                                     "bools_correctly"})
+            QVERIFY2(yaml.contains(QString::fromLatin1(expected)), expected);
+        bool warned = false;
+        for (const Diagnostic &d : import.diagnostics)
+            warned |= d.severity == Diagnostic::Severity::Warning &&
+                      d.message.startsWith(QLatin1String("unit_tests: 3 with no counterpart"));
+        QVERIFY(warned);
+        // Operations (on-run-start hooks) have no counterpart either.
+        const dbt::ManifestResult build =
+            dbt::readManifest(shared("jaffle_shop_dbt1_9_build/manifest_1.9.json"));
+        const dbt::Import withHooks = dbt::importManifest(*build.manifest, options);
+        QCOMPARE(
+            withHooks.unmapped.filter(QStringLiteral("operation operation.elementary.")).size(), 2);
+    }
+
+    void exposureBecomesSection()
+    {
+        const dbt::ManifestResult read = dbt::readManifest(fixture());
+        QVERIFY2(read.manifest, qPrintable(errors(read.diagnostics)));
+        dbt::ImportOptions options;
+        options.select = QStringLiteral("+exposure:weekly_operating_report");
+        options.projectDir = QStringLiteral("/srv/dbt/shop");
+        options.profilesDir = QStringLiteral("/srv/dbt/profiles");
+        options.target = QStringLiteral("prod");
+        const dbt::Import import = dbt::importManifest(*read.manifest, options);
+        QVERIFY2(import.ok(), qPrintable(errors(import.diagnostics)));
+        const LoadResult loaded = ContractLoader::loadText(
+            dbt::toYaml(import, *read.manifest, options), QStringLiteral("c.yaml"), QString());
+        QVERIFY2(loaded.ok(), qPrintable(errors(loaded.diagnostics)));
+        const Contract &c = *loaded.contract;
+        QCOMPARE(c.report.sections.size(), 1);
+        const Section &s = c.report.sections.first();
+        QCOMPARE(s.id, QStringLiteral("weekly_operating_report"));
+        QCOMPARE(s.name, QStringLiteral("Weekly operating report"));
+        QCOMPARE(s.owner, QStringLiteral("finance-lead"));
+        QCOMPARE(toString(s.onFailure), QStringLiteral("hold"));
+        // The exposure's path with the tests on it, not customer_churn's.
+        QCOMPARE(s.needs, QStringList({QStringLiteral("weekly_revenue"),
+                                       QStringLiteral("not_null_weekly_revenue_amount"),
+                                       QStringLiteral("accepted_values_stg_orders_status")}));
+        QStringList ids;
+        for (const Node &n : c.nodes)
+            ids << n.id;
+        ids.sort();
+        QCOMPARE(ids, QStringList({QStringLiteral("accepted_values_stg_orders_status"),
+                                   QStringLiteral("not_null_weekly_revenue_amount"),
+                                   QStringLiteral("raw.customers"), QStringLiteral("raw.orders"),
+                                   QStringLiteral("stg_customers"), QStringLiteral("stg_orders"),
+                                   QStringLiteral("weekly_revenue")}));
+        const Node *model = c.node(QStringLiteral("weekly_revenue"));
+        QCOMPARE(model->argv, QStringList({"dbt", "build", "--select", "weekly_revenue",
+                                           "--project-dir", "/srv/dbt/shop", "--profiles-dir",
+                                           "/srv/dbt/profiles", "--target", "prod"}));
+        QCOMPARE(model->owner, QStringLiteral("finance-data"));
+        QCOMPARE(model->tags, QStringList({QStringLiteral("finance")}));
+        const Node *fresh = c.node(QStringLiteral("raw.customers"));
+        QCOMPARE(toString(fresh->kind), QStringLiteral("freshness"));
+        QCOMPARE(fresh->loadedAt,
+                 QStringLiteral("select max(_loaded_at) from \"analytics\".\"raw\".\"customers\""));
+        QCOMPARE(formatDuration(*fresh->warnAfter), QStringLiteral("12h"));
+        QCOMPARE(formatDuration(*fresh->errorAfter), QStringLiteral("1d"));
+        QCOMPARE(toString(c.node(QStringLiteral("raw.orders"))->kind), QStringLiteral("noop"));
+        // severity error: warn_if and error_if; severity warn: warn_if only.
+        const Node *error = c.node(QStringLiteral("not_null_weekly_revenue_amount"));
+        QCOMPARE(error->errorIf->text, QStringLiteral("!= 0"));
+        QCOMPARE(error->value, QStringLiteral("select count(*) as failures from (\nselect amount "
+                                              "from \"analytics\".\"weekly_revenue\" where amount "
+                                              "is null\n) dbt_internal_test"));
+        const Node *warn = c.node(QStringLiteral("accepted_values_stg_orders_status"));
+        QCOMPARE(warn->warnIf->text, QStringLiteral("> 10"));
+        QVERIFY(!warn->errorIf);
+    }
+
+    void danglingDependencyIsAnError()
+    {
+        const QByteArray text =
+            "{\"metadata\": {\"dbt_schema_version\":\n"
+            "            \"https://schemas.getdbt.com/dbt/manifest/v12.json\"},\n"
+            "          \"nodes\": {\"model.x.y\": {\"unique_id\": \"model.x.y\", "
+            "\"resource_type\": \"model\",\n"
+            "            \"name\": \"y\", \"package_name\": \"x\",\n"
+            "            \"depends_on\": {\"nodes\": [\"model.x.missing\"]}}}}";
+        const dbt::ManifestResult read = dbt::parseManifest(text, QStringLiteral("manifest.json"));
+        QVERIFY(read.manifest);
+        const dbt::Import import = dbt::importManifest(*read.manifest, dbt::ImportOptions());
+        QVERIFY(!import.ok());
+        QVERIFY2(errors(import.diagnostics)
+                     .contains(QStringLiteral("manifest.json: error: node "
+                                              "model.x.y depends on model.x.missing, which "
+                                              "is not in the manifest")),
+                 qPrintable(errors(import.diagnostics)));
+    }
+
+    void badInput_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("empty") << QByteArray() << "the file is empty";
+        QTest::newRow("not json") << QByteArray("hello") << "not a dbt manifest";
+        QTest::newRow("json list") << QByteArray("[1, 2]") << "not a dbt manifest";
+        QTest::newRow("other json")
+            << QByteArray("{\"name\": \"x\", \"nodes\": {}}") << "no metadata.dbt_schema_version";
+        QTest::newRow("run results")
+            << QByteArray(
+                   "{\"metadata\": {\"dbt_schema_version\": "
+                   "\"https://schemas.getdbt.com/dbt/run-results/v6.json\"}, \"results\": []}")
+            << "give the manifest.json of the same dbt invocation";
+        QTest::newRow("unknown schema")
+            << QByteArray("{\"metadata\": {\"dbt_schema_version\": "
+                          "\"https://schemas.getdbt.com/dbt/manifest/v0.json\"}, \"nodes\": {}}")
+            << "unknown dbt manifest schema version";
+        QTest::newRow("truncated")
+            << QByteArray("{\"metadata\": {\"dbt_schema_version\": \"https:") << "truncated";
+        QTest::newRow("trailing garbage")
+            << QByteArray("{\"metadata\": {\"dbt_schema_version\": "
+                          "\"https://schemas.getdbt.com/dbt/manifest/v12.json\"}, \"nodes\": {}} x")
+            << "unexpected text after the end";
+        QTest::newRow("deep") << QByteArray("{\"x\": ") + QByteArray(100000, '[')
+                              << "nested deeper";
+    }
+
+    void badInput()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, expected);
+        const dbt::ManifestResult read = dbt::parseManifest(text, QStringLiteral("m.json"));
+        QVERIFY(!read.manifest);
+        QVERIFY2(errors(read.diagnostics).startsWith(QStringLiteral("m.json")),
+                 qPrintable(errors(read.diagnostics)));
+        QVERIFY2(errors(read.diagnostics).contains(expected), qPrintable(errors(read.diagnostics)));
+    }
+
+    void newerSchemaIsAWarning()
+    {
+        const QByteArray text =
+            "{\"metadata\": {\"dbt_schema_version\": "
+            "\"https://schemas.getdbt.com/dbt/manifest/v13.json\"}, \"nodes\": {}}";
+        const dbt::ManifestResult read = dbt::parseManifest(text, QStringLiteral("m.json"));
+        QVERIFY(read.manifest);
+        QCOMPARE(read.diagnostics.size(), 1);
+        QVERIFY(read.diagnostics.first().message.contains(QStringLiteral("v13 is newer")));
+    }
+
+    // Truncating a real manifest anywhere gives an error, never a crash nor a
+    // half-read manifest.
+    void truncationsAreErrors()
+    {
+        const QByteArray text = readAll(shared("jaffle_shop_dbt1_12/manifest_1.12.json"));
+        QVERIFY(text.size() > 1000000);
+        const qsizetype last = text.size() - 1;
+        int checked = 0;
+        for (qsizetype cut = 0; cut < last; cut += 1 + (cut * 7919 + 13) % 9973) {
+            const dbt::ManifestResult read =
+                dbt::parseManifest(QByteArrayView(text.constData(), cut), QStringLiteral("m.json"));
+            QVERIFY2(!read.manifest, qPrintable(QStringLiteral("cut at %1 was accepted").arg(cut)));
+            QVERIFY(hasErrors(read.diagnostics));
+            ++checked;
+        }
+        // The end of the file, byte by byte.
+        for (qsizetype cut = last - 64; cut < text.size(); ++cut) {
+            const dbt::ManifestResult read =
+                dbt::parseManifest(QByteArrayView(text.constData(), cut), QStringLiteral("m.json"));
+            QVERIFY2(!read.manifest || text.mid(cut).trimmed().isEmpty(),
+                     qPrintable(QStringLiteral("cut at %1 was accepted").arg(cut)));
+            ++checked;
+        }
+        QVERIFY(checked > 200);
+    }
+
+    void missingFile()
+    {
+        const dbt::ManifestResult read = dbt::readManifest(QStringLiteral("/nonexistent/m.json"));
+        QVERIFY(!read.manifest);
+        QVERIFY(errors(read.diagnostics).startsWith(QStringLiteral("/nonexistent/m.json")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDbtImport)
+#include "tst_dbtimport.moc"
