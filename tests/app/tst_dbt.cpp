@@ -1,0 +1,142 @@
+// `vouch import dbt` and `vouch observe dbt` as a user meets them: the real
+// binary, the shared dbt artifacts, `vouch validate` and `vouch status`.
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Result
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result vouch(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(VOUCH_BINARY), args);
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QString shared(const char *relative)
+{
+    return QStringLiteral(VOUCH_SHARED_DIR "/data/dbt/") + QString::fromLatin1(relative);
+}
+
+} // namespace
+
+class TestDbt : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void importThenValidate_data()
+    {
+        QTest::addColumn<QString>("manifest");
+        QTest::addColumn<int>("nodes");
+        QTest::newRow("jaffle_shop 1.12") << shared("jaffle_shop_dbt1_12/manifest_1.12.json") << 52;
+        QTest::newRow("jaffle_shop 1.9")
+            << shared("jaffle_shop_dbt1_9_build/manifest_1.9.json") << 59;
+        QTest::newRow("openlineage postgres")
+            << shared("openlineage_fixture_postgres/manifest.json") << 28;
+        QTest::newRow("openlineage fail") << shared("openlineage_fixture_fail/manifest.json") << 5;
+        QTest::newRow("openlineage test") << shared("openlineage_fixture_test/manifest.json") << 20;
+        QTest::newRow("tuva") << shared("tuva_2024_02/manifest.json") << 441;
+        QTest::newRow("fivetran hubspot") << shared("fivetran_hubspot/manifest.json") << 344;
+    }
+
+    void importThenValidate()
+    {
+        QFETCH(QString, manifest);
+        QFETCH(int, nodes);
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("contract.yaml"));
+        const Result imported = vouch(
+            {QStringLiteral("import"), QStringLiteral("dbt"), manifest, QStringLiteral("-o"), out});
+        QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
+        const Result valid = vouch({QStringLiteral("validate"), out});
+        QVERIFY2(valid.exitCode == 0, qPrintable(valid.err));
+        QVERIFY2(valid.out.contains(QStringLiteral(": valid: %1 nodes").arg(nodes)),
+                 qPrintable(valid.out));
+    }
+
+    void observeThenStatus()
+    {
+        QTemporaryDir dir;
+        const QString state = dir.filePath(QStringLiteral("state.db"));
+        const Result observed = vouch(
+            {QStringLiteral("observe"), QStringLiteral("dbt"), QStringLiteral("--manifest"),
+             shared("openlineage_fixture_fail/manifest.json"), QStringLiteral("--run-results"),
+             shared("openlineage_fixture_fail/run_results.json"), QStringLiteral("--state"),
+             state});
+        QVERIFY2(observed.exitCode == 0, qPrintable(observed.err));
+        QVERIFY2(observed.out.contains(QStringLiteral("1 failed, 2 skipped, 2 succeeded")),
+                 qPrintable(observed.out));
+        const Result status = vouch(
+            {QStringLiteral("status"), QStringLiteral("--state"), state, QStringLiteral("--json")});
+        QVERIFY2(!status.out.isEmpty(), qPrintable(status.err));
+        const QJsonObject doc = QJsonDocument::fromJson(status.out.toUtf8()).object();
+        QHash<QString, QString> states;
+        for (const QJsonValue &v : doc.value(QStringLiteral("nodes")).toArray())
+            states.insert(v[QStringLiteral("id")].toString(),
+                          v[QStringLiteral("state")].toString());
+        QCOMPARE(states.value(QStringLiteral("test_second_parallel_dbt_model")),
+                 QStringLiteral("failed"));
+        QCOMPARE(states.value(QStringLiteral("test_third_dbt_model")), QStringLiteral("skipped"));
+        QCOMPARE(states.value(QStringLiteral("test_first_dbt_model")), QStringLiteral("succeeded"));
+
+        // The same invocation again changes nothing.
+        const Result again = vouch(
+            {QStringLiteral("observe"), QStringLiteral("dbt"), QStringLiteral("--manifest"),
+             shared("openlineage_fixture_fail/manifest.json"), QStringLiteral("--run-results"),
+             shared("openlineage_fixture_fail/run_results.json"), QStringLiteral("--state"),
+             state});
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY(again.out.startsWith(QStringLiteral("already recorded")));
+    }
+
+    void badInputExitsTwo()
+    {
+        QTemporaryDir dir;
+        const QString truncated = dir.filePath(QStringLiteral("manifest.json"));
+        QFile in(shared("openlineage_fixture_fail/manifest.json"));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QFile out(truncated);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(in.read(5000));
+        out.close();
+        const Result r = vouch({QStringLiteral("import"), QStringLiteral("dbt"), truncated});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.startsWith(truncated + u':'), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("truncated")), qPrintable(r.err));
+
+        const Result wrong = vouch({QStringLiteral("import"), QStringLiteral("dbt"),
+                                    shared("openlineage_fixture_fail/run_results.json")});
+        QCOMPARE(wrong.exitCode, 2);
+        QVERIFY2(wrong.err.contains(QStringLiteral("not a dbt manifest")), qPrintable(wrong.err));
+
+        const Result select = vouch({QStringLiteral("import"), QStringLiteral("dbt"),
+                                     shared("openlineage_fixture_fail/manifest.json"),
+                                     QStringLiteral("--select"), QStringLiteral("+exposure:nope")});
+        QCOMPARE(select.exitCode, 2);
+        QVERIFY2(select.err.contains(QStringLiteral("unknown section 'nope'")),
+                 qPrintable(select.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDbt)
+#include "tst_dbt.moc"
