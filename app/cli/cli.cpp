@@ -4,6 +4,7 @@
 #include "app/cli/common.h"
 #include "app/cli/interopcommands.h"
 #include "app/cli/runcommands.h"
+#include "app/cli/teamcommands.h"
 #include "app/cli/trustcommands.h"
 #include "engine/contract/contractloader.h"
 #include "engine/demo/demowarehouse.h"
@@ -36,11 +37,16 @@ const char *kUsage = R"(usage: vouch COMMAND [ARGS]
   validate FILE...              check contracts; errors as FILE:LINE:COL: error: ...
   run FILE [--state DB] [--period P] [--concurrency N] [--no-wait]
                                 run the reporting path headless; progress, then the verdict
-  status [FILE] [--state DB] [--json]
-                                the latest run: report, sections, nodes
+  status [FILE] [--state DB] [--json | --follow]
+                                the latest run: report, sections, nodes; --follow: live
   rerun [SELECTOR] [--downstream] [--failed-only] [--dry-run] --reason TEXT [--state DB] [FILE]
                                 a controlled rerun: a new attempt of the latest run
-  serve FILE... [--state DB]    run contracts on their schedules
+                                (team store: a request the runner executes)
+  cancel --reason TEXT [--state postgres://...] [FILE]
+                                ask the executor of the latest run to cancel it
+  serve FILE... [--state DB]    run contracts on their schedules; the team runner
+  team init --state postgres://... [--viewer U]... [--operator U]... [--approver U]...
+            [--runner U]...     create the team store's roles and grants
   impact NODE [FILE]            what a failure of NODE means for each section
   approve [--section S] --caveat TEXT... [--state DB] [FILE]
                                 approve publication with caveats (approvers only)
@@ -221,6 +227,10 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
         exit = statusCommand(rest, out, err);
     else if (command == QLatin1String("rerun"))
         exit = rerunCommand(rest, out, err);
+    else if (command == QLatin1String("cancel"))
+        exit = cancelCommand(rest, out, err);
+    else if (command == QLatin1String("team"))
+        exit = teamCommand(rest, out, err);
     else if (command == QLatin1String("impact"))
         exit = impactCommand(rest, out, err);
     else if (command == QLatin1String("approve"))

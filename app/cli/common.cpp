@@ -4,6 +4,7 @@
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
 #include "engine/run/runlease.h"
+#include "engine/store/statesettings.h"
 #include "engine/store/statestore.h"
 
 #include <QCoreApplication>
@@ -131,14 +132,20 @@ QString defaultDemoDir()
 QString defaultStatePath()
 {
     const QString fromEnv = qEnvironmentVariable("VOUCH_STATE");
-    return fromEnv.isEmpty() ? StateStore::defaultPath() : fromEnv;
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    // Team mode: the settings' state: block names the shared server.
+    QString ignored;
+    if (const auto settings = loadStateSettings(&ignored); settings && !settings->url.isEmpty())
+        return settings->url;
+    return StateStore::defaultPath();
 }
 
 std::optional<LatestRun> openLatestRun(const QString &command, const QString &statePath,
                                        const QString &file, QTextStream &err)
 {
     LatestRun t;
-    if (!QFileInfo::exists(statePath)) {
+    if (!StateStore::isServerUrl(statePath) && !QFileInfo::exists(statePath)) {
         err << "vouch " << command << ": no state store at " << statePath
             << "; run a contract first (vouch run FILE)\n";
         return std::nullopt;

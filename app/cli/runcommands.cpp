@@ -1,15 +1,20 @@
 #include "app/cli/runcommands.h"
 
+#include "app/cli/alertcommands.h"
+
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
 #include "engine/run/commandexecutor.h"
 #include "engine/run/rerunplan.h"
 #include "engine/run/scheduler.h"
 #include "engine/store/statestore.h"
+#include "engine/store/storewatcher.h"
 #include "engine/trust/assessment.h"
+#include "engine/trust/auditlog.h"
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -138,8 +143,8 @@ int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
 
     QTimer renew;
     QObject::connect(&renew, &QTimer::timeout,
-                     [&] { store->acquireLease(key, myHolder(), kLeaseSeconds); });
-    renew.start(kLeaseSeconds * 1000 / 3);
+                     [&] { store->acquireLease(key, myHolder(), leaseSeconds()); });
+    renew.start(std::max(1, leaseSeconds() / 3) * 1000);
 
     RunThread thread(request.contract, request.context, request.options);
     qint64 runId = 0;
@@ -203,6 +208,7 @@ int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
         !e.isEmpty())
         err << "vouch: " << e << '\n';
     printAssessment(contract, *assessment, out);
+    deliverAlerts(*store, contract, out);
     return assessment->verdict.exitCode;
 }
 
@@ -217,6 +223,36 @@ std::optional<int> parseConcurrency(const Args &a, QTextStream &err)
         return std::nullopt;
     }
     return n;
+}
+
+// Writes a request and its audit entry. 0, or the exit code of a refusal
+// (NotAllowed when the server refused this user) after saying why.
+int writeRequest(StateStore &store, RequestRecord &r, const QString &command, QTextStream &err)
+{
+    r.id = store.addRequest(r);
+    if (r.id == 0) {
+        if (store.lastErrorRefused()) {
+            err << "vouch " << command << ": the state store refused it: " << r.who
+                << " may not request " << r.kind
+                << "s (an operator needs the vouch_operator role); nothing was recorded\n";
+            return NotAllowed;
+        }
+        err << "vouch " << command << ": " << store.lastError() << '\n';
+        return BadInput;
+    }
+    AuditLog audit(store);
+    QString error;
+    if (!audit.append(r.who, QStringLiteral("request-") + r.kind, r.reportId, r.period, r.runId,
+                      QJsonObject{{QStringLiteral("request"), r.id},
+                                  {QStringLiteral("selector"), r.selector},
+                                  {QStringLiteral("downstream"), r.downstream},
+                                  {QStringLiteral("failed_only"), r.failedOnly},
+                                  {QStringLiteral("reason"), r.reason}},
+                      &error)) {
+        err << "vouch " << command << ": " << error << '\n';
+        return audit.lastErrorRefused() ? NotAllowed : BadInput;
+    }
+    return 0;
 }
 
 QJsonValue jsonTime(const QDateTime &t)
@@ -270,15 +306,105 @@ int runCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 
 // ------------------------------------------------------------------ status
 
+namespace {
+
+// `vouch status --follow`: every transition of the report as it is recorded,
+// by whoever executes it, and the requests and executors around them; from
+// the whole history, then live, until interrupted.
+int followCommand(const QString &statePath, const QString &file, QTextStream &out, QTextStream &err)
+{
+    auto target = openLatestRun(QStringLiteral("status"), statePath, file, err);
+    if (!target)
+        return BadInput;
+    const QString reportId = target->contract->report.id;
+    StoreWatcher watcher(statePath, reportId);
+    QHash<QString, QString> requestStates;
+    QString executor;
+    const auto showRequests = [&] {
+        for (const RequestRecord &r : target->store->requests(reportId)) {
+            const QString key = QString::number(r.id);
+            if (requestStates.value(key) == r.state)
+                continue;
+            requestStates.insert(key, r.state);
+            out << "request #" << r.id << ' ' << r.kind << ' '
+                << (r.selector.isEmpty() ? QStringLiteral("-") : r.selector) << " by " << r.who
+                << " (" << r.reason << "): " << r.state;
+            if (!r.handledBy.isEmpty())
+                out << " by " << describeHolder(r.handledBy);
+            if (r.attempt > 0)
+                out << " as attempt " << r.attempt;
+            if (!r.outcome.isEmpty())
+                out << ": " << r.outcome;
+            out << '\n';
+        }
+        out.flush();
+    };
+    const auto showExecutor = [&] {
+        const auto run = target->store->latestRun(reportId);
+        const QString holder =
+            run ? target->store->leaseHolder(leaseKey(reportId, run->period)) : QString();
+        if (holder == executor)
+            return;
+        executor = holder;
+        out << "executing: "
+            << (holder.isEmpty() ? QStringLiteral("nobody") : describeHolder(holder)) << '\n';
+        out.flush();
+    };
+    QObject::connect(&watcher, &StoreWatcher::eventsArrived, [&](const QList<EventRecord> &events) {
+        for (const EventRecord &e : events) {
+            out << "event " << e.seq << " run " << e.runId << " attempt " << e.attempt << ' '
+                << e.nodeId << ' ' << toString(e.state);
+            if (!e.message.isEmpty())
+                out << "  " << e.message;
+            out << '\n';
+        }
+        out.flush();
+    });
+    QObject::connect(&watcher, &StoreWatcher::requestsChanged, showRequests);
+    QObject::connect(&watcher, &StoreWatcher::leasesChanged, showExecutor);
+    QObject::connect(&watcher, &StoreWatcher::connectionLost, [&](const QString &why) {
+        err << "vouch status: lost the connection to the state store (" << why
+            << "); reconnecting\n";
+        err.flush();
+    });
+    QObject::connect(&watcher, &StoreWatcher::reconnected, [&] {
+        // The control connection died with it: open a new one.
+        QString ignored;
+        if (auto store = StateStore::open(statePath, &ignored))
+            target->store = std::move(store);
+        err << "vouch status: reconnected; caught up from the event table\n";
+        err.flush();
+    });
+    out << "following " << reportId << " in " << target->store->path() << " (Ctrl-C to stop)\n";
+    out.flush();
+    QString error;
+    if (!watcher.start(&error)) {
+        err << "vouch status: " << error << '\n';
+        return BadInput;
+    }
+    showExecutor();
+    showRequests();
+    QEventLoop loop;
+    InterruptGuard interrupts([&loop] { loop.quit(); });
+    loop.exec();
+    return Ok;
+}
+
+} // namespace
+
 int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const Args a = parseArgs(args, {QStringLiteral("state")}, {QStringLiteral("json")});
+    const Args a = parseArgs(args, {QStringLiteral("state")},
+                             {QStringLiteral("json"), QStringLiteral("follow")});
     if (!a.error.isEmpty() || a.positional.size() > 1) {
         err << "vouch status: "
             << (a.error.isEmpty() ? QStringLiteral("give at most one contract file") : a.error)
-            << "\nusage: vouch status [FILE] [--state DB] [--json]\n";
+            << "\nusage: vouch status [FILE] [--state DB] [--json | --follow]\n";
         return BadInput;
     }
+    if (a.flags.contains(QStringLiteral("follow")))
+        return followCommand(a.options.value(QStringLiteral("state"), defaultStatePath()),
+                             a.positional.value(0), out, err);
     auto target = openLatestRun(QStringLiteral("status"),
                                 a.options.value(QStringLiteral("state"), defaultStatePath()),
                                 a.positional.value(0), err);
@@ -380,6 +506,37 @@ int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     auto &store = target->store;
     const ContractPtr contract = target->contract;
     const RunRecord *run = &target->run;
+    // Team mode: a request with identity and reason, which the runner (or
+    // whoever holds the run's lease) executes; this workstation executes it
+    // itself only when no runner serves the report and nobody runs it now.
+    std::optional<RequestRecord> teamRequest;
+    if (store->isPostgres() && !dryRun) {
+        RequestRecord r;
+        r.reportId = run->reportId;
+        r.period = run->period;
+        r.runId = run->id;
+        r.kind = QStringLiteral("rerun");
+        r.selector = selector;
+        r.downstream = a.flags.contains(QStringLiteral("downstream"));
+        r.failedOnly = a.flags.contains(QStringLiteral("failed-only"));
+        r.who = store->databaseUser();
+        r.reason = reason;
+        if (const int refused = writeRequest(*store, r, QStringLiteral("rerun"), err))
+            return refused;
+        const QString runner = store->leaseHolder(runnerKey(run->reportId));
+        const QString executing = store->leaseHolder(leaseKey(run->reportId, run->period));
+        if (!runner.isEmpty() || !executing.isEmpty()) {
+            out << "rerun requested as #" << r.id << " by " << r.who << "; "
+                << describeHolder(executing.isEmpty() ? runner : executing)
+                << " will execute it (vouch status --follow shows it)\n";
+            return Ok;
+        }
+        if (!store->claimRequest(r.id, myHolder())) {
+            out << "rerun requested as #" << r.id << "; a runner took it\n";
+            return Ok;
+        }
+        teamRequest = r;
+    }
     // Interrupted nodes count as not succeeded: recover them before planning.
     if (const QString holder = recoverIfIdle(*store, *run); !holder.isEmpty()) {
         err << "vouch rerun: " << run->reportId << " for " << run->period << " is being run by "
@@ -427,7 +584,62 @@ int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     request.options.reason = reason;
     request.options.nodes = plan.ids(graph);
     request.options.waitForLateSources = !a.flags.contains(QStringLiteral("no-wait"));
-    return executeAttempt(request, out, err);
+    if (!teamRequest)
+        return executeAttempt(request, out, err);
+    const RequestRecord &r = *teamRequest;
+    request.options.who = r.who;
+    request.options.reason = QStringLiteral("%1 (request #%2)").arg(reason).arg(r.id);
+    const int code = executeAttempt(request, out, err);
+    QString error;
+    if (auto done = StateStore::open(statePath, &error)) {
+        const auto latest = done->findRun(r.reportId, r.period);
+        done->finishRequest(r.id, QStringLiteral("done"), latest ? latest->latestAttempt : 0,
+                            QStringLiteral("executed by the workstation; exit %1").arg(code));
+        AuditLog(*done).append(done->databaseUser(), QStringLiteral("request-done"), r.reportId,
+                               r.period, r.runId,
+                               QJsonObject{{QStringLiteral("request"), r.id},
+                                           {QStringLiteral("kind"), r.kind},
+                                           {QStringLiteral("executor"), myHolder()},
+                                           {QStringLiteral("exit"), code}});
+    }
+    return code;
+}
+
+// ------------------------------------------------------------------ cancel
+
+int cancelCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const Args a = parseArgs(args, {QStringLiteral("state"), QStringLiteral("reason")}, {});
+    const QString reason = a.options.value(QStringLiteral("reason")).trimmed();
+    if (!a.error.isEmpty() || a.positional.size() > 1 || reason.isEmpty()) {
+        err << "vouch cancel: "
+            << (!a.error.isEmpty()        ? a.error
+                : a.positional.size() > 1 ? QStringLiteral("give at most one contract file")
+                                          : QStringLiteral("a cancel needs --reason TEXT"))
+            << "\nusage: vouch cancel --reason TEXT [--state postgres://...] [FILE]\n";
+        return BadInput;
+    }
+    auto target = openLatestRun(QStringLiteral("cancel"),
+                                a.options.value(QStringLiteral("state"), defaultStatePath()),
+                                a.positional.value(0), err);
+    if (!target)
+        return BadInput;
+    if (!target->store->isPostgres()) {
+        err << "vouch cancel: a request to cancel needs a team store (--state postgres://...); "
+               "on this machine, stop the run with Ctrl-C\n";
+        return BadInput;
+    }
+    RequestRecord r;
+    r.reportId = target->run.reportId;
+    r.period = target->run.period;
+    r.runId = target->run.id;
+    r.kind = QStringLiteral("cancel");
+    r.who = target->store->databaseUser();
+    r.reason = reason;
+    if (const int refused = writeRequest(*target->store, r, QStringLiteral("cancel"), err))
+        return refused;
+    out << "cancel requested as #" << r.id << " by " << r.who << '\n';
+    return Ok;
 }
 
 // ------------------------------------------------------------------ demo

@@ -19,15 +19,19 @@ namespace vouch::cli {
 // `--now ISO` for the demo commands; the current time when absent.
 std::optional<QDateTime> parseNow(const Args &a, QTextStream &err);
 
+using engine::describeHolder;
 using engine::kLeaseSeconds;
 using engine::leaseKey;
+using engine::leaseSeconds;
 using engine::myHolder;
 using engine::recoverInterrupted;
+using engine::runnerKey;
 using engine::takeLease;
 
 int runCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err);
+int cancelCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int serveCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &err);
 

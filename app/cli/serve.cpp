@@ -4,14 +4,18 @@
 #include "app/cli/common.h"
 #include "app/cli/runcommands.h"
 #include "engine/graph/graph.h"
+#include "engine/run/rerunplan.h"
 #include "engine/run/scheduler.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
+#include "engine/trust/auditlog.h"
 #include "engine/util/log.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QSocketNotifier>
+#include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QTextStream>
 #include <QTimeZone>
 #include <QTimer>
@@ -63,12 +67,30 @@ public:
         // minute while nothing is running.
         connect(&m_watch, &QTimer::timeout, this, &ServeJob::watch);
         m_watch.start(60 * 1000);
+        // The runner's duties beyond the schedule: requests from workstations
+        // and runs whose executor died. Woken by notifications on a server
+        // store; the tick also notices leases that expired.
+        connect(&m_tick, &QTimer::timeout, this, &ServeJob::service);
+        m_tick.start(std::max(1, leaseSeconds() / 3) * 1000);
     }
 
     std::function<void()> onIdle; // called when a --once job has nothing left to do
 
     void startUp()
     {
+        QString openError;
+        m_control = StateStore::open(m_statePath, &openError);
+        if (!m_control) {
+            log::error(QStringLiteral("%1: %2").arg(m_contract->report.id, openError));
+        } else {
+            m_control->acquireLease(runnerKey(m_contract->report.id), myHolder(), leaseSeconds());
+            if (m_control->isPostgres()) {
+                QSqlDriver *driver =
+                    QSqlDatabase::database(m_control->connectionName(), false).driver();
+                driver->subscribeToNotification(QStringLiteral("vouch_requests"));
+                connect(driver, &QSqlDriver::notification, this, [this] { service(); });
+            }
+        }
         const QDateTime now = QDateTime::currentDateTimeUtc();
         const QDateTime last = lastFireAtOrBefore(m_contract->report.schedule, now, m_zone);
         if (last.isValid()) {
@@ -85,6 +107,9 @@ public:
                 return;
             }
         }
+        service();
+        if (m_run)
+            return;
         if (m_once) {
             finishOnce();
             return;
@@ -93,6 +118,147 @@ public:
     }
 
 private:
+    // Requests first (cancels of the running attempt, then reruns, oldest
+    // first), then a run whose executor died: its lease expired (or its
+    // process on this machine is gone) with its latest attempt unfinished.
+    void service()
+    {
+        if (!m_control)
+            return;
+        m_control->acquireLease(runnerKey(m_contract->report.id), myHolder(), leaseSeconds());
+        const QList<RequestRecord> pending =
+            m_control->requests(m_contract->report.id, QStringLiteral("pending"));
+        if (m_run) {
+            for (const RequestRecord &r : pending) {
+                if (r.kind != QLatin1String("cancel") || r.period != m_context.period ||
+                    !m_control->claimRequest(r.id, myHolder()))
+                    continue;
+                log::info(QStringLiteral("%1: request #%2: cancel by %3 (%4)")
+                              .arg(m_contract->report.id)
+                              .arg(r.id)
+                              .arg(r.who, r.reason));
+                m_cancelRequests.append(r.id);
+                m_run->cancelRun();
+            }
+            return;
+        }
+        for (const RequestRecord &r : pending) {
+            if (r.kind == QLatin1String("cancel")) {
+                if (m_control->claimRequest(r.id, myHolder()))
+                    finishRequest(*m_control, r, QStringLiteral("refused"), 0,
+                                  QStringLiteral("nothing was running"));
+                continue;
+            }
+            if (startRerun(r))
+                return;
+        }
+        const auto run = m_control->latestRun(m_contract->report.id);
+        if (!run || run->latestAttempt == 0)
+            return;
+        const QList<AttemptRecord> attempts = m_control->attempts(run->id);
+        if (attempts.isEmpty() || attempts.last().finishedAt.isValid())
+            return;
+        const QString key = leaseKey(run->reportId, run->period);
+        const auto lease = m_control->lease(key);
+        QString holder;
+        if (!takeLease(*m_control, key, &holder))
+            return; // its executor is alive
+        const QString previous = lease ? lease->holder : QStringLiteral("an unknown executor");
+        log::warn(QStringLiteral("%1 %2: attempt %3 of run %4 lost its executor (%5); taking over")
+                      .arg(run->reportId, run->period)
+                      .arg(attempts.last().attempt)
+                      .arg(run->id)
+                      .arg(describeHolder(previous)));
+        recoverInterrupted(*m_control, run->reportId, run->period);
+        m_control->finishAttempt(run->id, attempts.last().attempt);
+        QHash<QString, NodeState> latest;
+        for (const NodeRunRecord &r : m_control->nodeRuns(run->id))
+            latest.insert(r.nodeId, r.state);
+        RerunRequest rerun;
+        rerun.failedOnly = true;
+        const Graph graph = Graph::fromContract(*m_contract);
+        const RerunPlan plan = planRerun(graph, latest, rerun);
+        m_control->releaseLease(key, myHolder());
+        if (!plan.error.isEmpty() || plan.items.isEmpty())
+            return;
+        const auto ctx = contextForPeriod(run->period, QDateTime());
+        if (!ctx)
+            return;
+        RunOptions options;
+        options.nodes = plan.ids(graph);
+        options.who = runnerWho();
+        options.reason = QStringLiteral("taken over from %1 after its lease expired")
+                             .arg(describeHolder(previous));
+        start(*ctx, options);
+    }
+
+    QString runnerWho() const
+    {
+        const QString user =
+            m_control && m_control->isPostgres() ? m_control->databaseUser() : currentUser();
+        return QStringLiteral("vouch serve (%1)").arg(user);
+    }
+
+    void finishRequest(StateStore &store, const RequestRecord &r, const QString &state, int attempt,
+                       const QString &outcome)
+    {
+        store.finishRequest(r.id, state, attempt, outcome);
+        AuditLog audit(store);
+        QString error;
+        if (!audit.append(store.isPostgres() ? store.databaseUser() : currentUser(),
+                          QStringLiteral("request-") + state, r.reportId, r.period, r.runId,
+                          QJsonObject{{QStringLiteral("request"), r.id},
+                                      {QStringLiteral("kind"), r.kind},
+                                      {QStringLiteral("requested_by"), r.who},
+                                      {QStringLiteral("executor"), myHolder()},
+                                      {QStringLiteral("attempt"), attempt},
+                                      {QStringLiteral("outcome"), outcome}},
+                          &error))
+            log::error(QStringLiteral("%1: %2").arg(r.reportId, error));
+    }
+
+    bool startRerun(const RequestRecord &r)
+    {
+        const auto ctx = contextForPeriod(r.period, QDateTime());
+        const QString key = leaseKey(r.reportId, r.period);
+        QString holder;
+        if (!ctx || !takeLease(*m_control, key, &holder))
+            return false; // someone executes it now; the request waits
+        if (!m_control->claimRequest(r.id, myHolder())) {
+            m_control->releaseLease(key, myHolder());
+            return false;
+        }
+        recoverInterrupted(*m_control, r.reportId, r.period);
+        QHash<QString, NodeState> latest;
+        if (const auto run = m_control->findRun(r.reportId, r.period)) {
+            for (const NodeRunRecord &n : m_control->nodeRuns(run->id))
+                latest.insert(n.nodeId, n.state);
+        }
+        const Graph graph = Graph::fromContract(*m_contract);
+        RerunRequest rerun;
+        rerun.selector = r.selector;
+        rerun.downstream = r.downstream;
+        rerun.failedOnly = r.failedOnly;
+        const RerunPlan plan = planRerun(graph, latest, rerun);
+        m_control->releaseLease(key, myHolder());
+        if (!plan.error.isEmpty()) {
+            finishRequest(*m_control, r, QStringLiteral("refused"), 0, plan.error);
+            return false;
+        }
+        log::info(QStringLiteral("%1 %2: request #%3: rerun of %4 node(s) for %5 (%6)")
+                      .arg(r.reportId, r.period)
+                      .arg(r.id)
+                      .arg(plan.items.size())
+                      .arg(r.who, r.reason));
+        RunOptions options;
+        options.nodes = plan.ids(graph);
+        options.who = r.who;
+        options.reason = QStringLiteral("%1 (request #%2)").arg(r.reason).arg(r.id);
+        m_request = r;
+        start(*ctx, options);
+        return m_run != nullptr;
+    }
+
     void watch()
     {
         if (m_run)
@@ -140,7 +306,7 @@ private:
         start(contextForLastCompleteWeek(m_next, m_zone));
     }
 
-    void start(RunContext context)
+    void start(RunContext context, RunOptions options = {})
     {
         QString error;
         m_store = StateStore::open(m_statePath, &error);
@@ -160,54 +326,77 @@ private:
         }
         recoverInterrupted(*m_store, m_contract->report.id, context.period);
         context.vouchExecutable = QCoreApplication::applicationFilePath();
+        if (!qEnvironmentVariableIsEmpty("VOUCH_DATA"))
+            context.env.insert(QStringLiteral("VOUCH_DATA"), qEnvironmentVariable("VOUCH_DATA"));
         m_context = context;
-        RunOptions options;
         options.statePath = m_statePath;
         options.concurrency = m_concurrency;
-        options.who = QStringLiteral("vouch serve (%1)").arg(currentUser());
-        options.reason = QStringLiteral("scheduled (%1)").arg(m_contract->report.schedule.text());
+        if (options.who.isEmpty())
+            options.who = runnerWho();
+        if (options.reason.isEmpty())
+            options.reason =
+                QStringLiteral("scheduled (%1)").arg(m_contract->report.schedule.text());
         m_run = std::make_unique<RunThread>(m_contract, context, options);
+        m_renew.disconnect();
         connect(&m_renew, &QTimer::timeout, this,
-                [this] { m_store->acquireLease(m_key, myHolder(), kLeaseSeconds); });
-        m_renew.start(kLeaseSeconds * 1000 / 3);
+                [this] { m_store->acquireLease(m_key, myHolder(), leaseSeconds()); });
+        m_renew.start(std::max(1, leaseSeconds() / 3) * 1000);
         connect(m_run.get(), &RunThread::runStarted, this, [this](qint64 runId, int attempt) {
             log::info(QStringLiteral("%1: run %2 attempt %3 started")
                           .arg(m_contract->report.id)
                           .arg(runId)
                           .arg(attempt));
         });
-        connect(m_run.get(), &RunThread::finished, this,
-                [this](qint64 runId, int, const QString &error) {
-                    m_renew.stop();
-                    if (!error.isEmpty()) {
-                        log::error(QStringLiteral("%1: run failed to execute: %2")
-                                       .arg(m_contract->report.id, error));
-                    } else {
-                        const Graph graph = Graph::fromContract(*m_contract);
-                        const auto assessment = assess(*m_store, *m_contract, graph, runId,
-                                                       QDateTime::currentDateTimeUtc());
-                        if (assessment) {
-                            log::info(QStringLiteral("%1: run %2 ended: %3")
-                                          .arg(m_contract->report.id)
-                                          .arg(runId)
-                                          .arg(toString(assessment->verdict.status)));
-                            for (const AlertRecord &alert : assessment->changed)
-                                log::warn(QStringLiteral("%1: alert %2 [%3]: %4")
-                                              .arg(m_contract->report.id, toString(alert.state),
-                                                   toString(alert.severity), alert.headline));
-                            if (const QString e =
-                                    writePublication(*m_contract, graph, *assessment, m_context);
-                                !e.isEmpty())
-                                log::error(e);
-                        }
+        connect(
+            m_run.get(), &RunThread::finished, this,
+            [this](qint64 runId, int attempt, const QString &error) {
+                m_renew.stop();
+                QString outcome = error;
+                if (!error.isEmpty()) {
+                    log::error(QStringLiteral("%1: run failed to execute: %2")
+                                   .arg(m_contract->report.id, error));
+                } else {
+                    const Graph graph = Graph::fromContract(*m_contract);
+                    const auto assessment = assess(*m_store, *m_contract, graph, runId,
+                                                   QDateTime::currentDateTimeUtc());
+                    if (assessment) {
+                        outcome =
+                            QStringLiteral("report %1").arg(toString(assessment->verdict.status));
+                        log::info(QStringLiteral("%1: run %2 ended: %3")
+                                      .arg(m_contract->report.id)
+                                      .arg(runId)
+                                      .arg(toString(assessment->verdict.status)));
+                        for (const AlertRecord &alert : assessment->changed)
+                            log::warn(QStringLiteral("%1: alert %2 [%3]: %4")
+                                          .arg(m_contract->report.id, toString(alert.state),
+                                               toString(alert.severity), alert.headline));
+                        if (const QString e =
+                                writePublication(*m_contract, graph, *assessment, m_context);
+                            !e.isEmpty())
+                            log::error(e);
                     }
-                    m_store->releaseLease(m_key, myHolder());
-                    m_store.reset();
-                    QTimer::singleShot(0, this, [this] {
-                        m_run.reset();
-                        afterRun();
-                    });
+                }
+                if (m_request) {
+                    finishRequest(*m_store, *m_request,
+                                  error.isEmpty() ? QStringLiteral("done")
+                                                  : QStringLiteral("failed"),
+                                  attempt, outcome);
+                    m_request.reset();
+                }
+                for (qint64 id : std::as_const(m_cancelRequests)) {
+                    if (const auto r = m_store->request(id))
+                        finishRequest(*m_store, *r, QStringLiteral("done"), attempt,
+                                      QStringLiteral("attempt %1 cancelled").arg(attempt));
+                }
+                m_cancelRequests.clear();
+                m_store->releaseLease(m_key, myHolder());
+                m_store.reset();
+                QTimer::singleShot(0, this, [this] {
+                    m_run.reset();
+                    afterRun();
+                    service(); // requests that waited for this attempt
                 });
+            });
         m_run->start();
     }
 
@@ -233,7 +422,11 @@ private:
     QTimer m_timer;
     QTimer m_renew;
     QTimer m_watch;
+    QTimer m_tick;
     QDateTime m_next;
+    std::unique_ptr<StateStore> m_control;  // requests, takeovers, the runner's presence
+    std::optional<RequestRecord> m_request; // the request the current attempt carries out
+    QList<qint64> m_cancelRequests;
     RunContext m_context;
     QString m_key;
     std::unique_ptr<StateStore> m_store;
@@ -270,6 +463,7 @@ int serveCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         contracts << c;
     }
     const QString statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
+    setHolderRole(QStringLiteral("runner"));
     const QString logPath = a.options.value(
         QStringLiteral("log"), log::defaultLogDirectory() + QStringLiteral("/serve.log"));
     log::initFile(logPath);

@@ -71,7 +71,9 @@ int decideCommand(Decision::Kind kind, const QStringList &args, QTextStream &out
     QList<std::pair<QString, QString>> items;
     for (const QString &text : texts)
         items.append({section, text});
-    const QString who = osLogin();
+    // Team mode: the identity is the database user, which the server checks.
+    const QString who =
+        target->store->isPostgres() ? target->store->databaseUser() : osLogin();
     const DecisionResult result = decide(*target->store, contract, *assessment, kind, who, items,
                                          QDateTime::currentDateTimeUtc());
     if (!result.ok) {
@@ -170,7 +172,7 @@ int auditCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         return BadInput;
     }
     const QString statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
-    if (!QFileInfo::exists(statePath)) {
+    if (!StateStore::isServerUrl(statePath) && !QFileInfo::exists(statePath)) {
         err << "vouch audit: no state store at " << statePath << '\n';
         return BadInput;
     }

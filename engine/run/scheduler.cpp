@@ -11,6 +11,7 @@
 #include <QHash>
 #include <QPointer>
 #include <QProcessEnvironment>
+#include <QStandardPaths>
 #include <QThread>
 #include <QThreadPool>
 #include <QTimeZone>
@@ -591,9 +592,13 @@ Scheduler::Scheduler(ContractPtr contract, RunContext context, RunOptions option
     d->zone = QTimeZone(d->contract->report.timezone);
     if (!d->zone.isValid())
         d->zone = QTimeZone::utc();
+    // A server store has no directory: its logs stay on the executing machine.
     if (d->options.logDirectory.isEmpty())
         d->options.logDirectory =
-            QFileInfo(d->options.statePath).absolutePath() + QStringLiteral("/logs");
+            StateStore::isServerUrl(d->options.statePath)
+                ? QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                      QStringLiteral("/vouch/team-logs")
+                : QFileInfo(d->options.statePath).absolutePath() + QStringLiteral("/logs");
     d->rng.seed(d->options.jitterSeed ? d->options.jitterSeed : std::random_device{}());
     d->pool.setMaxThreadCount(d->concurrency());
     d->flushTimer = new QTimer(this);

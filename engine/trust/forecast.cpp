@@ -57,7 +57,10 @@ QHash<QString, DurationStats> durationHistory(const StateStore &store, const QSt
     }
     q.addBindValue(reportId);
     q.addBindValue(excludeRunId);
-    q.addBindValue(runs > 0 ? runs : -1); // SQLite: LIMIT -1 is no limit
+    // No limit: LIMIT -1 on SQLite, LIMIT NULL on PostgreSQL.
+    q.addBindValue(runs > 0                                    ? QVariant(runs)
+                   : db.driverName() == QLatin1String("QPSQL") ? QVariant()
+                                                               : QVariant(-1));
     q.addBindValue(toString(NodeState::Succeeded));
     q.addBindValue(toString(NodeState::Warned));
     if (!q.exec()) {
