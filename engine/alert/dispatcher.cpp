@@ -113,6 +113,8 @@ struct Dispatcher::Private
     int inFlight = 0;
     bool running = false;
     bool pumping = false;
+    bool singlePass = false; // claim once, then only finish what is in flight
+    bool passDone = false;
 
     void schedule()
     {
@@ -155,9 +157,10 @@ struct Dispatcher::Private
 
     void pump()
     {
-        if (!running || pumping)
+        if (!running || pumping || (singlePass && passDone))
             return;
         pumping = true;
+        passDone = true;
         const int room = kMaxInFlight - inFlight;
         if (room > 0) {
             const QList<Delivery> due =
@@ -352,25 +355,36 @@ int Dispatcher::inFlight() const
 
 bool Dispatcher::drain(int maxMs, bool waitForRetries)
 {
+    d->singlePass = !waitForRetries;
+    d->passDone = false;
     start();
     QElapsedTimer clock;
     clock.start();
     QEventLoop loop;
     QTimer tick;
     connect(&tick, &QTimer::timeout, &loop, [&] {
+        const qint64 left = maxMs - clock.elapsed();
+        if (left <= 0) {
+            loop.quit();
+            return;
+        }
+        if (d->inFlight > 0)
+            return;
+        if (!waitForRetries) {
+            loop.quit();
+            return;
+        }
         const QDateTime now = QDateTime::currentDateTimeUtc();
         const QDateTime next = d->outbox->nextDue();
-        const qint64 left = maxMs - clock.elapsed();
-        const bool dueSoon =
-            next.isValid() && (waitForRetries ? now.msecsTo(next) < left : next <= now);
-        if (left <= 0 || (d->inFlight == 0 && !dueSoon))
+        if (!next.isValid() || now.msecsTo(next) >= left)
             loop.quit();
-        else if (d->inFlight == 0 && next.isValid() && next <= now)
+        else if (next <= now)
             d->pump();
     });
     tick.start(20);
     d->pump();
     loop.exec();
+    d->singlePass = false;
     return d->outbox->pendingCount() == 0;
 }
 

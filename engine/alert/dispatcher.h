@@ -38,9 +38,10 @@ public:
     void poke();
     int inFlight() const;
 
-    // Runs an event loop until nothing is in flight and nothing is due
-    // within `maxMs` (with waitForRetries) or nothing is due now (without);
-    // at most maxMs. True when the outbox has no pending rows left.
+    // Runs an event loop for at most maxMs. With waitForRetries, until the
+    // outbox has nothing pending or nothing falls due within the window;
+    // without, every row due now is tried once and the loop waits only for
+    // those requests. True when the outbox has no pending rows left.
     bool drain(int maxMs, bool waitForRetries);
 
     // "host:pid", as written in claimed rows.

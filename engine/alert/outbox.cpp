@@ -120,6 +120,12 @@ QStringList strings(const QJsonValue &v)
     return out;
 }
 
+// QtSql binds a null QString as NULL; these columns are NOT NULL ''.
+QString notNull(const QString &text)
+{
+    return text.isNull() ? QString(QLatin1String("")) : text;
+}
+
 // A write transaction. On SQLite the write lock is taken up front, so the
 // busy timeout applies instead of a read snapshot failing to upgrade.
 bool beginWrite(QSqlDatabase &db)
@@ -225,8 +231,16 @@ int Outbox::enqueue(const Contract &contract, const QDateTime &now)
         return 0;
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     const QString reportId = contract.report.id;
-    if (!beginWrite(db))
+    const auto fail = [&](const QSqlQuery &q) {
+        m_error = QStringLiteral("the delivery outbox: %1").arg(q.lastError().text());
+        rollbackWrite(db);
         return 0;
+    };
+    if (!beginWrite(db)) {
+        m_error = QStringLiteral("the delivery outbox: cannot begin a transaction: %1")
+                      .arg(db.lastError().text());
+        return 0;
+    }
     QSqlQuery cursor(db);
     cursor.prepare(QStringLiteral("SELECT last_seq FROM delivery_cursors WHERE report_id = ?"));
     cursor.addBindValue(reportId);
@@ -242,10 +256,8 @@ int Outbox::enqueue(const Contract &contract, const QDateTime &now)
         "JOIN runs r ON r.id = a.run_id WHERE r.report_id = ? AND e.seq > ? ORDER BY e.seq"));
     q.addBindValue(reportId);
     q.addBindValue(after);
-    if (!q.exec()) {
-        rollbackWrite(db);
-        return 0;
-    }
+    if (!q.exec())
+        return fail(q);
     const DeliveryPolicy &policy = contract.alerting.delivery;
     const qint64 created = nowMs();
     int added = 0;
@@ -295,17 +307,15 @@ int Outbox::enqueue(const Contract &contract, const QDateTime &now)
                 "ON CONFLICT (alert_id, event_seq, channel) DO NOTHING"));
             for (const QVariant &v :
                  QVariantList{e.alertId, e.eventSeq, name, e.runId, reportId, e.event,
-                              toString(ch.type), ch.url, ch.routingKey, ch.signingSecret,
-                              QString::fromUtf8(payloadFor(ch.type, e)), created, created,
-                              created + qint64(policy.giveUpAfter.count()) * 1000,
+                              toString(ch.type), notNull(ch.url), notNull(ch.routingKey),
+                              notNull(ch.signingSecret), QString::fromUtf8(payloadFor(ch.type, e)),
+                              created, created, created + qint64(policy.giveUpAfter.count()) * 1000,
                               qint64(policy.timeout.count()) * 1000,
                               qint64(policy.firstRetry.count()) * 1000,
                               qint64(policy.maxRetry.count()) * 1000})
                 ins.addBindValue(v);
-            if (!ins.exec()) {
-                rollbackWrite(db);
-                return 0;
-            }
+            if (!ins.exec())
+                return fail(ins);
             added += ins.numRowsAffected() > 0 ? 1 : 0;
         }
     }
@@ -317,10 +327,8 @@ int Outbox::enqueue(const Contract &contract, const QDateTime &now)
                            "excluded.last_seq"));
         up.addBindValue(reportId);
         up.addBindValue(last);
-        if (!up.exec()) {
-            rollbackWrite(db);
-            return 0;
-        }
+        if (!up.exec())
+            return fail(up);
     }
     if (!commitWrite(db)) {
         rollbackWrite(db);

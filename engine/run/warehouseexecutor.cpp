@@ -1,5 +1,7 @@
 #include "engine/run/warehouseexecutor.h"
 
+#include "engine/util/secrets.h"
+
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -52,16 +54,18 @@ public:
                 db.setPort(connection.port);
             db.setUserName(expandEnvironment(connection.user, context));
             if (connection.password) {
-                if (connection.password->kind == ValueRef::Kind::Environment) {
-                    db.setPassword(
-                        qEnvironmentVariable(connection.password->text.toUtf8().constData()));
-                } else if (connection.password->kind == ValueRef::Kind::Keychain) {
-                    m_error =
-                        QStringLiteral("connection '%1' reads its password from the keychain, "
-                                       "which this runner cannot read yet; use ${ENV} for now")
-                            .arg(connection.name);
+                // Resolved at use, never kept: keychain:NAME or ${ENV}.
+                const QString reference =
+                    connection.password->kind == ValueRef::Kind::Keychain
+                        ? QStringLiteral("keychain:") + connection.password->text
+                        : QStringLiteral("${%1}").arg(connection.password->text);
+                QString error;
+                const auto password = resolveSecret(reference, &error);
+                if (!password) {
+                    m_error = QStringLiteral("connection '%1': %2").arg(connection.name, error);
                     return;
                 }
+                db.setPassword(*password);
             }
         }
         QStringList options;
