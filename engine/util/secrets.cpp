@@ -35,6 +35,8 @@ bool serviceMissing(QKeychain::Error code, const QString &text)
             text.contains(QLatin1String("DBus"), Qt::CaseInsensitive) ||
             text.contains(QLatin1String("D-Bus"), Qt::CaseInsensitive) ||
             text.contains(QLatin1String("No keychain service"), Qt::CaseInsensitive) ||
+            text.contains(QLatin1String("Could not connect"), Qt::CaseInsensitive) ||
+            text.contains(QLatin1String("ServiceUnknown"), Qt::CaseInsensitive) ||
             text.contains(QLatin1String("secret service"), Qt::CaseInsensitive));
 }
 
@@ -195,14 +197,21 @@ bool deleteSecret(const QString &name, QString *error)
     auto names = readIndex(error);
     if (!names)
         return false;
-    QKeychain::DeletePasswordJob job(keychainService());
-    job.setKey(name);
-    runJob(job);
-    if (job.error() == QKeychain::EntryNotFound && !names->contains(name)) {
+    bool missing = false;
+    QString readError;
+    if (!readEntry(name, &readError, &missing) && !missing) {
+        if (error)
+            *error = readError;
+        return false;
+    }
+    if (missing && !names->contains(name)) {
         if (error)
             *error = describe(QKeychain::EntryNotFound, QString(), name);
         return false;
     }
+    QKeychain::DeletePasswordJob job(keychainService());
+    job.setKey(name);
+    runJob(job);
     if (job.error() != QKeychain::NoError && job.error() != QKeychain::EntryNotFound) {
         if (error)
             *error = describe(job.error(), job.errorString(), name);
