@@ -79,10 +79,45 @@ QStringList AlertsModel::sectionsOf(const AlertRecord &alert)
     return ids;
 }
 
-void AlertsModel::setAlerts(const QList<AlertRecord> &alerts)
+void AlertsModel::setAlerts(const QList<AlertRecord> &alerts, const QList<Delivery> &deliveries)
 {
     m_all = alerts;
+    m_deliveries = deliveries;
     refilter();
+}
+
+QString AlertsModel::deliverySummary(qint64 alertId) const
+{
+    // The latest change per channel (rows come ordered by change).
+    QMap<QString, const Delivery *> latest;
+    for (const Delivery &d : m_deliveries) {
+        if (d.alertId == alertId)
+            latest.insert(d.channel, &d);
+    }
+    QStringList parts;
+    for (auto it = latest.cbegin(); it != latest.cend(); ++it) {
+        const Delivery &d = **it;
+        switch (d.status) {
+        case DeliveryStatus::Delivered:
+            parts << tr("✔ %1").arg(d.channel);
+            break;
+        case DeliveryStatus::Pending:
+            parts << (d.tries > 0 ? tr("… %1 (retrying: %2)").arg(d.channel, d.lastError)
+                                  : tr("… %1 (queued)").arg(d.channel));
+            break;
+        case DeliveryStatus::Failed:
+            parts << tr("✘ %1 (failed: %2)").arg(d.channel, d.lastError);
+            break;
+        }
+    }
+    return parts.join(QStringLiteral(" · "));
+}
+
+bool AlertsModel::deliveryFailed(qint64 alertId) const
+{
+    return std::any_of(m_deliveries.cbegin(), m_deliveries.cend(), [alertId](const Delivery &d) {
+        return d.alertId == alertId && d.status == DeliveryStatus::Failed;
+    });
 }
 
 void AlertsModel::setFilter(const QString &sectionId, std::optional<AlertSeverity> minimum)
@@ -163,6 +198,14 @@ QVariant AlertsModel::data(const QModelIndex &index, int role) const
             return owners.join(tr(", "));
         }
         break;
+    case Deliveries:
+        if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
+            const QString summary = deliverySummary(a.id);
+            return summary.isEmpty() && role == Qt::DisplayRole ? tr("—") : summary;
+        }
+        if (role == Qt::ForegroundRole && deliveryFailed(a.id))
+            return QColor(0xc6, 0x28, 0x28);
+        break;
     case Time:
         if (role == Qt::DisplayRole) {
             const QDateTime t = a.state == AlertState::Resolved && a.resolvedAt.isValid()
@@ -190,6 +233,8 @@ QVariant AlertsModel::headerData(int section, Qt::Orientation orientation, int r
         return tr("Alert");
     case Owners:
         return tr("Owners");
+    case Deliveries:
+        return tr("Delivery");
     case Time:
         return tr("Time");
     default:
@@ -214,6 +259,8 @@ AlertsPanel::AlertsPanel(QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->horizontalHeader()->setStretchLastSection(false);
     m_view->horizontalHeader()->setSectionResizeMode(AlertsModel::Headline, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(AlertsModel::Deliveries,
+                                                     QHeaderView::ResizeToContents);
     m_view->verticalHeader()->hide();
     m_sectionFilter->setObjectName(QStringLiteral("alertSectionFilter"));
     m_severityFilter->setObjectName(QStringLiteral("alertSeverityFilter"));
@@ -278,6 +325,7 @@ void AlertsPanel::reload()
     {
         QString error;
         QList<AlertRecord> alerts;
+        QList<engine::Delivery> deliveries;
     };
     runOnWorker(
         this,
@@ -290,6 +338,7 @@ void AlertsPanel::reload()
                 return result;
             }
             result.alerts = AlertBook(*store).alerts(runId);
+            result.deliveries = Outbox(*store).forRun(runId);
             return result;
         },
         [this, generation](Result result) {
@@ -297,15 +346,16 @@ void AlertsPanel::reload()
                 return;
             if (!result.error.isEmpty())
                 Q_EMIT error(result.error);
-            showAlerts(result.alerts);
+            showAlerts(result.alerts, result.deliveries);
             Q_EMIT loaded();
         });
 }
 
-void AlertsPanel::showAlerts(const QList<AlertRecord> &alerts)
+void AlertsPanel::showAlerts(const QList<AlertRecord> &alerts,
+                             const QList<engine::Delivery> &deliveries)
 {
     const qint64 selected = selectedAlert();
-    m_model->setAlerts(alerts);
+    m_model->setAlerts(alerts, deliveries);
     if (const int row = m_model->rowOf(selected); row >= 0)
         m_view->selectRow(row);
     for (const AlertRecord &a : alerts) {

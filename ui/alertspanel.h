@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/alert/outbox.h"
 #include "engine/trust/alerts.h"
 #include "ui/reportpanel.h"
 
@@ -28,6 +29,7 @@ public:
         State,
         Headline,
         Owners,
+        Deliveries,
         Time,
         ColumnCount
     };
@@ -39,7 +41,11 @@ public:
 
     explicit AlertsModel(QObject *parent = nullptr);
 
-    void setAlerts(const QList<engine::AlertRecord> &alerts);
+    void setAlerts(const QList<engine::AlertRecord> &alerts,
+                   const QList<engine::Delivery> &deliveries = {});
+    // "✔ team_slack · ✘ oncall (failed: …)": each channel's latest change.
+    QString deliverySummary(qint64 alertId) const;
+    bool deliveryFailed(qint64 alertId) const;
     // Empty section: every section; no severity: every severity.
     void setFilter(const QString &sectionId, std::optional<engine::AlertSeverity> minimum);
     const engine::AlertRecord &alert(int row) const { return m_visible.at(row); }
@@ -57,6 +63,7 @@ private:
     void refilter();
 
     QList<engine::AlertRecord> m_all;
+    QList<engine::Delivery> m_deliveries;
     QList<engine::AlertRecord> m_visible;
     QString m_section;
     std::optional<engine::AlertSeverity> m_severity;
@@ -90,7 +97,8 @@ Q_SIGNALS:
     void error(const QString &message);
 
 private:
-    void showAlerts(const QList<engine::AlertRecord> &alerts);
+    void showAlerts(const QList<engine::AlertRecord> &alerts,
+                    const QList<engine::Delivery> &deliveries);
     void applyFilter();
     void notify(const engine::AlertRecord &alert);
     qint64 selectedAlert() const;

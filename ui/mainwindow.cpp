@@ -6,6 +6,7 @@
 #include "engine/run/rerunplan.h"
 #include "engine/store/statestore.h"
 #include "ui/alertspanel.h"
+#include "ui/deliveryservice.h"
 #include "ui/graph/graphview.h"
 #include "ui/graph/statepalette.h"
 #include "ui/inspector.h"
@@ -13,6 +14,7 @@
 #include "ui/reportpanel.h"
 #include "ui/rerundialog.h"
 #include "ui/runcontroller.h"
+#include "ui/settingsdialog.h"
 #include "ui/welcomepage.h"
 
 #include <QAction>
@@ -150,6 +152,11 @@ void MainWindow::createActions()
     m_quitAction->setMenuRole(QAction::QuitRole);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
 
+    m_settingsAction = new QAction(tr("&Settings…"), this);
+    m_settingsAction->setObjectName(QStringLiteral("settingsAction"));
+    m_settingsAction->setMenuRole(QAction::PreferencesRole);
+    connect(m_settingsAction, &QAction::triggered, this, [this] { openSettings(); });
+
     m_runAction = new QAction(tr("&Run"), this);
     m_runAction->setObjectName(QStringLiteral("runAction"));
     m_runAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
@@ -207,6 +214,8 @@ void MainWindow::createMenus()
         connect(a, &QAction::triggered, this, [this, scenario] { openDemo(scenario); });
     }
     m_recentMenu = file->addMenu(tr("Open &recent"));
+    file->addSeparator();
+    file->addAction(m_settingsAction);
     file->addSeparator();
     file->addAction(m_quitAction);
 
@@ -318,6 +327,10 @@ void MainWindow::createDocks()
     });
     connect(m_reportPanel, &ReportPanel::error, this, &MainWindow::showError);
     connect(m_alertsPanel, &AlertsPanel::error, this, &MainWindow::showError);
+    // Alerts go out while the app is open (as with `vouch serve`).
+    m_delivery = new DeliveryService(this);
+    connect(m_delivery, &DeliveryService::deliveryChanged, m_alertsPanel, &AlertsPanel::reload);
+    connect(m_delivery, &DeliveryService::error, this, &MainWindow::showError);
     connect(m_alertsPanel, &AlertsPanel::alertActivated, this, [this](const QString &rootNode) {
         if (!rootNode.isEmpty())
             selectNodeWhenReady(rootNode);
@@ -670,6 +683,17 @@ void MainWindow::refreshPanels()
     m_reportPanel->setSource(source);
     m_alertsPanel->setSource(source);
     m_historyPage->setSource(source.statePath, source.contract);
+    if (m_delivery)
+        m_delivery->setSource(source.contract, source.statePath);
+}
+
+SettingsDialog *MainWindow::openSettings()
+{
+    auto *dialog = new SettingsDialog(m_controller->contract(), m_controller->statePath(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::showProgress(int done, int total, qint64 elapsedMs)

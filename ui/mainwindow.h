@@ -23,6 +23,8 @@ struct Transition;
 namespace vouch::ui {
 
 class AlertsPanel;
+class DeliveryService;
+class SettingsDialog;
 class GraphView;
 class Inspector;
 class ReportPanel;
@@ -55,6 +57,8 @@ public:
     ReportPanel *reportPanel() const { return m_reportPanel; }
     HistoryPage *historyPage() const { return m_historyPage; }
     AlertsPanel *alertsPanel() const { return m_alertsPanel; }
+    // Opens Settings (secrets and alert channels), window-modal, not blocking.
+    SettingsDialog *openSettings();
     WelcomePage *welcomePage() const { return m_welcome; }
     bool isWelcomeShown() const;
 
@@ -134,6 +138,8 @@ private:
 
     QAction *m_openAction = nullptr;
     QAction *m_quitAction = nullptr;
+    QAction *m_settingsAction = nullptr;
+    DeliveryService *m_delivery = nullptr;
     QAction *m_runAction = nullptr;
     QAction *m_rerunAction = nullptr;
     QAction *m_rerunNodeAction = nullptr;

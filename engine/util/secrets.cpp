@@ -1,12 +1,14 @@
 #include "engine/util/secrets.h"
 
-#include <QEventLoop>
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QThread>
 
 #include <qt6keychain/keychain.h>
 
+#include <future>
 #include <memory>
 
 namespace vouch::engine {
@@ -59,41 +61,126 @@ QString describe(QKeychain::Error code, const QString &text, const QString &name
     }
 }
 
-// Runs a job to its end on this thread.
-void runJob(QKeychain::Job &job)
+// QtKeychain is not thread-safe (its job queue is one global object), so
+// every keychain job runs on one thread of its own, one at a time; callers on
+// any thread wait for the answer. The thread ends with the application.
+class KeychainThread
 {
-    job.setAutoDelete(false);
-    job.setInsecureFallback(false); // never a plain-text file instead
-    QEventLoop loop;
-    QObject::connect(&job, &QKeychain::Job::finished, &loop, &QEventLoop::quit);
-    job.start();
-    loop.exec(QEventLoop::ExcludeUserInputEvents);
+public:
+    KeychainThread()
+    {
+        m_thread.setObjectName(QStringLiteral("vouch-keychain"));
+        m_context.moveToThread(&m_thread);
+        m_thread.start();
+    }
+    ~KeychainThread() { stop(); }
+    void stop()
+    {
+        m_thread.quit();
+        m_thread.wait();
+    }
+    QObject *context() { return &m_context; }
+    bool isCurrent() const { return QThread::currentThread() == &m_thread; }
+
+private:
+    QThread m_thread;
+    QObject m_context;
+};
+
+KeychainThread &keychainThread()
+{
+    static KeychainThread *instance = [] {
+        auto *t = new KeychainThread;
+        // Before QCoreApplication goes away, so that the thread is not
+        // destroyed while it runs.
+        qAddPostRoutine([] { delete &keychainThread(); });
+        return t;
+    }();
+    return *instance;
+}
+
+struct JobResult
+{
+    QKeychain::Error error = QKeychain::NoError;
+    QString errorText;
+    QString text;
+};
+
+enum class JobKind
+{
+    Read,
+    Write,
+    Delete
+};
+
+JobResult runJob(JobKind kind, const QString &key, const QString &value = QString())
+{
+    if (!QCoreApplication::instance())
+        return {
+            QKeychain::OtherError, QStringLiteral("the keychain needs a running application"), {}};
+    auto promise = std::make_shared<std::promise<JobResult>>();
+    std::future<JobResult> answer = promise->get_future();
+    KeychainThread &thread = keychainThread();
+    QMetaObject::invokeMethod(
+        thread.context(),
+        [promise, kind, key, value] {
+            QKeychain::Job *job = nullptr;
+            switch (kind) {
+            case JobKind::Read:
+                job = new QKeychain::ReadPasswordJob(keychainService());
+                break;
+            case JobKind::Write: {
+                auto *write = new QKeychain::WritePasswordJob(keychainService());
+                write->setTextData(value);
+                job = write;
+                break;
+            }
+            case JobKind::Delete:
+                job = new QKeychain::DeletePasswordJob(keychainService());
+                break;
+            }
+            job->setAutoDelete(true);
+            job->setInsecureFallback(false); // never a plain-text file instead
+            job->setKey(key);
+            QObject::connect(
+                job, &QKeychain::Job::finished, job, [promise, kind](QKeychain::Job *done) {
+                    JobResult r;
+                    r.error = done->error();
+                    r.errorText = done->errorString();
+                    if (kind == JobKind::Read && r.error == QKeychain::NoError)
+                        r.text = static_cast<QKeychain::ReadPasswordJob *>(done)->textData();
+                    promise->set_value(r);
+                });
+            job->start();
+        },
+        Qt::QueuedConnection);
+    if (answer.wait_for(std::chrono::seconds(60)) != std::future_status::ready)
+        return {QKeychain::OtherError,
+                QStringLiteral("the keychain did not answer within 60 s (is it waiting for a "
+                               "password prompt?)"),
+                {}};
+    return answer.get();
 }
 
 std::optional<QString> readEntry(const QString &key, QString *error, bool *missing = nullptr)
 {
-    QKeychain::ReadPasswordJob job(keychainService());
-    job.setKey(key);
-    runJob(job);
-    if (job.error() == QKeychain::NoError)
-        return job.textData();
+    const JobResult r = runJob(JobKind::Read, key);
+    if (r.error == QKeychain::NoError)
+        return r.text;
     if (missing)
-        *missing = job.error() == QKeychain::EntryNotFound;
+        *missing = r.error == QKeychain::EntryNotFound;
     if (error)
-        *error = describe(job.error(), job.errorString(), key);
+        *error = describe(r.error, r.errorText, key);
     return std::nullopt;
 }
 
 bool writeEntry(const QString &key, const QString &value, QString *error)
 {
-    QKeychain::WritePasswordJob job(keychainService());
-    job.setKey(key);
-    job.setTextData(value);
-    runJob(job);
-    if (job.error() == QKeychain::NoError)
+    const JobResult r = runJob(JobKind::Write, key, value);
+    if (r.error == QKeychain::NoError)
         return true;
     if (error)
-        *error = describe(job.error(), job.errorString(), key);
+        *error = describe(r.error, r.errorText, key);
     return false;
 }
 
@@ -209,12 +296,10 @@ bool deleteSecret(const QString &name, QString *error)
             *error = describe(QKeychain::EntryNotFound, QString(), name);
         return false;
     }
-    QKeychain::DeletePasswordJob job(keychainService());
-    job.setKey(name);
-    runJob(job);
-    if (job.error() != QKeychain::NoError && job.error() != QKeychain::EntryNotFound) {
+    const JobResult r = runJob(JobKind::Delete, name);
+    if (r.error != QKeychain::NoError && r.error != QKeychain::EntryNotFound) {
         if (error)
-            *error = describe(job.error(), job.errorString(), name);
+            *error = describe(r.error, r.errorText, name);
         return false;
     }
     names->removeAll(name);
