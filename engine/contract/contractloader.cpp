@@ -1,5 +1,6 @@
 #include "engine/contract/contractloader.h"
 
+#include "engine/interop/dbtinclude.h"
 #include "engine/util/suggest.h"
 
 #include <yaml-cpp/eventhandler.h>
@@ -483,7 +484,13 @@ private:
 
 const QStringList kTopKeys = {QStringLiteral("vouch"),       QStringLiteral("report"),
                               QStringLiteral("connections"), QStringLiteral("pools"),
-                              QStringLiteral("nodes"),       QStringLiteral("alerting")};
+                              QStringLiteral("nodes"),       QStringLiteral("alerting"),
+                              QStringLiteral("include")};
+const QStringList kIncludeKeys = {QStringLiteral("dbt")};
+const QStringList kDbtIncludeKeys = {QStringLiteral("manifest"),    QStringLiteral("select"),
+                                     QStringLiteral("project_dir"), QStringLiteral("profiles_dir"),
+                                     QStringLiteral("target"),      QStringLiteral("program"),
+                                     QStringLiteral("connection")};
 const QStringList kAlertingKeys = {QStringLiteral("channels"), QStringLiteral("routes"),
                                    QStringLiteral("owners"), QStringLiteral("delivery"),
                                    QStringLiteral("link")};
@@ -617,20 +624,27 @@ public:
                 if (!e.value.IsNull() &&
                     m_w.expectMap(e.value, QStringLiteral("'alerting'"), e.keyPos))
                     readAlerting(e.value, *contract, e.keyPos);
+            } else if (e.key == QLatin1String("include")) {
+                readInclude(e);
             }
         }
         if (!sawVersion)
             m_w.error(top, QStringLiteral("missing 'vouch: 1' (the contract language version)"));
         if (!sawReport)
             m_w.error(top, QStringLiteral("missing required key 'report'"));
-        if (!sawNodes)
+        // With an include, the nodes (and sections) may all come from it.
+        if (!sawNodes && !m_include)
             m_w.error(top, QStringLiteral("missing required key 'nodes'"));
 
-        if (sawNodes)
+        if (sawNodes && !(m_include && nodesNode.IsNull()))
             readNodes(nodesNode, *contract, nodesPos);
         if (sawReport && m_w.expectMap(reportNode, QStringLiteral("'report'"), reportPos))
             readReport(reportNode, *contract, reportPos);
 
+        // Included nodes join before the cross-checks, so that the
+        // contract's own sections and nodes may name them.
+        if (m_include)
+            mergeInclude(*contract);
         crossCheck(*contract);
         crossCheckAlerting(*contract);
         return contract;
@@ -1034,7 +1048,7 @@ private:
                           .arg(describeType(list)));
             return;
         }
-        if (list.size() == 0)
+        if (list.size() == 0 && !m_include)
             m_w.error(Walker::posOf(list, pos), QStringLiteral("'nodes' is empty; a reporting path "
                                                                "needs at least one node"));
         int index = 0;
@@ -1427,6 +1441,8 @@ private:
         }
         for (const char *required :
              {"id", "name", "timezone", "schedule", "publish_by", "sections"}) {
+            if (m_include && qstrcmp(required, "sections") == 0)
+                continue; // the include's sections stand in
             if (!seen.contains(QString::fromLatin1(required)))
                 m_w.error(r.pos, QStringLiteral("'report' is missing required key '%1'")
                                      .arg(QString::fromLatin1(required)));
@@ -1560,6 +1576,152 @@ private:
             }
             r.sections.append(s);
             m_sectionExtras.append(extra);
+        }
+    }
+
+    // ------------------------------------------------------------ include
+
+    // `include: {dbt: {manifest: …, select: …, project_dir: …}}`: the keys
+    // are read here, the expansion is interop's (dbtinclude.h).
+    void readInclude(const Walker::Entry &e)
+    {
+        m_include = PendingInclude{};
+        m_include->pos = e.keyPos;
+        const auto errorsSoFar = [&] {
+            return std::count_if(
+                m_w.diagnostics.cbegin(), m_w.diagnostics.cend(),
+                [](const Diagnostic &d) { return d.severity == Diagnostic::Severity::Error; });
+        };
+        const auto before = errorsSoFar();
+        if (!m_w.expectMap(e.value, QStringLiteral("'include'"), e.keyPos)) {
+            m_include->broken = true;
+            return;
+        }
+        const auto kinds =
+            m_w.entries(e.value, kIncludeKeys, QStringLiteral("'include'"), e.keyPos);
+        if (kinds.isEmpty() && errorsSoFar() == before)
+            m_w.error(e.keyPos, QStringLiteral("'include' names nothing to include; write "
+                                               "include: {dbt: {manifest: target/manifest.json}}"));
+        for (const auto &kind : kinds) {
+            const QString where = QStringLiteral("the dbt include");
+            if (!m_w.expectMap(kind.value, QStringLiteral("'dbt' in 'include'"), kind.keyPos))
+                continue;
+            dbt::IncludeSpec &spec = m_include->spec;
+            for (const auto &f : m_w.entries(kind.value, kDbtIncludeKeys, where, kind.keyPos)) {
+                if (f.key == QLatin1String("connection")) {
+                    spec.connection =
+                        m_w.identifier(f, QStringLiteral("connection")).value_or(QString());
+                    continue;
+                }
+                const auto t = m_w.text(f, where);
+                if (!t)
+                    continue;
+                if (f.key == QLatin1String("select"))
+                    spec.select = *t;
+                else if (f.key == QLatin1String("target"))
+                    spec.target = *t;
+                else if (f.key == QLatin1String("program"))
+                    spec.program = *t;
+                else if (const auto path =
+                             includePath(*t, Walker::posOf(f.value, f.keyPos),
+                                         QStringLiteral("'%1' in the dbt include").arg(f.key)))
+                    (f.key == QLatin1String("manifest")      ? spec.manifest
+                     : f.key == QLatin1String("project_dir") ? spec.projectDir
+                                                             : spec.profilesDir) = *path;
+            }
+        }
+        m_include->broken = errorsSoFar() != before;
+    }
+
+    // A path of the include, relative to the contract; `${ENV}` is expanded
+    // now, because the manifest is read now.
+    std::optional<QString> includePath(const QString &value, SourcePos pos, const QString &what)
+    {
+        if (!m_w.checkEnvRefs(value, pos, what))
+            return std::nullopt;
+        QString expanded;
+        qsizetype last = 0;
+        auto it = envPattern().globalMatch(value);
+        while (it.hasNext()) {
+            const auto m = it.next();
+            const QString name = m.captured(1);
+            if (!qEnvironmentVariableIsSet(name.toUtf8().constData())) {
+                m_w.error(
+                    m_w.inside(pos, int(m.capturedStart())),
+                    QStringLiteral("environment variable %1 (in %2) is not set").arg(name, what));
+                return std::nullopt;
+            }
+            expanded += value.mid(last, m.capturedStart() - last) +
+                        qEnvironmentVariable(name.toUtf8().constData());
+            last = m.capturedEnd();
+        }
+        expanded += value.mid(last);
+        if (expanded.trimmed().isEmpty()) {
+            m_w.error(pos, QStringLiteral("%1 is empty; give a path").arg(what));
+            return std::nullopt;
+        }
+        return m_w.resolvePath(expanded);
+    }
+
+    // The included nodes go first (they are upstream of the contract's own);
+    // the include's sections only when the contract lists none; its
+    // connection only when the contract has none of that name.
+    void mergeInclude(Contract &c)
+    {
+        if (m_include->broken)
+            return;
+        const SourcePos at = m_include->pos;
+        const dbt::Expansion x = dbt::expandInclude(m_include->spec, m_w.file(), at);
+        for (const Diagnostic &d : x.diagnostics) {
+            if (d.severity == Diagnostic::Severity::Error)
+                m_w.error({d.line, d.column}, d.message);
+            else
+                m_w.warning({d.line, d.column}, d.message);
+        }
+        if (!x.ok)
+            return;
+        QHash<QString, int> own;
+        for (int i = 0; i < c.nodes.size(); ++i) {
+            if (!c.nodes.at(i).id.isEmpty() && !own.contains(c.nodes.at(i).id))
+                own.insert(c.nodes.at(i).id, i);
+        }
+        QList<Node> nodes;
+        QList<NodeExtra> extras;
+        for (const Node &n : x.nodes) {
+            if (const auto it = own.constFind(n.id); it != own.constEnd()) {
+                m_w.error(m_nodeExtras.at(*it).idPos,
+                          QStringLiteral("node '%1' is defined here and by the dbt include at "
+                                         "line %2 (%3 in %4); rename this node, or leave that one "
+                                         "out with the include's 'select'")
+                              .arg(n.id)
+                              .arg(at.line)
+                              .arg(x.uniqueIdOf.value(n.id), x.manifestPath));
+                continue;
+            }
+            NodeExtra extra;
+            extra.idPos = extra.connectionPos = extra.poolPos = at;
+            for (const QString &need : n.needs)
+                extra.needs.append({need, at});
+            nodes.append(n);
+            extras.append(extra);
+        }
+        c.nodes = nodes + c.nodes;
+        m_nodeExtras = extras + m_nodeExtras;
+        if (c.report.sections.isEmpty()) {
+            for (const Section &s : x.sections) {
+                SectionExtra extra;
+                extra.idPos = at;
+                for (const QString &need : s.needs)
+                    extra.needs.append({need, at});
+                for (const QString &source : s.sources)
+                    extra.sources.append({source, at});
+                c.report.sections.append(s);
+                m_sectionExtras.append(extra);
+            }
+        }
+        for (const Connection &conn : x.connections) {
+            if (!c.connections.contains(conn.name))
+                c.connections.insert(conn.name, conn);
         }
     }
 
@@ -1785,7 +1947,15 @@ private:
         }
     }
 
+    struct PendingInclude
+    {
+        dbt::IncludeSpec spec;
+        SourcePos pos;
+        bool broken = false; // the block itself has errors: nothing is expanded
+    };
+
     Walker &m_w;
+    std::optional<PendingInclude> m_include;
     QList<NodeExtra> m_nodeExtras;
     QList<SectionExtra> m_sectionExtras;
 };

@@ -37,6 +37,40 @@ QString shared(const char *relative)
     return QStringLiteral(VOUCH_SHARED_DIR "/data/dbt/") + QString::fromLatin1(relative);
 }
 
+QString fixture(const char *file)
+{
+    return QStringLiteral(VOUCH_SOURCE_DIR "/tests/fixtures/dbt/exposure_project/") +
+           QString::fromLatin1(file);
+}
+
+// A contract of its own over a dbt project, by `include:`: its sections
+// need dbt models and tests; one node of its own needs a dbt model. `%1` is
+// the manifest.
+const char kIncludeContract[] = R"(vouch: 1
+include:
+  dbt: { manifest: "%1" }
+report:
+  id: weekly
+  name: Weekly report
+  timezone: UTC
+  schedule: "0 6 * * MON"
+  publish_by: "MON 12:00"
+  sections:
+    - id: revenue
+      name: Revenue
+      needs: [weekly_revenue, not_null_weekly_revenue_amount]
+      on_failure: hold
+      owner: finance-lead
+    - id: churn
+      name: Churn
+      needs: [customer_churn, unique_customer_churn_id]
+      on_failure: caveat
+nodes:
+  - id: notify_finance
+    kind: noop
+    needs: [weekly_revenue]
+)";
+
 } // namespace
 
 class TestDbt : public QObject
@@ -135,6 +169,59 @@ private Q_SLOTS:
         QCOMPARE(select.exitCode, 2);
         QVERIFY2(select.err.contains(QStringLiteral("unknown section 'nope'")),
                  qPrintable(select.err));
+    }
+
+    // `include: {dbt: …}` through the real binary: validate, select, and a
+    // dbt run observed into the contract's own sections.
+    void includeContract()
+    {
+        QTemporaryDir dir;
+        const QString contract = dir.filePath(QStringLiteral("weekly.yaml"));
+        {
+            QFile f(contract);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QString::fromUtf8(kIncludeContract).arg(fixture("manifest.json")).toUtf8());
+        }
+        const Result valid = vouch({QStringLiteral("validate"), contract});
+        QVERIFY2(valid.exitCode == 0, qPrintable(valid.err));
+        QVERIFY2(valid.out.contains(QStringLiteral(": valid: 10 nodes")), qPrintable(valid.out));
+
+        const Result selected =
+            vouch({QStringLiteral("select"), QStringLiteral("section:revenue"), contract});
+        QVERIFY2(selected.exitCode == 0, qPrintable(selected.err));
+        const QStringList ids = selected.out.split(u'\n', Qt::SkipEmptyParts);
+        for (const char *id : {"raw.orders", "raw.customers", "stg_orders", "stg_customers",
+                               "weekly_revenue", "not_null_weekly_revenue_amount"})
+            QVERIFY2(ids.contains(QString::fromLatin1(id)), qPrintable(selected.out));
+        QVERIFY2(!ids.contains(QStringLiteral("customer_churn")), qPrintable(selected.out));
+
+        // dbt's run: not_null_weekly_revenue_amount failed, the churn test passed.
+        const QString state = dir.filePath(QStringLiteral("state.db"));
+        const Result observed = vouch(
+            {QStringLiteral("observe"), QStringLiteral("dbt"), QStringLiteral("--manifest"),
+             fixture("manifest.json"), QStringLiteral("--run-results"), fixture("run_results.json"),
+             QStringLiteral("--state"), state, QStringLiteral("--contract"), contract});
+        QVERIFY2(observed.exitCode == 0, qPrintable(observed.err));
+        const Result status = vouch(
+            {QStringLiteral("status"), QStringLiteral("--state"), state, QStringLiteral("--json")});
+        const QJsonObject doc = QJsonDocument::fromJson(status.out.toUtf8()).object();
+        QVERIFY2(!doc.isEmpty(), qPrintable(status.out + status.err));
+        QCOMPARE(doc.value(QStringLiteral("report")).toString(), QStringLiteral("weekly"));
+        QHash<QString, QJsonObject> sections;
+        for (const QJsonValue &v : doc.value(QStringLiteral("sections")).toArray())
+            sections.insert(v[QStringLiteral("id")].toString(), v.toObject());
+        QCOMPARE(sections.size(), 2);
+        const QJsonObject revenue = sections.value(QStringLiteral("revenue"));
+        QCOMPARE(revenue.value(QStringLiteral("status")).toString(), QStringLiteral("held"));
+        bool failedTest = false;
+        for (const QJsonValue &f : revenue.value(QStringLiteral("findings")).toArray())
+            failedTest =
+                failedTest || (f[QStringLiteral("node")].toString() ==
+                                   QStringLiteral("not_null_weekly_revenue_amount") &&
+                               f[QStringLiteral("state")].toString() == QStringLiteral("failed"));
+        QVERIFY2(failedTest, qPrintable(status.out));
+        QCOMPARE(sections.value(QStringLiteral("churn")).value(QStringLiteral("status")).toString(),
+                 QStringLiteral("safe"));
     }
 };
 
