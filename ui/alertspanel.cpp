@@ -374,8 +374,14 @@ void AlertsPanel::notify(const AlertRecord &alert)
         return;
     if (!m_tray) {
         m_tray = new QSystemTrayIcon(windowIcon(), this);
-        connect(m_tray, &QSystemTrayIcon::messageClicked, this,
-                [this] { activateAlert(m_notified); });
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+            if (QWidget *w = window()) {
+                w->showNormal();
+                w->raise();
+                w->activateWindow();
+            }
+            activateAlert(m_notified);
+        });
         m_tray->show();
     }
     m_notified = alert.id;

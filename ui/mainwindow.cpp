@@ -332,6 +332,9 @@ void MainWindow::createDocks()
     connect(m_delivery, &DeliveryService::deliveryChanged, m_alertsPanel, &AlertsPanel::reload);
     connect(m_delivery, &DeliveryService::error, this, &MainWindow::showError);
     connect(m_alertsPanel, &AlertsPanel::alertActivated, this, [this](const QString &rootNode) {
+        // From the table or from a click on the desktop notification.
+        m_alertsDock->show();
+        m_alertsDock->raise();
         if (!rootNode.isEmpty())
             selectNodeWhenReady(rootNode);
     });

@@ -1,5 +1,6 @@
 #include "app/cli/interopcommands.h"
 
+#include "app/cli/alertcommands.h"
 #include "app/cli/common.h"
 #include "engine/contract/contractloader.h"
 #include "engine/graph/graph.h"
@@ -273,8 +274,10 @@ int observeCommand(const QStringList &rawArgs, QTextStream &out, QTextStream &er
         << result.attempt << " of " << contract->report.id << ", period " << result.period << ": "
         << counts.join(QStringLiteral(", ")) << '\n';
     const Graph graph = Graph::fromContract(*contract);
-    if (const auto assessment = assess(*store, *contract, graph, result.runId, clockNow()))
+    if (const auto assessment = assess(*store, *contract, graph, result.runId, clockNow())) {
         printAssessment(*contract, *assessment, out);
+        deliverAlerts(*store, *contract, out);
+    }
     return Ok;
 }
 
