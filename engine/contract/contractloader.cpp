@@ -1668,6 +1668,7 @@ private:
     // connection only when the contract has none of that name.
     void mergeInclude(Contract &c)
     {
+        m_includeFailed = true; // until the expansion succeeds
         if (m_include->broken)
             return;
         const SourcePos at = m_include->pos;
@@ -1680,6 +1681,7 @@ private:
         }
         if (!x.ok)
             return;
+        m_includeFailed = false;
         QHash<QString, int> own;
         for (int i = 0; i < c.nodes.size(); ++i) {
             if (!c.nodes.at(i).id.isEmpty() && !own.contains(c.nodes.at(i).id))
@@ -1747,6 +1749,8 @@ private:
         }
 
         auto unknownNode = [&](const QString &name, SourcePos pos, const QString &who) {
+            if (m_includeFailed)
+                return; // the include's own error says why its nodes are missing
             const QString hint = closestMatch(name, allIds);
             m_w.error(pos,
                       QStringLiteral("%1 needs unknown node '%2'%3")
@@ -1833,6 +1837,8 @@ private:
                 stack += needs.at(at);
             }
             for (const auto &[name, pos] : extra.sources) {
+                if (!ids.contains(name) && m_includeFailed)
+                    continue;
                 if (!ids.contains(name))
                     m_w.error(pos, QStringLiteral("%1 lists unknown source '%2'%3")
                                        .arg(who, name,
@@ -1956,6 +1962,7 @@ private:
 
     Walker &m_w;
     std::optional<PendingInclude> m_include;
+    bool m_includeFailed = false; // names the include would define are not checked
     QList<NodeExtra> m_nodeExtras;
     QList<SectionExtra> m_sectionExtras;
 };
