@@ -3,6 +3,7 @@
 
 #include "app/cli/common.h"
 #include "app/cli/runcommands.h"
+#include "engine/alert/dispatcher.h"
 #include "engine/graph/graph.h"
 #include "engine/run/rerunplan.h"
 #include "engine/run/scheduler.h"
@@ -74,10 +75,17 @@ public:
         m_tick.start(std::max(1, leaseSeconds() / 3) * 1000);
     }
 
+    ~ServeJob() override
+    {
+        // Before m_alertStore, whose connection it uses.
+        delete m_dispatcher;
+    }
+
     std::function<void()> onIdle; // called when a --once job has nothing left to do
 
     void startUp()
     {
+        startDelivery();
         QString openError;
         m_control = StateStore::open(m_statePath, &openError);
         if (!m_control) {
@@ -118,6 +126,49 @@ public:
     }
 
 private:
+    // Alert delivery while serving: a Dispatcher on a connection of its own
+    // on this thread, so retries and Retry-After waits happen in this event
+    // loop; each assessment enqueues what changed and pokes it.
+    void startDelivery()
+    {
+        if (m_contract->alerting.channels.isEmpty())
+            return;
+        QString error;
+        m_alertStore = StateStore::open(m_statePath, &error);
+        if (!m_alertStore) {
+            log::error(QStringLiteral("%1: alert delivery: %2").arg(m_contract->report.id, error));
+            return;
+        }
+        m_dispatcher = new Dispatcher(*m_alertStore, this);
+        connect(m_dispatcher, &Dispatcher::deliveryChanged, this, [this](const Delivery &d) {
+            const QString what =
+                QStringLiteral("%1: alert delivery %2 to %3: %4")
+                    .arg(m_contract->report.id, d.key(), d.channel, toString(d.status));
+            if (d.status == DeliveryStatus::Failed)
+                log::error(QStringLiteral("%1 (%2)").arg(what, d.lastError));
+            else if (d.status == DeliveryStatus::Pending)
+                log::warn(QStringLiteral("%1, retrying at %2 (%3)")
+                              .arg(what, d.nextAt.toString(Qt::ISODate), d.lastError));
+            else
+                log::info(what);
+        });
+        // Whatever an earlier runner assessed but did not send.
+        enqueueAlerts();
+        m_dispatcher->start();
+    }
+
+    void enqueueAlerts()
+    {
+        if (!m_dispatcher)
+            return;
+        Outbox &outbox = m_dispatcher->outbox();
+        const int added = outbox.enqueue(*m_contract, QDateTime::currentDateTimeUtc());
+        if (!outbox.isValid())
+            log::error(QStringLiteral("%1: %2").arg(m_contract->report.id, outbox.error()));
+        if (added > 0)
+            m_dispatcher->poke();
+    }
+
     // Requests first (cancels of the running attempt, then reruns, oldest
     // first), then a run whose executor died: its lease expired (or its
     // process on this machine is gone) with its latest attempt unfinished.
@@ -277,6 +328,8 @@ private:
                 log::warn(QStringLiteral("%1: alert %2 [%3]: %4")
                               .arg(m_contract->report.id, toString(alert.state),
                                    toString(alert.severity), alert.headline));
+            if (!a->changed.isEmpty())
+                enqueueAlerts();
         }
     }
 
@@ -374,6 +427,7 @@ private:
                                 writePublication(*m_contract, graph, *assessment, m_context);
                             !e.isEmpty())
                             log::error(e);
+                        enqueueAlerts();
                     }
                 }
                 if (m_request) {
@@ -410,6 +464,11 @@ private:
 
     void finishOnce()
     {
+        // Like `vouch run`: each due delivery is tried once; retries wait for
+        // the next `vouch serve` (or `vouch alerts deliver`).
+        if (m_dispatcher)
+            m_dispatcher->drain(int(m_contract->alerting.delivery.timeout.count() * 1000) + 2000,
+                                false);
         if (onIdle)
             onIdle();
     }
@@ -431,6 +490,8 @@ private:
     QString m_key;
     std::unique_ptr<StateStore> m_store;
     std::unique_ptr<RunThread> m_run;
+    std::unique_ptr<StateStore> m_alertStore; // the dispatcher's connection
+    Dispatcher *m_dispatcher = nullptr;       // a child; null without alert channels
 };
 
 int g_signalPipe[2] = {-1, -1};

@@ -14,42 +14,6 @@ namespace vouch::engine {
 
 namespace {
 
-const char *const kSchema[] = {
-    R"(CREATE TABLE IF NOT EXISTS deliveries (
-        alert_id BIGINT NOT NULL,
-        event_seq BIGINT NOT NULL,
-        channel TEXT NOT NULL,
-        run_id BIGINT NOT NULL,
-        report_id TEXT NOT NULL,
-        event TEXT NOT NULL,
-        service TEXT NOT NULL,
-        target TEXT NOT NULL DEFAULT '',
-        routing_key TEXT NOT NULL DEFAULT '',
-        signing_secret TEXT NOT NULL DEFAULT '',
-        payload TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'pending',
-        tries INTEGER NOT NULL DEFAULT 0,
-        created_at BIGINT NOT NULL,
-        next_at BIGINT NOT NULL,
-        give_up_at BIGINT NOT NULL,
-        timeout_ms BIGINT NOT NULL,
-        first_retry_ms BIGINT NOT NULL,
-        max_retry_ms BIGINT NOT NULL,
-        claimed_by TEXT,
-        claimed_until BIGINT,
-        finished_at BIGINT,
-        http_status INTEGER,
-        last_error TEXT,
-        PRIMARY KEY (alert_id, event_seq, channel)
-    ))",
-    "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_at)",
-    "CREATE INDEX IF NOT EXISTS deliveries_by_run ON deliveries (run_id)",
-    R"(CREATE TABLE IF NOT EXISTS delivery_cursors (
-        report_id TEXT PRIMARY KEY,
-        last_seq BIGINT NOT NULL
-    ))",
-};
-
 const char *const kColumns =
     "alert_id, event_seq, channel, run_id, report_id, event, service, target, routing_key, "
     "signing_secret, payload, status, tries, created_at, next_at, give_up_at, finished_at, "
@@ -197,14 +161,11 @@ QStringList channelsFor(const Alerting &alerting, const QString &severity,
     return to;
 }
 
+// The tables are part of the store's schema (migration 5, SQLite and
+// PostgreSQL alike): opening a StateStore has made them.
 Outbox::Outbox(StateStore &store)
     : m_connection(store.connectionName())
-{
-    for (const char *sql : kSchema) {
-        if (!exec(QString::fromLatin1(sql), {}, &m_error))
-            return;
-    }
-}
+{}
 
 bool Outbox::exec(const QString &sql, const QVariantList &binds, QString *error) const
 {

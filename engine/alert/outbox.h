@@ -64,8 +64,8 @@ QStringList channelsFor(const Alerting &alerting, const QString &severity,
 class Outbox
 {
 public:
-    // Uses the store's connection (same thread as the store); creates the
-    // outbox tables when they are missing.
+    // Uses the store's connection (same thread as the store); its tables are
+    // part of the store's schema (migration 5).
     explicit Outbox(StateStore &store);
     bool isValid() const { return m_error.isEmpty(); }
     QString error() const { return m_error; }

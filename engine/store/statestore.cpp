@@ -204,8 +204,51 @@ constexpr Migration kMigration4 = {
     nullptr,
 };
 
+// The alert delivery outbox (engine/alert/outbox.h): one row per (alert,
+// change, channel), claimed before it is sent, and each report's cursor into
+// alert_events. IF NOT EXISTS: stores of schema 4 may already hold them, made
+// by the outbox itself before they were part of the schema.
+#define VOUCH_DELIVERIES_TABLE(ID_TYPE)                                                            \
+    "CREATE TABLE IF NOT EXISTS deliveries ("                                                      \
+    " alert_id " ID_TYPE " NOT NULL,"                                                              \
+    " event_seq " ID_TYPE " NOT NULL,"                                                             \
+    " channel TEXT NOT NULL,"                                                                      \
+    " run_id " ID_TYPE " NOT NULL,"                                                                \
+    " report_id TEXT NOT NULL,"                                                                    \
+    " event TEXT NOT NULL,"                                                                        \
+    " service TEXT NOT NULL,"                                                                      \
+    " target TEXT NOT NULL DEFAULT '',"                                                            \
+    " routing_key TEXT NOT NULL DEFAULT '',"                                                       \
+    " signing_secret TEXT NOT NULL DEFAULT '',"                                                    \
+    " payload TEXT NOT NULL,"                                                                      \
+    " status TEXT NOT NULL DEFAULT 'pending',"                                                     \
+    " tries INTEGER NOT NULL DEFAULT 0,"                                                           \
+    " created_at BIGINT NOT NULL,"                                                                 \
+    " next_at BIGINT NOT NULL,"                                                                    \
+    " give_up_at BIGINT NOT NULL,"                                                                 \
+    " timeout_ms BIGINT NOT NULL,"                                                                 \
+    " first_retry_ms BIGINT NOT NULL,"                                                             \
+    " max_retry_ms BIGINT NOT NULL,"                                                               \
+    " claimed_by TEXT,"                                                                            \
+    " claimed_until BIGINT,"                                                                       \
+    " finished_at BIGINT,"                                                                         \
+    " http_status INTEGER,"                                                                        \
+    " last_error TEXT,"                                                                            \
+    " PRIMARY KEY (alert_id, event_seq, channel))"
+
+constexpr Migration kMigration5 = {
+    VOUCH_DELIVERIES_TABLE("BIGINT"),
+    "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_at)",
+    "CREATE INDEX IF NOT EXISTS deliveries_by_run ON deliveries (run_id)",
+    R"(CREATE TABLE IF NOT EXISTS delivery_cursors (
+        report_id TEXT PRIMARY KEY,
+        last_seq BIGINT NOT NULL
+    ))",
+    nullptr,
+};
+
 constexpr std::array<const Migration *, StateStore::kSchemaVersion> kMigrations = {
-    &kMigration1, &kMigration2, &kMigration3, &kMigration4};
+    &kMigration1, &kMigration2, &kMigration3, &kMigration4, &kMigration5};
 
 // The same schema on PostgreSQL, version for version: BIGINT for times and
 // ids, identity columns for AUTOINCREMENT, plpgsql triggers for the
@@ -400,8 +443,33 @@ constexpr Migration kPgMigration4 = {
        FOR EACH STATEMENT EXECUTE FUNCTION vouch_notify())",
 };
 
+// The delivery outbox on the server. Deliveries are written by whoever
+// delivers: the runner, and a workstation that executes (both vouch_runner);
+// everyone reads them. A store migrated by a runner (not by `vouch team
+// init`) owns the new tables as that user, so the grants are given here too
+// when the team's roles exist.
+constexpr Migration kPgMigration5 = {
+    VOUCH_DELIVERIES_TABLE("BIGINT"),
+    "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_at)",
+    "CREATE INDEX IF NOT EXISTS deliveries_by_run ON deliveries (run_id)",
+    R"(CREATE TABLE IF NOT EXISTS delivery_cursors (
+        report_id TEXT PRIMARY KEY,
+        last_seq BIGINT NOT NULL
+    ))",
+    R"(DO $$ BEGIN
+         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'vouch_viewer') THEN
+           GRANT SELECT ON deliveries, delivery_cursors TO vouch_viewer;
+         END IF;
+         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'vouch_runner') THEN
+           GRANT SELECT, INSERT, UPDATE, DELETE ON deliveries, delivery_cursors TO vouch_runner;
+         END IF;
+       END $$)",
+    nullptr,
+};
+#undef VOUCH_DELIVERIES_TABLE
+
 constexpr std::array<const Migration *, StateStore::kSchemaVersion> kPgMigrations = {
-    &kPgMigration1, &kPgMigration2, &kPgMigration3, &kPgMigration4};
+    &kPgMigration1, &kPgMigration2, &kPgMigration3, &kPgMigration4, &kPgMigration5};
 
 // Any constant: the advisory lock that serialises migrations on a server.
 constexpr qint64 kMigrationLock = 0x766f756368; // "vouch"

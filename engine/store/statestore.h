@@ -127,7 +127,7 @@ struct LeaseRecord
 class StateStore
 {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // Where a PostgreSQL store lives. The password never appears in
     // display(), in logs or in error messages.
