@@ -12,6 +12,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QThread>
 #include <QUrl>
 #include <QUrlQuery>
 #include <QUuid>
@@ -1234,8 +1235,21 @@ std::unique_ptr<StateStore> StateStore::open(const QString &path, QString *error
                           .arg(kSchemaVersion));
 
     {
+        // Switching a new file to WAL needs it to itself for a moment; when
+        // several parts of the app open a new store at once, the others wait.
         QSqlQuery q = p.query();
-        if (!q.exec(QStringLiteral("PRAGMA journal_mode = WAL")) || !q.next())
+        bool switched = false;
+        for (int attempt = 0; attempt < 200 && !switched; ++attempt) {
+            switched = q.exec(QStringLiteral("PRAGMA journal_mode = WAL")) && q.next();
+            const QSqlError e = q.lastError();
+            if (!switched && e.nativeErrorCode() != QLatin1String("5") &&
+                e.nativeErrorCode() != QLatin1String("6") &&
+                !e.databaseText().contains(QLatin1String("locked")))
+                break; // not SQLITE_BUSY or SQLITE_LOCKED
+            if (!switched)
+                QThread::msleep(50);
+        }
+        if (!switched)
             return refuse(p.describe(QStringLiteral("cannot switch to WAL"), q.lastError()));
         if (q.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
             return refuse(QStringLiteral("state store %1: cannot switch to WAL (journal mode "
