@@ -193,6 +193,7 @@ Inspector::Inspector(QWidget *parent)
     m_group = valueLabel(QStringLiteral("inspectorGroup"));
     m_owner = valueLabel(QStringLiteral("inspectorOwner"));
     m_attempt = valueLabel(QStringLiteral("inspectorAttempt"));
+    m_attemptWho = valueLabel(QStringLiteral("inspectorAttemptWho"));
     m_started = valueLabel(QStringLiteral("inspectorStarted"));
     m_finished = valueLabel(QStringLiteral("inspectorFinished"));
     m_duration = valueLabel(QStringLiteral("inspectorDuration"));
@@ -200,6 +201,7 @@ Inspector::Inspector(QWidget *parent)
     facts->addRow(tr("Group:"), m_group);
     facts->addRow(tr("Owner:"), m_owner);
     facts->addRow(tr("Attempt:"), m_attempt);
+    facts->addRow(QString(), m_attemptWho);
     facts->addRow(tr("Started:"), m_started);
     facts->addRow(tr("Finished:"), m_finished);
     facts->addRow(tr("Duration:"), m_duration);
@@ -345,6 +347,17 @@ void Inspector::showFacts()
     m_owner->setText(v.owner.isEmpty() ? QStringLiteral("—") : v.owner);
     m_attempt->setText(v.attempt > 0 ? tr("%1 (tries: %2)").arg(v.attempt).arg(v.tries)
                                      : tr("not run yet"));
+    // Who asked for this attempt and why: "attempt 2 — requested by alice:
+    // cost sheet fixed".
+    QString who;
+    for (const AttemptRecord &a : std::as_const(m_attempts)) {
+        if (a.attempt == v.attempt && v.attempt > 0)
+            who = a.reason.isEmpty()
+                      ? tr("attempt %1 — requested by %2").arg(a.attempt).arg(a.who)
+                      : tr("attempt %1 — requested by %2: %3").arg(a.attempt).arg(a.who, a.reason);
+    }
+    m_attemptWho->setText(who);
+    m_attemptWho->setVisible(!who.isEmpty());
     m_started->setText(formatTime(v.startedAt));
     m_finished->setText(formatTime(v.finishedAt));
     if (v.startedAt.isValid() && v.finishedAt.isValid())
@@ -496,6 +509,18 @@ void Inspector::changeEvent(QEvent *event)
     QWidget::changeEvent(event);
     if (event->type() == QEvent::PaletteChange && m_model && !m_nodeId.isEmpty())
         refresh(); // the state badge's colours follow light or dark
+}
+
+void Inspector::setAttempts(const QList<AttemptRecord> &attempts)
+{
+    m_attempts = attempts;
+    if (m_model && m_model->indexOf(m_nodeId) >= 0)
+        showFacts();
+}
+
+QString Inspector::attemptText() const
+{
+    return m_attemptWho->text();
 }
 
 } // namespace vouch::ui

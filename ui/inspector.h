@@ -1,6 +1,9 @@
 #pragma once
 
+#include "engine/store/statestore.h"
+
 #include <QByteArray>
+#include <QList>
 #include <QPointer>
 #include <QString>
 #include <QWidget>
@@ -41,6 +44,10 @@ public:
     void appendOutput(const QString &nodeId, const QByteArray &chunk);
     QString logText() const;
 
+    // The run's attempts, for who asked for the node's attempt and why.
+    void setAttempts(const QList<engine::AttemptRecord> &attempts);
+    QString attemptText() const;
+
 protected:
     void changeEvent(QEvent *event) override;
 
@@ -69,6 +76,8 @@ private:
     QLabel *m_group;
     QLabel *m_owner;
     QLabel *m_attempt;
+    QLabel *m_attemptWho;
+    QList<engine::AttemptRecord> m_attempts;
     QLabel *m_started;
     QLabel *m_finished;
     QLabel *m_duration;

@@ -353,7 +353,11 @@ void MainWindow::createStatusBar()
     m_progress->setObjectName(QStringLiteral("progressLabel"));
     m_reportStatus = new QLabel(this);
     m_reportStatus->setObjectName(QStringLiteral("reportStatusLabel"));
+    m_executor = new QLabel(this);
+    m_executor->setObjectName(QStringLiteral("executorLabel"));
+    m_executor->setToolTip(tr("Who executes the report's run now (its lease in the state store)"));
     statusBar()->addWidget(m_progress);
+    statusBar()->addPermanentWidget(m_executor);
     statusBar()->addPermanentWidget(m_reportStatus);
 }
 
@@ -378,6 +382,7 @@ void MainWindow::connectController()
         logLine(tr("Opened %1 (%2)").arg(contract->report.name, path));
         m_reportStatus->setText(m_controller->verdict().headline);
         m_reportStatus->setToolTip(m_controller->verdict().sections.join(u'\n'));
+        m_executor->setText(m_controller->executorText());
         updateSections();
         showGraph();
         updateActions();
@@ -401,7 +406,18 @@ void MainWindow::connectController()
         m_reportStatus->setText(tr("Report running"));
         m_reportStatus->setToolTip(QString());
     });
-    connect(c, &RunController::runningChanged, this, &MainWindow::updateActions);
+    connect(c, &RunController::runningChanged, this, [this] {
+        m_executor->setText(m_controller->executorText());
+        updateActions();
+    });
+    connect(c, &RunController::teamChanged, this, [this] {
+        m_executor->setText(m_controller->executorText());
+        m_inspector->setAttempts(m_controller->team().attempts);
+        updateActions();
+    });
+    connect(c, &RunController::requestNote, this, &MainWindow::logLine);
+    connect(c, &RunController::requestSent, this,
+            [this](qint64, const QString &message) { logLine(message); });
     connect(c, &RunController::progressChanged, this, &MainWindow::showProgress);
     connect(c, &RunController::transitionsCommitted, this, &MainWindow::logTransitions);
     connect(c, &RunController::nodeOutput, m_inspector, &Inspector::appendOutput);
@@ -640,7 +656,9 @@ void MainWindow::updateActions()
     m_rerunNodeAction->setEnabled(open && !busy && !running && hasRun && selected);
     m_rerunDownstreamAction->setEnabled(open && !busy && !running && hasRun && selected);
     m_rerunFailedAction->setEnabled(open && !busy && !running && hasRun);
-    m_cancelAction->setEnabled(running);
+    // A run executed elsewhere is cancelled by a request to its executor.
+    m_cancelAction->setEnabled(
+        running || (m_controller->executesElsewhere() && !m_controller->team().executor.isEmpty()));
     m_openAction->setEnabled(!running);
     m_demoMenu->setEnabled(!running && !busy);
     m_recentMenu->setEnabled(!running && !busy && !recentContracts().isEmpty());
@@ -713,6 +731,11 @@ QString MainWindow::progressText() const
 QString MainWindow::reportStatusText() const
 {
     return m_reportStatus->text();
+}
+
+QString MainWindow::executorText() const
+{
+    return m_executor->text();
 }
 
 void MainWindow::showError(const QString &message)

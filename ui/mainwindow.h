@@ -85,6 +85,8 @@ public:
     QAction *cancelAction() const { return m_cancelAction; }
     QString progressText() const;
     QString reportStatusText() const;
+    // "Executing: runner on db-host (pid 4242)", "Nobody is executing", ...
+    QString executorText() const;
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -156,6 +158,7 @@ private:
     QComboBox *m_sections = nullptr;
     QLabel *m_progress = nullptr;
     QLabel *m_reportStatus = nullptr;
+    QLabel *m_executor = nullptr;
 };
 
 } // namespace vouch::ui

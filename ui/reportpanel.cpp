@@ -30,6 +30,20 @@ QString osLogin()
     return QStringLiteral("uid-%1").arg(getuid());
 }
 
+// Who decides: on a team store (PostgreSQL) the database user, as for
+// `vouch approve` (the server refuses a decision in another name); else the
+// OS login.
+QString identityFor(const QString &statePath)
+{
+    if (StateStore::isServerUrl(statePath)) {
+        if (const auto address = StateStore::parseServerUrl(statePath, nullptr);
+            address && !address->user.isEmpty())
+            return address->user;
+        return qEnvironmentVariable("PGUSER", osLogin());
+    }
+    return osLogin();
+}
+
 struct ReportPanel::Loaded
 {
     QString error;
@@ -327,7 +341,7 @@ void ReportPanel::showLoaded(const Loaded &loaded)
 
 void ReportPanel::updatePermission()
 {
-    const QString login = osLogin();
+    const QString login = identityFor(m_source.statePath);
     const bool loaded = m_verdict.has_value() && m_source.contract;
     const bool approver = m_source.contract && m_source.contract->report.approvers.contains(login);
     m_approve->setEnabled(loaded && approver);
@@ -387,7 +401,7 @@ void ReportPanel::submit(Decision::Kind kind, const QList<std::pair<QString, QSt
     m_approve->setEnabled(false);
     m_hold->setEnabled(false);
     const ReportSource source = m_source;
-    const QString who = osLogin();
+    const QString who = identityFor(source.statePath);
     runOnWorker(
         this,
         [source, kind, texts, who] {
@@ -406,7 +420,8 @@ void ReportPanel::submit(Decision::Kind kind, const QList<std::pair<QString, QSt
                 result.error = tr("Run %1 is not in %2").arg(source.runId).arg(source.statePath);
                 return result;
             }
-            result.decision = decide(*store, contract, *before, kind, who, texts,
+            const QString decider = store->isPostgres() ? store->databaseUser() : who;
+            result.decision = decide(*store, contract, *before, kind, decider, texts,
                                      QDateTime::currentDateTimeUtc());
             readInto(*store, source, /*syncAlerts=*/true, result);
             if (result.decision.ok && result.assessment) {

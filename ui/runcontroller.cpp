@@ -7,12 +7,14 @@
 #include "engine/run/scheduler.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
+#include "engine/trust/auditlog.h"
 #include "ui/model/runmodel.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonObject>
 #include <QThreadPool>
 #include <QTimeZone>
 
@@ -81,6 +83,9 @@ struct OpenResult
     int attempt = 0;
     QString period;
     VerdictSummary verdict;
+    qint64 lastSeq = 0;           // the store's last event before the records were read
+    bool attemptFinished = false; // the latest attempt has ended
+    bool storeExists = false;     // a server, or an SQLite file that is there
 };
 
 // Loads a contract and the latest run of its report (on a worker).
@@ -99,8 +104,9 @@ OpenResult loadContractAndRun(const QString &path, const QString &statePath, con
         return result;
     }
     result.contract = loaded.contract;
-    if (!QFileInfo::exists(statePath))
+    if (!StateStore::isServerUrl(statePath) && !QFileInfo::exists(statePath))
         return result; // nothing has run yet
+    result.storeExists = true;
     QString error;
     auto store = StateStore::open(statePath, &error);
     if (!store) {
@@ -108,6 +114,8 @@ OpenResult loadContractAndRun(const QString &path, const QString &statePath, con
         return result;
     }
     const Contract &contract = *loaded.contract;
+    // Read first: whatever happens after is delivered again by the follower.
+    result.lastSeq = store->lastEventSeq();
     const auto run = store->latestRun(contract.report.id);
     if (!run)
         return result;
@@ -119,6 +127,8 @@ OpenResult loadContractAndRun(const QString &path, const QString &statePath, con
         store->releaseLease(key, myHolder());
     }
     result.records = store->nodeRuns(run->id);
+    const QList<AttemptRecord> attempts = store->attempts(run->id);
+    result.attemptFinished = !attempts.isEmpty() && attempts.last().finishedAt.isValid();
     result.runId = run->id;
     result.attempt = run->latestAttempt;
     result.period = run->period;
@@ -165,6 +175,7 @@ RunController::RunController(QObject *parent)
 
 RunController::~RunController()
 {
+    stopFollowing();
     // Cancels a running attempt and joins its thread (the scheduler kills
     // the process groups it started).
     delete m_thread.data();
@@ -289,6 +300,11 @@ void RunController::openContract(const QString &path, const QString &statePath,
                  m_verdict = result.verdict;
                  m_model->setContract(m_contract);
                  m_model->load(result.records);
+                 m_verdictFor = result.attemptFinished ? std::pair(m_runId, m_attempt)
+                                                       : std::pair<qint64, int>(0, 0);
+                 stopFollowing();
+                 if (result.storeExists)
+                     startFollowing(m_runId, result.lastSeq);
                  Q_EMIT contractOpened(absolute);
                  if (!result.error.isEmpty())
                      Q_EMIT error(result.error);
@@ -351,6 +367,7 @@ void RunController::openDemo(const QString &scenario, const QString &dir)
                 Q_EMIT error(result.error);
                 return;
             }
+            stopFollowing();
             m_contract = result.contract;
             m_contractPath = QFileInfo(result.contractPath).absoluteFilePath();
             m_statePath = absolute + QStringLiteral("/state.db");
@@ -391,6 +408,10 @@ void RunController::rerun(const QStringList &nodeIds, const QString &reason)
         Q_EMIT error(tr("A rerun needs a reason; it is recorded with your name."));
         return;
     }
+    if (!isRunning() && executesElsewhere()) {
+        sendRequest(QStringLiteral("rerun"), nodeIds, reason.trimmed());
+        return;
+    }
     startAttempt(nodeIds, reason.trimmed());
 }
 
@@ -425,7 +446,8 @@ void RunController::startAttempt(const QStringList &nodes, const QString &reason
     onWorker(
         [path, reportId, runPeriod] {
             LeaseResult result;
-            QDir().mkpath(QFileInfo(path).absolutePath());
+            if (!StateStore::isServerUrl(path))
+                QDir().mkpath(QFileInfo(path).absolutePath());
             QString error;
             auto store = StateStore::open(path, &error);
             if (!store) {
@@ -546,6 +568,7 @@ void RunController::onFinished(qint64 runId, int attempt, const QString &runErro
     {
         QString error;
         VerdictSummary verdict;
+        qint64 lastSeq = 0;
     };
     onWorker(
         [contract, path, runPeriod, fixedNow, dataDirectory, runId, runError] {
@@ -557,6 +580,7 @@ void RunController::onFinished(qint64 runId, int attempt, const QString &runErro
                 return result;
             }
             store->releaseLease(leaseKey(contract->report.id, runPeriod), myHolder());
+            result.lastSeq = store->lastEventSeq();
             if (!runError.isEmpty()) {
                 result.error = tr("The run could not run: %1").arg(runError);
                 return result;
@@ -575,8 +599,13 @@ void RunController::onFinished(qint64 runId, int attempt, const QString &runErro
             return result;
         },
         [this, generation](FinishResult result) {
-            if (generation == m_generation)
+            if (generation == m_generation) {
                 m_verdict = result.verdict;
+                m_verdictFor = {m_runId, m_attempt};
+                // From now on, follow what others do with this run.
+                if (!m_follower && !m_demo)
+                    startFollowing(m_runId, result.lastSeq);
+            }
             setPhase(Phase::Idle);
             emitProgress();
             if (!result.error.isEmpty())
@@ -587,6 +616,10 @@ void RunController::onFinished(qint64 runId, int attempt, const QString &runErro
 
 void RunController::cancelRun()
 {
+    if (m_phase == Phase::Idle && executesElsewhere() && !m_team.executor.isEmpty()) {
+        sendRequest(QStringLiteral("cancel"), {}, tr("cancelled from the Vouch app"));
+        return;
+    }
     if (m_phase == Phase::Starting)
         m_cancelRequested = true;
     else if (m_phase == Phase::Running && m_thread)
@@ -646,6 +679,283 @@ QHash<QString, NodeState> RunController::latestStates() const
             latest.insert(n.id, n.state);
     }
     return latest;
+}
+
+// ------------------------------------------------------------------ following
+
+bool RunController::isTeamStore() const
+{
+    return StateStore::isServerUrl(m_statePath);
+}
+
+QString RunController::executorText() const
+{
+    if (m_phase == Phase::Starting || m_phase == Phase::Running)
+        return tr("Executing: this workstation");
+    if (!m_team.executor.isEmpty()) {
+        if (m_team.executor == myHolder())
+            return tr("Executing: this workstation");
+        return tr("Executing: %1").arg(describeHolder(m_team.executor));
+    }
+    if (!m_team.runner.isEmpty() && m_team.runner != myHolder())
+        return tr("Nobody is executing · served by %1").arg(describeHolder(m_team.runner));
+    return tr("Nobody is executing");
+}
+
+bool RunController::executesElsewhere() const
+{
+    if (!isTeamStore())
+        return false;
+    const auto other = [](const QString &holder) {
+        return !holder.isEmpty() && holder != myHolder();
+    };
+    return other(m_team.executor) || other(m_team.runner);
+}
+
+std::optional<AttemptRecord> RunController::attemptRecord(int attempt) const
+{
+    if (m_team.runId != m_runId)
+        return std::nullopt;
+    for (const AttemptRecord &a : m_team.attempts) {
+        if (a.attempt == attempt)
+            return a;
+    }
+    return std::nullopt;
+}
+
+void RunController::startFollowing(qint64 runId, qint64 afterSeq)
+{
+    stopFollowing();
+    if (!m_contract || m_statePath.isEmpty())
+        return;
+    const quint64 generation = ++m_followGeneration;
+    m_followThread = new QThread(this);
+    m_followThread->setObjectName(QStringLiteral("vouch-follow"));
+    auto *follower = new RunFollower(m_statePath, m_contract->report.id, runId, afterSeq);
+    follower->moveToThread(m_followThread);
+    m_follower = follower;
+    // Its store connections are closed on its own thread.
+    connect(m_followThread, &QThread::finished, follower, &QObject::deleteLater);
+    connect(m_followThread, &QThread::started, follower, &RunFollower::start);
+    const auto current = [this, generation] { return generation == m_followGeneration; };
+    connect(follower, &RunFollower::transitions, this,
+            [this, current](qint64 id, const QList<Transition> &events,
+                            const QList<Transition> &details) {
+                if (current())
+                    onFollowed(id, events, details);
+            });
+    connect(follower, &RunFollower::runSwitched, this,
+            [this, current](qint64 id, int attempt, const QString &period,
+                            const QList<NodeRunRecord> &records) {
+                if (current())
+                    onRunSwitched(id, attempt, period, records);
+            });
+    connect(follower, &RunFollower::teamChanged, this, [this, current](const TeamView &view) {
+        if (current())
+            onTeamChanged(view);
+    });
+    connect(follower, &RunFollower::connectionChanged, this,
+            [this, current](bool connected, const QString &message) {
+                if (!current())
+                    return;
+                Q_EMIT requestNote(
+                    connected ? tr("Reconnected to the state store; caught up")
+                              : tr("Lost the state store (%1); reconnecting").arg(message));
+            });
+    connect(follower, &RunFollower::failed, this, [this, current](const QString &message) {
+        if (current())
+            Q_EMIT error(message);
+    });
+    m_followThread->start();
+}
+
+void RunController::stopFollowing()
+{
+    ++m_followGeneration;
+    if (m_followThread) {
+        m_followThread->quit();
+        m_followThread->wait();
+        delete m_followThread;
+        m_followThread = nullptr;
+    }
+    m_team = {};
+    m_requestStates.clear();
+}
+
+void RunController::onFollowed(qint64 runId, const QList<Transition> &events,
+                               const QList<Transition> &details)
+{
+    // Our own attempt reaches the model from its RunThread.
+    if (m_phase != Phase::Idle || runId != m_runId)
+        return;
+    for (const Transition &t : events)
+        m_attempt = std::max(m_attempt, t.attempt);
+    m_selection.clear();
+    m_model->apply(events + details);
+    Q_EMIT transitionsCommitted(events);
+    emitProgress();
+}
+
+void RunController::onRunSwitched(qint64 runId, int attempt, const QString &period,
+                                  const QList<NodeRunRecord> &records)
+{
+    if (m_phase != Phase::Idle)
+        return;
+    m_runId = runId;
+    m_attempt = attempt;
+    if (!period.isEmpty())
+        m_period = period;
+    m_selection.clear();
+    m_verdict = {};
+    m_model->clearStates();
+    m_model->load(records);
+    Q_EMIT runLoaded(runId, attempt);
+    emitProgress();
+}
+
+void RunController::onTeamChanged(const TeamView &view)
+{
+    const bool first = m_team.runId == 0 && m_team.requests.isEmpty() && m_requestStates.isEmpty();
+    m_team = view;
+    for (const RequestRecord &r : view.requests) {
+        const QString before = m_requestStates.value(r.id);
+        if (before == r.state)
+            continue;
+        m_requestStates.insert(r.id, r.state);
+        const bool settled =
+            r.state != QLatin1String("pending") && r.state != QLatin1String("running");
+        if (first && settled)
+            continue; // old news
+        QString what =
+            r.kind == QLatin1String("rerun")
+                ? tr("rerun of %1").arg(r.selector.isEmpty() ? tr("what did not pass") : r.selector)
+                : tr("cancel");
+        QString line;
+        if (r.state == QLatin1String("pending"))
+            line = tr("Request #%1 pending: %2 requested by %3: %4")
+                       .arg(r.id)
+                       .arg(what, r.who, r.reason);
+        else if (r.state == QLatin1String("running"))
+            line = tr("Request #%1 taken by %2: %3 requested by %4: %5")
+                       .arg(r.id)
+                       .arg(describeHolder(r.handledBy), what, r.who, r.reason);
+        else
+            line = tr("Request #%1 %2: %3 requested by %4 (%5)")
+                       .arg(r.id)
+                       .arg(r.state, what, r.who, r.outcome);
+        Q_EMIT requestNote(line);
+    }
+    // An attempt that someone else executed has ended: its verdict.
+    if (m_phase == Phase::Idle && view.runId == m_runId && !view.attempts.isEmpty() &&
+        view.attempts.last().finishedAt.isValid()) {
+        const std::pair<qint64, int> finished{m_runId, view.attempts.last().attempt};
+        if (finished != m_verdictFor) {
+            m_verdictFor = finished;
+            m_attempt = std::max(m_attempt, finished.second);
+            refreshVerdict();
+        }
+    }
+    Q_EMIT teamChanged();
+}
+
+void RunController::refreshVerdict()
+{
+    const ContractPtr contract = m_contract;
+    const QString path = m_statePath;
+    const QDateTime fixedNow = m_fixedNow;
+    const qint64 runId = m_runId;
+    const quint64 generation = m_generation;
+    onWorker(
+        [contract, path, fixedNow, runId] {
+            VerdictSummary verdict;
+            QString error;
+            auto store = StateStore::open(path, &error);
+            if (!store || !contract)
+                return verdict;
+            const Graph graph = Graph::fromContract(*contract);
+            const QDateTime now = fixedNow.isValid() ? fixedNow : QDateTime::currentDateTimeUtc();
+            if (const auto a = assess(*store, *contract, graph, runId, now, /*syncAlerts=*/false))
+                verdict = summarise(*a);
+            return verdict;
+        },
+        [this, generation, runId](VerdictSummary verdict) {
+            if (generation != m_generation || runId != m_runId || m_phase != Phase::Idle)
+                return;
+            m_verdict = verdict;
+            emitProgress();
+            Q_EMIT runFinished(m_verdict.headline);
+        });
+}
+
+// A rerun or cancel asked of whoever executes, with identity and reason,
+// exactly as `vouch rerun` / `vouch cancel` write it on a team store.
+void RunController::sendRequest(const QString &kind, const QStringList &nodeIds,
+                                const QString &reason)
+{
+    if (!m_contract || m_period.isEmpty()) {
+        Q_EMIT error(tr("There is no run to ask about yet."));
+        return;
+    }
+    RequestRecord r;
+    r.reportId = m_contract->report.id;
+    r.period = m_period;
+    r.runId = m_runId;
+    r.kind = kind;
+    r.selector = nodeIds.join(u' ');
+    r.reason = reason;
+    const QString path = m_statePath;
+    const QString executor = m_team.executor.isEmpty() ? m_team.runner : m_team.executor;
+    struct SendResult
+    {
+        QString error;
+        qint64 id = 0;
+        QString who;
+    };
+    onWorker(
+        [r, path]() mutable {
+            SendResult result;
+            QString error;
+            auto store = StateStore::open(path, &error);
+            if (!store) {
+                result.error = tr("The state store cannot be opened: %1").arg(error);
+                return result;
+            }
+            r.who = store->databaseUser();
+            result.who = r.who;
+            r.id = store->addRequest(r);
+            if (r.id == 0) {
+                result.error =
+                    store->lastErrorRefused()
+                        ? tr("The state store refused it: %1 may not request %2s (an operator "
+                             "needs the vouch_operator role); nothing was recorded.")
+                              .arg(r.who, r.kind)
+                        : tr("The request was not recorded: %1").arg(store->lastError());
+                return result;
+            }
+            result.id = r.id;
+            AuditLog audit(*store);
+            if (!audit.append(r.who, QStringLiteral("request-") + r.kind, r.reportId, r.period,
+                              r.runId,
+                              QJsonObject{{QStringLiteral("request"), r.id},
+                                          {QStringLiteral("selector"), r.selector},
+                                          {QStringLiteral("downstream"), r.downstream},
+                                          {QStringLiteral("failed_only"), r.failedOnly},
+                                          {QStringLiteral("reason"), r.reason}},
+                              &error))
+                result.error = error;
+            return result;
+        },
+        [this, kind, executor](SendResult result) {
+            if (!result.error.isEmpty())
+                Q_EMIT error(result.error);
+            if (result.id == 0)
+                return;
+            Q_EMIT requestSent(result.id,
+                               tr("%1 requested as #%2 by %3; %4 will carry it out")
+                                   .arg(kind == QLatin1String("rerun") ? tr("Rerun") : tr("Cancel"))
+                                   .arg(result.id)
+                                   .arg(result.who, describeHolder(executor)));
+        });
 }
 
 } // namespace vouch::ui

@@ -3,6 +3,7 @@
 #include "engine/contract/contract.h"
 #include "engine/run/nodestate.h"
 #include "engine/trust/verdict.h"
+#include "ui/runfollower.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -11,7 +12,10 @@
 #include <QPointer>
 #include <QSet>
 #include <QStringList>
+#include <QThread>
 #include <QTimer>
+
+#include <optional>
 
 namespace vouch::engine {
 class RunThread;
@@ -37,6 +41,12 @@ struct VerdictSummary
 // global thread pool; results come back queued to this object and are
 // dropped when a later request superseded them. One attempt runs at a time,
 // on a RunThread, under the report/period lease exactly like `vouch run`.
+//
+// Between its own attempts it follows the store (RunFollower, on a thread of
+// its own): what `vouch serve` or another workstation executes reaches the
+// model through the same path as a local run's transitions. On a team store
+// (PostgreSQL) where a runner serves the report or someone else executes
+// the run, rerun() and cancel write requests, as `vouch rerun` does.
 class RunController : public QObject
 {
     Q_OBJECT
@@ -95,6 +105,18 @@ public:
     // For people: "caveated", "partly held", ...
     static QString reportStatusLabel(engine::ReportStatus status);
 
+    // What the store says about the followed run (team mode and SQLite alike).
+    const TeamView &team() const { return m_team; }
+    bool isTeamStore() const;
+    // "Executing: runner on db-host (pid 4242)", "Executing: this
+    // workstation", "Nobody is executing" (+ the runner that serves it).
+    QString executorText() const;
+    // Someone else executes this run now, or a runner serves the report on
+    // a team store: reruns and cancels become requests.
+    bool executesElsewhere() const;
+    // Who asked for an attempt of the current run and why, when known.
+    std::optional<engine::AttemptRecord> attemptRecord(int attempt) const;
+
 Q_SIGNALS:
     void busyChanged(bool busy);
     void contractOpened(const QString &path);
@@ -108,6 +130,12 @@ Q_SIGNALS:
     // The attempt ended; `verdict` is the headline (empty if the run failed to run).
     void runFinished(const QString &verdict);
     void error(const QString &message);
+    // The executor, attempts or requests of the followed run changed.
+    void teamChanged();
+    // A line for the log about a request: new, taken, done or refused.
+    void requestNote(const QString &line);
+    // A request was written (rerun or cancel from this window).
+    void requestSent(qint64 id, const QString &message);
 
 private:
     enum class Phase
@@ -125,6 +153,15 @@ private:
     void onFinished(qint64 runId, int attempt, const QString &runError);
     void emitProgress();
     QString who() const;
+    void startFollowing(qint64 runId, qint64 afterSeq);
+    void stopFollowing();
+    void onFollowed(qint64 runId, const QList<engine::Transition> &events,
+                    const QList<engine::Transition> &details);
+    void onRunSwitched(qint64 runId, int attempt, const QString &period,
+                       const QList<engine::NodeRunRecord> &records);
+    void onTeamChanged(const TeamView &view);
+    void refreshVerdict();
+    void sendRequest(const QString &kind, const QStringList &nodeIds, const QString &reason);
 
     // Runs `work` on a worker and `done` with its result on this object's
     // thread, unless this object is gone by then.
@@ -157,6 +194,13 @@ private:
     QTimer m_tick;
     QTimer m_renew;
     VerdictSummary m_verdict;
+
+    QThread *m_followThread = nullptr;
+    quint64 m_followGeneration = 0; // signals of a stopped follower are dropped
+    QPointer<RunFollower> m_follower;
+    TeamView m_team;
+    QHash<qint64, QString> m_requestStates;    // id -> state, for requestNote
+    std::pair<qint64, int> m_verdictFor{0, 0}; // the finished attempt the verdict is of
 };
 
 } // namespace vouch::ui
