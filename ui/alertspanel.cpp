@@ -86,7 +86,7 @@ void AlertsModel::setAlerts(const QList<AlertRecord> &alerts, const QList<Delive
     refilter();
 }
 
-QString AlertsModel::deliverySummary(qint64 alertId) const
+QString AlertsModel::deliverySummary(qint64 alertId, bool details) const
 {
     // The latest change per channel (rows come ordered by change).
     QMap<QString, const Delivery *> latest;
@@ -102,14 +102,18 @@ QString AlertsModel::deliverySummary(qint64 alertId) const
             parts << tr("✔ %1").arg(d.channel);
             break;
         case DeliveryStatus::Pending:
-            parts << (d.tries > 0 ? tr("… %1 (retrying: %2)").arg(d.channel, d.lastError)
-                                  : tr("… %1 (queued)").arg(d.channel));
+            parts << (d.tries == 0 ? tr("… %1 (queued)").arg(d.channel)
+                      : details    ? tr("… %1 (retrying: %2)").arg(d.channel, d.lastError)
+                                   : tr("… %1 (retrying)").arg(d.channel));
             break;
         case DeliveryStatus::Failed:
-            parts << tr("✘ %1 (failed: %2)").arg(d.channel, d.lastError);
+            parts << (details ? tr("✘ %1 (failed: %2)").arg(d.channel, d.lastError)
+                              : tr("✘ %1 (failed)").arg(d.channel));
             break;
         }
     }
+    if (details)
+        return parts.join(QLatin1Char('\n'));
     return parts.join(QStringLiteral(" · "));
 }
 
@@ -199,10 +203,12 @@ QVariant AlertsModel::data(const QModelIndex &index, int role) const
         }
         break;
     case Deliveries:
-        if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
+        if (role == Qt::DisplayRole) {
             const QString summary = deliverySummary(a.id);
-            return summary.isEmpty() && role == Qt::DisplayRole ? tr("—") : summary;
+            return summary.isEmpty() ? tr("—") : summary;
         }
+        if (role == Qt::ToolTipRole)
+            return deliverySummary(a.id, true);
         if (role == Qt::ForegroundRole && deliveryFailed(a.id))
             return QColor(0xc6, 0x28, 0x28);
         break;
@@ -260,7 +266,9 @@ AlertsPanel::AlertsPanel(QWidget *parent)
     m_view->horizontalHeader()->setStretchLastSection(false);
     m_view->horizontalHeader()->setSectionResizeMode(AlertsModel::Headline, QHeaderView::Stretch);
     m_view->horizontalHeader()->setSectionResizeMode(AlertsModel::Deliveries,
-                                                     QHeaderView::ResizeToContents);
+                                                     QHeaderView::Interactive);
+    m_view->horizontalHeader()->resizeSection(AlertsModel::Deliveries, 330);
+    m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
     m_sectionFilter->setObjectName(QStringLiteral("alertSectionFilter"));
     m_severityFilter->setObjectName(QStringLiteral("alertSeverityFilter"));

@@ -43,8 +43,9 @@ public:
 
     void setAlerts(const QList<engine::AlertRecord> &alerts,
                    const QList<engine::Delivery> &deliveries = {});
-    // "✔ team_slack · ✘ oncall (failed: …)": each channel's latest change.
-    QString deliverySummary(qint64 alertId) const;
+    // "✔ team_slack · ✘ oncall (failed)": each channel's latest change;
+    // with details, the errors too (the tooltip).
+    QString deliverySummary(qint64 alertId, bool details = false) const;
     bool deliveryFailed(qint64 alertId) const;
     // Empty section: every section; no severity: every severity.
     void setFilter(const QString &sectionId, std::optional<engine::AlertSeverity> minimum);

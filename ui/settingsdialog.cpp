@@ -65,6 +65,7 @@ SettingsDialog::SettingsDialog(ContractPtr contract, const QString &statePath, Q
     , m_set(new QPushButton(tr("Set or replace…"), this))
     , m_delete(new QPushButton(tr("Delete"), this))
     , m_status(new QLabel(this))
+    , m_missing(new QLabel(this))
 {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings"));
@@ -93,8 +94,13 @@ SettingsDialog::SettingsDialog(ContractPtr contract, const QString &statePath, Q
     m_channels->horizontalHeader()->setStretchLastSection(true);
     m_channels->verticalHeader()->hide();
     m_channels->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_missing->setObjectName(QStringLiteral("missingSecrets"));
+    m_missing->setWordWrap(true);
+    m_missing->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_missing->hide();
     auto *channelsLayout = new QVBoxLayout(channelsBox);
     channelsLayout->addWidget(m_channels);
+    channelsLayout->addWidget(m_missing);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -156,6 +162,7 @@ void SettingsDialog::reloadChannels()
         QString service;
         QString references;
         QString found;
+        QString foundDetail;
         bool missing = false;
         QString deliveries;
         bool failed = false;
@@ -192,9 +199,8 @@ void SettingsDialog::reloadChannels()
                         problems << error;
                 }
                 row.missing = !problems.isEmpty();
-                row.found = problems.isEmpty()
-                                ? tr("yes")
-                                : tr("no: %1").arg(problems.join(QStringLiteral("; ")));
+                row.found = problems.isEmpty() ? tr("yes") : tr("no");
+                row.foundDetail = problems.join(QLatin1Char('\n'));
                 int delivered = 0, pending = 0, failed = 0;
                 for (const engine::Delivery &d : std::as_const(deliveries)) {
                     if (d.channel != ch.name || d.reportId != contract->report.id)
@@ -221,11 +227,20 @@ void SettingsDialog::reloadChannels()
                     auto *item = new QTableWidgetItem(cells.at(c));
                     if ((c == 3 && r.missing) || (c == 4 && r.failed))
                         item->setForeground(QColor(0xc6, 0x28, 0x28));
+                    if (c == 3 && r.missing)
+                        item->setToolTip(r.foundDetail);
                     m_channels->setItem(i, c, item);
                 }
             }
             if (rows.isEmpty() && m_status->text().isEmpty())
                 setStatus(tr("This contract has no alert channels (alerting.channels)."), false);
+            QStringList missing;
+            for (const Row &r : rows) {
+                if (r.missing)
+                    missing << tr("%1: %2").arg(r.name, r.foundDetail);
+            }
+            m_missing->setText(missing.join(QLatin1Char('\n')));
+            m_missing->setVisible(!missing.isEmpty());
             Q_EMIT channelsLoaded();
         });
 }

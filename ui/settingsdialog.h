@@ -45,6 +45,8 @@ public:
     QPushButton *setButton() const { return m_set; }
     QPushButton *deleteButton() const { return m_delete; }
     QLabel *statusLabel() const { return m_status; }
+    // What each channel whose secrets do not resolve is missing.
+    QLabel *missingLabel() const { return m_missing; }
 
     void reload();
     // Opens the entry dialog (window-modal, not blocking); on accept the
@@ -70,6 +72,7 @@ private:
     QPushButton *m_set;
     QPushButton *m_delete;
     QLabel *m_status;
+    QLabel *m_missing;
 };
 
 } // namespace vouch::ui

@@ -77,8 +77,10 @@ private Q_SLOTS:
                      ->findItems(QStringLiteral("slack_finance"), Qt::MatchExactly)
                      .isEmpty());
         QCOMPARE(cell(dialog.channelTable(), QStringLiteral("finance"), 3), QStringLiteral("yes"));
-        QVERIFY(cell(dialog.channelTable(), QStringLiteral("oncall"), 3)
-                    .contains(QStringLiteral("the keychain has no entry 'pd_key'")));
+        QCOMPARE(cell(dialog.channelTable(), QStringLiteral("oncall"), 3), QStringLiteral("no"));
+        QVERIFY2(dialog.missingLabel()->text().contains(
+                     QStringLiteral("oncall: the keychain has no entry 'pd_key'")),
+                 qPrintable(dialog.missingLabel()->text()));
         QCOMPARE(cell(dialog.channelTable(), QStringLiteral("oncall"), 1),
                  QStringLiteral("pagerduty"));
 
@@ -96,6 +98,7 @@ private Q_SLOTS:
         QVERIFY(
             !dialog.secretList()->findItems(QStringLiteral("pd_key"), Qt::MatchExactly).isEmpty());
         QCOMPARE(cell(dialog.channelTable(), QStringLiteral("oncall"), 3), QStringLiteral("yes"));
+        QVERIFY(dialog.missingLabel()->isHidden());
         QCOMPARE(readSecret(QStringLiteral("pd_key"), &error).value_or(QString()),
                  QStringLiteral("R0UT1NG-KEY"));
         // No widget shows a value.
