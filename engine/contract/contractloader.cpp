@@ -840,14 +840,14 @@ private:
             AlertChannel ch;
             ch.name = name;
             ch.pos = keyPos;
-            bool sawType = false;
+            bool sawType = false, sawRoutingKey = false;
             SourcePos urlPos = keyPos;
             for (const auto &e : m_w.entries(it->second, kChannelKeys, where, keyPos)) {
                 if (e.key == QLatin1String("type")) {
                     const auto t = m_w.text(e, where);
                     const qsizetype i = t ? types.indexOf(*t) : -1;
+                    sawType = true; // an unknown type is its own error
                     if (i >= 0) {
-                        sawType = true;
                         ch.type = AlertChannel::Type(i);
                     } else if (t) {
                         m_w.error(Walker::posOf(e.value, e.keyPos),
@@ -860,6 +860,7 @@ private:
                     if (auto t = m_w.text(e, where))
                         ch.url = *t;
                 } else if (e.key == QLatin1String("routing_key")) {
+                    sawRoutingKey = true;
                     if (auto ref = secret(e, where))
                         ch.routingKey = referenceText(*ref);
                 } else if (e.key == QLatin1String("signing_secret")) {
@@ -874,7 +875,7 @@ private:
                 continue;
             }
             const bool pagerDuty = ch.type == AlertChannel::Type::PagerDuty;
-            if (pagerDuty && ch.routingKey.isEmpty())
+            if (pagerDuty && !sawRoutingKey)
                 m_w.error(keyPos, QStringLiteral("%1 is missing 'routing_key' (write "
                                                  "'routing_key: keychain:NAME')")
                                       .arg(where));

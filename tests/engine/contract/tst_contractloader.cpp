@@ -236,6 +236,37 @@ private Q_SLOTS:
         QTest::newRow("bad environment reference")
             << edit(kBase, "${VOUCH_DATA}", "${VOUCH DATA}") << 15 << 43
             << "bad environment reference '${VOUCH DATA}'";
+        QTest::newRow("alert route to unknown channel with suggestion")
+            << kBase + "alerting:\n  channels:\n    finance: {type: slack, url: \"${SLACK}\"}\n"
+                       "  routes:\n    - to: [finanse]\n"
+            << 34 << 12
+            << "an alert route sends to unknown channel 'finanse'; did you mean 'finance'?";
+        QTest::newRow("webhook url written in clear")
+            << kBase + "alerting:\n  channels:\n    finance: {type: slack, url: "
+                       "\"https://hooks.slack.com/services/T0/B0/x\"}\n"
+            << 32 << 33 << "the url of channel 'finance' is written in clear";
+        QTest::newRow("pagerduty without routing key")
+            << kBase + "alerting:\n  channels:\n    oncall: {type: pagerduty}\n"
+            << 32 << 5 << "channel 'oncall' is missing 'routing_key'";
+        QTest::newRow("routing key written in clear")
+            << kBase +
+                   "alerting:\n  channels:\n    oncall: {type: pagerduty, routing_key: abc123}\n"
+            << 32 << 44 << "'routing_key' in channel 'oncall' is written in clear";
+        QTest::newRow("unknown channel type")
+            << kBase + "alerting:\n  channels:\n    chat: {type: discord, url: \"${X}\"}\n"
+            << 32 << 18 << "unknown channel type 'discord'";
+        QTest::newRow("route with unknown severity and section")
+            << kBase + "alerting:\n  channels:\n    c: {type: webhook, url: \"${X}\"}\n  routes:\n"
+                       "    - when: {severity: [urgent]}\n      to: [c]\n"
+            << 34 << 25 << "unknown severity 'urgent'";
+        QTest::newRow("route names unknown section")
+            << kBase + "alerting:\n  channels:\n    c: {type: webhook, url: \"${X}\"}\n  routes:\n"
+                       "    - when: {section: [revenu]}\n      to: [c]\n"
+            << 34 << 24 << "names unknown section 'revenu'; did you mean 'revenue'?";
+        QTest::newRow("owner mapped to unknown channel")
+            << kBase + "alerting:\n  channels:\n    c: {type: webhook, url: \"${X}\"}\n  owners:\n"
+                       "    cfo: [d]\n"
+            << 34 << 11 << "owner 'cfo' sends to unknown channel 'd'";
         QTest::newRow("bad node id") << edit(kBase, "  - id: src", "  - id: \"my node\"") << 17 << 9
                                      << "'my node' is not a valid node id";
         QTest::newRow("wait needs a limit")
