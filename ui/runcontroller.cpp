@@ -840,9 +840,9 @@ void RunController::onTeamChanged(const TeamView &view)
                        .arg(r.id)
                        .arg(describeHolder(r.handledBy), what, r.who, r.reason);
         else
-            line = tr("Request #%1 %2: %3 requested by %4 (%5)")
+            line = tr("Request #%1 %2: %3 requested by %4: %5 — %6")
                        .arg(r.id)
-                       .arg(r.state, what, r.who, r.outcome);
+                       .arg(r.state, what, r.who, r.reason, r.outcome);
         Q_EMIT requestNote(line);
     }
     // An attempt that someone else executed has ended: its verdict.

@@ -52,6 +52,7 @@ RunFollower::RunFollower(QString statePath, QString reportId, qint64 runId, qint
     , m_reportId(std::move(reportId))
     , m_runId(runId)
     , m_afterSeq(afterSeq)
+    , m_teamTimer(this) // a child: it moves to the follower's thread with it
 {
     m_teamTimer.setSingleShot(true);
     m_teamTimer.setInterval(kTeamCoalesceMs);

@@ -1,6 +1,6 @@
 # The throwaway PostgreSQL server of the team-mode tests, as a ctest fixture:
 # `ctest` alone starts it before and stops it after every test that needs it
-# (tests/**/tst_pg*.cpp and tests/app/tst_team*.cpp). They read its URL from
+# (tests/engine/**/tst_pg*.cpp, tests/ui/tst_pg*.cpp and tests/app/tst_team*.cpp). They read its URL from
 # VOUCH_TEST_PG_FILE and skip (77) when the server binaries are missing.
 set(VOUCH_PG_FIXTURE_DIR ${CMAKE_CURRENT_BINARY_DIR}/pg)
 add_test(NAME pg_cluster_start
@@ -13,10 +13,18 @@ set_tests_properties(pg_cluster_stop PROPERTIES FIXTURES_CLEANUP vouch_pg TIMEOU
 file(GLOB_RECURSE VOUCH_PG_TESTS CONFIGURE_DEPENDS
     ${CMAKE_CURRENT_SOURCE_DIR}/engine/tst_pg*.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/app/tst_team*.cpp)
+if(VOUCH_BUILD_GUI)
+    file(GLOB VOUCH_PG_UI_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/ui/tst_pg*.cpp)
+    list(APPEND VOUCH_PG_TESTS ${VOUCH_PG_UI_TESTS})
+    foreach(src IN LISTS VOUCH_PG_UI_TESTS)
+        get_filename_component(name ${src} NAME_WE)
+        target_link_libraries(${name} PRIVATE Qt6::Sql) # tests/pg/pgtest.h
+    endforeach()
+endif()
 foreach(src IN LISTS VOUCH_PG_TESTS)
     get_filename_component(name ${src} NAME_WE)
     set_tests_properties(${name} PROPERTIES
         FIXTURES_REQUIRED vouch_pg
         SKIP_RETURN_CODE 77
-        ENVIRONMENT "VOUCH_TEST_PG_FILE=${VOUCH_PG_FIXTURE_DIR}/url")
+        ENVIRONMENT "VOUCH_TEST_PG_FILE=${VOUCH_PG_FIXTURE_DIR}/url;QT_QPA_PLATFORM=offscreen")
 endforeach()
