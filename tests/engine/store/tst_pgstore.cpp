@@ -1,9 +1,11 @@
 // The state store on a real PostgreSQL server (the tests/pg fixture): the
 // same interface as on SQLite, migrations that two processes may run at
 // once, batched transitions, leases on the server's clock, requests, the
-// audit log's PostgreSQL path, and the notifications watchers listen to.
+// audit log's PostgreSQL path, the notifications watchers listen to, and a
+// watcher whose connection is killed that reconnects and misses nothing.
 
 #include "engine/store/statestore.h"
+#include "engine/store/storewatcher.h"
 #include "engine/trust/auditlog.h"
 
 #include "pg/pgtest.h"
@@ -16,6 +18,7 @@
 #include <QSqlQuery>
 #include <QTest>
 #include <QThread>
+#include <QTimer>
 
 #include <atomic>
 
@@ -284,6 +287,69 @@ private Q_SLOTS:
         QVERIFY2(writer->flush(&error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 1, 20000);
         QCOMPARE(spy.at(0).at(0).toString(), QStringLiteral("vouch_events"));
+    }
+
+    // The watcher's backend is terminated (pg_terminate_backend) while
+    // transitions keep coming: it notices, reconnects, catches up from the
+    // event table, and delivers every event exactly once, in seq order.
+    void watcherReconnectsAndMissesNothing()
+    {
+        const QString url = pgFreshDatabase(QStringLiteral("redial"));
+        QString error;
+        auto writer = StateStore::open(url, &error);
+        QVERIFY2(writer, qPrintable(error));
+        const qint64 run =
+            writer->createRun(QStringLiteral("weekly"), QStringLiteral("2026-W48"), QString());
+        QCOMPARE(writer->beginAttempt(run, QStringLiteral("a"), QStringLiteral("r"), {}), 1);
+
+        StoreWatcher watcher(url, QStringLiteral("weekly"));
+        QList<qint64> delivered;
+        connect(&watcher, &StoreWatcher::eventsArrived, this,
+                [&delivered](const QList<EventRecord> &events) {
+                    for (const EventRecord &e : events)
+                        delivered << e.seq;
+                });
+        QSignalSpy lost(&watcher, &StoreWatcher::connectionLost);
+        QSignalSpy back(&watcher, &StoreWatcher::reconnected);
+        QVERIFY2(watcher.start(&error), qPrintable(error));
+
+        constexpr int kEvents = 300;
+        constexpr int kKillAt = 60;
+        int written = 0;
+        int killed = 0;
+        QTimer writing;
+        writing.setInterval(10);
+        connect(&writing, &QTimer::timeout, this, [&] {
+            if (written == kEvents) {
+                writing.stop();
+                return;
+            }
+            const int i = written++;
+            writer->record(transition(run, 1, QStringLiteral("n%1").arg(i % 7),
+                                      i % 2 ? NodeState::Succeeded : NodeState::Running, i));
+            QString e;
+            QVERIFY2(writer->flush(&e), qPrintable(e));
+            if (i == kKillAt) {
+                // Every other backend of this database: the watcher's.
+                QSqlQuery q(QSqlDatabase::database(writer->connectionName(), false));
+                QVERIFY(q.exec(QStringLiteral(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()")));
+                QVERIFY(q.next());
+                killed = q.value(0).toInt();
+            }
+        });
+        writing.start();
+        QTRY_VERIFY_WITH_TIMEOUT(written == kEvents, 120000);
+        QVERIFY(killed >= 1);
+        QTRY_VERIFY_WITH_TIMEOUT(lost.count() >= 1 && back.count() >= 1, 60000);
+
+        QList<qint64> expected;
+        for (const EventRecord &e : writer->eventsSince(0, QStringLiteral("weekly")))
+            expected << e.seq;
+        QCOMPARE(expected.size(), kEvents);
+        QTRY_VERIFY_WITH_TIMEOUT(delivered.size() >= expected.size(), 60000);
+        QCOMPARE(delivered, expected); // each once, in order
     }
 };
 
