@@ -526,6 +526,7 @@ void RunController::launch(const QStringList &nodes, const QString &reason,
     connect(thread, &RunThread::runStarted, this, [this](qint64 runId, int attempt) {
         m_runId = runId;
         m_attempt = attempt;
+        m_ownAttempts.insert({runId, attempt});
         Q_EMIT runStarted(runId, attempt);
         emitProgress();
     });
@@ -780,13 +781,24 @@ void RunController::stopFollowing()
     }
     m_team = {};
     m_requestStates.clear();
+    if (m_phase == Phase::Idle)
+        m_ownAttempts.clear(); // another contract or store: other run ids
 }
 
-void RunController::onFollowed(qint64 runId, const QList<Transition> &events,
+void RunController::onFollowed(qint64 runId, const QList<Transition> &all,
                                const QList<Transition> &details)
 {
     // Our own attempt reaches the model from its RunThread.
     if (m_phase != Phase::Idle || runId != m_runId)
+        return;
+    // What a local attempt recorded was shown as it happened; the follower
+    // may still bring it a moment later.
+    QList<Transition> events;
+    for (const Transition &t : all) {
+        if (!m_ownAttempts.contains({t.runId, t.attempt}))
+            events << t;
+    }
+    if (events.isEmpty())
         return;
     for (const Transition &t : events)
         m_attempt = std::max(m_attempt, t.attempt);

@@ -199,8 +199,9 @@ private:
     quint64 m_followGeneration = 0; // signals of a stopped follower are dropped
     QPointer<RunFollower> m_follower;
     TeamView m_team;
-    QHash<qint64, QString> m_requestStates;    // id -> state, for requestNote
-    std::pair<qint64, int> m_verdictFor{0, 0}; // the finished attempt the verdict is of
+    QHash<qint64, QString> m_requestStates;     // id -> state, for requestNote
+    std::pair<qint64, int> m_verdictFor{0, 0};  // the finished attempt the verdict is of
+    QSet<std::pair<qint64, int>> m_ownAttempts; // run/attempt executed here: shown already
 };
 
 } // namespace vouch::ui
