@@ -89,6 +89,13 @@ int teamCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                 return usage(QStringLiteral("'%1' is not a database user name Vouch accepts "
                                             "(lower-case letters, digits, _ . -)")
                                  .arg(user));
+            // The group roles are vouch_viewer … vouch_runner; a login user
+            // of the same name would be made a member of itself.
+            if (user.startsWith(QLatin1String("vouch_")) &&
+                kRoles.contains(user.mid(int(qstrlen("vouch_")))))
+                return usage(QStringLiteral("'%1' is the name of one of Vouch's group roles; give "
+                                            "the login user another name (e.g. --%2 report%2)")
+                                 .arg(user, role));
         }
     }
     // Opening migrates: the tables exist before they are granted.
