@@ -1,6 +1,7 @@
 #pragma once
 
-// While the app is open it delivers alerts, like `vouch serve`: on its own
+// While the app is open it delivers alerts, like `vouch serve` (on a local
+// store; on a team store the runner delivers): on its own
 // thread, every couple of seconds the run's new alert changes become outbox
 // rows (routed by the contract's `alerting`) and whatever is due is sent.
 // Claims in the store keep it from sending what another Vouch already
@@ -32,8 +33,10 @@ public:
             connect(m_timer, &QTimer::timeout, this, &DeliveryWorker::enqueue);
         }
         m_contract = std::move(contract);
-        const bool active =
-            m_contract && !m_contract->alerting.channels.isEmpty() && !statePath.isEmpty();
+        // On a team store (PostgreSQL) the runner delivers: a workstation
+        // may not even be allowed to write the outbox.
+        const bool active = m_contract && !m_contract->alerting.channels.isEmpty() &&
+                            !statePath.isEmpty() && !engine::StateStore::isServerUrl(statePath);
         if (!active || statePath != m_path) {
             m_dispatcher.reset();
             m_store.reset();
