@@ -324,6 +324,7 @@ void MainWindow::createDocks()
     connect(m_reportPanel, &ReportPanel::decided, this, [this](const QString &message) {
         logLine(message);
         m_alertsPanel->reload();
+        m_controller->updateVerdict(); // the status bar says "published with caveats" too
     });
     connect(m_reportPanel, &ReportPanel::error, this, &MainWindow::showError);
     connect(m_alertsPanel, &AlertsPanel::error, this, &MainWindow::showError);
@@ -430,6 +431,10 @@ void MainWindow::connectController()
         m_reportStatus->setToolTip(m_controller->verdict().sections.join(u'\n'));
         updateActions();
         refreshPanels();
+    });
+    connect(c, &RunController::verdictUpdated, this, [this] {
+        m_reportStatus->setText(m_controller->verdict().headline);
+        m_reportStatus->setToolTip(m_controller->verdict().sections.join(u'\n'));
     });
     connect(c, &RunController::error, this, &MainWindow::showError);
 }

@@ -870,7 +870,7 @@ void RunController::onTeamChanged(const TeamView &view)
     Q_EMIT teamChanged();
 }
 
-void RunController::refreshVerdict()
+void RunController::refreshVerdict(bool announce)
 {
     const ContractPtr contract = m_contract;
     const QString path = m_statePath;
@@ -890,10 +890,14 @@ void RunController::refreshVerdict()
                 verdict = summarise(*a);
             return verdict;
         },
-        [this, generation, runId](VerdictSummary verdict) {
+        [this, generation, runId, announce](VerdictSummary verdict) {
             if (generation != m_generation || runId != m_runId || m_phase != Phase::Idle)
                 return;
             m_verdict = verdict;
+            if (!announce) {
+                Q_EMIT verdictUpdated();
+                return;
+            }
             emitProgress();
             Q_EMIT runFinished(m_verdict.headline);
         });

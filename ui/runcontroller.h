@@ -79,6 +79,9 @@ public:
     int totalCount() const;
     qint64 elapsedMs() const;
     const VerdictSummary &verdict() const { return m_verdict; }
+    // Reads the verdict again (after a publication decision, say), then
+    // emits verdictUpdated.
+    void updateVerdict() { refreshVerdict(false); }
 
     // What `vouch` in a command's argv runs; the application itself by default.
     void setVouchExecutable(const QString &path) { m_vouchExecutable = path; }
@@ -129,6 +132,8 @@ Q_SIGNALS:
     void nodeOutput(const QString &nodeId, const QByteArray &chunk);
     // The attempt ended; `verdict` is the headline (empty if the run failed to run).
     void runFinished(const QString &verdict);
+    // The verdict was read again without a run ending (updateVerdict).
+    void verdictUpdated();
     void error(const QString &message);
     // The executor, attempts or requests of the followed run changed.
     void teamChanged();
@@ -160,7 +165,8 @@ private:
     void onRunSwitched(qint64 runId, int attempt, const QString &period,
                        const QList<engine::NodeRunRecord> &records);
     void onTeamChanged(const TeamView &view);
-    void refreshVerdict();
+    // announce: the end of an attempt (runFinished); else verdictUpdated.
+    void refreshVerdict(bool announce = true);
     void sendRequest(const QString &kind, const QStringList &nodeIds, const QString &reason);
 
     // Runs `work` on a worker and `done` with its result on this object's

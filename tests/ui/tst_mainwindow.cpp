@@ -4,11 +4,13 @@
 
 #include "engine/graph/graph.h"
 #include "engine/store/statestore.h"
+#include "ui/approvedialog.h"
 #include "ui/graph/graphview.h"
 #include "ui/graph/statepalette.h"
 #include "ui/inspector.h"
 #include "ui/mainwindow.h"
 #include "ui/model/runmodel.h"
+#include "ui/reportpanel.h"
 #include "ui/rerundialog.h"
 #include "ui/runcontroller.h"
 #include "ui/welcomepage.h"
@@ -17,12 +19,14 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
@@ -64,6 +68,24 @@ nodes:
   - id: b
     kind: noop
     needs: [a, sleeper, talker]
+)";
+
+// A check that warns: the margin section publishes only with a caveat, and
+// @APPROVER@ (this login) may approve that.
+const QByteArray kCaveatedContract = R"(vouch: 1
+report:
+  id: caveated
+  name: Caveated report
+  timezone: Europe/London
+  schedule: "0 6 * * MON"
+  publish_by: "MON 12:00"
+  approvers: ["@APPROVER@"]
+  sections:
+    - {id: margin, name: Margin, needs: [chk], on_failure: caveat, caveat: "Margin is provisional."}
+connections:
+  wh: {driver: sqlite, database: "@WAREHOUSE@"}
+nodes:
+  - {id: chk, kind: check, connection: wh, value: "select 3", warn_if: "> 0"}
 )";
 
 QString writeFile(const QString &path, const QByteArray &text)
@@ -110,6 +132,7 @@ private Q_SLOTS:
     void rerunDialogNeedsReason();
     void cancelFromToolbar();
     void demoClickInspectAndRerunDownstream();
+    void statusBarFollowsAnApproval();
 
 private:
     QTemporaryDir m_home;
@@ -441,4 +464,47 @@ void TestMainWindow::demoClickInspectAndRerunDownstream()
 }
 
 QTEST_MAIN(TestMainWindow)
+void TestMainWindow::statusBarFollowsAnApproval()
+{
+    QTemporaryDir dir;
+    {
+        QFile wh(dir.filePath(QStringLiteral("wh.db")));
+        QVERIFY(wh.open(QIODevice::WriteOnly)); // an empty SQLite file is a valid database
+    }
+    const QString path =
+        writeFile(dir.filePath(QStringLiteral("caveated.yaml")),
+                  QByteArray(kCaveatedContract)
+                      .replace("@APPROVER@", osLogin().toUtf8())
+                      .replace("@WAREHOUSE@", dir.filePath(QStringLiteral("wh.db")).toUtf8()));
+    // Monday morning of week 49, before the deadline: caveated, not late.
+    qputenv("VOUCH_NOW", "2026-11-30T08:00:00Z");
+    const auto restore = qScopeGuard([] { qunsetenv("VOUCH_NOW"); });
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    RunController *controller = window.controller();
+    QSignalSpy opened(controller, &RunController::contractOpened);
+    window.openContract(path);
+    QVERIFY(opened.wait(10000));
+    QSignalSpy finished(controller, &RunController::runFinished);
+    QTest::mouseClick(toolButtonFor(window, window.runAction()), Qt::LeftButton);
+    QVERIFY(finished.wait(60000));
+    auto *status = window.findChild<QLabel *>(QStringLiteral("reportStatusLabel"));
+    QVERIFY(status);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("caveated")),
+                              qPrintable(status->text()), 10000);
+
+    // Approve from the Report dock: the status bar follows without a run.
+    ReportPanel *panel = window.reportPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(panel->approveButton()->isEnabled(), 10000);
+    QTest::mouseClick(panel->approveButton(), Qt::LeftButton);
+    DecisionDialog *dialog = panel->decisionDialog();
+    QVERIFY(dialog);
+    QPushButton *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QVERIFY(ok->isEnabled());
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("published with caveats")),
+                              qPrintable(status->text()), 20000);
+}
+
 #include "tst_mainwindow.moc"
