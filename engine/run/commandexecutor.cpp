@@ -4,6 +4,7 @@
 #include "engine/run/reaper.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QScopeGuard>
@@ -68,6 +69,22 @@ int checkExecutable(const QString &path)
     if (info.isDir() || !info.isExecutable())
         return EACCES;
     return 0;
+}
+
+// An executable text file with neither `#!` nor a binary format's magic:
+// execve refuses it (ENOEXEC); a shell runs it.
+bool isShellScriptWithoutInterpreter(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray head = file.read(4);
+    if (head.isEmpty() || head.startsWith("#!") ||
+        head == QByteArray("\x7f"
+                           "ELF",
+                           4))
+        return false;
+    return !head.contains('\0');
 }
 
 } // namespace
@@ -212,10 +229,18 @@ void CommandExecutor::start()
 
     m_process = new QProcess(this);
     m_process->setProgram(program);
-    if (m_spec.argv.isEmpty())
+    const QString workingDirectory =
+        m_spec.workingDirectory.isEmpty() ? QDir::currentPath() : m_spec.workingDirectory;
+    if (m_spec.argv.isEmpty()) {
         m_process->setArguments({QStringLiteral("-c"), m_spec.shell});
-    else
+    } else if (isShellScriptWithoutInterpreter(QDir(workingDirectory).absoluteFilePath(program))) {
+        // As execvp does when execve says ENOEXEC: a script without `#!`
+        // runs under /bin/sh.
+        m_process->setProgram(ShellProgram);
+        m_process->setArguments(QStringList{program} + m_spec.argv.mid(1));
+    } else {
         m_process->setArguments(m_spec.argv.mid(1));
+    }
     m_process->setProcessEnvironment(m_spec.environment);
     if (!m_spec.workingDirectory.isEmpty())
         m_process->setWorkingDirectory(m_spec.workingDirectory);

@@ -177,6 +177,7 @@ private Q_SLOTS:
     void outcomes();
     void environmentIsTheChilds();
     void workingDirectory();
+    void scriptWithoutInterpreterLine();
     void missingWorkingDirectory();
     void timeout();
     void cancel();
@@ -269,6 +270,23 @@ void TestCommandExecutor::run(const CommandSpec &spec, Finished &out,
     QCOMPARE(executor.processGroup(), 0);
     QCoreApplication::processEvents();
     QCOMPARE(finished.count(), 1); // exactly once
+}
+
+// A script without `#!` runs under /bin/sh, as it would from a shell or
+// execvp; its arguments reach it.
+void TestCommandExecutor::scriptWithoutInterpreterLine()
+{
+    const QString script = m_dir->filePath(QStringLiteral("load.sh"));
+    QFile f(script);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("echo \"loaded $1\"\nexit 5\n");
+    f.close();
+    QVERIFY(f.setPermissions(f.permissions() | QFileDevice::ExeOwner));
+    Finished out;
+    run(spec({script, QStringLiteral("orders")}), out);
+    QCOMPARE(toString(out.result.outcome), toString(Outcome::Failed));
+    QCOMPARE(out.result.exitCode, 5);
+    QCOMPARE(out.output, QByteArray("loaded orders\n"));
 }
 
 void TestCommandExecutor::verifyGroupGone(qint64 group)
