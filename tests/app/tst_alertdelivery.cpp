@@ -6,6 +6,7 @@
 // never recovers is given up on, visibly.
 
 #include "support/httprecorder.h"
+#include "support/vouchprocess.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -84,33 +85,12 @@ QByteArray contractText(const QString &warehouse, const QByteArray &alerting)
     return QByteArray(kContractHead).replace("@WAREHOUSE@", warehouse.toUtf8()) + alerting;
 }
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = vouch::test::VouchResult;
 
 // Runs vouch while this thread's event loop keeps serving HTTP.
-Result runVouch(const QStringList &args, const QProcessEnvironment &env, int timeoutMs = 120000)
+Result runVouch(const QStringList &args, const QProcessEnvironment &env)
 {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(VOUCH_BINARY), args);
-    if (!p.waitForStarted())
-        return {};
-    QEventLoop loop;
-    QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    if (p.state() != QProcess::NotRunning)
-        loop.exec();
-    if (p.state() != QProcess::NotRunning) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return vouch::test::runVouchBinary(args, env);
 }
 
 // Acknowledged (2xx) requests per delivery key.

@@ -7,6 +7,7 @@
 // a Secret Service, a clear error and no plain-text fallback.
 
 #include "support/httprecorder.h"
+#include "support/vouchprocess.h"
 
 #include <QDirIterator>
 #include <QFile>
@@ -50,35 +51,12 @@ alerting:
     - to: [team_slack, oncall]
 )";
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = vouch::test::VouchResult;
 
 Result runVouch(const QStringList &args, const QByteArray &input = {},
                 const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(VOUCH_BINARY), args);
-    if (!p.waitForStarted())
-        return {};
-    p.write(input);
-    p.closeWriteChannel();
-    QEventLoop loop;
-    QObject::connect(&p, &QProcess::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(120000, &loop, &QEventLoop::quit);
-    if (p.state() != QProcess::NotRunning)
-        loop.exec();
-    if (p.state() != QProcess::NotRunning) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return vouch::test::runVouchBinary(args, env, input);
 }
 
 } // namespace
