@@ -72,8 +72,7 @@ int decideCommand(Decision::Kind kind, const QStringList &args, QTextStream &out
     for (const QString &text : texts)
         items.append({section, text});
     // Team mode: the identity is the database user, which the server checks.
-    const QString who =
-        target->store->isPostgres() ? target->store->databaseUser() : osLogin();
+    const QString who = target->store->isPostgres() ? target->store->databaseUser() : osLogin();
     const DecisionResult result = decide(*target->store, contract, *assessment, kind, who, items,
                                          QDateTime::currentDateTimeUtc());
     if (!result.ok) {
