@@ -81,7 +81,7 @@ private:
     {
         if (!m_dispatcher || !m_contract)
             return;
-        if (m_dispatcher->outbox().enqueue(*m_contract, QDateTime::currentDateTimeUtc()) > 0) {
+        if (m_dispatcher->outbox().enqueue(*m_contract) > 0) { // a store error: again in 2 s
             m_dispatcher->poke();
             Q_EMIT changed();
         }

@@ -11,6 +11,7 @@
 #include <QTextStream>
 
 #include <cstdio>
+#include <functional>
 #include <termios.h>
 #include <unistd.h>
 
@@ -84,6 +85,36 @@ QString describe(const Delivery &d)
     return text;
 }
 
+struct DeliveryRound
+{
+    int delivered = 0;
+    int failed = 0;
+    int pending = 0;
+    bool drained = false; // nothing pending is left
+    QString error;        // the outbox could not take the new alert changes
+};
+
+// Queues the contract's new alert changes, then sends for at most maxMs (see
+// Dispatcher::drain); `onRow` sees each row as it is delivered, retried or
+// failed.
+DeliveryRound deliverRound(StateStore &store, const Contract &contract, int maxMs,
+                           bool waitForRetries,
+                           const std::function<void(const Delivery &)> &onRow = {})
+{
+    DeliveryRound round;
+    Dispatcher dispatcher(store);
+    dispatcher.outbox().enqueue(contract, &round.error);
+    QObject::connect(&dispatcher, &Dispatcher::deliveryChanged, [&](const Delivery &d) {
+        round.delivered += d.status == DeliveryStatus::Delivered;
+        round.failed += d.status == DeliveryStatus::Failed;
+        if (onRow)
+            onRow(d);
+    });
+    round.drained = dispatcher.drain(maxMs, waitForRetries);
+    round.pending = dispatcher.outbox().pendingCount();
+    return round;
+}
+
 int deliverCommand(const Args &a, QTextStream &out, QTextStream &err)
 {
     auto target = openLatestRun(QStringLiteral("alerts deliver"),
@@ -100,23 +131,17 @@ int deliverCommand(const Args &a, QTextStream &out, QTextStream &err)
         }
         window = *d;
     }
-    Dispatcher dispatcher(*target->store);
-    if (!dispatcher.outbox().isValid()) {
-        err << "vouch alerts deliver: " << dispatcher.outbox().error() << '\n';
-        return BadInput;
-    }
-    dispatcher.outbox().enqueue(*target->contract, clockNow());
-    int delivered = 0, failed = 0;
-    QObject::connect(&dispatcher, &Dispatcher::deliveryChanged, [&](const Delivery &d) {
-        delivered += d.status == DeliveryStatus::Delivered;
-        failed += d.status == DeliveryStatus::Failed;
-        out << "  " << describe(d) << '\n';
-        out.flush();
-    });
-    const bool empty = dispatcher.drain(int(window.count() * 1000), true);
-    const int pending = dispatcher.outbox().pendingCount();
-    out << delivered << " delivered, " << failed << " failed, " << pending << " waiting\n";
-    return empty && failed == 0 ? Ok : 1;
+    const DeliveryRound round =
+        deliverRound(*target->store, *target->contract, int(window.count() * 1000), true,
+                     [&out](const Delivery &d) {
+                         out << "  " << describe(d) << '\n';
+                         out.flush();
+                     });
+    if (!round.error.isEmpty())
+        err << "vouch alerts deliver: " << round.error << '\n';
+    out << round.delivered << " delivered, " << round.failed << " failed, " << round.pending
+        << " waiting\n";
+    return round.drained && round.failed == 0 && round.error.isEmpty() ? Ok : 1;
 }
 
 } // namespace
@@ -125,30 +150,19 @@ void deliverAlerts(StateStore &store, const Contract &contract, QTextStream &out
 {
     if (contract.alerting.channels.isEmpty())
         return;
-    Dispatcher dispatcher(store);
-    if (!dispatcher.outbox().isValid()) {
-        out << "alerts: " << dispatcher.outbox().error() << '\n';
-        return;
-    }
-    dispatcher.outbox().enqueue(contract, clockNow());
-    if (!dispatcher.outbox().isValid())
-        out << "alerts: " << dispatcher.outbox().error() << '\n';
-    int delivered = 0, failed = 0;
-    QObject::connect(&dispatcher, &Dispatcher::deliveryChanged, [&](const Delivery &d) {
-        delivered += d.status == DeliveryStatus::Delivered;
-        failed += d.status == DeliveryStatus::Failed;
-    });
     // Each due row is tried once; retries wait for `vouch serve`, the app or
     // `vouch alerts deliver`.
-    dispatcher.drain(int(contract.alerting.delivery.timeout.count() * 1000) + 2000, false);
-    const int pending = dispatcher.outbox().pendingCount();
-    if (delivered + failed + pending == 0)
+    const DeliveryRound round = deliverRound(
+        store, contract, int(contract.alerting.delivery.timeout.count() * 1000) + 2000, false);
+    if (!round.error.isEmpty())
+        out << "\nAlert deliveries: " << round.error << '\n';
+    if (round.delivered + round.failed + round.pending == 0)
         return;
-    out << "\nAlert deliveries: " << delivered << " delivered";
-    if (failed)
-        out << ", " << failed << " failed";
-    if (pending)
-        out << ", " << pending << " waiting to be retried (vouch alerts deliver)";
+    out << "\nAlert deliveries: " << round.delivered << " delivered";
+    if (round.failed)
+        out << ", " << round.failed << " failed";
+    if (round.pending)
+        out << ", " << round.pending << " waiting to be retried (vouch alerts deliver)";
     out << '\n';
     out.flush();
 }

@@ -162,9 +162,10 @@ private:
         if (!m_dispatcher)
             return;
         Outbox &outbox = m_dispatcher->outbox();
-        const int added = outbox.enqueue(*m_contract, QDateTime::currentDateTimeUtc());
-        if (!outbox.isValid())
-            log::error(QStringLiteral("%1: %2").arg(m_contract->report.id, outbox.error()));
+        QString error;
+        const int added = outbox.enqueue(*m_contract, &error);
+        if (!error.isEmpty())
+            log::error(QStringLiteral("%1: %2").arg(m_contract->report.id, error));
         if (added > 0)
             m_dispatcher->poke();
     }

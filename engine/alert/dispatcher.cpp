@@ -14,8 +14,6 @@
 #include <QNetworkRequest>
 #include <QPointer>
 #include <QRandomGenerator>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QTimer>
 #include <QUrl>
 
@@ -130,28 +128,12 @@ struct Dispatcher::Private
 
     void releaseDeadClaims()
     {
-        QSqlDatabase db = QSqlDatabase::database(store->connectionName(), false);
-        QSqlQuery q(db);
-        if (!q.exec(QStringLiteral("SELECT DISTINCT claimed_by FROM deliveries WHERE status = "
-                                   "'pending' AND claimed_by IS NOT NULL")))
-            return;
-        QStringList dead;
         const QString host = QHostInfo::localHostName();
-        while (q.next()) {
-            const QString who = q.value(0).toString();
+        for (const QString &who : outbox->claimHolders()) {
             const qsizetype colon = who.lastIndexOf(QLatin1Char(':'));
-            if (colon <= 0 || who.left(colon) != host)
-                continue;
-            if (!processAlive(who.mid(colon + 1).toLongLong()))
-                dead << who;
-        }
-        q.finish();
-        for (const QString &who : dead) {
-            QSqlQuery up(db);
-            up.prepare(QStringLiteral("UPDATE deliveries SET claimed_by = NULL, claimed_until = "
-                                      "NULL WHERE claimed_by = ? AND status = 'pending'"));
-            up.addBindValue(who);
-            up.exec();
+            if (colon > 0 && who.left(colon) == host &&
+                !processAlive(who.mid(colon + 1).toLongLong()))
+                outbox->releaseClaims(who);
         }
     }
 
@@ -172,13 +154,12 @@ struct Dispatcher::Private
         schedule();
     }
 
+    // Announces the row as it now stands in the store.
     void settle(const Delivery &delivery)
     {
-        const QList<Delivery> now = outbox->deliveries(delivery.alertId);
-        for (const Delivery &d : now) {
-            if (d.key() == delivery.key())
-                Q_EMIT q->deliveryChanged(d);
-        }
+        if (const auto now =
+                outbox->delivery(delivery.alertId, delivery.eventSeq, delivery.channel))
+            Q_EMIT q->deliveryChanged(*now);
     }
 
     void retry(const Delivery &delivery, int status, const QString &error,
@@ -329,7 +310,7 @@ Outbox &Dispatcher::outbox()
 
 void Dispatcher::start()
 {
-    if (d->running || !d->outbox->isValid())
+    if (d->running)
         return;
     d->running = true;
     d->releaseDeadClaims();

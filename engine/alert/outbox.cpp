@@ -76,14 +76,6 @@ Delivery deliveryFrom(const QSqlQuery &q)
     return d;
 }
 
-QStringList strings(const QJsonValue &v)
-{
-    QStringList out;
-    for (const QJsonValue &item : v.toArray())
-        out << item.toString();
-    return out;
-}
-
 // QtSql binds a null QString as NULL; these columns are NOT NULL ''.
 QString notNull(const QString &text)
 {
@@ -185,21 +177,22 @@ bool Outbox::exec(const QString &sql, const QVariantList &binds, QString *error)
     return true;
 }
 
-int Outbox::enqueue(const Contract &contract, const QDateTime &now)
+int Outbox::enqueue(const Contract &contract, QString *error)
 {
-    Q_UNUSED(now); // delivery timing runs on the real clock: retries are real waits
-    if (!isValid() || contract.alerting.channels.isEmpty())
+    if (contract.alerting.channels.isEmpty())
         return 0;
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     const QString reportId = contract.report.id;
     const auto fail = [&](const QSqlQuery &q) {
-        m_error = QStringLiteral("the delivery outbox: %1").arg(q.lastError().text());
+        if (error)
+            *error = QStringLiteral("the delivery outbox: %1").arg(q.lastError().text());
         rollbackWrite(db);
         return 0;
     };
     if (!beginWrite(db)) {
-        m_error = QStringLiteral("the delivery outbox: cannot begin a transaction: %1")
-                      .arg(db.lastError().text());
+        if (error)
+            *error = QStringLiteral("the delivery outbox: cannot begin a transaction: %1")
+                         .arg(db.lastError().text());
         return 0;
     }
     QSqlQuery cursor(db);
@@ -253,7 +246,8 @@ int Outbox::enqueue(const Contract &contract, const QDateTime &now)
         QStringList sections;
         for (const QJsonValue &v : e.details.value(QStringLiteral("sections")).toArray())
             sections << v.toObject().value(QStringLiteral("id")).toString();
-        const QStringList owners = strings(e.details.value(QStringLiteral("owners")));
+        const QStringList owners =
+            e.details.value(QStringLiteral("owners")).toVariant().toStringList();
         for (const QString &name : channelsFor(contract.alerting, e.severity, sections, owners)) {
             const auto it = contract.alerting.channels.constFind(name);
             if (it == contract.alerting.channels.cend())
@@ -380,6 +374,40 @@ void Outbox::markFailed(const Delivery &d, int httpStatus, const QString &error,
                         "alert_id = ? AND event_seq = ? AND channel = ?"),
          {now.toMSecsSinceEpoch(), httpStatus ? QVariant(httpStatus) : QVariant(), error, d.alertId,
           d.eventSeq, d.channel});
+}
+
+QStringList Outbox::claimHolders() const
+{
+    QStringList holders;
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    if (q.exec(QStringLiteral("SELECT DISTINCT claimed_by FROM deliveries WHERE status = "
+                              "'pending' AND claimed_by IS NOT NULL"))) {
+        while (q.next())
+            holders << q.value(0).toString();
+    }
+    return holders;
+}
+
+void Outbox::releaseClaims(const QString &holder)
+{
+    exec(QStringLiteral("UPDATE deliveries SET claimed_by = NULL, claimed_until = NULL WHERE "
+                        "claimed_by = ? AND status = 'pending'"),
+         {holder});
+}
+
+std::optional<Delivery> Outbox::delivery(qint64 alertId, qint64 eventSeq,
+                                         const QString &channel) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT %1 FROM deliveries WHERE alert_id = ? AND event_seq = ? "
+                             "AND channel = ?")
+                  .arg(QString::fromLatin1(kColumns)));
+    q.addBindValue(alertId);
+    q.addBindValue(eventSeq);
+    q.addBindValue(channel);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    return deliveryFrom(q);
 }
 
 QList<Delivery> Outbox::deliveries(qint64 alertId) const

@@ -67,12 +67,12 @@ public:
     // Uses the store's connection (same thread as the store); its tables are
     // part of the store's schema (migration 5).
     explicit Outbox(StateStore &store);
-    bool isValid() const { return m_error.isEmpty(); }
-    QString error() const { return m_error; }
 
     // Turns the report's alert changes since the last call into delivery
-    // rows, routed by the contract. Returns how many rows were added.
-    int enqueue(const Contract &contract, const QDateTime &now);
+    // rows, routed by the contract. Returns how many rows were added; on a
+    // store error nothing is added (the next call tries again) and *error
+    // says why. Delivery timing runs on the real clock: retries are real waits.
+    int enqueue(const Contract &contract, QString *error = nullptr);
 
     // Claims up to `limit` rows that are due, oldest first, for `holder`
     // until claimedUntil; a change of one alert reaches a channel only after
@@ -88,6 +88,12 @@ public:
                    const QDateTime &retryAt, const QDateTime &now);
     void markFailed(const Delivery &d, int httpStatus, const QString &error, const QDateTime &now);
 
+    // Who holds claims on pending rows ("host:pid"), and letting them go
+    // (the holder died: its rows are sent again at once).
+    QStringList claimHolders() const;
+    void releaseClaims(const QString &holder);
+
+    std::optional<Delivery> delivery(qint64 alertId, qint64 eventSeq, const QString &channel) const;
     QList<Delivery> deliveries(qint64 alertId = 0) const;
     QList<Delivery> forRun(qint64 runId) const;
     int pendingCount() const;
@@ -95,7 +101,6 @@ public:
 private:
     bool exec(const QString &sql, const QVariantList &binds, QString *error = nullptr) const;
     QString m_connection;
-    QString m_error;
 };
 
 } // namespace vouch::engine

@@ -7,14 +7,6 @@ namespace vouch::engine {
 
 namespace {
 
-QStringList strings(const QJsonValue &v)
-{
-    QStringList out;
-    for (const QJsonValue &item : v.toArray())
-        out << item.toString();
-    return out;
-}
-
 QString joinOrDash(const QStringList &names)
 {
     return names.isEmpty() ? QStringLiteral("—") : names.join(QStringLiteral(", "));
@@ -56,18 +48,19 @@ QList<Fact> factsOf(const AlertEvent &e)
     const QJsonObject &d = e.details;
     QList<Fact> facts;
     if (d.contains(QStringLiteral("can_publish")))
-        facts.append({QStringLiteral("Can publish"),
-                      joinOrDash(strings(d.value(QStringLiteral("can_publish"))))});
-    const QStringList caveat = strings(d.value(QStringLiteral("caveat")));
-    const QStringList held = strings(d.value(QStringLiteral("held")));
-    const QStringList blocked = strings(d.value(QStringLiteral("blocked")));
+        facts.append(
+            {QStringLiteral("Can publish"),
+             joinOrDash(d.value(QStringLiteral("can_publish")).toVariant().toStringList())});
+    const QStringList caveat = d.value(QStringLiteral("caveat")).toVariant().toStringList();
+    const QStringList held = d.value(QStringLiteral("held")).toVariant().toStringList();
+    const QStringList blocked = d.value(QStringLiteral("blocked")).toVariant().toStringList();
     if (!caveat.isEmpty())
         facts.append({QStringLiteral("Publish with a caveat"), caveat.join(QStringLiteral(", "))});
     if (!held.isEmpty())
         facts.append({QStringLiteral("Held"), held.join(QStringLiteral(", "))});
     if (!blocked.isEmpty())
         facts.append({QStringLiteral("Blocked"), blocked.join(QStringLiteral(", "))});
-    const QStringList owners = strings(d.value(QStringLiteral("owners")));
+    const QStringList owners = d.value(QStringLiteral("owners")).toVariant().toStringList();
     if (!owners.isEmpty())
         facts.append({QStringLiteral("Owners"), owners.join(QStringLiteral(", "))});
     if (!e.rootNode.isEmpty())

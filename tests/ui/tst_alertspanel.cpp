@@ -71,7 +71,7 @@ private Q_SLOTS:
             QCOMPARE(changed.size(), 1);
             alertId = changed.first().id;
             Outbox outbox(*store);
-            QCOMPARE(outbox.enqueue(*loaded.contract, QDateTime::currentDateTimeUtc()), 2);
+            QCOMPARE(outbox.enqueue(*loaded.contract), 2);
             const QList<Delivery> rows = outbox.deliveries(alertId);
             QCOMPARE(rows.size(), 2);
             for (const Delivery &d : rows) {
