@@ -1,6 +1,7 @@
 #include "engine/alert/outbox.h"
 
 #include "engine/store/statestore.h"
+#include "engine/store/storesql.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -22,11 +23,6 @@ const char *const kColumns =
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
-}
-
-QDateTime fromMs(const QVariant &v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
 }
 
 std::optional<AlertChannel::Type> serviceFrom(const QString &text)
@@ -64,10 +60,10 @@ Delivery deliveryFrom(const QSqlQuery &q)
     d.payload = q.value(10).toString().toUtf8();
     d.status = statusFrom(q.value(11).toString());
     d.tries = q.value(12).toInt();
-    d.createdAt = fromMs(q.value(13));
-    d.nextAt = fromMs(q.value(14));
-    d.giveUpAt = fromMs(q.value(15));
-    d.finishedAt = fromMs(q.value(16));
+    d.createdAt = storedTime(q.value(13));
+    d.nextAt = storedTime(q.value(14));
+    d.giveUpAt = storedTime(q.value(15));
+    d.finishedAt = storedTime(q.value(16));
     d.httpStatus = q.value(17).toInt();
     d.lastError = q.value(18).toString();
     d.timeoutMs = q.value(19).toLongLong();
@@ -80,30 +76,6 @@ Delivery deliveryFrom(const QSqlQuery &q)
 QString notNull(const QString &text)
 {
     return text.isNull() ? QString(QLatin1String("")) : text;
-}
-
-// A write transaction. On SQLite the write lock is taken up front, so the
-// busy timeout applies instead of a read snapshot failing to upgrade.
-bool beginWrite(QSqlDatabase &db)
-{
-    if (db.driverName() == QLatin1String("QSQLITE"))
-        return QSqlQuery(db).exec(QStringLiteral("BEGIN IMMEDIATE"));
-    return db.transaction();
-}
-
-bool commitWrite(QSqlDatabase &db)
-{
-    if (db.driverName() == QLatin1String("QSQLITE"))
-        return QSqlQuery(db).exec(QStringLiteral("COMMIT"));
-    return db.commit();
-}
-
-void rollbackWrite(QSqlDatabase &db)
-{
-    if (db.driverName() == QLatin1String("QSQLITE"))
-        QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
-    else
-        db.rollback();
 }
 
 } // namespace
@@ -189,10 +161,10 @@ int Outbox::enqueue(const Contract &contract, QString *error)
         rollbackWrite(db);
         return 0;
     };
-    if (!beginWrite(db)) {
+    if (const QSqlError e = beginWrite(db); e.isValid()) {
         if (error)
-            *error = QStringLiteral("the delivery outbox: cannot begin a transaction: %1")
-                         .arg(db.lastError().text());
+            *error =
+                QStringLiteral("the delivery outbox: cannot begin a transaction: %1").arg(e.text());
         return 0;
     }
     QSqlQuery cursor(db);
@@ -224,7 +196,7 @@ int Outbox::enqueue(const Contract &contract, QString *error)
         e.event = q.value(2).toString();
         e.severity = q.value(3).toString();
         e.headline = q.value(4).toString();
-        e.at = fromMs(q.value(5));
+        e.at = storedTime(q.value(5));
         e.runId = q.value(6).toLongLong();
         e.rootNode = q.value(7).toString();
         e.details = QJsonDocument::fromJson(q.value(8).toString().toUtf8()).object();
@@ -285,7 +257,7 @@ int Outbox::enqueue(const Contract &contract, QString *error)
         if (!up.exec())
             return fail(up);
     }
-    if (!commitWrite(db)) {
+    if (commitWrite(db).isValid()) {
         rollbackWrite(db);
         return 0;
     }
@@ -340,7 +312,7 @@ QDateTime Outbox::nextDue() const
                              "status = 'pending'"));
     if (!q.exec() || !q.next() || q.value(0).isNull())
         return {};
-    return fromMs(q.value(0));
+    return storedTime(q.value(0));
 }
 
 void Outbox::markDelivered(const Delivery &d, int httpStatus, const QDateTime &now)

@@ -1,6 +1,7 @@
 #include "engine/store/statestore.h"
 
 #include "engine/store/statesettings.h"
+#include "engine/store/storesql.h"
 
 #include <QDir>
 #include <QFile>
@@ -543,12 +544,6 @@ QVariant msOrNull(const QDateTime &time)
     return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant();
 }
 
-QDateTime fromMs(const QVariant &value)
-{
-    return value.isNull() ? QDateTime()
-                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-}
-
 template<typename T>
 QVariant optionalOrNull(const std::optional<T> &value)
 {
@@ -626,7 +621,7 @@ RunRecord runFrom(const QSqlQuery &query)
     run.reportId = query.value(1).toString();
     run.period = query.value(2).toString();
     run.contractPath = query.value(3).toString();
-    run.createdAt = fromMs(query.value(4));
+    run.createdAt = storedTime(query.value(4));
     run.latestAttempt = query.value(5).toInt();
     return run;
 }
@@ -1414,8 +1409,8 @@ QList<AttemptRecord> StateStore::attempts(qint64 runId) const
         a.who = q.value(1).toString();
         a.reason = q.value(2).toString();
         a.selection = stringListFrom(q.value(3).toString());
-        a.startedAt = fromMs(q.value(4));
-        a.finishedAt = fromMs(q.value(5));
+        a.startedAt = storedTime(q.value(4));
+        a.finishedAt = storedTime(q.value(5));
         result.append(a);
     }
     return result;
@@ -1499,11 +1494,11 @@ QList<NodeRunRecord> StateStore::nodeRuns(qint64 runId) const
             r.reference = q.value(7).toDouble();
         if (!q.value(8).isNull())
             r.ageSeconds = q.value(8).toLongLong();
-        r.observedAt = fromMs(q.value(9));
+        r.observedAt = storedTime(q.value(9));
         r.sampleRows = sampleRowsFrom(q.value(10));
         r.logPath = q.value(11).toString();
-        r.startedAt = fromMs(q.value(12));
-        r.finishedAt = fromMs(q.value(13));
+        r.startedAt = storedTime(q.value(12));
+        r.finishedAt = storedTime(q.value(13));
         r.processGroup = q.value(14).toLongLong();
         result.append(r);
     }
@@ -1527,7 +1522,7 @@ QList<EventRecord> StateStore::events(qint64 runId, qint64 afterSeq) const
         e.attempt = q.value(1).toInt();
         e.nodeId = q.value(2).toString();
         e.state = nodeStateFrom(q.value(3).toString());
-        e.at = fromMs(q.value(4));
+        e.at = storedTime(q.value(4));
         e.message = q.value(5).toString();
         result.append(e);
     }
@@ -1627,7 +1622,7 @@ std::optional<LeaseRecord> StateStore::lease(const QString &key) const
     LeaseRecord l;
     l.key = key;
     l.holder = q.value(0).toString();
-    l.expiresAt = fromMs(q.value(1));
+    l.expiresAt = storedTime(q.value(1));
     l.live = q.value(1).toLongLong() > now;
     return l;
 }
@@ -1659,7 +1654,7 @@ QList<EventRecord> StateStore::eventsSince(qint64 afterSeq, const QString &repor
         e.attempt = q.value(2).toInt();
         e.nodeId = q.value(3).toString();
         e.state = nodeStateFrom(q.value(4).toString());
-        e.at = fromMs(q.value(5));
+        e.at = storedTime(q.value(5));
         e.message = q.value(6).toString();
         result.append(e);
     }
@@ -1695,10 +1690,10 @@ RequestRecord requestFrom(const QSqlQuery &q)
     r.failedOnly = q.value(7).toInt() != 0;
     r.who = q.value(8).toString();
     r.reason = q.value(9).toString();
-    r.requestedAt = fromMs(q.value(10));
+    r.requestedAt = storedTime(q.value(10));
     r.state = q.value(11).toString();
     r.handledBy = q.value(12).toString();
-    r.handledAt = fromMs(q.value(13));
+    r.handledAt = storedTime(q.value(13));
     r.attempt = q.value(14).toInt();
     r.outcome = q.value(15).toString();
     return r;

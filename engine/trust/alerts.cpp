@@ -1,6 +1,7 @@
 #include "engine/trust/alerts.h"
 
 #include "engine/store/statestore.h"
+#include "engine/store/storesql.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -91,12 +92,6 @@ qint64 ms(const QDateTime &t)
     return t.isValid() ? t.toMSecsSinceEpoch() : 0;
 }
 
-QDateTime fromMs(const QVariant &v)
-{
-    return v.isNull() ? QDateTime()
-                      : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), QTimeZone::utc());
-}
-
 AlertRecord readRecord(const QSqlQuery &q)
 {
     AlertRecord r;
@@ -107,11 +102,11 @@ AlertRecord readRecord(const QSqlQuery &q)
     r.severity = alertSeverityFromString(q.value(4).toString()).value_or(AlertSeverity::Low);
     r.headline = q.value(5).toString();
     r.details = QJsonDocument::fromJson(q.value(6).toString().toUtf8()).object();
-    r.openedAt = fromMs(q.value(7));
-    r.updatedAt = fromMs(q.value(8));
-    r.resolvedAt = fromMs(q.value(9));
+    r.openedAt = storedTime(q.value(7));
+    r.updatedAt = storedTime(q.value(8));
+    r.resolvedAt = storedTime(q.value(9));
     r.acknowledgedBy = q.value(10).toString();
-    r.acknowledgedAt = fromMs(q.value(11));
+    r.acknowledgedAt = storedTime(q.value(11));
     r.acknowledgeNote = q.value(12).toString();
     return r;
 }

@@ -3,6 +3,7 @@
 #include "engine/contract/weeklytime.h"
 #include "engine/graph/graph.h"
 #include "engine/run/warehouseexecutor.h"
+#include "engine/store/storesql.h"
 #include "engine/trust/auditlog.h"
 #include "engine/trust/forecast.h"
 
@@ -18,12 +19,6 @@
 namespace vouch::engine {
 
 namespace {
-
-QDateTime fromMs(const QVariant &v)
-{
-    return v.isNull() ? QDateTime()
-                      : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), QTimeZone::utc());
-}
 
 QString decisionKind(Decision::Kind kind)
 {
@@ -48,7 +43,7 @@ QList<Decision> decisionsOf(const StateStore &store, qint64 runId)
         d.section = q.value(1).toString();
         d.text = q.value(2).toString();
         d.who = q.value(3).toString();
-        d.at = fromMs(q.value(4));
+        d.at = storedTime(q.value(4));
         result << d;
     }
     return result;

@@ -1,6 +1,7 @@
 #include "engine/trust/auditlog.h"
 
 #include "engine/store/statestore.h"
+#include "engine/store/storesql.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
@@ -171,9 +172,9 @@ std::optional<AuditEntry> AuditLog::append(const QString &who, const QString &ac
     // busy timeout applies while another one holds it).
     // On PostgreSQL the row lock on audit_sequence does the same: appenders
     // take turns from there to their commit.
+    if (const QSqlError e = beginWrite(db); e.isValid())
+        return fail(QStringLiteral("cannot start a write transaction"), e);
     QSqlQuery q(db);
-    if (!q.exec(pg ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE")))
-        return fail(QStringLiteral("cannot start a write transaction"), q.lastError());
     if (pg && (!q.exec(QStringLiteral(
                    "SELECT seq FROM audit_sequence WHERE name = 'audit_log' FOR UPDATE")) ||
                !q.next())) {
