@@ -709,8 +709,7 @@ void MainWindow::refreshPanels()
     m_reportPanel->setSource(source);
     m_alertsPanel->setSource(source);
     m_historyPage->setSource(source.statePath, source.contract);
-    if (m_delivery)
-        m_delivery->setSource(source.contract, source.statePath);
+    m_delivery->setSource(source.contract, source.statePath);
 }
 
 SettingsDialog *MainWindow::openSettings()
