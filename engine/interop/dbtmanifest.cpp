@@ -449,15 +449,13 @@ ManifestResult readManifest(const QString &path)
         result.diagnostics.append({Diagnostic::Severity::Error, path, 0, 0, message});
         return result;
     };
-    const QFileInfo info(path);
-    if (!info.exists())
-        return fail(QStringLiteral("no such file; give the path of dbt's target/manifest.json"));
-    if (info.isDir())
-        return fail(QStringLiteral("is a directory; give the manifest.json file (usually in the "
-                                   "project's target/ directory)"));
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("cannot read: %1").arg(file.errorString()));
+    if (const QString problem = interop::openJsonFile(
+            file, QStringLiteral("give the path of dbt's target/manifest.json"),
+            QStringLiteral("give the manifest.json file (usually in the project's target/ "
+                           "directory)"));
+        !problem.isEmpty())
+        return fail(problem);
     const qint64 size = file.size();
     if (size == 0)
         return parseManifest(QByteArrayView(), path);

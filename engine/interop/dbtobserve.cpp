@@ -248,14 +248,12 @@ RunResultsResult readRunResults(const QString &path)
         result.diagnostics.append({Diagnostic::Severity::Error, path, 0, 0, message});
         return result;
     };
-    const QFileInfo info(path);
-    if (!info.exists())
-        return fail(QStringLiteral("no such file"));
-    if (info.isDir())
-        return fail(QStringLiteral("is a directory; give the JSON file"));
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("cannot read: %1").arg(file.errorString()));
+    if (const QString problem = interop::openJsonFile(
+            file, QStringLiteral("give dbt's target/run_results.json or target/sources.json"),
+            QStringLiteral("give the JSON file"));
+        !problem.isEmpty())
+        return fail(problem);
     const QByteArray bytes = file.readAll();
     return parseRunResults(bytes, path);
 }

@@ -1,9 +1,24 @@
 #include "engine/interop/jsonpull.h"
 
+#include <QFile>
+#include <QFileInfo>
+
 #include <algorithm>
 #include <cstring>
 
 namespace vouch::engine::interop {
+
+QString openJsonFile(QFile &file, const QString &missingHint, const QString &directoryHint)
+{
+    const QFileInfo info(file.fileName());
+    if (!info.exists())
+        return QStringLiteral("no such file; %1").arg(missingHint);
+    if (info.isDir())
+        return QStringLiteral("is a directory; %1").arg(directoryHint);
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringLiteral("cannot read: %1").arg(file.errorString());
+    return {};
+}
 
 namespace {
 

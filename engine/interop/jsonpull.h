@@ -12,11 +12,18 @@
 #include <QString>
 #include <QStringList>
 
+class QFile;
+
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace vouch::engine::interop {
+
+// Opens `file` (its name set) for reading a JSON artifact: empty on success,
+// else what is wrong, in words for a diagnostic on that file; the hints say
+// what to give instead when it is missing or is a directory.
+QString openJsonFile(QFile &file, const QString &missingHint, const QString &directoryHint);
 
 class JsonPull
 {
