@@ -2,277 +2,662 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>vouch::ui::AlertsModel</name>
+    <message>
+        <location filename="../ui/alertspanel.cpp" line="+41"/>
+        <source>open</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>updated</source>
+        <translation>aktualisiert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>resolved</source>
+        <translation>behoben</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>low</source>
+        <translation>niedrig</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>medium</source>
+        <translation>mittel</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>high</source>
+        <translation>hoch</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>✔ %1</source>
+        <translation>✔ %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>… %1 (queued)</source>
+        <translation>… %1 (wartet)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>… %1 (retrying: %2)</source>
+        <translation>… %1 (neuer Versuch: %2)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>… %1 (retrying)</source>
+        <translation>… %1 (neuer Versuch)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>✘ %1 (failed: %2)</source>
+        <translation>✘ %1 (gescheitert: %2)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>✘ %1 (failed)</source>
+        <translation>✘ %1 (gescheitert)</translation>
+    </message>
+    <message>
+        <location line="+76"/>
+        <source>, acknowledged by %1</source>
+        <translation>, bestätigt von %1</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Severity</source>
+        <translation>Schwere</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>State</source>
+        <translation type="unfinished">Zustand</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Owners</source>
+        <translation>Verantwortliche</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delivery</source>
+        <translation>Zustellung</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+</context>
+<context>
+    <name>vouch::ui::AlertsPanel</name>
+    <message>
+        <location line="+14"/>
+        <source>Acknowledge…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>All severities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+34"/>
+        <source>All sections</source>
+        <translation type="unfinished">Alle Abschnitte</translation>
+    </message>
+    <message>
+        <location line="-29"/>
+        <source>Section:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Severity:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <location line="+107"/>
+        <source>The state store cannot be opened: %1</source>
+        <translation type="unfinished">Der Zustandsspeicher kann nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <location line="-56"/>
+        <source>Vouch: %1 alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Acknowledge alert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A note for the people who follow this alert (recorded with your name):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The alert could not be acknowledged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vouch::ui::DecisionDialog</name>
+    <message>
+        <location filename="../ui/approvedialog.cpp" line="+28"/>
+        <source>Approve with caveats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The report publishes with these caveats. They are recorded with your name in the audit log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Caveat for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1:</source>
+        <translation type="unfinished">%1 s {1:?}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Optional caveat for the whole report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Whole report:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Hold the report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The report is held and does not publish. The reason is recorded with your name in the audit log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Why the report is held (required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Hold</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vouch::ui::DeliveryWorker</name>
+    <message>
+        <location filename="../ui/deliveryservice.h" line="+53"/>
+        <source>Alerts cannot be delivered: %1</source>
+        <translation>Alarme können nicht zugestellt werden: %1</translation>
+    </message>
+</context>
+<context>
     <name>vouch::ui::GraphView</name>
     <message>
-        <location filename="../ui/graph/graphview.cpp" line="+122" />
+        <location filename="../ui/graph/graphview.cpp" line="+122"/>
         <source>Reporting path graph</source>
         <translation>Graph des Berichtspfads</translation>
     </message>
     <message>
-        <location line="+564" />
+        <location line="+570"/>
         <source>group %1</source>
         <translation>Gruppe %1</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>owner %1</source>
         <translation>Verantwortlich: %1</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>attempt %1</source>
         <translation>Versuch %1</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>try %1</source>
         <translation>Durchlauf %1</translation>
     </message>
     <message>
-        <location line="+29" />
+        <location line="+29"/>
         <source>Group %1</source>
         <translation>Gruppe %1</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Double-click to expand</source>
         <translation>Doppelklick zum Aufklappen</translation>
     </message>
     <message>
-        <location line="+191" />
+        <location line="+207"/>
         <source>No reporting path to show.</source>
         <translation>Kein Berichtspfad zum Anzeigen.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Laying out the reporting path…</source>
         <translation>Berichtspfad wird angeordnet…</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Nothing to show: the section filter leaves no nodes.</source>
         <translation>Nichts anzuzeigen: Der Abschnittsfilter lässt keine Knoten übrig.</translation>
     </message>
 </context>
 <context>
+    <name>vouch::ui::HistoryPage</name>
+    <message>
+        <location filename="../ui/historypage.cpp" line="+293"/>
+        <location line="+129"/>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-128"/>
+        <location line="+129"/>
+        <source>No report loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-122"/>
+        <source>Completion time after the period&apos;s end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>publish_by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>late</source>
+        <translation type="unfinished">verspätet</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>On-time rate, rolling %n periods</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>% on time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>on time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+294"/>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-292"/>
+        <source>minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>median to p90</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>median</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>p90</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Checks that warned or failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+1"/>
+        <location line="+2"/>
+        <source>checks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Duration of:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>History of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+128"/>
+        <source>Could not read the history: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No runs of %1 yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Periods %1 to %2 (%3 runs). publish_by is %4 hours after each week ends.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Duration of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>vouch::ui::Inspector</name>
     <message>
-        <location filename="../ui/inspector.cpp" line="+40" />
+        <location filename="../ui/inspector.cpp" line="+40"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>%1 min %2 s</source>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location line="+49" />
+        <location line="+49"/>
         <source># load time: modification time of</source>
         <translation># Ladezeit: Änderungszeit von</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>-- load time</source>
         <translation>-- Ladezeit</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>-- value</source>
         <translation>-- Wert</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>-- reference</source>
         <translation>-- Referenz</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>-- sample failing rows</source>
         <translation>-- Beispiele fehlerhafter Zeilen</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>block the report</source>
         <translation>blockiert den Bericht</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>hold this section</source>
         <translation>hält diesen Abschnitt zurück</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>publish with a caveat</source>
         <translation>mit Vorbehalt veröffentlichen</translation>
     </message>
     <message>
-        <location line="+35" />
+        <location line="+35"/>
         <source>Select a node in the graph to see its state, its log and what it means for the report.</source>
         <translation>Wählen Sie einen Knoten im Graphen, um seinen Zustand, sein Protokoll und seine Bedeutung für den Bericht zu sehen.</translation>
     </message>
     <message>
-        <location line="+47" />
+        <location line="+48"/>
         <source>Kind:</source>
         <translation>Art:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Group:</source>
         <translation>Gruppe:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Owner:</source>
         <translation>Verantwortlich:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Attempt:</source>
         <translation>Versuch:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+2"/>
         <source>Started:</source>
         <translation>Gestartet:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Finished:</source>
         <translation>Beendet:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Duration:</source>
         <translation>Dauer:</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Check</source>
         <translation>Prüfung</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>Value:</source>
         <translation>Wert:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Reference:</source>
         <translation>Referenz:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Warn if:</source>
         <translation>Warnen wenn:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Fail if:</source>
         <translation>Fehler wenn:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Sample failing rows:</source>
         <translation>Beispiele fehlerhafter Zeilen:</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Freshness</source>
         <translation>Aktualität</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Verdict:</source>
         <translation>Urteil:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Age:</source>
         <translation>Alter:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Warn after:</source>
         <translation>Warnen nach:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Fail after:</source>
         <translation>Fehler nach:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Last load:</source>
         <translation>Letzte Ladung:</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>If this node fails</source>
         <translation>Wenn dieser Knoten scheitert</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Runs</source>
         <translation>Führt aus</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>No output.</source>
         <translation>Keine Ausgabe.</translation>
     </message>
     <message>
-        <location line="+63" />
+        <location line="+63"/>
         <source>State: %1</source>
         <translation>Zustand: %1</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>%1 (tries: %2)</source>
         <translation>%1 (Durchläufe: %2)</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>not run yet</source>
         <translation>noch nicht gelaufen</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
+        <source>attempt %1 — requested by %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>attempt %1 — requested by %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>%1 so far</source>
         <translation>bisher %1</translation>
     </message>
     <message>
-        <location line="+36" />
+        <location line="+36"/>
         <source>not measured yet</source>
         <translation>noch nicht gemessen</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>No report section needs this node.</source>
         <translation>Kein Berichtsabschnitt braucht diesen Knoten.</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>Command</source>
         <translation>Befehl</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>SQL</source>
         <translation>SQL</translation>
     </message>
@@ -280,248 +665,273 @@
 <context>
     <name>vouch::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+73" />
+        <location filename="../ui/mainwindow.cpp" line="+79"/>
         <source>Vouch</source>
         <translation>Vouch</translation>
     </message>
     <message>
-        <location line="+54" />
+        <location line="+67"/>
         <source>&amp;Open contract…</source>
         <translation>Vertrag ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location line="+5" />
-        <location line="+66" />
+        <location line="+5"/>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+68"/>
         <source>&amp;Run</source>
         <translation>&amp;Ausführen</translation>
     </message>
     <message>
-        <location line="-63" />
+        <location line="-65"/>
         <source>Run every node of the report for its period</source>
         <translation>Alle Knoten des Berichts für seinen Zeitraum ausführen</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Re&amp;run…</source>
         <translation>&amp;Erneut ausführen…</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Rerun the selected node and everything downstream of it, or what failed</source>
         <translation>Den gewählten Knoten und alles danach erneut ausführen, oder was gescheitert ist</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>Rerun this &amp;node…</source>
         <translation>Diesen &amp;Knoten erneut ausführen…</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Rerun this node and &amp;downstream…</source>
         <translation>Diesen Knoten und alles &amp;danach erneut ausführen…</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Rerun &amp;failed…</source>
         <translation>&amp;Gescheiterte erneut ausführen…</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>&amp;Cancel</source>
         <translation>Abb&amp;rechen</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Cancel the run: running commands are stopped</source>
         <translation>Lauf abbrechen: laufende Befehle werden beendet</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>&amp;Fit graph</source>
         <translation>Graph ein&amp;passen</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>&amp;Find node</source>
         <translation>Knoten &amp;suchen</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Open &amp;demo</source>
         <translation>&amp;Demo öffnen</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Open &amp;recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+6"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location line="+18" />
+        <location line="+18"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>Find node…</source>
         <translation>Knoten suchen…</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Highlight nodes whose id contains this text; Enter jumps to the next one</source>
         <translation>Knoten hervorheben, deren Kennung diesen Text enthält; Eingabe springt zum nächsten</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Show only what one report section needs</source>
         <translation>Nur zeigen, was ein Berichtsabschnitt braucht</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>Collapse groups</source>
         <translation>Gruppen einklappen</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>Inspector</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location line="+28" />
+        <location line="+9"/>
+        <source>Report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Alerts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Who executes the report&apos;s run now (its lease in the state store)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Opening…</source>
         <translation>Wird geöffnet…</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>%1 — Vouch</source>
         <translation>%1 — Vouch</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Opened %1 (%2)</source>
         <translation>%1 geöffnet (%2)</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+10"/>
         <source>Latest run %1, attempt %2, period %3</source>
         <translation>Letzter Lauf %1, Versuch %2, Zeitraum %3</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+10"/>
         <source>Run %1 attempt %2 started for %3</source>
         <translation>Lauf %1, Versuch %2 für %3 gestartet</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Report running</source>
         <translation>Bericht läuft</translation>
     </message>
     <message>
-        <location line="+57" />
+        <location line="+82"/>
         <source>Open contract</source>
         <translation>Vertrag öffnen</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Reporting contracts (*.yaml *.yml);;All files (*)</source>
         <translation>Berichtsverträge (*.yaml *.yml);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>Making the Brightside demo warehouse (scenario %1)…</source>
         <translation>Brightside-Demo-Warehouse wird erstellt (Szenario %1)…</translation>
     </message>
     <message>
-        <location line="+72" />
+        <location line="+72"/>
         <source>Rerun this node…</source>
         <translation>Diesen Knoten erneut ausführen…</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Rerun this node and downstream…</source>
         <translation>Diesen Knoten und alles danach erneut ausführen…</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Rerun failed…</source>
         <translation>Gescheiterte erneut ausführen…</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Cancel this node</source>
         <translation>Diesen Knoten abbrechen</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Cancel the run</source>
         <translation>Lauf abbrechen</translation>
     </message>
     <message>
-        <location line="+20" />
+        <location line="+20"/>
         <source>There is no run to rerun yet. Run the report first.</source>
         <translation>Es gibt noch keinen Lauf zum Wiederholen. Führen Sie den Bericht zuerst aus.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Wait for the run to finish, or cancel it, before a rerun.</source>
         <translation>Warten Sie vor einer Wiederholung, bis der Lauf endet, oder brechen Sie ihn ab.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Select a node to rerun.</source>
         <translation>Wählen Sie einen Knoten zum erneuten Ausführen.</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+14"/>
         <source>Rerun %1</source>
         <translation>%1 erneut ausführen</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Rerun %1 and downstream</source>
         <translation>%1 und alles danach erneut ausführen</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Rerun what failed</source>
         <translation>Gescheiterte erneut ausführen</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Rerun of %1 node(s): %2</source>
         <translation>Wiederholung von %1 Knoten: %2</translation>
     </message>
     <message>
-        <location line="+36" />
+        <location line="+38"/>
         <source>All sections</source>
         <translation>Alle Abschnitte</translation>
     </message>
     <message>
-        <location line="+24" />
+        <location line="+47"/>
         <source>%1 of %2 nodes done · elapsed %3</source>
         <translation>%1 von %2 Knoten fertig · Laufzeit %3</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+20"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
@@ -529,7 +939,7 @@
 <context>
     <name>vouch::ui::Minimap</name>
     <message>
-        <location filename="../ui/graph/minimap.cpp" line="+22" />
+        <location filename="../ui/graph/minimap.cpp" line="+22"/>
         <source>Overview: click or drag to move the view</source>
         <translation>Übersicht: Klicken oder ziehen, um die Ansicht zu verschieben</translation>
     </message>
@@ -537,389 +947,797 @@
 <context>
     <name>vouch::ui::NodeItem</name>
     <message>
-        <location filename="../ui/graph/nodeitem.cpp" line="+140" />
+        <location filename="../ui/graph/nodeitem.cpp" line="+140"/>
         <source>1 node</source>
         <translation>1 Knoten</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>%1 nodes</source>
         <translation>%1 Knoten</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>%1d %2h</source>
         <translation>%1 T %2 h</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>%1d</source>
         <translation>%1 T</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>%1h %2m</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>%1h</source>
         <translation>%1 h</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>%1m</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>%1s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>waiting</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location line="+34" />
+        <location line="+34"/>
         <source>%1, not %2</source>
         <translation>%1, nicht %2</translation>
     </message>
     <message>
-        <location line="+65" />
+        <location line="+65"/>
         <source>×%1</source>
         <translation>×%1</translation>
     </message>
     <message>
-        <location line="+88" />
+        <location line="+88"/>
         <source>%1 (group)</source>
         <translation>%1 (Gruppe)</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>worst: %1</source>
         <translation>schlechtester: %1</translation>
     </message>
 </context>
 <context>
+    <name>vouch::ui::ReportPanel</name>
+    <message>
+        <location filename="../ui/reportpanel.cpp" line="+68"/>
+        <location line="+352"/>
+        <source>Run %1 is not in %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-316"/>
+        <source>safe</source>
+        <translation type="unfinished">sicher</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>publish with a caveat</source>
+        <translation type="unfinished">mit Vorbehalt veröffentlichen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>held</source>
+        <translation type="unfinished">zurückgehalten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>not safe (blocks the report)</source>
+        <translation type="unfinished">nicht sicher (blockiert den Bericht)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>still running</source>
+        <translation type="unfinished">läuft noch</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 d %2 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished">%1 h %2 min</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Approve with caveats…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hold…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Section</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Fallback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Decisions and audit history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>No run yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <location line="+169"/>
+        <source>The state store cannot be opened: %1</source>
+        <translation type="unfinished">Der Zustandsspeicher kann nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <location line="-138"/>
+        <source>Report %1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Publish by %1 · %2 left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Publish by %1 · %2 overdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No publication deadline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Forecast completion %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Forecast completion: done or unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source> (decided by %1: %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The audit log cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>audit chain verified, %n entries</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Audit chain broken: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>The contract names no approvers, so nobody may decide publication; you are signed in as %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Only %1 may decide publication; you are signed in as %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>, </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+72"/>
+        <source>The publication record was not written: %1</source>
+        <translation type="unfinished">Der Veröffentlichungseintrag wurde nicht geschrieben: %1</translation>
+    </message>
+</context>
+<context>
     <name>vouch::ui::RerunDialog</name>
     <message>
-        <location filename="../ui/rerundialog.cpp" line="+26" />
+        <location filename="../ui/rerundialog.cpp" line="+26"/>
         <source>Rerun</source>
         <translation>Erneut ausführen</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>These %1 of %2 nodes run again as attempt %3. Every other node keeps its latest state.</source>
         <translation>Diese %1 von %2 Knoten laufen erneut als Versuch %3. Alle anderen Knoten behalten ihren letzten Zustand.</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Node</source>
         <translation>Knoten</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Why</source>
         <translation>Grund</translation>
     </message>
     <message>
-        <location line="+10" />
-        <source>&amp;Reason (recorded with your name in the run's history):</source>
+        <location line="+10"/>
+        <source>&amp;Reason (recorded with your name in the run&apos;s history):</source>
         <translation>&amp;Begründung (wird mit Ihrem Namen im Verlauf des Laufs gespeichert):</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>e.g. finance fixed the cost sheet</source>
         <translation>z. B. Finanzen hat die Kostentabelle korrigiert</translation>
     </message>
     <message numerus="yes">
-        <location line="+3" />
+        <location line="+3"/>
         <source>Rerun %n node(s)</source>
-        <translation><numerusform>%n Knoten erneut ausführen</numerusform><numerusform>%n Knoten erneut ausführen</numerusform></translation>
+        <translation>
+            <numerusform>%n Knoten erneut ausführen</numerusform>
+            <numerusform>%n Knoten erneut ausführen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>vouch::ui::RunController</name>
     <message>
-        <location filename="../ui/runcontroller.cpp" line="+44" />
+        <location filename="../ui/runcontroller.cpp" line="+46"/>
         <source>safe</source>
         <translation>sicher</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>publish with a caveat</source>
         <translation>mit Vorbehalt veröffentlichen</translation>
     </message>
     <message>
-        <location line="+2" />
-        <location line="+185" />
+        <location line="+2"/>
+        <location line="+194"/>
         <source>held</source>
         <translation>zurückgehalten</translation>
     </message>
     <message>
-        <location line="-183" />
+        <location line="-192"/>
         <source>not safe (blocks the report)</source>
         <translation>nicht sicher (blockiert den Bericht)</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>still running</source>
         <translation>läuft noch</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+14"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Report %1 · %2 of %3 sections safe</source>
         <translation>Bericht %1 · %2 von %3 Abschnitten sicher</translation>
     </message>
     <message>
-        <location line="+30" />
+        <location line="+33"/>
         <source>The contract cannot be opened:
 %1</source>
         <translation>Der Vertrag kann nicht geöffnet werden:
 %1</translation>
     </message>
     <message>
-        <location line="+9" />
-        <location line="+325" />
-        <location line="+124" />
+        <location line="+10"/>
+        <location line="+341"/>
+        <location line="+126"/>
+        <location line="+356"/>
         <source>The state store cannot be opened: %1</source>
         <translation>Der Zustandsspeicher kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location line="-343" />
+        <location line="-712"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>at risk</source>
         <translation>gefährdet</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>complete</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>caveated</source>
         <translation>mit Vorbehalt</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>partial</source>
         <translation>teilweise</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>failed</source>
         <translation>gescheitert</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>stale</source>
         <translation>veraltet</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>late</source>
         <translation>verspätet</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>published</source>
         <translation>veröffentlicht</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>published with caveats</source>
         <translation>mit Vorbehalt veröffentlicht</translation>
     </message>
     <message>
-        <location line="+23" />
+        <location line="+23"/>
         <source>A run is in progress. Cancel it before opening another contract.</source>
         <translation>Ein Lauf ist im Gange. Brechen Sie ihn ab, bevor Sie einen anderen Vertrag öffnen.</translation>
     </message>
     <message>
-        <location line="+50" />
+        <location line="+55"/>
         <source>A run is in progress. Cancel it before opening the demo.</source>
         <translation>Ein Lauf ist im Gange. Brechen Sie ihn ab, bevor Sie die Demo öffnen.</translation>
     </message>
     <message>
-        <location line="+22" />
+        <location line="+22"/>
         <source>The demo warehouse cannot be made: %1</source>
         <translation>Das Demo-Warehouse kann nicht erstellt werden: %1</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+14"/>
         <source>The demo contract cannot be loaded from %1</source>
         <translation>Der Demo-Vertrag kann nicht aus %1 geladen werden</translation>
     </message>
     <message>
-        <location line="+43" />
+        <location line="+44"/>
         <source>Nothing to rerun.</source>
         <translation>Nichts zu wiederholen.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>There is no run to rerun yet. Run the report first.</source>
         <translation>Es gibt noch keinen Lauf zum Wiederholen. Führen Sie den Bericht zuerst aus.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>A rerun needs a reason; it is recorded with your name.</source>
         <translation>Eine Wiederholung braucht eine Begründung; sie wird mit Ihrem Namen gespeichert.</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+13"/>
         <source>Open a contract first.</source>
         <translation>Öffnen Sie zuerst einen Vertrag.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>A run is already in progress.</source>
         <translation>Ein Lauf ist bereits im Gange.</translation>
     </message>
     <message>
-        <location line="+33" />
+        <location line="+34"/>
         <source>%1 for %2 is being run by %3; wait for it, or cancel it there.</source>
         <translation>%1 für %2 wird gerade von %3 ausgeführt; warten Sie darauf oder brechen Sie ihn dort ab.</translation>
     </message>
     <message>
-        <location line="+40" />
-        <source>The run's period '%1' is not an ISO week.</source>
-        <translation>Der Zeitraum '%1' des Laufs ist keine ISO-Woche.</translation>
+        <location line="+40"/>
+        <source>The run&apos;s period &apos;%1&apos; is not an ISO week.</source>
+        <translation>Der Zeitraum &apos;%1&apos; des Laufs ist keine ISO-Woche.</translation>
     </message>
     <message>
-        <location line="+84" />
+        <location line="+87"/>
         <source>The run could not run: %1</source>
         <translation>Der Lauf konnte nicht laufen: %1</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>The run vanished from %1</source>
         <translation>Der Lauf ist aus %1 verschwunden</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+6"/>
         <source>The publication record was not written: %1</source>
         <translation>Der Veröffentlichungseintrag wurde nicht geschrieben: %1</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>cancelled from the Vouch app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+74"/>
+        <location line="+3"/>
+        <source>Executing: this workstation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Executing: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Nobody is executing · served by %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nobody is executing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>Reconnected to the state store; caught up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lost the state store (%1); reconnecting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+79"/>
+        <source>rerun of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>what did not pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Request #%1 pending: %2 requested by %3: %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Request #%1 taken by %2: %3 requested by %4: %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Request #%1 %2: %3 requested by %4: %5 — %6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>There is no run to ask about yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>The state store refused it: %1 may not request %2s (an operator needs the vouch_operator role); nothing was recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The request was not recorded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>%1 requested as #%2 by %3; %4 will carry it out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rerun</source>
+        <translation type="unfinished">Erneut ausführen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vouch::ui::RunFollower</name>
+    <message>
+        <location filename="../ui/runfollower.cpp" line="+69"/>
+        <location line="+25"/>
+        <source>The store cannot be watched: %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>vouch::ui::RunModel</name>
     <message>
-        <location filename="../ui/model/runmodel.cpp" line="+184" />
+        <location filename="../ui/model/runmodel.cpp" line="+184"/>
         <source>waiting</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+16"/>
         <source>Node</source>
         <translation>Knoten</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Attempt</source>
         <translation>Versuch</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
 </context>
 <context>
+    <name>vouch::ui::SecretEntryDialog</name>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="+30"/>
+        <source>Set a secret</source>
+        <translation>Geheimnis setzen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>e.g. slack_finance</source>
+        <translation>z. B. slack_finance</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Value:</source>
+        <translation type="unfinished">Wert:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kept in the OS keychain. A contract refers to it as &lt;code&gt;keychain:NAME&lt;/code&gt;; the value is never shown again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vouch::ui::SettingsDialog</name>
+    <message>
+        <location line="+27"/>
+        <source>Set or replace…</source>
+        <translation>Setzen oder ersetzen…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Secrets in the keychain</source>
+        <translation>Geheimnisse im Schlüsselbund</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Alert channels of this contract</source>
+        <translation>Alarmkanäle dieses Vertrags</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Service</source>
+        <translation>Dienst</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Secret</source>
+        <translation>Geheimnis</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Secret found</source>
+        <translation>Geheimnis gefunden</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Deliveries</source>
+        <translation>Zustellungen</translation>
+    </message>
+    <message>
+        <location line="+110"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>%1 delivered, %2 waiting, %3 failed</source>
+        <translation>%1 zugestellt, %2 wartend, %3 gescheitert</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>This contract has no alert channels (alerting.channels).</source>
+        <translation>Dieser Vertrag hat keine Alarmkanäle (alerting.channels).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: %2</source>
+        <translation type="unfinished">%1: %2</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Stored %1 in the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Deleted %1 from the keychain.</source>
+        <translation>%1 aus dem Schlüsselbund gelöscht.</translation>
+    </message>
+</context>
+<context>
     <name>vouch::ui::StatePalette</name>
     <message>
-        <location filename="../ui/graph/statepalette.cpp" line="+70" />
+        <location filename="../ui/graph/statepalette.cpp" line="+70"/>
         <source>pending</source>
         <translation>ausstehend</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>queued</source>
         <translation>eingereiht</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>retrying</source>
         <translation>neuer Versuch</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>succeeded</source>
         <translation>erfolgreich</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>warned</source>
         <translation>gewarnt</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>failed</source>
         <translation>gescheitert</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>upstream failed</source>
         <translation>Vorgänger gescheitert</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>skipped</source>
         <translation>übersprungen</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>interrupted</source>
         <translation>unterbrochen</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>waiting</source>
         <translation>wartet</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>fresh</source>
         <translation>aktuell</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>stale (warning)</source>
         <translation>veraltet (Warnung)</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>stale (error)</source>
         <translation>veraltet (Fehler)</translation>
     </message>
@@ -927,67 +1745,67 @@
 <context>
     <name>vouch::ui::WelcomePage</name>
     <message>
-        <location filename="../ui/welcomepage.cpp" line="+20" />
+        <location filename="../ui/welcomepage.cpp" line="+20"/>
         <source>All green: every source on time, every check passes</source>
         <translation>Alles grün: jede Quelle pünktlich, jede Prüfung bestanden</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>SKU cost gap: 14 products sold without a unit cost</source>
         <translation>SKU-Kostenlücke: 14 Produkte ohne Stückkosten verkauft</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Late Stripe: the last payouts have not landed yet</source>
         <translation>Stripe verspätet: die letzten Auszahlungen sind noch nicht da</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Missing ad spend: TikTok sent no spend this week</source>
         <translation>Fehlende Werbekosten: TikTok hat diese Woche nichts geliefert</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Stale inventory: no stock snapshot since Thursday</source>
         <translation>Veralteter Bestand: kein Lagerstand seit Donnerstag</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Bridge variance: some payments captured twice</source>
         <translation>Abweichung in der Brücke: einige Zahlungen doppelt erfasst</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Missing Shopify: no orders since the week began</source>
         <translation>Shopify fehlt: keine Bestellungen seit Wochenbeginn</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Open the Brightside demo</source>
         <translation>Brightside-Demo öffnen</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Open a contract…</source>
         <translation>Einen Vertrag öffnen…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Recent contracts</source>
         <translation>Zuletzt geöffnete Verträge</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Welcome to Vouch</source>
         <translation>Willkommen bei Vouch</translation>
     </message>
     <message>
-        <location line="+5" />
-        <source>Vouch runs a report's reporting path and tells you whether every dependency a decision needs arrived, passed its checks and can be published on time.</source>
+        <location line="+5"/>
+        <source>Vouch runs a report&apos;s reporting path and tells you whether every dependency a decision needs arrived, passed its checks and can be published on time.</source>
         <translation>Vouch führt den Berichtspfad eines Berichts aus und sagt Ihnen, ob alles, was eine Entscheidung braucht, angekommen ist, seine Prüfungen bestanden hat und rechtzeitig veröffentlicht werden kann.</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>Try it on the Brightside demo shop. Choose what goes wrong this Monday:</source>
         <translation>Probieren Sie es am Brightside-Demo-Shop aus. Wählen Sie, was an diesem Montag schiefgeht:</translation>
     </message>
