@@ -1,7 +1,7 @@
 // bench_dbt: importing a large dbt manifest (`vouch import dbt`): read the
 // memory-mapped manifest with the pull parser, build the contract, write
 // the YAML. The manifest is generated first (not timed) from the shapes of
-// the real jaffle_shop 1.12 manifest in shared/data/dbt: models, tests, seeds
+// the real jaffle_shop 1.12 manifest in tests/fixtures/dbt: models, tests, seeds
 // and sources copied with new names and a layered DAG.
 //
 //   bench_dbt [--quick] [--dir DIR] [--nodes N] [--mb SIZE]
@@ -56,7 +56,7 @@ QJsonObject firstOfType(const QJsonObject &map, const QString &type)
 qint64 generate(const QString &path, int nodes, qint64 targetBytes)
 {
     QFile real(QStringLiteral(VOUCH_SOURCE_DIR
-                              "/../shared/data/dbt/jaffle_shop_dbt1_12/manifest_1.12.json"));
+                              "/tests/fixtures/dbt/jaffle_shop_dbt1_12/manifest_1.12.json"));
     if (!real.open(QIODevice::ReadOnly))
         qFatal("cannot read the jaffle_shop manifest: %s", qPrintable(real.fileName()));
     const QJsonObject m = QJsonDocument::fromJson(real.readAll()).object();

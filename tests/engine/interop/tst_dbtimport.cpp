@@ -1,4 +1,4 @@
-// dbt manifests become contracts: every real manifest in shared/data/dbt
+// dbt manifests become contracts: every real manifest in tests/fixtures/dbt
 // imports to a contract the loader accepts, with the node counts of the
 // manifest; bad input is an error naming the file and the node, never a crash.
 
@@ -6,6 +6,7 @@
 #include "engine/graph/graph.h"
 #include "engine/interop/dbtimport.h"
 #include "engine/interop/dbtmanifest.h"
+#include "support/testguard.h"
 
 #include <QFile>
 #include <QTest>
@@ -22,7 +23,7 @@ QByteArray readAll(const QString &path)
 
 QString shared(const char *relative)
 {
-    return QStringLiteral(VOUCH_SHARED_DIR "/data/dbt/") + QString::fromLatin1(relative);
+    return QStringLiteral(VOUCH_SOURCE_DIR "/tests/fixtures/dbt/") + QString::fromLatin1(relative);
 }
 
 QString fixture()
@@ -312,5 +313,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDbtImport)
+VOUCH_TEST_GUILESS_MAIN(TestDbtImport)
 #include "tst_dbtimport.moc"

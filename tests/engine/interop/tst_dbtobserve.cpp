@@ -1,5 +1,5 @@
 // Runs dbt executed elsewhere become Vouch runs: every run_results.json in
-// shared/data/dbt is recorded with the right per-node states, timings and
+// tests/fixtures/dbt is recorded with the right per-node states, timings and
 // failure counts, and a failing test on an exposure's path holds its section.
 
 #include "engine/contract/contractloader.h"
@@ -9,6 +9,7 @@
 #include "engine/interop/dbtobserve.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
+#include "support/testguard.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -19,7 +20,7 @@ namespace {
 
 QString shared(const QString &relative)
 {
-    return QStringLiteral(VOUCH_SHARED_DIR "/data/dbt/") + relative;
+    return QStringLiteral(VOUCH_SOURCE_DIR "/tests/fixtures/dbt/") + relative;
 }
 
 QString fixture(const char *file)
@@ -305,5 +306,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDbtObserve)
+VOUCH_TEST_GUILESS_MAIN(TestDbtObserve)
 #include "tst_dbtobserve.moc"
