@@ -8,6 +8,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <mutex>
 
 template<>
@@ -26,6 +27,7 @@ namespace vouch::engine::log {
 namespace {
 
 std::mutex g_mutex;
+std::atomic<ErrorObserver> g_errorObserver{nullptr};
 
 std::shared_ptr<spdlog::logger> logger()
 {
@@ -74,6 +76,13 @@ void warn(const QString &message)
 void error(const QString &message)
 {
     logger()->error("{}", message);
+    if (const ErrorObserver observer = g_errorObserver.load())
+        observer(message);
+}
+
+void setErrorObserver(ErrorObserver observer)
+{
+    g_errorObserver.store(observer);
 }
 
 } // namespace vouch::engine::log

@@ -14,4 +14,10 @@ void info(const QString &message);
 void warn(const QString &message);
 void error(const QString &message);
 
+// Called with every error-level line, on the thread that logs it, besides
+// writing it: the test suite fails a test on an error it did not expect
+// (tests/support/testguard.h). Null to stop.
+using ErrorObserver = void (*)(const QString &message);
+void setErrorObserver(ErrorObserver observer);
+
 } // namespace vouch::engine::log

@@ -6,6 +6,7 @@
 // never recovers is given up on, visibly.
 
 #include "support/httprecorder.h"
+#include "support/testguard.h"
 #include "support/vouchprocess.h"
 
 #include <QFile>
@@ -397,5 +398,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAlertDelivery)
+VOUCH_TEST_GUILESS_MAIN(TestAlertDelivery)
 #include "tst_alertdelivery.moc"

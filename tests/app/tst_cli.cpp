@@ -1,6 +1,8 @@
 // The command line as a user meets it: the real `vouch` binary, its output
 // and its exit codes.
 
+#include "support/testguard.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -16,7 +18,7 @@ struct Result
     QString err;
 };
 
-Result vouch(const QStringList &args, const QString &workingDir = QString())
+Result runVouch(const QStringList &args, const QString &workingDir = QString())
 {
     QProcess p;
     if (!workingDir.isEmpty())
@@ -77,7 +79,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = write(dir, QStringLiteral("c.yaml"), kContract);
-        const Result r = vouch({QStringLiteral("validate"), path});
+        const Result r = runVouch({QStringLiteral("validate"), path});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(r.out.trimmed(), path + QStringLiteral(": valid: 4 nodes, 1 sections, 2 edges"));
         QVERIFY(r.err.isEmpty());
@@ -91,7 +93,7 @@ private Q_SLOTS:
         text.replace("  publish_by:", "  publish_bye:"); // line 7
         text.replace("id: other\n    kind: noop", "id: other\n    kind: nop");
         const QString path = write(dir, QStringLiteral("bad.yaml"), text);
-        const Result r = vouch({QStringLiteral("validate"), path});
+        const Result r = runVouch({QStringLiteral("validate"), path});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.out.isEmpty());
         const QStringList lines = r.err.trimmed().split(QLatin1Char('\n'));
@@ -121,7 +123,8 @@ private Q_SLOTS:
 
     void validateMissingFile()
     {
-        const Result r = vouch({QStringLiteral("validate"), QStringLiteral("/nonexistent.yaml")});
+        const Result r =
+            runVouch({QStringLiteral("validate"), QStringLiteral("/nonexistent.yaml")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QStringLiteral("/nonexistent.yaml: error: no such file")));
     }
@@ -130,7 +133,7 @@ private Q_SLOTS:
     {
         const QString path =
             QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside/contract.yaml");
-        const Result r = vouch({QStringLiteral("validate"), path});
+        const Result r = runVouch({QStringLiteral("validate"), path});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains(QStringLiteral(": valid: ")));
     }
@@ -155,7 +158,7 @@ private Q_SLOTS:
         QFETCH(QStringList, expected);
         QTemporaryDir dir;
         const QString path = write(dir, QStringLiteral("c.yaml"), kContract);
-        const Result r = vouch({QStringLiteral("select"), expression, path});
+        const Result r = runVouch({QStringLiteral("select"), expression, path});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts), expected);
     }
@@ -164,7 +167,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = write(dir, QStringLiteral("c.yaml"), kContract);
-        const Result r = vouch({QStringLiteral("select"), QStringLiteral("+mrt"), path});
+        const Result r = runVouch({QStringLiteral("select"), QStringLiteral("+mrt"), path});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(
             r.err.contains(QStringLiteral("unknown node 'mrt' at column 2; did you mean 'mart'?")),
@@ -174,7 +177,7 @@ private Q_SLOTS:
 
     void unknownCommand()
     {
-        const Result r = vouch({QStringLiteral("frobnicate")});
+        const Result r = runVouch({QStringLiteral("frobnicate")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QStringLiteral("unknown command 'frobnicate'")));
         QVERIFY(r.err.contains(QStringLiteral("usage: vouch")));
@@ -183,12 +186,12 @@ private Q_SLOTS:
     void demoInitRefusesUnknownScenario()
     {
         QTemporaryDir dir;
-        const Result r = vouch({QStringLiteral("demo"), QStringLiteral("init"), dir.path(),
-                                QStringLiteral("--scenario"), QStringLiteral("all-red")});
+        const Result r = runVouch({QStringLiteral("demo"), QStringLiteral("init"), dir.path(),
+                                   QStringLiteral("--scenario"), QStringLiteral("all-red")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("sku-cost-gap")), qPrintable(r.err));
     }
 };
 
-QTEST_GUILESS_MAIN(TestCli)
+VOUCH_TEST_GUILESS_MAIN(TestCli)
 #include "tst_cli.moc"

@@ -10,6 +10,8 @@
 // node and in the scheduler between them. Half of the kills hit a fresh store
 // (a first attempt), half a store that already holds many attempts.
 
+#include "support/testguard.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -937,5 +939,5 @@ private:
     qint64 m_fullRunMs = 0;
 };
 
-QTEST_GUILESS_MAIN(TestCrashSafety)
+VOUCH_TEST_GUILESS_MAIN(TestCrashSafety)
 #include "tst_crashsafety.moc"

@@ -1,6 +1,8 @@
 // `vouch import dbt` and `vouch observe dbt` as a user meets them: the real
 // binary, the shared dbt artifacts, `vouch validate` and `vouch status`.
 
+#include "support/testguard.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -19,7 +21,7 @@ struct Result
     QString err;
 };
 
-Result vouch(const QStringList &args)
+Result runVouch(const QStringList &args)
 {
     QProcess p;
     p.start(QStringLiteral(VOUCH_BINARY), args);
@@ -34,7 +36,7 @@ Result vouch(const QStringList &args)
 
 QString shared(const char *relative)
 {
-    return QStringLiteral(VOUCH_SHARED_DIR "/data/dbt/") + QString::fromLatin1(relative);
+    return QStringLiteral(VOUCH_SOURCE_DIR "/tests/fixtures/dbt/") + QString::fromLatin1(relative);
 }
 
 QString fixture(const char *file)
@@ -99,10 +101,10 @@ private Q_SLOTS:
         QFETCH(int, nodes);
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("contract.yaml"));
-        const Result imported = vouch(
+        const Result imported = runVouch(
             {QStringLiteral("import"), QStringLiteral("dbt"), manifest, QStringLiteral("-o"), out});
         QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
-        const Result valid = vouch({QStringLiteral("validate"), out});
+        const Result valid = runVouch({QStringLiteral("validate"), out});
         QVERIFY2(valid.exitCode == 0, qPrintable(valid.err));
         QVERIFY2(valid.out.contains(QStringLiteral(": valid: %1 nodes").arg(nodes)),
                  qPrintable(valid.out));
@@ -112,7 +114,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString state = dir.filePath(QStringLiteral("state.db"));
-        const Result observed = vouch(
+        const Result observed = runVouch(
             {QStringLiteral("observe"), QStringLiteral("dbt"), QStringLiteral("--manifest"),
              shared("openlineage_fixture_fail/manifest.json"), QStringLiteral("--run-results"),
              shared("openlineage_fixture_fail/run_results.json"), QStringLiteral("--state"),
@@ -120,7 +122,7 @@ private Q_SLOTS:
         QVERIFY2(observed.exitCode == 0, qPrintable(observed.err));
         QVERIFY2(observed.out.contains(QStringLiteral("1 failed, 2 skipped, 2 succeeded")),
                  qPrintable(observed.out));
-        const Result status = vouch(
+        const Result status = runVouch(
             {QStringLiteral("status"), QStringLiteral("--state"), state, QStringLiteral("--json")});
         QVERIFY2(!status.out.isEmpty(), qPrintable(status.err));
         const QJsonObject doc = QJsonDocument::fromJson(status.out.toUtf8()).object();
@@ -134,7 +136,7 @@ private Q_SLOTS:
         QCOMPARE(states.value(QStringLiteral("test_first_dbt_model")), QStringLiteral("succeeded"));
 
         // The same invocation again changes nothing.
-        const Result again = vouch(
+        const Result again = runVouch(
             {QStringLiteral("observe"), QStringLiteral("dbt"), QStringLiteral("--manifest"),
              shared("openlineage_fixture_fail/manifest.json"), QStringLiteral("--run-results"),
              shared("openlineage_fixture_fail/run_results.json"), QStringLiteral("--state"),
@@ -153,19 +155,20 @@ private Q_SLOTS:
         QVERIFY(out.open(QIODevice::WriteOnly));
         out.write(in.read(5000));
         out.close();
-        const Result r = vouch({QStringLiteral("import"), QStringLiteral("dbt"), truncated});
+        const Result r = runVouch({QStringLiteral("import"), QStringLiteral("dbt"), truncated});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.startsWith(truncated + u':'), qPrintable(r.err));
         QVERIFY2(r.err.contains(QStringLiteral("truncated")), qPrintable(r.err));
 
-        const Result wrong = vouch({QStringLiteral("import"), QStringLiteral("dbt"),
-                                    shared("openlineage_fixture_fail/run_results.json")});
+        const Result wrong = runVouch({QStringLiteral("import"), QStringLiteral("dbt"),
+                                       shared("openlineage_fixture_fail/run_results.json")});
         QCOMPARE(wrong.exitCode, 2);
         QVERIFY2(wrong.err.contains(QStringLiteral("not a dbt manifest")), qPrintable(wrong.err));
 
-        const Result select = vouch({QStringLiteral("import"), QStringLiteral("dbt"),
-                                     shared("openlineage_fixture_fail/manifest.json"),
-                                     QStringLiteral("--select"), QStringLiteral("+exposure:nope")});
+        const Result select =
+            runVouch({QStringLiteral("import"), QStringLiteral("dbt"),
+                      shared("openlineage_fixture_fail/manifest.json"), QStringLiteral("--select"),
+                      QStringLiteral("+exposure:nope")});
         QCOMPARE(select.exitCode, 2);
         QVERIFY2(select.err.contains(QStringLiteral("unknown section 'nope'")),
                  qPrintable(select.err));
@@ -182,12 +185,12 @@ private Q_SLOTS:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(QString::fromUtf8(kIncludeContract).arg(fixture("manifest.json")).toUtf8());
         }
-        const Result valid = vouch({QStringLiteral("validate"), contract});
+        const Result valid = runVouch({QStringLiteral("validate"), contract});
         QVERIFY2(valid.exitCode == 0, qPrintable(valid.err));
         QVERIFY2(valid.out.contains(QStringLiteral(": valid: 10 nodes")), qPrintable(valid.out));
 
         const Result selected =
-            vouch({QStringLiteral("select"), QStringLiteral("section:revenue"), contract});
+            runVouch({QStringLiteral("select"), QStringLiteral("section:revenue"), contract});
         QVERIFY2(selected.exitCode == 0, qPrintable(selected.err));
         const QStringList ids = selected.out.split(u'\n', Qt::SkipEmptyParts);
         for (const char *id : {"raw.orders", "raw.customers", "stg_orders", "stg_customers",
@@ -197,12 +200,12 @@ private Q_SLOTS:
 
         // dbt's run: not_null_weekly_revenue_amount failed, the churn test passed.
         const QString state = dir.filePath(QStringLiteral("state.db"));
-        const Result observed = vouch(
+        const Result observed = runVouch(
             {QStringLiteral("observe"), QStringLiteral("dbt"), QStringLiteral("--manifest"),
              fixture("manifest.json"), QStringLiteral("--run-results"), fixture("run_results.json"),
              QStringLiteral("--state"), state, QStringLiteral("--contract"), contract});
         QVERIFY2(observed.exitCode == 0, qPrintable(observed.err));
-        const Result status = vouch(
+        const Result status = runVouch(
             {QStringLiteral("status"), QStringLiteral("--state"), state, QStringLiteral("--json")});
         const QJsonObject doc = QJsonDocument::fromJson(status.out.toUtf8()).object();
         QVERIFY2(!doc.isEmpty(), qPrintable(status.out + status.err));
@@ -225,5 +228,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDbt)
+VOUCH_TEST_GUILESS_MAIN(TestDbt)
 #include "tst_dbt.moc"

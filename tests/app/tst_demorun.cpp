@@ -3,6 +3,8 @@
 // explains, and the report's status follows the sections' policies. Then
 // status, controlled reruns and their dry runs on the same store.
 
+#include "support/testguard.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,7 +25,7 @@ struct Result
     QString err;
 };
 
-Result vouch(const QStringList &args, const QMap<QString, QString> &env = {})
+Result runVouch(const QStringList &args, const QMap<QString, QString> &env = {})
 {
     QProcess p;
     QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
@@ -42,8 +44,8 @@ Result vouch(const QStringList &args, const QMap<QString, QString> &env = {})
 
 QJsonObject status(const QString &dir)
 {
-    const Result r = vouch({QStringLiteral("status"), QStringLiteral("--json"),
-                            QStringLiteral("--state"), dir + QStringLiteral("/state.db")});
+    const Result r = runVouch({QStringLiteral("status"), QStringLiteral("--json"),
+                               QStringLiteral("--state"), dir + QStringLiteral("/state.db")});
     return QJsonDocument::fromJson(r.out.toUtf8()).object();
 }
 
@@ -134,9 +136,9 @@ private Q_SLOTS:
         QFETCH(QString, sections);
         QFETCH(QString, alert);
         QTemporaryDir dir;
-        const Result r = vouch({QStringLiteral("demo"), QStringLiteral("--headless"),
-                                QStringLiteral("--scenario"), scenario, QStringLiteral("--dir"),
-                                dir.path(), QStringLiteral("--now"), kNow});
+        const Result r = runVouch({QStringLiteral("demo"), QStringLiteral("--headless"),
+                                   QStringLiteral("--scenario"), scenario, QStringLiteral("--dir"),
+                                   dir.path(), QStringLiteral("--now"), kNow});
         // On a mismatch, the end of the output says why (QTest cuts long messages).
         QVERIFY2(r.exitCode == exitCode,
                  qPrintable(QStringLiteral("exit code %1, expected %2\nstderr: %3\nstdout tail: %4")
@@ -180,9 +182,9 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const Result r =
-            vouch({QStringLiteral("demo"), QStringLiteral("--headless"),
-                   QStringLiteral("--scenario"), QStringLiteral("sku-cost-gap"),
-                   QStringLiteral("--dir"), dir.path(), QStringLiteral("--now"), kNow});
+            runVouch({QStringLiteral("demo"), QStringLiteral("--headless"),
+                      QStringLiteral("--scenario"), QStringLiteral("sku-cost-gap"),
+                      QStringLiteral("--dir"), dir.path(), QStringLiteral("--now"), kNow});
         QCOMPARE(r.exitCode, 10);
         QVERIFY2(r.out.contains(QStringLiteral("SKU cost mapping failed for 14 products.")),
                  qPrintable(r.out));
@@ -193,20 +195,20 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString state = dir.path() + QStringLiteral("/state.db");
-        Result r = vouch({QStringLiteral("demo"), QStringLiteral("--headless"),
-                          QStringLiteral("--scenario"), QStringLiteral("late-stripe"),
-                          QStringLiteral("--dir"), dir.path(), QStringLiteral("--now"), kNow});
+        Result r = runVouch({QStringLiteral("demo"), QStringLiteral("--headless"),
+                             QStringLiteral("--scenario"), QStringLiteral("late-stripe"),
+                             QStringLiteral("--dir"), dir.path(), QStringLiteral("--now"), kNow});
         QCOMPARE(r.exitCode, 20);
 
         // Without a reason a rerun is refused and nothing runs.
-        r = vouch({QStringLiteral("rerun"), QStringLiteral("--failed-only"),
-                   QStringLiteral("--state"), state});
+        r = runVouch({QStringLiteral("rerun"), QStringLiteral("--failed-only"),
+                      QStringLiteral("--state"), state});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains(QStringLiteral("--reason")));
 
         // The dry run names exactly the failed node and its blocked downstream.
-        r = vouch({QStringLiteral("rerun"), QStringLiteral("--failed-only"),
-                   QStringLiteral("--dry-run"), QStringLiteral("--state"), state});
+        r = runVouch({QStringLiteral("rerun"), QStringLiteral("--failed-only"),
+                      QStringLiteral("--dry-run"), QStringLiteral("--state"), state});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains(QStringLiteral("would run 7 of 53 nodes, as attempt 2")),
                  qPrintable(r.out));
@@ -217,9 +219,9 @@ private Q_SLOTS:
                  1); // a dry run changes nothing
 
         // A selector with --downstream: the node and everything after it.
-        r = vouch({QStringLiteral("rerun"), QStringLiteral("stg_stripe_settlements"),
-                   QStringLiteral("--downstream"), QStringLiteral("--dry-run"),
-                   QStringLiteral("--state"), state});
+        r = runVouch({QStringLiteral("rerun"), QStringLiteral("stg_stripe_settlements"),
+                      QStringLiteral("--downstream"), QStringLiteral("--dry-run"),
+                      QStringLiteral("--state"), state});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains(
             QStringLiteral("  stg_stripe_settlements  (selected by 'stg_stripe_settlements')")));
@@ -230,13 +232,13 @@ private Q_SLOTS:
         // Stripe re-exports the settlements (the landing of an all-green
         // week), and the engineer reruns their ingest and everything after it.
         QTemporaryDir fixedLanding;
-        r = vouch({QStringLiteral("demo"), QStringLiteral("init"), fixedLanding.path(),
-                   QStringLiteral("--now"), kNow});
+        r = runVouch({QStringLiteral("demo"), QStringLiteral("init"), fixedLanding.path(),
+                      QStringLiteral("--now"), kNow});
         QCOMPARE(r.exitCode, 0);
         QFile::remove(dir.path() + QStringLiteral("/landing.db"));
         QVERIFY(QFile::copy(fixedLanding.path() + QStringLiteral("/landing.db"),
                             dir.path() + QStringLiteral("/landing.db")));
-        r = vouch(
+        r = runVouch(
             {QStringLiteral("rerun"), QStringLiteral("ingest_stripe_settlements"),
              QStringLiteral("--downstream"), QStringLiteral("--reason"),
              QStringLiteral("Stripe payouts re-exported"), QStringLiteral("--state"), state},
@@ -269,5 +271,5 @@ private Q_SLOTS:
         QVERIFY(!rerun.contains(QStringLiteral("chk_sku_cost_mapped")));
     }
 };
-QTEST_GUILESS_MAIN(TestDemoRun)
+VOUCH_TEST_GUILESS_MAIN(TestDemoRun)
 #include "tst_demorun.moc"

@@ -7,6 +7,7 @@
 // a Secret Service, a clear error and no plain-text fallback.
 
 #include "support/httprecorder.h"
+#include "support/testguard.h"
 #include "support/vouchprocess.h"
 
 #include <QDirIterator>
@@ -231,5 +232,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestKeyringSecrets)
+VOUCH_TEST_GUILESS_MAIN(TestKeyringSecrets)
 #include "tst_keyring_secrets.moc"

@@ -2,6 +2,8 @@
 // refusals change nothing, decisions are in the hash-chained audit log and in
 // the warehouse's vouch_publication table, and tampering is detected.
 
+#include "support/testguard.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -230,5 +232,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestPublication)
+VOUCH_TEST_GUILESS_MAIN(TestPublication)
 #include "tst_publication.moc"

@@ -4,6 +4,8 @@
 // a ctest fixture): its admin URL, one fresh database per test, and a main()
 // that skips (77) when there is no server.
 
+#include "support/testguard.h"
+
 #include <QFile>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -90,5 +92,5 @@ inline QString pgUrlAs(const QString &url, const QString &user)
         app.setAttribute(Qt::AA_Use96Dpi, true);                                                   \
         TestObject tc;                                                                             \
         QTEST_SET_MAIN_SOURCE_PATH                                                                 \
-        return QTest::qExec(&tc, argc, argv);                                                      \
+        return vouch::test::runGuarded(tc, argc, argv);                                            \
     }

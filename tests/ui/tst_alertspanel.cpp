@@ -6,6 +6,7 @@
 #include "engine/contract/contractloader.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/alerts.h"
+#include "support/testguard.h"
 #include "ui/alertspanel.h"
 
 #include <QDir>
@@ -114,5 +115,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestAlertsPanel)
+VOUCH_TEST_MAIN(TestAlertsPanel)
 #include "tst_alertspanel.moc"

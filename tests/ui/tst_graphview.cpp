@@ -9,6 +9,7 @@
 
 #include "engine/contract/contractloader.h"
 #include "engine/store/statestore.h"
+#include "support/testguard.h"
 
 #include <QAbstractItemModelTester>
 #include <QScrollBar>
@@ -682,5 +683,5 @@ void TestGraphView::bigGraph()
     QVERIFY(!m_view->grab().isNull());
 }
 
-QTEST_MAIN(TestGraphView)
+VOUCH_TEST_MAIN(TestGraphView)
 #include "tst_graphview.moc"

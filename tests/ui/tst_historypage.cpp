@@ -6,6 +6,7 @@
 #include "engine/contract/contractloader.h"
 #include "engine/run/warehouseexecutor.h"
 #include "engine/store/statestore.h"
+#include "support/testguard.h"
 #include "ui/historypage.h"
 
 #include <QComboBox>
@@ -314,5 +315,5 @@ void TestHistoryPage::newerSourceSupersedesTheOlder()
     QCOMPARE(page.periodsShown(), 0);
 }
 
-QTEST_MAIN(TestHistoryPage)
+VOUCH_TEST_MAIN(TestHistoryPage)
 #include "tst_historypage.moc"

@@ -6,6 +6,7 @@
 
 #include "engine/contract/contractloader.h"
 #include "engine/util/secrets.h"
+#include "support/testguard.h"
 #include "ui/settingsdialog.h"
 
 #include <QDir>
@@ -126,5 +127,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestKeyringSettings)
+VOUCH_TEST_MAIN(TestKeyringSettings)
 #include "tst_keyring_settings.moc"

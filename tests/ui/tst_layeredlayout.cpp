@@ -2,6 +2,7 @@
 
 #include "engine/contract/contractloader.h"
 #include "engine/graph/graph.h"
+#include "support/testguard.h"
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -673,5 +674,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestLayeredLayout)
+VOUCH_TEST_GUILESS_MAIN(TestLayeredLayout)
 #include "tst_layeredlayout.moc"

@@ -4,6 +4,7 @@
 
 #include "engine/graph/graph.h"
 #include "engine/store/statestore.h"
+#include "support/testguard.h"
 #include "ui/approvedialog.h"
 #include "ui/graph/graphview.h"
 #include "ui/graph/statepalette.h"
@@ -463,7 +464,7 @@ void TestMainWindow::demoClickInspectAndRerunDownstream()
     QVERIFY2(attempt->text().startsWith(QStringLiteral("2")), qPrintable(attempt->text()));
 }
 
-QTEST_MAIN(TestMainWindow)
+VOUCH_TEST_MAIN(TestMainWindow)
 void TestMainWindow::statusBarFollowsAnApproval()
 {
     QTemporaryDir dir;

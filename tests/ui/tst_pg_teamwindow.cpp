@@ -6,6 +6,7 @@
 // "requested by <database user>". Offscreen; every wait has a timeout.
 
 #include "pg/pgtest.h"
+#include "support/testguard.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector.h"
 #include "ui/mainwindow.h"
@@ -232,7 +233,7 @@ int main(int argc, char **argv)
     app.setAttribute(Qt::AA_Use96Dpi, true);
     TestPgTeamWindow tc;
     QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&tc, argc, argv);
+    return vouch::test::runGuarded(tc, argc, argv);
 }
 
 #include "tst_pg_teamwindow.moc"

@@ -5,6 +5,7 @@
 #include "engine/alert/dispatcher.h"
 #include "engine/alert/outbox.h"
 #include "engine/alert/payloads.h"
+#include "support/testguard.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -162,5 +163,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestPayloads)
+VOUCH_TEST_GUILESS_MAIN(TestPayloads)
 #include "tst_payloads.moc"

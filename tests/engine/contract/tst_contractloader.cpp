@@ -2,6 +2,7 @@
 // is a diagnostic with the right line, column and an actionable message.
 
 #include "engine/contract/contractloader.h"
+#include "support/testguard.h"
 
 #include <QFile>
 #include <QRandomGenerator>
@@ -457,5 +458,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestContractLoader)
+VOUCH_TEST_GUILESS_MAIN(TestContractLoader)
 #include "tst_contractloader.moc"

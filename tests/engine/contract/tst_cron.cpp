@@ -1,4 +1,5 @@
 #include "engine/contract/cron.h"
+#include "support/testguard.h"
 
 #include <QTest>
 
@@ -563,5 +564,5 @@ void TestCron::defaultConstructed()
     QVERIFY(!schedule.matches(QDate(2026, 1, 1), 0, 0));
 }
 
-QTEST_GUILESS_MAIN(TestCron)
+VOUCH_TEST_GUILESS_MAIN(TestCron)
 #include "tst_cron.moc"

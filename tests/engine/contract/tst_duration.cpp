@@ -1,4 +1,5 @@
 #include "engine/contract/duration.h"
+#include "support/testguard.h"
 
 #include <QTest>
 
@@ -185,5 +186,5 @@ void TestDuration::errorIsOptional()
     QCOMPARE(parseDuration(u"10m"), std::optional<Duration>(10min));
 }
 
-QTEST_GUILESS_MAIN(TestDuration)
+VOUCH_TEST_GUILESS_MAIN(TestDuration)
 #include "tst_duration.moc"

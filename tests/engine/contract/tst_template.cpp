@@ -1,4 +1,5 @@
 #include "engine/contract/template.h"
+#include "support/testguard.h"
 
 #include <QTest>
 
@@ -181,5 +182,5 @@ void TestTemplate::renderIsRepeatable()
     QCOMPARE(parsed->render({{"value", "3"}}), QStringLiteral("3 of <count>"));
 }
 
-QTEST_GUILESS_MAIN(TestTemplate)
+VOUCH_TEST_GUILESS_MAIN(TestTemplate)
 #include "tst_template.moc"

@@ -1,4 +1,5 @@
 #include "engine/contract/threshold.h"
+#include "support/testguard.h"
 
 #include <QTest>
 
@@ -355,5 +356,5 @@ void TestThreshold::needsReference()
     QCOMPARE(parsed->needsReference(), needs);
 }
 
-QTEST_GUILESS_MAIN(TestThreshold)
+VOUCH_TEST_GUILESS_MAIN(TestThreshold)
 #include "tst_threshold.moc"

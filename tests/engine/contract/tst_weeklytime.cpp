@@ -1,4 +1,5 @@
 #include "engine/contract/weeklytime.h"
+#include "support/testguard.h"
 
 #include <QTest>
 
@@ -387,5 +388,5 @@ void TestWeeklyTime::invalidInputs()
              .isValid());
 }
 
-QTEST_GUILESS_MAIN(TestWeeklyTime)
+VOUCH_TEST_GUILESS_MAIN(TestWeeklyTime)
 #include "tst_weeklytime.moc"

@@ -3,6 +3,7 @@
 
 #include "engine/contract/contractloader.h"
 #include "engine/demo/demowarehouse.h"
+#include "support/testguard.h"
 
 #include <QCryptographicHash>
 #include <QSqlDatabase>
@@ -415,5 +416,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDemoWarehouse)
+VOUCH_TEST_GUILESS_MAIN(TestDemoWarehouse)
 #include "tst_demowarehouse.moc"

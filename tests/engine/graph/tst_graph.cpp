@@ -1,6 +1,7 @@
 #include "engine/graph/graph.h"
 
 #include "reportingpath.h"
+#include "support/testguard.h"
 
 #include <QTest>
 
@@ -329,5 +330,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestGraph)
+VOUCH_TEST_GUILESS_MAIN(TestGraph)
 #include "tst_graph.moc"

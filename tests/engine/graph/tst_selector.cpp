@@ -3,6 +3,7 @@
 #include "engine/util/suggest.h"
 
 #include "reportingpath.h"
+#include "support/testguard.h"
 
 #include <QTest>
 
@@ -285,5 +286,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSelector)
+VOUCH_TEST_GUILESS_MAIN(TestSelector)
 #include "tst_selector.moc"

@@ -7,6 +7,7 @@
 #include "engine/contract/contractloader.h"
 #include "engine/interop/dbtimport.h"
 #include "engine/interop/dbtmanifest.h"
+#include "support/testguard.h"
 
 #include <QDir>
 #include <QFile>
@@ -484,5 +485,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDbtInclude)
+VOUCH_TEST_GUILESS_MAIN(TestDbtInclude)
 #include "tst_dbtinclude.moc"

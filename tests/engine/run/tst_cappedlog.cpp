@@ -1,4 +1,5 @@
 #include "engine/run/cappedlog.h"
+#include "support/testguard.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -223,5 +224,5 @@ void TestCappedLog::lastLineOfLongOutput()
     QCOMPARE(log.lastLine(), QStringLiteral("final words"));
 }
 
-QTEST_GUILESS_MAIN(TestCappedLog)
+VOUCH_TEST_GUILESS_MAIN(TestCappedLog)
 #include "tst_cappedlog.moc"

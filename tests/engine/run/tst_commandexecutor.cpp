@@ -1,5 +1,6 @@
 #include "engine/run/cappedlog.h"
 #include "engine/run/commandexecutor.h"
+#include "support/testguard.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -716,7 +717,7 @@ int main(int argc, char **argv)
     if ((argc == 3 || argc == 4) && qstrcmp(argv[1], OrphanChildMode) == 0)
         return runOrphanChild(QString::fromLocal8Bit(argv[2]), argc == 4);
     TestCommandExecutor test;
-    return QTest::qExec(&test, argc, argv);
+    return vouch::test::runGuarded(test, argc, argv);
 }
 
 #include "tst_commandexecutor.moc"

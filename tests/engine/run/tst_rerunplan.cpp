@@ -2,6 +2,7 @@
 
 #include "engine/graph/graph.h"
 #include "engine/run/rerunplan.h"
+#include "support/testguard.h"
 
 #include <QTest>
 
@@ -129,5 +130,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRerunPlan)
+VOUCH_TEST_GUILESS_MAIN(TestRerunPlan)
 #include "tst_rerunplan.moc"

@@ -5,6 +5,7 @@
 #include "engine/contract/contractloader.h"
 #include "engine/run/scheduler.h"
 #include "engine/store/statestore.h"
+#include "support/testguard.h"
 
 #include <QDir>
 #include <QFile>
@@ -495,5 +496,5 @@ private:
     }
 };
 
-QTEST_GUILESS_MAIN(TestScheduler)
+VOUCH_TEST_GUILESS_MAIN(TestScheduler)
 #include "tst_scheduler.moc"

@@ -1,4 +1,5 @@
 #include "engine/store/statestore.h"
+#include "support/testguard.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -790,7 +791,7 @@ int main(int argc, char **argv)
         return childWrite(args.mid(2));
     TestStateStore test;
     QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&test, argc, argv);
+    return vouch::test::runGuarded(test, argc, argv);
 }
 
 #include "tst_statestore.moc"

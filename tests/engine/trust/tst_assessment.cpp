@@ -6,6 +6,7 @@
 #include "engine/graph/graph.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
+#include "support/testguard.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -202,5 +203,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAssessment)
+VOUCH_TEST_GUILESS_MAIN(TestAssessment)
 #include "tst_assessment.moc"

@@ -1,5 +1,6 @@
 #include "engine/store/statestore.h"
 #include "engine/trust/auditlog.h"
+#include "support/testguard.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -744,7 +745,7 @@ int main(int argc, char **argv)
         return childAppend(args.mid(2));
     TestAuditLog test;
     QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&test, argc, argv);
+    return vouch::test::runGuarded(test, argc, argv);
 }
 
 #include "tst_auditlog.moc"

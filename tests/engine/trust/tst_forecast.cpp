@@ -3,6 +3,7 @@
 #include "engine/contract/contract.h"
 #include "engine/graph/graph.h"
 #include "engine/store/statestore.h"
+#include "support/testguard.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -739,5 +740,5 @@ void TestForecast::durationHistoryOfUnknownReport()
     QCOMPARE(f.criticalPath, (QStringList{"transform", "publish"}));
 }
 
-QTEST_GUILESS_MAIN(TestForecast)
+VOUCH_TEST_GUILESS_MAIN(TestForecast)
 #include "tst_forecast.moc"

@@ -4,6 +4,7 @@
 #include "engine/graph/graph.h"
 #include "engine/trust/alerts.h"
 #include "engine/trust/verdict.h"
+#include "support/testguard.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -314,5 +315,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestVerdict)
+VOUCH_TEST_GUILESS_MAIN(TestVerdict)
 #include "tst_verdict.moc"
