@@ -1,6 +1,7 @@
 #include "ui/alertspanel.h"
 
 #include "engine/store/statestore.h"
+#include "engine/util/clock.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -450,8 +451,7 @@ QInputDialog *AlertsPanel::requestAcknowledge()
                 auto store = StateStore::open(path, &error);
                 if (!store)
                     return tr("The state store cannot be opened: %1").arg(error);
-                if (!AlertBook(*store).acknowledge(id, who, note.trimmed(),
-                                                   QDateTime::currentDateTimeUtc()))
+                if (!AlertBook(*store).acknowledge(id, who, note.trimmed(), engine::wallNow()))
                     return tr("The alert could not be acknowledged.");
                 return QString();
             },

@@ -4,6 +4,7 @@
 #include "engine/run/warehouseexecutor.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/forecast.h"
+#include "engine/util/clock.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -531,7 +532,7 @@ void HistoryPage::clearCharts()
           static_cast<QXYSeries *>(m_checkMarks)})
         series->clear();
     m_publishByHours = 0;
-    const QDate today = QDate::currentDate();
+    const QDate today = engine::clockNow().date();
     for (QDateTimeAxis *axis : {m_completionX, m_onTimeX, m_durationX, m_checksX})
         axis->setRange(QDateTime(today.addDays(-365), QTime(0, 0)), QDateTime(today, QTime(0, 0)));
     m_completionY->setRange(0, 24);

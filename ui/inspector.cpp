@@ -2,6 +2,7 @@
 
 #include "engine/graph/graph.h"
 #include "engine/trust/verdict.h"
+#include "engine/util/clock.h"
 #include "ui/graph/statepalette.h"
 #include "ui/model/runmodel.h"
 
@@ -363,8 +364,7 @@ void Inspector::showFacts()
     if (v.startedAt.isValid() && v.finishedAt.isValid())
         m_duration->setText(formatMs(v.startedAt.msecsTo(v.finishedAt)));
     else if (v.startedAt.isValid())
-        m_duration->setText(
-            tr("%1 so far").arg(formatMs(v.startedAt.msecsTo(QDateTime::currentDateTimeUtc()))));
+        m_duration->setText(tr("%1 so far").arg(formatMs(v.startedAt.msecsTo(engine::clockNow()))));
     else
         m_duration->setText(QStringLiteral("—"));
 

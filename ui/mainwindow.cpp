@@ -705,7 +705,6 @@ void MainWindow::refreshPanels()
     source.statePath = m_controller->statePath();
     source.dataDirectory = m_controller->dataDirectory();
     source.runId = m_controller->runId();
-    source.fixedNow = m_controller->fixedNow();
     m_reportPanel->setSource(source);
     m_alertsPanel->setSource(source);
     m_historyPage->setSource(source.statePath, source.contract);

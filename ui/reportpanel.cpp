@@ -421,8 +421,8 @@ void ReportPanel::submit(Decision::Kind kind, const QList<std::pair<QString, QSt
                 return result;
             }
             const QString decider = store->isPostgres() ? store->databaseUser() : who;
-            result.decision = decide(*store, contract, *before, kind, decider, texts,
-                                     QDateTime::currentDateTimeUtc());
+            result.decision =
+                decide(*store, contract, *before, kind, decider, texts, engine::clockNow());
             readInto(*store, source, /*syncAlerts=*/true, result);
             if (result.decision.ok && result.assessment) {
                 // The same publication record a finished run writes.

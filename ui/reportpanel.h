@@ -3,6 +3,7 @@
 #include "engine/contract/contract.h"
 #include "engine/trust/auditlog.h"
 #include "engine/trust/verdict.h"
+#include "engine/util/clock.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -27,12 +28,10 @@ struct ReportSource
     QString statePath;
     QString dataDirectory; // VOUCH_DATA for the publication record
     qint64 runId = 0;
-    QDateTime fixedNow; // the demo's replayed Monday or $VOUCH_NOW; invalid = wall clock
 
-    QDateTime now() const
-    {
-        return fixedNow.isValid() ? fixedNow : QDateTime::currentDateTimeUtc();
-    }
+    // The process clock (engine/util/clock.h): the demo's replayed Monday,
+    // the pinned clock of the run shown, $VOUCH_NOW, or the wall clock.
+    QDateTime now() const { return engine::clockNow(); }
 };
 
 // The identity of the person at the desktop: the OS login, never the

@@ -8,6 +8,7 @@
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
 #include "engine/trust/auditlog.h"
+#include "engine/util/log.h"
 #include "ui/model/runmodel.h"
 
 #include <QCoreApplication>
@@ -30,13 +31,19 @@ using namespace vouch::engine;
 
 namespace {
 
-QDateTime fixedClockFromEnvironment()
+// The app's own clock: $VOUCH_NOW when set (and valid), else the wall clock.
+Clock startupClock()
 {
     const QString fixed = qEnvironmentVariable("VOUCH_NOW");
     if (fixed.isEmpty())
-        return {};
-    const QDateTime now = QDateTime::fromString(fixed, Qt::ISODate);
-    return now.isValid() ? now.toUTC() : QDateTime();
+        return Clock();
+    QString error;
+    const auto at = parseInstant(fixed, &error);
+    if (!at) {
+        log::warn(QStringLiteral("VOUCH_NOW ignored: %1").arg(error));
+        return Clock();
+    }
+    return Clock::pinned(*at);
 }
 
 QString sectionStatusLabel(SectionStatus status)
@@ -86,10 +93,13 @@ struct OpenResult
     qint64 lastSeq = 0;           // the store's last event before the records were read
     bool attemptFinished = false; // the latest attempt has ended
     bool storeExists = false;     // a server, or an SQLite file that is there
+    QDateTime pinnedClock;        // the latest run was judged under this pinned clock
 };
 
 // Loads a contract and the latest run of its report (on a worker).
-OpenResult loadContractAndRun(const QString &path, const QString &statePath, const QDateTime &now)
+// `base` is the app's clock; a run judged under a pinned clock (the demo) is
+// judged at that instant again unless the app's own clock is pinned.
+OpenResult loadContractAndRun(const QString &path, const QString &statePath, const Clock &base)
 {
     OpenResult result;
     const LoadResult loaded = ContractLoader::loadFile(path);
@@ -133,8 +143,10 @@ OpenResult loadContractAndRun(const QString &path, const QString &statePath, con
     result.attempt = run->latestAttempt;
     result.period = run->period;
     const Graph graph = Graph::fromContract(contract);
-    if (const auto assessment = assess(*store, contract, graph, run->id,
-                                       now.isValid() ? now : QDateTime::currentDateTimeUtc(),
+    result.pinnedClock = run->pinnedClock;
+    const QDateTime now =
+        !base.isPinned() && run->pinnedClock.isValid() ? run->pinnedClock : base.now();
+    if (const auto assessment = assess(*store, contract, graph, run->id, now,
                                        /*syncAlerts=*/false))
         result.verdict = summarise(*assessment);
     return result;
@@ -155,6 +167,7 @@ RunController::RunController(QObject *parent)
     : QObject(parent)
     , m_model(new RunModel(this))
     , m_vouchExecutable(QCoreApplication::applicationFilePath())
+    , m_baseClock(startupClock())
 {
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &RunController::emitProgress);
@@ -274,9 +287,9 @@ void RunController::openContract(const QString &path, const QString &statePath,
         if (store.isEmpty())
             store = StateStore::defaultPath();
     }
-    const QDateTime now = fixedClockFromEnvironment();
-    onWorker([absolute, store, now] { return loadContractAndRun(absolute, store, now); },
-             [this, generation, absolute, store, dataDirectory, now](OpenResult result) {
+    const Clock base = m_baseClock;
+    onWorker([absolute, store, base] { return loadContractAndRun(absolute, store, base); },
+             [this, generation, absolute, store, dataDirectory](OpenResult result) {
                  if (generation != m_generation)
                      return; // superseded by a later open
                  setOpening(false);
@@ -290,7 +303,11 @@ void RunController::openContract(const QString &path, const QString &statePath,
                  m_dataDirectory =
                      dataDirectory.isEmpty() ? qEnvironmentVariable("VOUCH_DATA") : dataDirectory;
                  m_demo = false;
-                 m_fixedNow = now;
+                 // Judge (and stamp) what follows by the run's pinned clock
+                 // when it has one, else by the app's.
+                 setProcessClock(!m_baseClock.isPinned() && result.pinnedClock.isValid()
+                                     ? Clock::pinned(result.pinnedClock)
+                                     : m_baseClock);
                  m_runId = result.runId;
                  m_attempt = result.attempt;
                  m_period = result.period;
@@ -323,7 +340,7 @@ void RunController::openDemo(const QString &scenario, const QString &dir)
     const quint64 generation = ++m_generation;
     setOpening(true);
     const QString absolute = QDir(dir).absolutePath();
-    const QDateTime now = demo::replayNow(QDateTime::currentDateTimeUtc());
+    const QDateTime now = demo::replayNow(m_baseClock.now());
     struct DemoResult
     {
         QString error;
@@ -373,7 +390,9 @@ void RunController::openDemo(const QString &scenario, const QString &dir)
             m_statePath = absolute + QStringLiteral("/state.db");
             m_dataDirectory = absolute;
             m_demo = true;
-            m_fixedNow = now;
+            // The demo replays its Monday: every transition, deadline and
+            // verdict follows that clock, and the store remembers it.
+            setProcessClock(Clock::pinned(now));
             m_runId = 0;
             m_attempt = 0;
             m_period = demo::reportingPeriod(now).isoWeek;
@@ -429,8 +448,8 @@ void RunController::startAttempt(const QStringList &nodes, const QString &reason
     // otherwise the last complete week in the report's time zone.
     QString runPeriod = m_period;
     if (nodes.isEmpty() && !m_demo) {
-        const QDateTime now = m_fixedNow.isValid() ? m_fixedNow : QDateTime::currentDateTimeUtc();
-        runPeriod = contextForLastCompleteWeek(now, QTimeZone(m_contract->report.timezone)).period;
+        runPeriod =
+            contextForLastCompleteWeek(clockNow(), QTimeZone(m_contract->report.timezone)).period;
     }
     m_cancelRequested = false;
     m_cancelNodes.clear();
@@ -493,13 +512,12 @@ void RunController::startAttempt(const QStringList &nodes, const QString &reason
 void RunController::launch(const QStringList &nodes, const QString &reason,
                            const QString &runPeriod)
 {
-    std::optional<RunContext> context = contextForPeriod(runPeriod, m_fixedNow);
+    std::optional<RunContext> context = contextForPeriod(runPeriod, clockNow());
     if (!context) {
         setPhase(Phase::Idle);
         Q_EMIT error(tr("The run's period '%1' is not an ISO week.").arg(runPeriod));
         return;
     }
-    context->clockFixed = m_fixedNow.isValid();
     context->vouchExecutable = m_vouchExecutable;
     if (!m_dataDirectory.isEmpty())
         context->env.insert(QStringLiteral("VOUCH_DATA"), m_dataDirectory);
@@ -562,7 +580,6 @@ void RunController::onFinished(qint64 runId, int attempt, const QString &runErro
     const ContractPtr contract = m_contract;
     const QString path = m_statePath;
     const QString runPeriod = m_period;
-    const QDateTime fixedNow = m_fixedNow;
     const QString dataDirectory = m_dataDirectory;
     const quint64 generation = m_generation;
     struct FinishResult
@@ -572,7 +589,7 @@ void RunController::onFinished(qint64 runId, int attempt, const QString &runErro
         qint64 lastSeq = 0;
     };
     onWorker(
-        [contract, path, runPeriod, fixedNow, dataDirectory, runId, runError] {
+        [contract, path, runPeriod, dataDirectory, runId, runError] {
             FinishResult result;
             QString error;
             auto store = StateStore::open(path, &error);
@@ -587,12 +604,18 @@ void RunController::onFinished(qint64 runId, int attempt, const QString &runErro
                 return result;
             }
             const Graph graph = Graph::fromContract(*contract);
-            const QDateTime now = fixedNow.isValid() ? fixedNow : QDateTime::currentDateTimeUtc();
+            const QDateTime now = clockNow();
             const auto assessment = assess(*store, *contract, graph, runId, now);
             if (!assessment) {
                 result.error = tr("The run vanished from %1").arg(path);
                 return result;
             }
+            // The store remembers a pinned clock, so that `vouch status` and
+            // a later window judge this run as it was judged here.
+            const auto run = store->run(runId);
+            const QDateTime pinned = processClock().isPinned() ? now : QDateTime();
+            if (run && run->pinnedClock != pinned)
+                store->setPinnedClock(runId, pinned);
             result.verdict = summarise(*assessment);
             if (const QString e = writePublication(*contract, graph, *assessment, dataDirectory);
                 !e.isEmpty())
@@ -874,19 +897,18 @@ void RunController::refreshVerdict(bool announce)
 {
     const ContractPtr contract = m_contract;
     const QString path = m_statePath;
-    const QDateTime fixedNow = m_fixedNow;
     const qint64 runId = m_runId;
     const quint64 generation = m_generation;
     onWorker(
-        [contract, path, fixedNow, runId] {
+        [contract, path, runId] {
             VerdictSummary verdict;
             QString error;
             auto store = StateStore::open(path, &error);
             if (!store || !contract)
                 return verdict;
             const Graph graph = Graph::fromContract(*contract);
-            const QDateTime now = fixedNow.isValid() ? fixedNow : QDateTime::currentDateTimeUtc();
-            if (const auto a = assess(*store, *contract, graph, runId, now, /*syncAlerts=*/false))
+            if (const auto a =
+                    assess(*store, *contract, graph, runId, clockNow(), /*syncAlerts=*/false))
                 verdict = summarise(*a);
             return verdict;
         },

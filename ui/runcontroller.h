@@ -3,6 +3,7 @@
 #include "engine/contract/contract.h"
 #include "engine/run/nodestate.h"
 #include "engine/trust/verdict.h"
+#include "engine/util/clock.h"
 #include "ui/runfollower.h"
 
 #include <QDateTime>
@@ -62,9 +63,6 @@ public:
     // VOUCH_DATA for the run's commands and connections: the demo directory.
     QString dataDirectory() const { return m_dataDirectory; }
     bool isDemo() const { return m_demo; }
-    // The clock runs are judged by: the demo's replayed Monday or $VOUCH_NOW;
-    // invalid means the wall clock.
-    QDateTime fixedNow() const { return m_fixedNow; }
 
     qint64 runId() const { return m_runId; }
     int attempt() const { return m_attempt; }
@@ -180,8 +178,11 @@ private:
     QString m_statePath;
     QString m_dataDirectory;
     bool m_demo = false;
-    QDateTime m_fixedNow; // the demo's replayed Monday, or $VOUCH_NOW; invalid = wall clock
     QString m_vouchExecutable;
+    // The app's clock ($VOUCH_NOW or the wall). While a contract is open the
+    // process clock (engine/util/clock.h) is this one, the demo's replayed
+    // Monday, or the pinned clock of the run being shown.
+    engine::Clock m_baseClock;
     int m_concurrency = 0;
 
     quint64 m_generation = 0; // bumped by every open: older results are dropped

@@ -10,6 +10,7 @@
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
 #include "engine/graph/selector.h"
+#include "engine/util/clock.h"
 
 #include <QDir>
 #include <QTextStream>
@@ -17,18 +18,6 @@
 namespace vouch::cli {
 
 using namespace vouch::engine;
-
-std::optional<QDateTime> parseNow(const Args &a, QTextStream &err)
-{
-    if (!a.options.contains(QStringLiteral("now")))
-        return QDateTime::currentDateTimeUtc();
-    QDateTime now = QDateTime::fromString(a.options.value(QStringLiteral("now")), Qt::ISODate);
-    if (!now.isValid()) {
-        err << "vouch demo: --now must be an ISO date-time such as 2026-11-23T07:00:00Z\n";
-        return std::nullopt;
-    }
-    return now.toUTC();
-}
 
 namespace {
 
@@ -139,20 +128,17 @@ int select(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int demoInit(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const Args a = parseArgs(args, {QStringLiteral("scenario"), QStringLiteral("now")}, {});
+    const Args a = parseArgs(args, {QStringLiteral("scenario")}, {});
     if (!a.error.isEmpty() || a.positional.size() != 1) {
         err << "vouch demo init: "
             << (a.error.isEmpty() ? QStringLiteral("give a directory") : a.error)
             << "\nusage: vouch demo init DIR [--scenario S] [--now ISO]\n";
         return BadInput;
     }
-    const auto now = parseNow(a, err);
-    if (!now)
-        return BadInput;
     demo::InitOptions options;
     options.dir = a.positional.first();
     options.scenario = a.options.value(QStringLiteral("scenario"), QStringLiteral("all-green"));
-    options.now = *now;
+    options.now = clockNow();
     const QString error = demo::initWarehouse(options);
     if (!error.isEmpty()) {
         err << "vouch demo init: " << error << '\n';
@@ -215,8 +201,19 @@ bool isHeadlessCommand(const QStringList &args)
 int run(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     const QString command = args.value(0);
-    const QStringList rest = args.mid(1);
+    QStringList rest = args.mid(1);
     int exit = BadInput;
+    // Every command that judges time takes --now (and $VOUCH_NOW): one clock
+    // for the whole process, set before anything reads it.
+    static const QStringList judgesTime = {QStringLiteral("run"),     QStringLiteral("status"),
+                                           QStringLiteral("rerun"),   QStringLiteral("alerts"),
+                                           QStringLiteral("approve"), QStringLiteral("hold"),
+                                           QStringLiteral("serve"),   QStringLiteral("demo"),
+                                           QStringLiteral("observe"), QStringLiteral("cancel")};
+    if (judgesTime.contains(command) && !takeClockOption(rest, command, err)) {
+        err.flush();
+        return BadInput;
+    }
     if (command == QLatin1String("validate"))
         exit = validate(rest, out, err);
     else if (command == QLatin1String("select"))

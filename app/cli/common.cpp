@@ -6,6 +6,7 @@
 #include "engine/run/runlease.h"
 #include "engine/store/statesettings.h"
 #include "engine/store/statestore.h"
+#include "engine/util/clock.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -167,6 +168,7 @@ std::optional<LatestRun> openLatestRun(const QString &command, const QString &st
         return std::nullopt;
     }
     t.run = *run;
+    followRunClock(t.run);
     if (!t.contract) {
         QString ignored;
         QTextStream sink(&ignored);
@@ -191,10 +193,50 @@ QString recoverIfIdle(StateStore &store, const RunRecord &run)
     return QString();
 }
 
-QDateTime clockNow()
+bool takeClockOption(QStringList &args, const QString &command, QTextStream &err)
 {
-    const QDateTime fixed = QDateTime::fromString(qEnvironmentVariable("VOUCH_NOW"), Qt::ISODate);
-    return fixed.isValid() ? fixed.toUTC() : QDateTime::currentDateTimeUtc();
+    QString given;
+    QString source;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &a = args.at(i);
+        if (a == QLatin1String("--now")) {
+            if (i + 1 >= args.size()) {
+                err << "vouch " << command << ": option --now needs a value such as "
+                    << "2026-11-30T06:00:00Z\n";
+                return false;
+            }
+            given = args.at(i + 1);
+            args.remove(i, 2);
+            source = QStringLiteral("--now");
+            --i;
+        } else if (a.startsWith(QLatin1String("--now="))) {
+            given = a.mid(6);
+            args.remove(i);
+            source = QStringLiteral("--now");
+            --i;
+        }
+    }
+    if (source.isEmpty() && qEnvironmentVariableIsSet("VOUCH_NOW") &&
+        !qEnvironmentVariable("VOUCH_NOW").isEmpty()) {
+        given = qEnvironmentVariable("VOUCH_NOW");
+        source = QStringLiteral("VOUCH_NOW");
+    }
+    if (source.isEmpty())
+        return true;
+    QString error;
+    const auto at = parseInstant(given, &error);
+    if (!at) {
+        err << "vouch " << command << ": " << source << ": " << error << '\n';
+        return false;
+    }
+    setProcessClock(Clock::pinned(*at));
+    return true;
+}
+
+void followRunClock(const RunRecord &run)
+{
+    if (!processClock().isPinned() && run.pinnedClock.isValid())
+        setProcessClock(Clock::pinned(run.pinnedClock));
 }
 
 QString osLogin()

@@ -82,8 +82,14 @@ void printAssessment(const engine::Contract &contract, const engine::Assessment 
 // The assessment as the stable JSON of `vouch status --json`.
 QJsonObject assessmentJson(const engine::Assessment &assessment);
 
-// VOUCH_NOW when set (a fixed clock for reproducible demos and tests), else now.
-QDateTime clockNow();
+// The clock a command judges time by (engine/util/clock.h): takes `--now ISO`
+// (or `--now=ISO`) out of `args`, else reads $VOUCH_NOW, and pins the process
+// clock to it. False, after saying why, when the instant is not valid.
+bool takeClockOption(QStringList &args, const QString &command, QTextStream &err);
+// A run judged under a pinned clock (the demo) is judged at that clock again
+// unless --now or $VOUCH_NOW says otherwise: the same verdict and times as
+// the command that ran it printed.
+void followRunClock(const engine::RunRecord &run);
 
 // The OS login: who decides publication. Not overridable by the environment.
 QString osLogin();

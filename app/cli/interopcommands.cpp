@@ -10,6 +10,7 @@
 #include "engine/run/runlease.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
+#include "engine/util/clock.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -243,7 +244,7 @@ int observeCommand(const QStringList &rawArgs, QTextStream &out, QTextStream &er
     const QString key = leaseKey(
         contract->report.id, period.isEmpty() ? dbt::isoWeek(artifacts.first().generatedAt.isValid()
                                                                  ? artifacts.first().generatedAt
-                                                                 : QDateTime::currentDateTimeUtc())
+                                                                 : clockNow())
                                               : period);
     QString holder;
     if (!takeLease(*store, key, &holder)) {

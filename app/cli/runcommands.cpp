@@ -11,6 +11,7 @@
 #include "engine/store/storewatcher.h"
 #include "engine/trust/assessment.h"
 #include "engine/trust/auditlog.h"
+#include "engine/util/clock.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -110,18 +111,10 @@ struct AttemptRequest
 int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
 {
     const Contract &contract = *request.contract;
-    // A fixed clock for reproducible demos and tests: freshness is measured
-    // against VOUCH_NOW instead of the wall clock.
-    if (const QString fixed = qEnvironmentVariable("VOUCH_NOW");
-        !fixed.isEmpty() && !request.context.clockFixed) {
-        const QDateTime now = QDateTime::fromString(fixed, Qt::ISODate);
-        if (!now.isValid()) {
-            err << "vouch: VOUCH_NOW must be an ISO date-time such as 2026-11-30T06:00:00Z\n";
-            return BadInput;
-        }
-        request.context.now = now.toUTC();
-        request.context.clockFixed = true;
-    }
+    // The process clock (wall, or pinned by --now, $VOUCH_NOW or the demo)
+    // stamps the run and judges it.
+    if (!request.context.now.isValid())
+        request.context.now = clockNow();
     QString error;
     auto store = StateStore::open(request.options.statePath, &error);
     if (!store) {
@@ -197,13 +190,18 @@ int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
     }
     store->releaseLease(key, myHolder());
     const Graph graph = Graph::fromContract(contract);
-    const QDateTime now =
-        request.context.clockFixed ? request.context.now : QDateTime::currentDateTimeUtc();
+    const QDateTime now = request.context.clockFixed ? request.context.now : clockNow();
     const auto assessment = assess(*store, contract, graph, runId, now);
     if (!assessment) {
         err << "vouch: the run vanished from " << request.options.statePath << '\n';
         return BadInput;
     }
+    // Later commands judge this run at the same instant when its clock was
+    // pinned (and on the wall clock again after a wall-clock attempt).
+    const auto recorded = store->run(runId);
+    const QDateTime pinned = processClock().isPinned() ? now : QDateTime();
+    if (recorded && recorded->pinnedClock != pinned && !store->setPinnedClock(runId, pinned))
+        err << "vouch: " << store->lastError() << '\n';
     if (const QString e = writePublication(contract, graph, *assessment, request.context);
         !e.isEmpty())
         err << "vouch: " << e << '\n';
@@ -292,7 +290,7 @@ int runCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         }
         request.context = *ctx;
     } else {
-        request.context = contextForLastCompleteWeek(QDateTime::currentDateTimeUtc(), zone);
+        request.context = contextForLastCompleteWeek(clockNow(), zone);
     }
     request.context.vouchExecutable = QCoreApplication::applicationFilePath();
     request.options.statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
@@ -663,35 +661,35 @@ bool replayIsStale(const QString &dir, const QDateTime &now)
 
 int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const Args a = parseArgs(args,
-                             {QStringLiteral("scenario"), QStringLiteral("dir"),
-                              QStringLiteral("now"), QStringLiteral("concurrency")},
-                             {QStringLiteral("headless"), QStringLiteral("wait")});
+    const Args a = parseArgs(
+        args, {QStringLiteral("scenario"), QStringLiteral("dir"), QStringLiteral("concurrency")},
+        {QStringLiteral("headless"), QStringLiteral("wait")});
     if (!a.error.isEmpty() || !a.positional.isEmpty()) {
         err << "vouch demo: "
             << (a.error.isEmpty() ? QStringLiteral("unexpected argument ") + a.positional.first()
                                   : a.error)
-            << "\nusage: vouch demo --headless [--scenario S] [--dir D] [--wait]\n";
+            << "\nusage: vouch demo --headless [--scenario S] [--dir D] [--wait] [--now ISO]\n";
         return BadInput;
     }
-    auto now = parseNow(a, err);
     const auto concurrency = parseConcurrency(a, err);
-    if (!now || !concurrency)
+    if (!concurrency)
         return BadInput;
-    // Without --now the demo replays the latest Monday 06:00 in London.
-    if (!a.options.contains(QStringLiteral("now")))
-        now = demo::replayNow(*now);
+    // Without --now the demo replays the latest Monday 06:00 in London; either
+    // way the whole run is stamped and judged by that pinned clock, and the
+    // store remembers it for `vouch status` and the app.
+    const bool nowGiven = processClock().isPinned();
+    const QDateTime now = nowGiven ? clockNow() : demo::replayNow(wallNow());
+    setProcessClock(Clock::pinned(now));
     const QString dir =
         QDir(a.options.value(QStringLiteral("dir"), defaultDemoDir())).absolutePath();
     const QString statePath = dir + QStringLiteral("/state.db");
     const bool fresh = !QFileInfo::exists(dir + QStringLiteral("/landing.db"));
-    const bool otherMonday = replayIsStale(dir, *now); // records this Monday for next time
-    if (fresh || otherMonday || a.options.contains(QStringLiteral("scenario")) ||
-        a.options.contains(QStringLiteral("now"))) {
+    const bool otherMonday = replayIsStale(dir, now); // records this Monday for next time
+    if (fresh || otherMonday || a.options.contains(QStringLiteral("scenario")) || nowGiven) {
         demo::InitOptions options;
         options.dir = dir;
         options.scenario = a.options.value(QStringLiteral("scenario"), QStringLiteral("all-green"));
-        options.now = *now;
+        options.now = now;
         const QString initError = demo::initWarehouse(options);
         if (!initError.isEmpty()) {
             err << "vouch demo: " << initError << '\n';
@@ -708,13 +706,12 @@ int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &
     request.contract = loadContract(demoContractPath(), err);
     if (!request.contract)
         return BadInput;
-    const demo::Period period = demo::reportingPeriod(*now);
-    const auto ctx = contextForPeriod(period.isoWeek, *now);
+    const demo::Period period = demo::reportingPeriod(now);
+    const auto ctx = contextForPeriod(period.isoWeek, now);
     if (!ctx)
         return BadInput;
     request.context = *ctx;
     request.context.env.insert(QStringLiteral("VOUCH_DATA"), dir);
-    request.context.clockFixed = true;
     request.context.vouchExecutable = QCoreApplication::applicationFilePath();
     request.options.statePath = statePath;
     request.options.concurrency = *concurrency;

@@ -16,9 +16,6 @@ class StateStore;
 
 namespace vouch::cli {
 
-// `--now ISO` for the demo commands; the current time when absent.
-std::optional<QDateTime> parseNow(const Args &a, QTextStream &err);
-
 using engine::describeHolder;
 using engine::kLeaseSeconds;
 using engine::leaseKey;

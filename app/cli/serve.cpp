@@ -10,6 +10,7 @@
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
 #include "engine/trust/auditlog.h"
+#include "engine/util/clock.h"
 #include "engine/util/log.h"
 
 #include <QCoreApplication>
@@ -99,7 +100,7 @@ public:
                 connect(driver, &QSqlDriver::notification, this, [this] { service(); });
             }
         }
-        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QDateTime now = clockNow();
         const QDateTime last = lastFireAtOrBefore(m_contract->report.schedule, now, m_zone);
         if (last.isValid()) {
             const RunContext ctx = contextForLastCompleteWeek(last, m_zone);
@@ -323,8 +324,7 @@ private:
         if (!run)
             return;
         const Graph graph = Graph::fromContract(*m_contract);
-        if (const auto a =
-                assess(*store, *m_contract, graph, run->id, QDateTime::currentDateTimeUtc())) {
+        if (const auto a = assess(*store, *m_contract, graph, run->id, clockNow())) {
             for (const AlertRecord &alert : a->changed)
                 log::warn(QStringLiteral("%1: alert %2 [%3]: %4")
                               .arg(m_contract->report.id, toString(alert.state),
@@ -336,7 +336,7 @@ private:
 
     void armNext()
     {
-        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QDateTime now = clockNow();
         m_next = m_contract->report.schedule.nextAfter(now, m_zone);
         if (!m_next.isValid()) {
             log::warn(QStringLiteral("%1: schedule '%2' never fires again")
@@ -352,7 +352,7 @@ private:
 
     void fire()
     {
-        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QDateTime now = clockNow();
         if (now < m_next) {
             armNext();
             return;
@@ -411,8 +411,7 @@ private:
                                    .arg(m_contract->report.id, error));
                 } else {
                     const Graph graph = Graph::fromContract(*m_contract);
-                    const auto assessment = assess(*m_store, *m_contract, graph, runId,
-                                                   QDateTime::currentDateTimeUtc());
+                    const auto assessment = assess(*m_store, *m_contract, graph, runId, clockNow());
                     if (assessment) {
                         outcome =
                             QStringLiteral("report %1").arg(toString(assessment->verdict.status));

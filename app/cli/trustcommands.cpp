@@ -9,6 +9,7 @@
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
 #include "engine/trust/auditlog.h"
+#include "engine/util/clock.h"
 
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -73,8 +74,8 @@ int decideCommand(Decision::Kind kind, const QStringList &args, QTextStream &out
         items.append({section, text});
     // Team mode: the identity is the database user, which the server checks.
     const QString who = target->store->isPostgres() ? target->store->databaseUser() : osLogin();
-    const DecisionResult result = decide(*target->store, contract, *assessment, kind, who, items,
-                                         QDateTime::currentDateTimeUtc());
+    const DecisionResult result =
+        decide(*target->store, contract, *assessment, kind, who, items, clockNow());
     if (!result.ok) {
         err << "vouch " << command << ": " << result.message << '\n';
         return result.notAllowed ? NotAllowed : BadInput;

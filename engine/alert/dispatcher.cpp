@@ -1,6 +1,7 @@
 #include "engine/alert/dispatcher.h"
 
 #include "engine/store/statestore.h"
+#include "engine/util/clock.h"
 #include "engine/util/secrets.h"
 
 #include <QCoreApplication>
@@ -121,8 +122,7 @@ struct Dispatcher::Private
         qint64 wait = kIdlePollMs;
         const QDateTime next = outbox->nextDue();
         if (next.isValid())
-            wait = std::clamp<qint64>(QDateTime::currentDateTimeUtc().msecsTo(next) + 5, 0,
-                                      kIdlePollMs);
+            wait = std::clamp<qint64>(wallNow().msecsTo(next) + 5, 0, kIdlePollMs);
         timer->start(int(wait));
     }
 
@@ -145,8 +145,7 @@ struct Dispatcher::Private
         passDone = true;
         const int room = kMaxInFlight - inFlight;
         if (room > 0) {
-            const QList<Delivery> due =
-                outbox->claimDue(holder, QDateTime::currentDateTimeUtc(), room);
+            const QList<Delivery> due = outbox->claimDue(holder, wallNow(), room);
             for (const Delivery &delivery : due)
                 send(delivery);
         }
@@ -165,7 +164,7 @@ struct Dispatcher::Private
     void retry(const Delivery &delivery, int status, const QString &error,
                std::optional<qint64> afterMs = std::nullopt)
     {
-        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QDateTime now = wallNow();
         const qint64 wait =
             afterMs ? std::max<qint64>(*afterMs, 0)
                     : backoffMs(delivery.tries, delivery.firstRetryMs, delivery.maxRetryMs);
@@ -206,7 +205,7 @@ struct Dispatcher::Private
                                QStringLiteral("channel '%1': its URL is not an http(s) URL; "
                                               "set it again with `vouch secret set`")
                                    .arg(delivery.channel),
-                               QDateTime::currentDateTimeUtc());
+                               wallNow());
             settle(delivery);
             return;
         }
@@ -246,7 +245,7 @@ struct Dispatcher::Private
 
     void finished(const Delivery &delivery, QNetworkReply *reply, const QStringList &secrets)
     {
-        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QDateTime now = wallNow();
         const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
         const int status = statusAttr.isValid() ? statusAttr.toInt() : 0;
         if (status >= 200 && status < 300) {
@@ -355,7 +354,7 @@ bool Dispatcher::drain(int maxMs, bool waitForRetries)
             loop.quit();
             return;
         }
-        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QDateTime now = wallNow();
         const QDateTime next = d->outbox->nextDue();
         if (!next.isValid() || now.msecsTo(next) >= left)
             loop.quit();

@@ -2,6 +2,7 @@
 
 #include "engine/store/statestore.h"
 #include "engine/store/storesql.h"
+#include "engine/util/clock.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -22,7 +23,7 @@ const char *const kColumns =
 
 qint64 nowMs()
 {
-    return QDateTime::currentMSecsSinceEpoch();
+    return wallNow().toMSecsSinceEpoch();
 }
 
 std::optional<AlertChannel::Type> serviceFrom(const QString &text)

@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 
 #include "engine/demo/demodataset.h"
+#include "engine/util/clock.h"
 
 #include <QDir>
 #include <QFile>
@@ -337,8 +338,7 @@ QString initWarehouse(const InitOptions &options)
         }
     }
 
-    const QDateTime now =
-        (options.now.isValid() ? options.now : QDateTime::currentDateTimeUtc()).toUTC();
+    const QDateTime now = (options.now.isValid() ? options.now : clockNow()).toUTC();
     const Period period = reportingPeriod(now);
     GenerateOptions generate;
     generate.scenario = options.scenario;
@@ -463,10 +463,14 @@ QDateTime replayNow(const QDateTime &now)
 {
     const QTimeZone london("Europe/London");
     const QDateTime local = now.toTimeZone(london);
+    // The latest Monday 06:00 at or before now: this week's, unless it is
+    // Monday before 06:00 (then last week's). Any other day of the week
+    // already had its Monday.
     QDate monday = local.date().addDays(1 - local.date().dayOfWeek());
-    if (local.time() < QTime(6, 0))
-        monday = monday.addDays(-7);
-    return QDateTime(monday, QTime(6, 0), london).toUTC();
+    QDateTime fire(monday, QTime(6, 0), london);
+    if (fire > now)
+        fire = QDateTime(monday.addDays(-7), QTime(6, 0), london);
+    return fire.toUTC();
 }
 
 } // namespace vouch::engine::demo

@@ -3,6 +3,7 @@
 #include "engine/contract/contract.h"
 #include "engine/interop/jsonpull.h"
 #include "engine/store/statestore.h"
+#include "engine/util/clock.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -268,8 +269,7 @@ ObserveResult record(StateStore &store, const ObserveRequest &request)
         return result;
     }
     const RunResults &first = request.artifacts.first();
-    const QDateTime when =
-        first.generatedAt.isValid() ? first.generatedAt : QDateTime::currentDateTimeUtc();
+    const QDateTime when = first.generatedAt.isValid() ? first.generatedAt : clockNow();
     result.period = request.period.isEmpty() ? isoWeek(when) : request.period;
 
     QStringList invocations;

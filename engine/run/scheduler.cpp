@@ -2,6 +2,7 @@
 
 #include "engine/graph/graph.h"
 #include "engine/run/commandexecutor.h"
+#include "engine/util/clock.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -104,7 +105,7 @@ struct Scheduler::Private
         t.attempt = attempt;
         t.nodeId = graph.id(index);
         t.state = newState;
-        t.at = QDateTime::currentDateTimeUtc();
+        t.at = clockNow();
         t.tries = tries[index];
         t.message = message;
         t.processGroup = processGroup;
@@ -271,7 +272,7 @@ struct Scheduler::Private
         ++tries[index];
         ++generation[index];
         if (!firstStart[index].isValid())
-            firstStart[index] = QDateTime::currentDateTimeUtc();
+            firstStart[index] = clockNow();
         switch (node.kind) {
         case NodeKind::Noop:
         case NodeKind::Publish:
@@ -408,7 +409,7 @@ struct Scheduler::Private
         ContractPtr c = contract;
         RunContext ctx = context;
         if (!ctx.clockFixed)
-            ctx.now = QDateTime::currentDateTimeUtc();
+            ctx.now = clockNow();
         pool.start([guard, c, ctx, index, gen, this] {
             const NodeOutcome outcome = executeWarehouseNode(*c, c->nodes.at(index), ctx);
             if (!guard)
@@ -448,7 +449,7 @@ struct Scheduler::Private
         if (options.waitForLateSources && node.kind == NodeKind::Freshness && node.wait &&
             outcome.freshness != Freshness::Fresh && !outcome.executionError) {
             const QDateTime limit = waitLimit(index);
-            const QDateTime now = QDateTime::currentDateTimeUtc();
+            const QDateTime now = clockNow();
             const auto every =
                 std::chrono::duration_cast<std::chrono::milliseconds>(node.wait->every);
             if (now.addMSecs(every.count()) <= limit) {
@@ -587,7 +588,7 @@ Scheduler::Scheduler(ContractPtr contract, RunContext context, RunOptions option
     d->graph = Graph::fromContract(*d->contract);
     d->context = std::move(context);
     if (!d->context.now.isValid())
-        d->context.now = QDateTime::currentDateTimeUtc();
+        d->context.now = clockNow();
     d->options = std::move(options);
     d->zone = QTimeZone(d->contract->report.timezone);
     if (!d->zone.isValid())

@@ -1,5 +1,6 @@
 #include "engine/run/warehouseexecutor.h"
 
+#include "engine/util/clock.h"
 #include "engine/util/secrets.h"
 
 #include <QElapsedTimer>
@@ -245,7 +246,7 @@ std::optional<RunContext> contextForPeriod(const QString &period, const QDateTim
     if (number < 1 || start.weekNumber(&checkYear) != number || checkYear != year)
         return std::nullopt;
     RunContext context;
-    context.now = now.isValid() ? now.toUTC() : QDateTime::currentDateTimeUtc();
+    context.now = now.isValid() ? now.toUTC() : clockNow();
     context.periodStart = start;
     context.periodEndExclusive = start.addDays(7);
     context.period = period;

@@ -2,6 +2,7 @@
 
 #include "engine/store/statesettings.h"
 #include "engine/store/storesql.h"
+#include "engine/util/clock.h"
 
 #include <QDir>
 #include <QFile>
@@ -249,8 +250,16 @@ constexpr Migration kMigration5 = {
     nullptr,
 };
 
+// The instant a run was judged at when its clock was pinned (`--now`, the
+// demo's replayed Monday), so that later commands judge it the same way;
+// NULL for a run on the wall clock.
+constexpr Migration kMigration6 = {
+    "ALTER TABLE runs ADD COLUMN pinned_clock BIGINT",
+    nullptr,
+};
+
 constexpr std::array<const Migration *, StateStore::kSchemaVersion> kMigrations = {
-    &kMigration1, &kMigration2, &kMigration3, &kMigration4, &kMigration5};
+    &kMigration1, &kMigration2, &kMigration3, &kMigration4, &kMigration5, &kMigration6};
 
 // The same schema on PostgreSQL, version for version: BIGINT for times and
 // ids, identity columns for AUTOINCREMENT, plpgsql triggers for the
@@ -471,7 +480,7 @@ constexpr Migration kPgMigration5 = {
 #undef VOUCH_DELIVERIES_TABLE
 
 constexpr std::array<const Migration *, StateStore::kSchemaVersion> kPgMigrations = {
-    &kPgMigration1, &kPgMigration2, &kPgMigration3, &kPgMigration4, &kPgMigration5};
+    &kPgMigration1, &kPgMigration2, &kPgMigration3, &kPgMigration4, &kPgMigration5, &kMigration6};
 
 // Any constant: the advisory lock that serialises migrations on a server.
 constexpr qint64 kMigrationLock = 0x766f756368; // "vouch"
@@ -529,7 +538,8 @@ constexpr char kUpsertNodeRunPg[] = R"(
 
 constexpr char kSelectRun[] = R"(
     SELECT r.id, r.report_id, r.period, r.contract_path, r.created_at,
-        (SELECT coalesce(max(a.attempt), 0) FROM attempts a WHERE a.run_id = r.id)
+        (SELECT coalesce(max(a.attempt), 0) FROM attempts a WHERE a.run_id = r.id),
+        r.pinned_clock
     FROM runs r
 )";
 
@@ -609,9 +619,11 @@ QString stringListJson(const QStringList &list)
         QJsonDocument(QJsonArray::fromStringList(list)).toJson(QJsonDocument::Compact));
 }
 
+// Runs, attempts and node transitions are stamped by the clock they are
+// judged by (engine/util/clock.h).
 qint64 nowMs()
 {
-    return QDateTime::currentMSecsSinceEpoch();
+    return clockNow().toMSecsSinceEpoch();
 }
 
 RunRecord runFrom(const QSqlQuery &query)
@@ -623,6 +635,7 @@ RunRecord runFrom(const QSqlQuery &query)
     run.contractPath = query.value(3).toString();
     run.createdAt = storedTime(query.value(4));
     run.latestAttempt = query.value(5).toInt();
+    run.pinnedClock = storedTime(query.value(6));
     return run;
 }
 
@@ -703,13 +716,13 @@ struct StateStore::Private
     qint64 storeNowMs()
     {
         if (!pg)
-            return nowMs();
+            return wallNow().toMSecsSinceEpoch();
         QSqlQuery q = query();
         if (q.exec(
                 QStringLiteral("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint")) &&
             q.next())
             return q.value(0).toLongLong();
-        return nowMs();
+        return wallNow().toMSecsSinceEpoch();
     }
 
     bool commit(const QString &what)
@@ -1293,6 +1306,17 @@ qint64 StateStore::createRun(const QString &reportId, const QString &period,
     return q.lastInsertId().toLongLong();
 }
 
+bool StateStore::setPinnedClock(qint64 runId, const QDateTime &judgedAt)
+{
+    d->clearError();
+    QSqlQuery q = d->query();
+    return d->exec(q, QStringLiteral("UPDATE runs SET pinned_clock = ? WHERE id = ?"),
+                   {judgedAt.isValid() ? QVariant(judgedAt.toMSecsSinceEpoch())
+                                       : QVariant(QMetaType::fromType<qint64>()),
+                    runId},
+                   QStringLiteral("cannot record the clock of run %1").arg(runId));
+}
+
 std::optional<RunRecord> StateStore::run(qint64 runId) const
 {
     d->clearError();
@@ -1537,7 +1561,7 @@ QStringList StateStore::markInterrupted(qint64 runId, const QString &message)
     const QList<NodeRunRecord> rows = nodeRuns(runId);
     if (!d->lastError.isEmpty())
         return {};
-    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime now = clockNow();
     QStringList ids;
     for (const NodeRunRecord &row : rows) {
         // Pending nodes never started: they stay pending for the next attempt.

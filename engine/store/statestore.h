@@ -41,6 +41,10 @@ struct RunRecord
     QString contractPath;
     QDateTime createdAt;
     int latestAttempt = 0;
+    // When the run was judged under a pinned clock (--now, the demo's replayed
+    // Monday): the instant of its last judgement, which later commands judge
+    // it at unless given --now. Invalid for a run on the wall clock.
+    QDateTime pinnedClock;
 };
 
 struct AttemptRecord
@@ -127,7 +131,7 @@ struct LeaseRecord
 class StateStore
 {
 public:
-    static constexpr int kSchemaVersion = 5;
+    static constexpr int kSchemaVersion = 6;
 
     // Where a PostgreSQL store lives. The password never appears in
     // display(), in logs or in error messages.
@@ -170,6 +174,8 @@ public:
     // Runs and attempts.
     qint64 createRun(const QString &reportId, const QString &period, const QString &contractPath);
     std::optional<RunRecord> run(qint64 runId) const;
+    // Records the pinned clock a run was judged at (invalid: the wall clock).
+    bool setPinnedClock(qint64 runId, const QDateTime &judgedAt);
     std::optional<RunRecord> latestRun(const QString &reportId = QString()) const;
     std::optional<RunRecord> findRun(const QString &reportId, const QString &period) const;
     QList<RunRecord> runs(const QString &reportId = QString(), int limit = 100) const;

@@ -6,6 +6,7 @@
 #include "engine/store/storesql.h"
 #include "engine/trust/auditlog.h"
 #include "engine/trust/forecast.h"
+#include "engine/util/clock.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -386,7 +387,7 @@ QString writePublication(const Contract &contract, const Graph &graph, const Ass
                                                  : QVariant(decidedBy));
             ins.addBindValue(decidedAt.isValid() ? QVariant(decidedAt.toString(Qt::ISODate))
                                                  : QVariant(QMetaType::fromType<QString>()));
-            ins.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+            ins.addBindValue(clockNow().toString(Qt::ISODate));
             if (!ins.exec())
                 return QStringLiteral("cannot write vouch_publication: %1")
                     .arg(ins.lastError().text());

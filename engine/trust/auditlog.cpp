@@ -2,6 +2,7 @@
 
 #include "engine/store/statestore.h"
 #include "engine/store/storesql.h"
+#include "engine/util/clock.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
@@ -202,7 +203,7 @@ std::optional<AuditEntry> AuditLog::append(const QString &who, const QString &ac
     q.finish();
     // Stamped under the lock, so that the times follow the chain's order as
     // far as the writers' clocks agree.
-    row.atMs = QDateTime::currentMSecsSinceEpoch();
+    row.atMs = wallNow().toMSecsSinceEpoch();
     row.hash = hashOf(row);
 
     if (!q.prepare(

@@ -5,6 +5,7 @@
 #include "engine/alert/outbox.h"
 #include "engine/store/statestore.h"
 #include "support/httprecorder.h"
+#include "support/testguard.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -53,14 +54,23 @@ nodes:
   - {id: b, kind: noop, needs: [a]}
 )";
 
-int serveOnce(const QTemporaryDir &dir)
+// The instant `vouch serve` is started at (--now), and the period whose
+// Monday-06:00 (London) run was due last at that instant.
+struct Instant
+{
+    const char *now;
+    const char *period;
+};
+constexpr Instant kThursdayAfterMidnight{"2026-12-03T00:30:00Z", "2026-W48"};
+
+int serveOnce(const QTemporaryDir &dir, const QString &now)
 {
     QProcess p;
     p.start(QStringLiteral(VOUCH_BINARY),
             {QStringLiteral("serve"), dir.filePath(QStringLiteral("c.yaml")),
              QStringLiteral("--state"), dir.filePath(QStringLiteral("state.db")),
              QStringLiteral("--log"), dir.filePath(QStringLiteral("serve.log")),
-             QStringLiteral("--once")});
+             QStringLiteral("--once"), QStringLiteral("--now"), now});
     if (!p.waitForFinished(60000)) {
         p.kill();
         p.waitForFinished();
@@ -75,20 +85,6 @@ QString readLog(const QTemporaryDir &dir)
     return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
 }
 
-// The period whose Monday-06:00 run was due last (London time).
-QString lastDuePeriod()
-{
-    const QTimeZone london("Europe/London");
-    const QDateTime now = QDateTime::currentDateTime().toTimeZone(london);
-    QDate monday = now.date().addDays(1 - now.date().dayOfWeek());
-    if (now.time() < QTime(6, 0))
-        monday = monday.addDays(-7);
-    const QDate start = monday.addDays(-7);
-    int year = 0;
-    const int week = start.weekNumber(&year);
-    return QStringLiteral("%1-W%2").arg(year).arg(week, 2, 10, QLatin1Char('0'));
-}
-
 } // namespace
 
 class TestServe : public QObject
@@ -96,19 +92,40 @@ class TestServe : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void missedRunStartsOnceAtStartUp_data()
+    {
+        QTest::addColumn<QString>("now");
+        QTest::addColumn<QString>("period");
+        // Monday before and after the 06:00 run (London is on GMT in
+        // November), a Thursday just after midnight, the Sunday night the
+        // clocks go back, and a Sunday night at the turn of the ISO year.
+        QTest::newRow("Monday 05:59 London") << "2026-11-30T05:59:00Z"
+                                             << "2026-W47";
+        QTest::newRow("Monday 06:01 London") << "2026-11-30T06:01:00Z"
+                                             << "2026-W48";
+        QTest::newRow("Thursday 00:30")
+            << kThursdayAfterMidnight.now << kThursdayAfterMidnight.period;
+        QTest::newRow("clocks go back") << "2026-10-25T01:30:00Z"
+                                        << "2026-W42";
+        QTest::newRow("ISO year turns") << "2027-01-03T23:59:00Z"
+                                        << "2026-W52";
+    }
+
     void missedRunStartsOnceAtStartUp()
     {
+        QFETCH(QString, now);
+        QFETCH(QString, period);
         QTemporaryDir dir;
         QFile c(dir.filePath(QStringLiteral("c.yaml")));
         QVERIFY(c.open(QIODevice::WriteOnly));
         c.write(kContract);
         c.close();
 
-        QCOMPARE(serveOnce(dir), 0);
+        QCOMPARE(serveOnce(dir, now), 0);
         QString error;
         auto store = StateStore::open(dir.filePath(QStringLiteral("state.db")), &error);
         QVERIFY2(store, qPrintable(error));
-        const auto run = store->findRun(QStringLiteral("weekly"), lastDuePeriod());
+        const auto run = store->findRun(QStringLiteral("weekly"), period);
         QVERIFY2(run, qPrintable(readLog(dir)));
         for (const NodeRunRecord &r : store->nodeRuns(run->id))
             QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
@@ -118,7 +135,7 @@ private Q_SLOTS:
         store.reset();
 
         // Served already: a second start-up does not run the period again.
-        QCOMPARE(serveOnce(dir), 0);
+        QCOMPARE(serveOnce(dir, now), 0);
         store = StateStore::open(dir.filePath(QStringLiteral("state.db")), &error);
         QCOMPARE(store->runs().size(), 1);
         QCOMPARE(store->attempts(run->id).size(), 1);
@@ -138,11 +155,12 @@ private Q_SLOTS:
         const QString holder = QStringLiteral("%1:%2")
                                    .arg(QSysInfo::machineHostName())
                                    .arg(QCoreApplication::applicationPid());
-        QVERIFY(store->acquireLease(QStringLiteral("weekly/") + lastDuePeriod(), holder, 300));
-        QCOMPARE(serveOnce(dir), 0);
+        const QString period = QString::fromLatin1(kThursdayAfterMidnight.period);
+        QVERIFY(store->acquireLease(QStringLiteral("weekly/") + period, holder, 300));
+        QCOMPARE(serveOnce(dir, QString::fromLatin1(kThursdayAfterMidnight.now)), 0);
         QVERIFY2(readLog(dir).contains(QStringLiteral("not started, %1 is running it").arg(holder)),
                  qPrintable(readLog(dir)));
-        QVERIFY(!store->findRun(QStringLiteral("weekly"), lastDuePeriod()));
+        QVERIFY(!store->findRun(QStringLiteral("weekly"), period));
     }
 
     // The runner delivers the alert of the run it executed; the first answer
@@ -200,5 +218,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestServe)
+VOUCH_TEST_GUILESS_MAIN(TestServe)
 #include "tst_serve.moc"

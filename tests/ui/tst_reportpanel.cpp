@@ -11,6 +11,8 @@
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
 #include "engine/trust/auditlog.h"
+#include "engine/util/clock.h"
+#include "support/testguard.h"
 #include "ui/alertspanel.h"
 #include "ui/approvedialog.h"
 #include "ui/graph/graphview.h"
@@ -78,7 +80,6 @@ private:
         s.statePath = m_dir.filePath(QStringLiteral("state.db"));
         s.dataDirectory = m_dir.path();
         s.runId = m_runId;
-        s.fixedNow = kNow;
         return s;
     }
     QList<AuditEntry> auditEntries() const
@@ -101,6 +102,8 @@ void TestReportPanel::initTestCase()
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
                        m_dir.filePath(QStringLiteral("config")));
     qputenv("VOUCH_NOW", kNow.toString(Qt::ISODate).toUtf8());
+    // The panels judge by the process clock: the replayed Monday, not today.
+    setProcessClock(Clock::pinned(kNow));
     qputenv("VOUCH_DATA", m_dir.path().toUtf8());
     // The environment never makes anyone an approver.
     qputenv("VOUCH_USER", "analytics-lead");
@@ -406,5 +409,5 @@ void TestReportPanel::resolvedAlertShowsResolved()
     }
 }
 
-QTEST_MAIN(TestReportPanel)
+VOUCH_TEST_MAIN(TestReportPanel)
 #include "tst_reportpanel.moc"
