@@ -491,8 +491,10 @@ void HistoryPage::startLoad()
             return loadHistory(path, contract, node);
         },
         [this, generation, durationGeneration](LoadResult result) {
-            if (generation != m_loadGeneration)
-                return; // superseded by a newer source
+            if (generation != m_loadGeneration) {
+                Q_EMIT staleLoadDropped(); // superseded by a newer source
+                return;
+            }
             m_loading = false;
             applyLoad(result);
             if (durationGeneration != m_durationGeneration)

@@ -87,6 +87,9 @@ Q_SIGNALS:
     void loaded();
     // The duration chart shows the currently selected node.
     void durationLoaded();
+    // The result of a superseded load arrived and was dropped (for tests,
+    // which wait on this instead of a fixed time).
+    void staleLoadDropped();
 
 private:
     void startLoad();

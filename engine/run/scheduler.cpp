@@ -505,13 +505,16 @@ struct Scheduler::Private
         const double backoff = base * double(1 << std::min(tries[index] - 1, 16));
         std::uniform_real_distribution<double> jitter(0.8, 1.2);
         const qint64 delayMs = qint64(std::min(backoff * jitter(rng), 24.0 * 3600 * 1000));
+        // The wait is recorded as it was drawn (to a tenth of a second under
+        // a minute), so that the backoff can be checked from the record.
+        const QString wait = delayMs < 60000
+                                 ? QStringLiteral("%1s").arg(double(delayMs) / 1000.0, 0, 'f', 1)
+                                 : formatDuration(Duration(delayMs / 1000));
         transition(index, NodeState::Retrying, &outcome,
                    QStringLiteral("try %1 of %2 failed (%3); retrying in %4")
-                           .arg(tries[index])
-                           .arg(node.retries + 1)
-                           .arg(outcome.message,
-                                formatDuration(Duration(std::max<qint64>(delayMs / 1000, 0)))) +
-                       (delayMs < 1000 ? QStringLiteral(" (%1 ms)").arg(delayMs) : QString()));
+                       .arg(tries[index])
+                       .arg(node.retries + 1)
+                       .arg(outcome.message, wait));
         auto *timer = armTimer(index, std::chrono::milliseconds(delayMs));
         QObject::connect(timer, &QTimer::timeout, q, [this, index] {
             disarmTimer(index);

@@ -49,6 +49,17 @@ QJsonObject status(const QString &dir)
     return QJsonDocument::fromJson(r.out.toUtf8()).object();
 }
 
+// The verdict line a run or `vouch status` ends with.
+QString verdictLine(const QString &out)
+{
+    const QStringList lines = out.split(QLatin1Char('\n'));
+    for (auto it = lines.crbegin(); it != lines.crend(); ++it) {
+        if (it->startsWith(QLatin1String("Report ")))
+            return *it;
+    }
+    return QString();
+}
+
 QStringList nodesIn(const QJsonObject &status, const QStringList &states)
 {
     QStringList ids;
@@ -176,6 +187,85 @@ private Q_SLOTS:
             nodesIn(s, {QStringLiteral("cancelled"), QStringLiteral("interrupted"),
                         QStringLiteral("pending"), QStringLiteral("running")});
         QVERIFY2(other.isEmpty(), qPrintable(other.join(QLatin1Char(' '))));
+    }
+
+    // Without --now the demo replays the latest Monday 06:00 in London before
+    // the wall clock, whatever day and hour it is. `vouch status` in the same
+    // folder, later and without --now, tells the same story: the verdict and
+    // the deadline the demo printed, judged at the demo's clock, not today's
+    // (when that Monday's deadline may be days behind). Given --now, status
+    // judges at that instant instead.
+    void statusTellsTheDemosStory()
+    {
+        QTemporaryDir dir;
+        const Result demo = runVouch({QStringLiteral("demo"), QStringLiteral("--headless"),
+                                      QStringLiteral("--scenario"), QStringLiteral("sku-cost-gap"),
+                                      QStringLiteral("--dir"), dir.path()});
+        QVERIFY2(demo.exitCode == 10, qPrintable(demo.out.right(600) + demo.err));
+        const QString printed = verdictLine(demo.out);
+        QVERIFY2(printed.startsWith(
+                     QStringLiteral("Report Weekly Operating Performance Report: caveated; "
+                                    "publish by Mon ")),
+                 qPrintable(printed));
+        const QString state = dir.filePath(QStringLiteral("state.db"));
+        const Result later = runVouch({QStringLiteral("status"), QStringLiteral("--state"), state});
+        QCOMPARE(later.exitCode, 10);
+        QCOMPARE(verdictLine(later.out), printed);
+        const QJsonObject s = status(dir.path());
+        QCOMPARE(s.value(QStringLiteral("status")).toString(), QStringLiteral("caveated"));
+        const QDateTime deadline = QDateTime::fromString(
+            s.value(QStringLiteral("deadline")).toString(), Qt::ISODateWithMs);
+        QVERIFY(deadline.isValid());
+        QCOMPARE(deadline.toUTC().date().dayOfWeek(), 1); // a Monday
+
+        // A day after that deadline, undecided: late.
+        const Result judged =
+            runVouch({QStringLiteral("status"), QStringLiteral("--json"), QStringLiteral("--state"),
+                      state, QStringLiteral("--now"),
+                      deadline.addDays(1).toUTC().toString(Qt::ISODate)});
+        QCOMPARE(judged.exitCode, 30);
+        QCOMPARE(QJsonDocument::fromJson(judged.out.toUtf8())
+                     .object()
+                     .value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("late"));
+    }
+
+    // --now and $VOUCH_NOW are checked: a bad instant is refused, named, with
+    // what to give instead; nothing runs.
+    void badClockIsRefused_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("env");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("not a date") << QStringList{QStringLiteral("--now"), QStringLiteral("monday")}
+                                    << QString() << "--now: \"monday\" is not an ISO date-time";
+        QTest::newRow("year 1") << QStringList{QStringLiteral("--now=0001-01-01T00:00:00Z")}
+                                << QString() << "--now: 0001-01-01T00:00:00Z is outside the years";
+        QTest::newRow("no value") << QStringList{QStringLiteral("--now")} << QString()
+                                  << "option --now needs a value";
+        QTest::newRow("VOUCH_NOW out of range")
+            << QStringList{} << QStringLiteral("99999-01-01T00:00:00Z")
+            << "VOUCH_NOW: \"99999-01-01T00:00:00Z\" is not an ISO date-time";
+    }
+
+    void badClockIsRefused()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, env);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        QMap<QString, QString> environment;
+        if (!env.isEmpty())
+            environment.insert(QStringLiteral("VOUCH_NOW"), env);
+        const Result r = runVouch(QStringList{QStringLiteral("demo"), QStringLiteral("--headless"),
+                                              QStringLiteral("--dir"), dir.path()} +
+                                      args,
+                                  environment);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QVERIFY(r.err.contains(QStringLiteral("2026-11-30T06:00:00Z"))); // what to give
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("state.db"))));
     }
 
     void skuGapAlertReadsInBusinessWords()

@@ -413,8 +413,11 @@ void GraphView::requestLayout(bool fit)
 void GraphView::applyLayout(quint64 generation,
                             const std::shared_ptr<const GraphProjection> &result)
 {
-    if (generation != m_generation || !m_model || result->displayRef.size() != m_model->nodeCount())
-        return; // superseded
+    if (generation != m_generation || !m_model ||
+        result->displayRef.size() != m_model->nodeCount()) {
+        Q_EMIT staleLayoutDropped(); // superseded
+        return;
+    }
     const Graph &graph = m_model->graph();
     m_scene->clear();
     m_edgeItems.clear();

@@ -115,6 +115,9 @@ Q_SIGNALS:
     void nodeActivated(const QString &id);
     void nodeContextMenuRequested(const QString &id, const QPoint &globalPos);
     void layoutReady();
+    // A superseded layout arrived and was dropped (for tests, which wait on
+    // this instead of a fixed time).
+    void staleLayoutDropped();
 
 protected:
     void wheelEvent(QWheelEvent *event) override;
