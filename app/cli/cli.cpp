@@ -55,11 +55,19 @@ const char *kUsage = R"(usage: vouch COMMAND [ARGS]
                                 record a run that dbt executed as a Vouch run
   demo --headless [--scenario S] [--dir D] [--wait]
                                 make the Brightside demo warehouse (if needed) and run its path
+                                as of the latest Monday 06:00 (London), or --now
   demo init DIR [--scenario S] [--now ISO]
                                 write the demo warehouse with a planted fault
   demo ingest SOURCE [--dir D]  load one demo source into the warehouse
   help                          this text
   version                       the Vouch version
+
+Every command that judges time (run, status, rerun, cancel, alerts, approve,
+hold, serve, demo, observe) takes --now ISO (e.g. --now 2026-11-30T08:00:00Z),
+or reads $VOUCH_NOW: deadlines, freshness, forecasts and the times recorded
+are judged by that clock, advancing from the instant given. Without it, the
+wall clock; a run judged under such a clock (the demo's replayed Monday) is
+judged at that clock again by later commands.
 
 Without a command, vouch opens the desktop app.
 )";
