@@ -11,6 +11,8 @@
 #include <QSqlQuery>
 #include <QTimeZone>
 
+#include <algorithm>
+
 namespace vouch::engine {
 
 QString toString(AlertSeverity severity)
@@ -85,6 +87,67 @@ QString joinNames(const QStringList &names)
         return names.first();
     return names.mid(0, names.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" and ") +
            names.last();
+}
+
+// "2 days", "5 hours", "40 minutes": an age as people say it.
+QString humanAge(qint64 seconds)
+{
+    const auto plural = [](qint64 n, const char *unit) {
+        return QStringLiteral("%1 %2%3")
+            .arg(n)
+            .arg(QLatin1String(unit))
+            .arg(n == 1 ? QString() : QStringLiteral("s"));
+    };
+    if (seconds >= 86400)
+        return plural(seconds / 86400, "day");
+    if (seconds >= 3600)
+        return plural(seconds / 3600, "hour");
+    return plural(std::max<qint64>(seconds / 60, 1), "minute");
+}
+
+QString withoutFinalStop(QString text)
+{
+    text = text.trimmed();
+    while (text.endsWith(u'.'))
+        text.chop(1);
+    return text;
+}
+
+// Why a root cause matters, as the clause after "because": the contract's
+// `impact` sentence when it has one, else said from what the node is and
+// what it found.
+QString causeClause(const Node &node, const Finding *finding)
+{
+    if (finding && finding->fromImpact)
+        return withoutFinalStop(finding->cause);
+    const QString detail = finding ? withoutFinalStop(finding->cause) : QString();
+    const NodeState state = finding ? finding->state : NodeState::Failed;
+    if (node.kind == NodeKind::Freshness && finding && finding->ageSeconds)
+        return QStringLiteral("%1 was last loaded %2 ago")
+            .arg(node.id, humanAge(*finding->ageSeconds));
+    if (node.kind == NodeKind::Check && finding && finding->value)
+        return QStringLiteral("check %1 found %2%3")
+            .arg(node.id, QString::number(*finding->value, 'g', 10),
+                 detail.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(detail));
+    QString what;
+    switch (state) {
+    case NodeState::Interrupted:
+        what = QStringLiteral("was interrupted");
+        break;
+    case NodeState::Cancelled:
+        what = QStringLiteral("was cancelled");
+        break;
+    case NodeState::Warned:
+        what = QStringLiteral("warned");
+        break;
+    default:
+        what = QStringLiteral("failed");
+        break;
+    }
+    const bool detailAddsSomething =
+        !detail.isEmpty() && detail != toString(state) && detail != what;
+    return QStringLiteral("%1 %2%3").arg(
+        node.id, what, detailAddsSomething ? QStringLiteral(" (%1)").arg(detail) : QString());
 }
 
 qint64 ms(const QDateTime &t)
@@ -195,6 +258,14 @@ QList<AlertDraft> draftAlerts(const Contract &contract, const Verdict &verdict,
         }
         if (!node->owner.isEmpty() && !owners.contains(node->owner))
             owners << node->owner;
+        if (!finding) {
+            for (const QList<Finding> *outside : {&verdict.publishFailures, &verdict.unneeded}) {
+                for (const Finding &f : *outside) {
+                    if (f.nodeId == root)
+                        finding = &f;
+                }
+            }
+        }
         const bool blocking = finding ? finding->blocking : true;
         const QString cause = finding ? finding->cause : node->id;
 
@@ -223,8 +294,51 @@ QList<AlertDraft> draftAlerts(const Contract &contract, const Verdict &verdict,
                                   .toString(QStringLiteral("ddd HH:mm")));
             }
             draft.headline = tpl->render(values);
+        } else if (worst) {
+            // No template: the sentence the templates would say, from the
+            // sections this cause touches and those it leaves alone.
+            const QString clause = causeClause(*node, finding);
+            QStringList sentences;
+            if (worst->status == SectionStatus::Caveated)
+                sentences << QStringLiteral("%1 can publish only with a caveat because %2.")
+                                 .arg(worst->name, clause);
+            else
+                sentences << QStringLiteral("%1 is not safe for reporting because %2.")
+                                 .arg(worst->name, clause);
+            const auto others = [&](const QStringList &names) {
+                QStringList rest = names;
+                rest.removeAll(worst->name);
+                return rest;
+            };
+            if (const QStringList c = others(caveated); !c.isEmpty())
+                sentences << QStringLiteral("%1 can publish with a caveat.").arg(joinNames(c));
+            if (const QStringList h = others(held + blocked); !h.isEmpty())
+                sentences << QStringLiteral("%1 should be held.").arg(joinNames(h));
+            if (!safe.isEmpty())
+                sentences << QStringLiteral("%1 can publish.").arg(joinNames(safe));
+            draft.headline = sentences.join(u' ');
         } else {
-            draft.headline = cause;
+            draft.headline = causeClause(*node, finding) + u'.';
+        }
+        // A cause no section rests on: the publish step (the report did not
+        // publish), or something nothing needs (said so, at low severity).
+        if (affected.isEmpty()) {
+            const auto isRoot = [&root](const Finding &f) { return f.nodeId == root; };
+            const auto failure = std::find_if(verdict.publishFailures.cbegin(),
+                                              verdict.publishFailures.cend(), isRoot);
+            const auto unneeded =
+                std::find_if(verdict.unneeded.cbegin(), verdict.unneeded.cend(), isRoot);
+            if (failure != verdict.publishFailures.cend()) {
+                draft.severity = severityFor({FailurePolicy::Block}, true, now, verdict.deadline);
+                draft.headline = QStringLiteral("%1 cannot publish because %2.")
+                                     .arg(contract.report.name, causeClause(*node, &*failure));
+            } else if (unneeded != verdict.unneeded.cend()) {
+                draft.severity = AlertSeverity::Low;
+                draft.headline =
+                    QStringLiteral("%1; no section depends on it, so every section keeps its "
+                                   "verdict.")
+                        .arg(causeClause(*node, &*unneeded));
+            }
         }
         draft.details = QJsonObject{
             {QStringLiteral("node"), root},

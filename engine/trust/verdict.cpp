@@ -190,10 +190,13 @@ Verdict evaluate(const Contract &contract, const Graph &graph, const RunSnapshot
         f.state = facts.state;
         f.freshness = facts.freshness;
         f.blocking = isBlockingFailure(facts.state);
+        f.ageSeconds = facts.ageSeconds;
+        f.value = facts.value;
         if (node.impact && (facts.state == NodeState::Failed || facts.state == NodeState::Warned)) {
             QMap<QString, QString> values = templateValues(contract, node, facts, run.deadline);
             values.insert(QStringLiteral("section"), section.name);
             f.cause = node.impact->render(values);
+            f.fromImpact = true;
         } else {
             f.cause = facts.message.isEmpty() ? toString(facts.state) : facts.message;
         }
@@ -260,15 +263,33 @@ Verdict evaluate(const Contract &contract, const Graph &graph, const RunSnapshot
         running |= sv.status == SectionStatus::Running;
         verdict.sections.append(sv);
     }
-    // A failure that no section rests on (say, the publish step) still means
-    // the report did not publish within its contract.
+    // A failure that no section rests on still means the report did not
+    // publish within its contract when it stops publication: the publish
+    // step, or anything a publish step needs. Any other such failure (an
+    // exploratory model) leaves the verdict to the sections.
+    QList<int> publishSteps;
+    for (int index = 0; index < graph.size(); ++index) {
+        if (contract.nodes.at(index).kind == NodeKind::Publish)
+            publishSteps << index;
+    }
+    const QList<int> publishNeeds = graph.upstream(publishSteps);
+    const QSet<int> feedsPublication(publishNeeds.cbegin(), publishNeeds.cend());
     bool failedOutside = false;
     bool unfinishedOutside = false;
     for (int index = 0; index < graph.size(); ++index) {
         if (covered.contains(index))
             continue;
-        failedOutside |= roots.contains(index) && isBlockingFailure(factsOf(index).state);
         unfinishedOutside |= isUnfinished(factsOf(index).state);
+        if (!roots.contains(index) || !isBlockingFailure(factsOf(index).state))
+            continue;
+        Section none;
+        const Finding f = findingFor(index, none);
+        if (feedsPublication.contains(index)) {
+            failedOutside = true;
+            verdict.publishFailures.append(f);
+        } else {
+            verdict.unneeded.append(f);
+        }
     }
     running |= unfinishedOutside;
 

@@ -89,8 +89,11 @@ struct Finding
     QString nodeId;
     NodeState state = NodeState::Pending;
     Freshness freshness = Freshness::Unknown;
-    bool blocking = false; // failed (blocks what depends on it) vs warned
-    QString cause;         // the node's `impact` text filled with real values, or its message
+    bool blocking = false;   // failed (blocks what depends on it) vs warned
+    QString cause;           // the node's `impact` text filled with real values, or its message
+    bool fromImpact = false; // `cause` is the contract's own `impact` sentence
+    std::optional<qint64> ageSeconds; // freshness: how old the source's data was
+    std::optional<double> value;      // check: the measured value
 };
 
 struct SectionVerdict
@@ -115,6 +118,13 @@ struct Verdict
     int exitCode = 0;
     QList<SectionVerdict> sections;
     QStringList rootCauses; // node ids, in topological order
+    // Root causes that no section rests on and that do not stop publication
+    // (say, an exploratory model): the sections decide the verdict; each
+    // still gets an alert of its own, of low severity.
+    QList<Finding> unneeded;
+    // A root cause outside every section that stops publication: the publish
+    // step itself, or something it needs. The report has failed.
+    QList<Finding> publishFailures;
     QDateTime deadline;
     QDateTime projected;
 

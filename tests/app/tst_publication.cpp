@@ -219,6 +219,60 @@ private Q_SLOTS:
         QVERIFY(r.err.contains(QStringLiteral("publishes on its own")));
     }
 
+    // A failure that no section needs and that the publish step does not need
+    // (an exploratory model) leaves the verdict to the sections: complete,
+    // exit 0, with a low alert saying that nothing depends on it. Without an
+    // alert template the headline is still a sentence, not the raw cause.
+    void unneededFailureLeavesTheVerdictToTheSections()
+    {
+        QTemporaryDir dir;
+        const QString contract = dir.filePath(QStringLiteral("c.yaml"));
+        {
+            QFile f(contract);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(R"(vouch: 1
+report:
+  id: weekly
+  name: Weekly report
+  timezone: Europe/London
+  schedule: "0 6 * * MON"
+  publish_by: "MON 12:00"
+  sections: [{id: revenue, name: Revenue, needs: [mart], on_failure: hold}]
+nodes:
+  - {id: mart, kind: command, run: ["true"]}
+  - {id: explore_cohorts, kind: command, run: ["false"], needs: [mart]}
+  - {id: publish, kind: publish, needs: [mart]}
+)");
+        }
+        const QString state = dir.filePath(QStringLiteral("state.db"));
+        const auto vouch = [](const QStringList &args) {
+            QProcess p;
+            p.start(QStringLiteral(VOUCH_BINARY), args);
+            p.waitForFinished(120000);
+            return Result{p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+                          QString::fromUtf8(p.readAllStandardError())};
+        };
+        Result r = vouch({QStringLiteral("run"), contract, QStringLiteral("--state"), state,
+                          QStringLiteral("--period"), QStringLiteral("2026-W48"),
+                          QStringLiteral("--now"), kNow});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("Report Weekly report: complete")),
+                 qPrintable(r.out));
+        r = vouch({QStringLiteral("alerts"), contract, QStringLiteral("--state"), state,
+                   QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray alerts = QJsonDocument::fromJson(r.out.toUtf8())
+                                      .object()
+                                      .value(QStringLiteral("alerts"))
+                                      .toArray();
+        QCOMPARE(alerts.size(), 1);
+        const QJsonObject alert = alerts.first().toObject();
+        QCOMPARE(alert.value(QStringLiteral("severity")).toString(), QStringLiteral("low"));
+        QCOMPARE(alert.value(QStringLiteral("headline")).toString(),
+                 QStringLiteral("explore_cohorts failed (exit code 1); no section depends on it, "
+                                "so every section keeps its verdict."));
+    }
+
     void impactInBusinessWords()
     {
         const Result r = Fixture().run(

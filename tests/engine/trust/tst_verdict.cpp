@@ -89,6 +89,57 @@ RunSnapshot snapshot(const QStringList &states)
     return run;
 }
 
+// The same path without any alert template, with a freshness source and an
+// exploratory model that no section and no publish step needs.
+const QByteArray kPlainContract = R"(vouch: 1
+report:
+  id: weekly
+  name: Weekly report
+  timezone: Europe/London
+  schedule: "0 6 * * MON"
+  publish_by: "MON 12:00"
+  sections:
+    - {id: revenue, name: Revenue, needs: [mart_rev], on_failure: hold}
+    - {id: margin, name: Margin, needs: [mart_margin], on_failure: caveat}
+    - {id: cash, name: Cash, needs: [mart_cash], on_failure: hold}
+nodes:
+  - {id: src_orders, kind: freshness, connection: w, loaded_at: "select 1", warn_after: 6h, error_after: 24h}
+  - {id: mart_rev, kind: noop, needs: [src_orders]}
+  - {id: mart_margin, kind: noop, needs: [src_orders]}
+  - {id: mart_cash, kind: noop}
+  - {id: explore_cohorts, kind: noop, needs: [mart_rev]}
+  - {id: publish, kind: publish, needs: [mart_rev, mart_margin, mart_cash]}
+connections:
+  w: {driver: sqlite, database: /tmp/none.db}
+)";
+
+ContractPtr plainContract()
+{
+    static ContractPtr c =
+        ContractLoader::loadText(kPlainContract, QStringLiteral("plain.yaml"), QString()).contract;
+    return c;
+}
+
+RunSnapshot plainSnapshot(const QMap<QString, NodeFacts> &facts)
+{
+    RunSnapshot run;
+    for (const Node &n : plainContract()->nodes)
+        run.nodes.insert(n.id, {NodeState::Succeeded, Freshness::Unknown, {}, {}, {}, {}, {}, {}});
+    for (auto it = facts.cbegin(); it != facts.cend(); ++it)
+        run.nodes.insert(it.key(), it.value());
+    run.now = QDateTime(QDate(2026, 11, 30), QTime(6, 0), QTimeZone::utc());
+    run.deadline = QDateTime(QDate(2026, 11, 30), QTime(12, 0), QTimeZone::utc());
+    return run;
+}
+
+NodeFacts failed(const QString &message)
+{
+    NodeFacts f;
+    f.state = NodeState::Failed;
+    f.message = message;
+    return f;
+}
+
 } // namespace
 
 class TestVerdict : public QObject
@@ -257,6 +308,66 @@ private Q_SLOTS:
                  QStringLiteral("Margin"));
         QCOMPARE(a.details.value(QStringLiteral("can_publish")).toArray().first().toString(),
                  QStringLiteral("Cash"));
+    }
+
+    // A failure that no section needs and that is not (and does not feed) the
+    // publish step leaves the verdict to the sections; it still has an alert
+    // of its own, of low severity, saying that nothing depends on it.
+    void exploratoryFailureLeavesTheVerdictToTheSections()
+    {
+        QVERIFY(plainContract());
+        const Graph graph = Graph::fromContract(*plainContract());
+        const RunSnapshot run = plainSnapshot(
+            {{QStringLiteral("explore_cohorts"), failed(QStringLiteral("exit code 1"))}});
+        const Verdict v = evaluate(*plainContract(), graph, run);
+        QCOMPARE(toString(v.status), QStringLiteral("complete"));
+        QCOMPARE(v.exitCode, 0);
+        const QList<AlertDraft> alerts = draftAlerts(*plainContract(), v, run.now);
+        QCOMPARE(alerts.size(), 1);
+        QCOMPARE(toString(alerts.first().severity), QStringLiteral("low"));
+        QCOMPARE(alerts.first().headline,
+                 QStringLiteral("explore_cohorts failed (exit code 1); no section depends on "
+                                "it, so every section keeps its verdict."));
+    }
+
+    // The publish step failing is the report failing, said as such.
+    void publishFailureFailsTheReport()
+    {
+        const Graph graph = Graph::fromContract(*plainContract());
+        const RunSnapshot run =
+            plainSnapshot({{QStringLiteral("publish"), failed(QStringLiteral("exit code 3"))}});
+        const Verdict v = evaluate(*plainContract(), graph, run);
+        QCOMPARE(toString(v.status), QStringLiteral("failed"));
+        const QList<AlertDraft> alerts = draftAlerts(*plainContract(), v, run.now);
+        QCOMPARE(alerts.size(), 1);
+        QCOMPARE(toString(alerts.first().severity), QStringLiteral("high"));
+        QCOMPARE(alerts.first().headline,
+                 QStringLiteral("Weekly report cannot publish because publish failed (exit code "
+                                "3)."));
+    }
+
+    // Without an `alert` template the headline is still the business
+    // sentence: what is not safe and why, then what else may publish.
+    void headlineWithoutTemplateReadsLikeTheBusiness()
+    {
+        const Graph graph = Graph::fromContract(*plainContract());
+        NodeFacts stale = failed(QStringLiteral("last load 2d2h ago (Sat 28 Nov 03:58)"));
+        stale.freshness = Freshness::StaleError;
+        stale.ageSeconds = 2 * 86400 + 2 * 3600;
+        const RunSnapshot run = plainSnapshot({{QStringLiteral("src_orders"), stale},
+                                               {QStringLiteral("mart_rev"), {}},
+                                               {QStringLiteral("mart_margin"), {}}});
+        RunSnapshot settled = run;
+        settled.nodes[QStringLiteral("mart_rev")].state = NodeState::UpstreamFailed;
+        settled.nodes[QStringLiteral("mart_margin")].state = NodeState::UpstreamFailed;
+        const Verdict v = evaluate(*plainContract(), graph, settled);
+        QCOMPARE(toString(v.status), QStringLiteral("partial"));
+        const QList<AlertDraft> alerts = draftAlerts(*plainContract(), v, settled.now);
+        QCOMPARE(alerts.size(), 1);
+        QCOMPARE(alerts.first().headline,
+                 QStringLiteral("Revenue is not safe for reporting because src_orders was last "
+                                "loaded 2 days ago. Margin can publish with a caveat. Cash can "
+                                "publish."));
     }
 
     void marginAlertReadsLikeTheBusiness()
