@@ -298,6 +298,8 @@ void ReportPanel::showLoaded(const Loaded &loaded)
         lines << tr("Forecast completion %1").arg(v.projected.toTimeZone(zone).toString(format));
     else
         lines << tr("Forecast completion: done or unknown");
+    if (!v.decisionNeeded.isEmpty())
+        lines << tr("Decision needed: %1").arg(v.decisionNeeded);
     m_deadline->setText(lines.join(u'\n'));
 
     m_sections->clear();

@@ -170,6 +170,22 @@ std::optional<LatestRun> openLatestRun(const QString &command, const QString &st
     t.run = *run;
     followRunClock(t.run);
     if (!t.contract) {
+        // The contract the run ran, as recorded, not the file as it is now.
+        QString ran;
+        for (const AttemptRecord &a : t.store->attempts(run->id)) {
+            if (!a.contractSha256.isEmpty())
+                ran = a.contractSha256;
+        }
+        if (const auto text = ran.isEmpty() ? std::nullopt : t.store->contractText(ran)) {
+            const LoadResult loaded = ContractLoader::loadText(
+                *text, run->contractPath, QFileInfo(run->contractPath).absolutePath());
+            if (loaded.ok()) {
+                auto contract = std::make_shared<Contract>(*loaded.contract);
+                contract->filePath = run->contractPath;
+                t.contract = contract;
+                return t;
+            }
+        }
         QString ignored;
         QTextStream sink(&ignored);
         t.contract = loadContract(run->contractPath, sink);
@@ -309,6 +325,8 @@ void printAssessment(const Contract &contract, const Assessment &assessment, QTe
     if (v.projected.isValid())
         out << "; forecast " << v.projected.toTimeZone(zone).toString(QStringLiteral("ddd HH:mm"));
     out << '\n';
+    if (!v.decisionNeeded.isEmpty())
+        out << "decision needed: " << v.decisionNeeded << '\n';
 }
 
 QJsonObject assessmentJson(const Assessment &assessment)
@@ -345,16 +363,20 @@ QJsonObject assessmentJson(const Assessment &assessment)
                                   {QStringLiteral("opened_at"), time(a.openedAt)},
                                   {QStringLiteral("updated_at"), time(a.updatedAt)}});
     }
-    return QJsonObject{{QStringLiteral("report"), assessment.run.reportId},
-                       {QStringLiteral("period"), assessment.run.period},
-                       {QStringLiteral("status"), toString(assessment.verdict.status)},
-                       {QStringLiteral("published"), assessment.verdict.published},
-                       {QStringLiteral("run_id"), double(assessment.run.id)},
-                       {QStringLiteral("attempt"), assessment.run.latestAttempt},
-                       {QStringLiteral("deadline"), time(assessment.verdict.deadline)},
-                       {QStringLiteral("forecast"), time(assessment.verdict.projected)},
-                       {QStringLiteral("sections"), sections},
-                       {QStringLiteral("alerts"), alerts}};
+    return QJsonObject{
+        {QStringLiteral("report"), assessment.run.reportId},
+        {QStringLiteral("period"), assessment.run.period},
+        {QStringLiteral("status"), toString(assessment.verdict.status)},
+        {QStringLiteral("published"), assessment.verdict.published},
+        {QStringLiteral("run_id"), double(assessment.run.id)},
+        {QStringLiteral("attempt"), assessment.run.latestAttempt},
+        {QStringLiteral("deadline"), time(assessment.verdict.deadline)},
+        {QStringLiteral("forecast"), time(assessment.verdict.projected)},
+        {QStringLiteral("sections"), sections},
+        {QStringLiteral("alerts"), alerts},
+        {QStringLiteral("decision_needed"), assessment.verdict.decisionNeeded.isEmpty()
+                                                ? QJsonValue()
+                                                : QJsonValue(assessment.verdict.decisionNeeded)}};
 }
 
 } // namespace vouch::cli

@@ -239,6 +239,11 @@ struct Contract
 {
     int version = 1;
     QString filePath; // absolute path of the file it was loaded from
+    // The contract's text as loaded and its SHA-256 (lowercase hex): a run
+    // records them, and a publication decision is checked against the
+    // contract the run actually ran. Empty for a contract built in code.
+    QByteArray sourceText;
+    QString sourceSha256;
     Report report;
     QMap<QString, Connection> connections;
     QMap<QString, int> pools; // named pools and their slot counts

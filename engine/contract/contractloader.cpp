@@ -6,6 +6,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -2168,8 +2169,12 @@ LoadResult ContractLoader::loadText(const QByteArray &text, const QString &fileN
         auto contract = builder.build(root);
         std::stable_sort(walker.diagnostics.begin(), walker.diagnostics.end());
         result.diagnostics = walker.diagnostics;
-        if (contract && !hasErrors(result.diagnostics))
+        if (contract && !hasErrors(result.diagnostics)) {
+            contract->sourceText = text;
+            contract->sourceSha256 = QString::fromLatin1(
+                QCryptographicHash::hash(text, QCryptographicHash::Sha256).toHex());
             result.contract = contract;
+        }
     } catch (const YAML::Exception &e) {
         result.diagnostics = walker.diagnostics;
         result.diagnostics.append({Diagnostic::Severity::Error, fileName,

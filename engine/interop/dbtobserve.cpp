@@ -354,7 +354,8 @@ ObserveResult record(StateStore &store, const ObserveRequest &request)
         }
         selection += untouched;
     }
-    const int attempt = store.beginAttempt(runId, request.who, reason, selection);
+    const int attempt = store.beginAttempt(runId, request.who, reason, selection,
+                                           contract.sourceSha256, contract.sourceText);
     if (attempt <= 0) {
         result.error = store.lastError();
         return result;

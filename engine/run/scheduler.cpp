@@ -675,7 +675,8 @@ void Scheduler::start()
         if (d->selected[i])
             selection << d->graph.id(i);
     }
-    d->attempt = d->store->beginAttempt(d->runId, d->options.who, d->options.reason, selection);
+    d->attempt = d->store->beginAttempt(d->runId, d->options.who, d->options.reason, selection,
+                                        d->contract->sourceSha256, d->contract->sourceText);
     d->computePriorities();
     Q_EMIT runStarted(d->runId, d->attempt);
 

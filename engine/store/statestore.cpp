@@ -258,8 +258,20 @@ constexpr Migration kMigration6 = {
     nullptr,
 };
 
+// The contract each attempt ran (issue: decisions bound to the contract): its
+// text once per digest, and the digest on the attempt.
+constexpr Migration kMigration7 = {
+    R"(CREATE TABLE IF NOT EXISTS contract_texts (
+        sha256 TEXT PRIMARY KEY,
+        body BLOB NOT NULL
+    ))",
+    "ALTER TABLE attempts ADD COLUMN contract_sha256 TEXT",
+    nullptr,
+};
+
 constexpr std::array<const Migration *, StateStore::kSchemaVersion> kMigrations = {
-    &kMigration1, &kMigration2, &kMigration3, &kMigration4, &kMigration5, &kMigration6};
+    &kMigration1, &kMigration2, &kMigration3, &kMigration4,
+    &kMigration5, &kMigration6, &kMigration7};
 
 // The same schema on PostgreSQL, version for version: BIGINT for times and
 // ids, identity columns for AUTOINCREMENT, plpgsql triggers for the
@@ -479,8 +491,26 @@ constexpr Migration kPgMigration5 = {
 };
 #undef VOUCH_DELIVERIES_TABLE
 
+constexpr Migration kPgMigration7 = {
+    R"(CREATE TABLE IF NOT EXISTS contract_texts (
+        sha256 TEXT PRIMARY KEY,
+        body BYTEA NOT NULL
+    ))",
+    "ALTER TABLE attempts ADD COLUMN contract_sha256 TEXT",
+    R"(DO $$ BEGIN
+         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'vouch_viewer') THEN
+           GRANT SELECT ON contract_texts TO vouch_viewer;
+         END IF;
+         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'vouch_runner') THEN
+           GRANT SELECT, INSERT ON contract_texts TO vouch_runner;
+         END IF;
+       END $$)",
+    nullptr,
+};
+
 constexpr std::array<const Migration *, StateStore::kSchemaVersion> kPgMigrations = {
-    &kPgMigration1, &kPgMigration2, &kPgMigration3, &kPgMigration4, &kPgMigration5, &kMigration6};
+    &kPgMigration1, &kPgMigration2, &kPgMigration3, &kPgMigration4,
+    &kPgMigration5, &kMigration6,   &kPgMigration7};
 
 // Any constant: the advisory lock that serialises migrations on a server.
 constexpr qint64 kMigrationLock = 0x766f756368; // "vouch"
@@ -1367,7 +1397,8 @@ QList<RunRecord> StateStore::runs(const QString &reportId, int limit) const
 }
 
 int StateStore::beginAttempt(qint64 runId, const QString &who, const QString &reason,
-                             const QStringList &selection)
+                             const QStringList &selection, const QString &contractSha256,
+                             const QByteArray &contractText)
 {
     d->clearError();
     const QString what = QStringLiteral("cannot begin an attempt of run %1").arg(runId);
@@ -1389,9 +1420,17 @@ int StateStore::beginAttempt(qint64 runId, const QString &who, const QString &re
         q.finish();
         if (!d->exec(
                 q,
-                QStringLiteral("INSERT INTO attempts (run_id, attempt, who, reason, started_at) "
-                               "VALUES (?, ?, ?, ?, ?)"),
-                {runId, attempt, text(who), text(reason), nowMs()}, what) ||
+                QStringLiteral("INSERT INTO attempts (run_id, attempt, who, reason, started_at, "
+                               "contract_sha256) VALUES (?, ?, ?, ?, ?, ?)"),
+                {runId, attempt, text(who), text(reason), nowMs(),
+                 contractSha256.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                          : QVariant(contractSha256)},
+                what) ||
+            (!contractSha256.isEmpty() &&
+             !d->exec(q,
+                      QStringLiteral("INSERT INTO contract_texts (sha256, body) VALUES (?, ?) "
+                                     "ON CONFLICT (sha256) DO NOTHING"),
+                      {contractSha256, contractText}, what)) ||
             !d->exec(q,
                      QStringLiteral("INSERT INTO attempt_selections (run_id, attempt, selection) "
                                     "VALUES (?, ?, ?)"),
@@ -1419,11 +1458,11 @@ QList<AttemptRecord> StateStore::attempts(qint64 runId) const
     QList<AttemptRecord> result;
     QSqlQuery q = d->query();
     if (!d->exec(q,
-                 QStringLiteral(
-                     "SELECT a.attempt, a.who, a.reason, coalesce(s.selection, '[]'), "
-                     "a.started_at, a.finished_at FROM attempts a LEFT JOIN attempt_selections s "
-                     "ON s.run_id = a.run_id AND s.attempt = a.attempt "
-                     "WHERE a.run_id = ? ORDER BY a.attempt"),
+                 QStringLiteral("SELECT a.attempt, a.who, a.reason, coalesce(s.selection, '[]'), "
+                                "a.started_at, a.finished_at, a.contract_sha256 "
+                                "FROM attempts a LEFT JOIN attempt_selections s "
+                                "ON s.run_id = a.run_id AND s.attempt = a.attempt "
+                                "WHERE a.run_id = ? ORDER BY a.attempt"),
                  {runId}, QStringLiteral("cannot read the attempts of run %1").arg(runId)))
         return result;
     while (q.next()) {
@@ -1435,9 +1474,21 @@ QList<AttemptRecord> StateStore::attempts(qint64 runId) const
         a.selection = stringListFrom(q.value(3).toString());
         a.startedAt = storedTime(q.value(4));
         a.finishedAt = storedTime(q.value(5));
+        a.contractSha256 = q.value(6).toString();
         result.append(a);
     }
     return result;
+}
+
+std::optional<QByteArray> StateStore::contractText(const QString &sha256) const
+{
+    d->clearError();
+    QSqlQuery q = d->query();
+    if (!d->exec(q, QStringLiteral("SELECT body FROM contract_texts WHERE sha256 = ?"), {sha256},
+                 QStringLiteral("cannot read the contract %1").arg(sha256.left(12))) ||
+        !q.next())
+        return std::nullopt;
+    return q.value(0).toByteArray();
 }
 
 void StateStore::record(const Transition &transition)

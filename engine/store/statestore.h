@@ -55,7 +55,8 @@ struct AttemptRecord
     QString reason;
     QStringList selection; // node ids this attempt (re)ran; all nodes for attempt 1
     QDateTime startedAt;
-    QDateTime finishedAt; // invalid while running or when the process died
+    QDateTime finishedAt;   // invalid while running or when the process died
+    QString contractSha256; // the contract the attempt ran; empty for older stores
 };
 
 // The latest known state of one node in a run, across attempts: the state
@@ -131,7 +132,7 @@ struct LeaseRecord
 class StateStore
 {
 public:
-    static constexpr int kSchemaVersion = 6;
+    static constexpr int kSchemaVersion = 7;
 
     // Where a PostgreSQL store lives. The password never appears in
     // display(), in logs or in error messages.
@@ -179,8 +180,13 @@ public:
     std::optional<RunRecord> latestRun(const QString &reportId = QString()) const;
     std::optional<RunRecord> findRun(const QString &reportId, const QString &period) const;
     QList<RunRecord> runs(const QString &reportId = QString(), int limit = 100) const;
+    // `contractSha256` and `contractText`: the contract this attempt runs
+    // (its text is kept once per digest); empty for a contract built in code.
     int beginAttempt(qint64 runId, const QString &who, const QString &reason,
-                     const QStringList &selection);
+                     const QStringList &selection, const QString &contractSha256 = {},
+                     const QByteArray &contractText = {});
+    // The text of a contract an attempt ran, by its digest.
+    std::optional<QByteArray> contractText(const QString &sha256) const;
     void finishAttempt(qint64 runId, int attempt);
     QList<AttemptRecord> attempts(qint64 runId) const;
 

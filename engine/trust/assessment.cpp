@@ -30,22 +30,45 @@ QString decisionKind(Decision::Kind kind)
 
 QList<Decision> decisionsOf(const StateStore &store, qint64 runId)
 {
+    // The audit log is the one source of decisions: a row written anywhere
+    // else changes nothing, and an entry changed after it was written breaks
+    // the chain, from which point on nothing is trusted.
     QList<Decision> result;
-    QSqlQuery q(QSqlDatabase::database(store.connectionName(), false));
-    q.prepare(QStringLiteral(
-        "SELECT kind, section, text, who, at FROM decisions WHERE run_id = ? ORDER BY id"));
-    q.addBindValue(runId);
-    if (!q.exec())
+    auto &writable = const_cast<StateStore &>(store); // AuditLog only reads here
+    const AuditLog log(writable);
+    const AuditVerification verification = log.verify();
+    const auto run = store.run(runId);
+    if (!run)
         return result;
-    while (q.next()) {
-        Decision d;
-        d.kind = q.value(0).toString() == QLatin1String("hold") ? Decision::Kind::Hold
-                                                                : Decision::Kind::Approve;
-        d.section = q.value(1).toString();
-        d.text = q.value(2).toString();
-        d.who = q.value(3).toString();
-        d.at = storedTime(q.value(4));
-        result << d;
+    for (const AuditEntry &e : log.entries(run->reportId, run->period)) {
+        if (!verification.ok && e.seq >= verification.firstBadSeq)
+            break;
+        if (e.runId != runId)
+            continue;
+        const bool approve = e.action == QLatin1String("approve");
+        if (!approve && e.action != QLatin1String("hold"))
+            continue;
+        Decision base;
+        base.kind = approve ? Decision::Kind::Approve : Decision::Kind::Hold;
+        base.who = e.who;
+        base.at = e.at;
+        base.findings = e.details.value(QStringLiteral("findings")).toString();
+        const QJsonArray items =
+            e.details.value(approve ? QStringLiteral("caveats") : QStringLiteral("reasons"))
+                .toArray();
+        for (const QJsonValue &v : items) {
+            Decision d = base;
+            d.section = v.toObject().value(QStringLiteral("section")).toString();
+            d.text = v.toObject().value(QStringLiteral("text")).toString();
+            result << d;
+        }
+        // A section-level approval that left no unsafe section unapproved
+        // covers the report too (decided when it was made, in the entry).
+        if (approve && e.details.value(QStringLiteral("covers_report")).toBool()) {
+            Decision d = base;
+            d.text = QStringLiteral("every unsafe section approved with its caveat");
+            result << d;
+        }
     }
     return result;
 }
@@ -155,10 +178,39 @@ QList<AlertRecord> escalate(AlertBook &book, const Contract &contract, const Ass
 
 DecisionResult decide(StateStore &store, const Contract &contract, const Assessment &assessment,
                       Decision::Kind kind, const QString &who,
-                      const QList<std::pair<QString, QString>> &texts, const QDateTime &now)
+                      const QList<std::pair<QString, QString>> &texts,
+                      [[maybe_unused]] const QDateTime &now)
 {
+    // A decision's time is the audit log's: when the person decided (real
+    // time, engine/util/clock.h), whatever clock the run is judged by.
     DecisionResult result;
     const Report &report = contract.report;
+    // Decided against the contract the run ran, never another file: a copy
+    // with other approvers is refused here, before anyone is checked.
+    QString ran;
+    int ranAttempt = 0;
+    for (const AttemptRecord &a : store.attempts(assessment.run.id)) {
+        if (!a.contractSha256.isEmpty()) {
+            ran = a.contractSha256;
+            ranAttempt = a.attempt;
+        }
+    }
+    if (!ran.isEmpty() && ran != contract.sourceSha256) {
+        result.notAllowed = true;
+        result.message =
+            QStringLiteral("%1 is not the contract that %2 ran for %3 (its SHA-256 is %4…, attempt "
+                           "%5 ran %6…); a decision is checked against the contract the run ran: "
+                           "decide without FILE, or rerun with this contract first; nothing was "
+                           "recorded")
+                .arg(contract.filePath.isEmpty() ? QStringLiteral("this contract")
+                                                 : contract.filePath,
+                     report.id, assessment.run.period,
+                     contract.sourceSha256.isEmpty() ? QStringLiteral("unknown")
+                                                     : contract.sourceSha256.left(12))
+                .arg(ranAttempt)
+                .arg(ran.left(12));
+        return result;
+    }
     if (!report.approvers.contains(who)) {
         result.notAllowed = true;
         result.message =
@@ -182,7 +234,9 @@ DecisionResult decide(StateStore &store, const Contract &contract, const Assessm
                              : QStringLiteral("a hold needs a reason");
         return result;
     }
-    if (kind == Decision::Kind::Approve) {
+    // Approving a held report releases the hold, whatever it now finds.
+    const bool releasesHold = assessment.verdict.status == ReportStatus::Held;
+    if (kind == Decision::Kind::Approve && !releasesHold) {
         if (computed == ReportStatus::Complete) {
             result.message = QStringLiteral(
                 "the report is complete and publishes on its own; there is nothing to approve");
@@ -216,7 +270,8 @@ DecisionResult decide(StateStore &store, const Contract &contract, const Assessm
         }
     }
 
-    // The audit entry comes first: no decision takes effect unrecorded.
+    // The audit entry is the decision: one append, nothing else written. It
+    // records the findings it was made on, so that it does not outlive them.
     QJsonArray items;
     for (const auto &[section, text] : texts)
         items.append(
@@ -225,12 +280,33 @@ DecisionResult decide(StateStore &store, const Contract &contract, const Assessm
     for (const SectionVerdict &sv : assessment.verdict.sections)
         sections.append(QJsonObject{{QStringLiteral("id"), sv.id},
                                     {QStringLiteral("status"), toString(sv.status)}});
-    const QJsonObject details{
+    QJsonObject details{
         {QStringLiteral("attempt"), assessment.run.latestAttempt},
         {QStringLiteral("verdict"), toString(computed)},
         {QStringLiteral("sections"), sections},
+        {QStringLiteral("findings"), findingsKey(assessment.verdict)},
         {kind == Decision::Kind::Approve ? QStringLiteral("caveats") : QStringLiteral("reasons"),
          items}};
+    if (!contract.sourceSha256.isEmpty())
+        details.insert(QStringLiteral("contract_sha256"), contract.sourceSha256);
+    // A section-level approval covers the report once every unsafe section
+    // has an approval on these findings.
+    if (kind == Decision::Kind::Approve) {
+        const QString findings = findingsKey(assessment.verdict);
+        QSet<QString> approved;
+        for (const Decision &d : decisionsOf(store, assessment.run.id)) {
+            if (d.kind == Decision::Kind::Approve &&
+                (d.findings.isEmpty() || d.findings == findings))
+                approved.insert(d.section);
+        }
+        for (const auto &[section, text] : texts)
+            approved.insert(section);
+        bool all = !approved.contains(QString());
+        for (const SectionVerdict &sv : assessment.verdict.sections)
+            all &= sv.status == SectionStatus::Safe || approved.contains(sv.id);
+        if (all)
+            details.insert(QStringLiteral("covers_report"), true);
+    }
     AuditLog audit(store);
     QString error;
     if (!audit.append(who, decisionKind(kind), report.id, assessment.run.period, assessment.run.id,
@@ -248,54 +324,6 @@ DecisionResult decide(StateStore &store, const Contract &contract, const Assessm
             QStringLiteral("could not write the audit log: %1; nothing was recorded").arg(error);
         return result;
     }
-    QSqlDatabase db = QSqlDatabase::database(store.connectionName(), false);
-    db.transaction();
-    for (const auto &[section, text] : texts) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO decisions (run_id, attempt, kind, section, text, "
-                                 "who, at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-        q.addBindValue(assessment.run.id);
-        q.addBindValue(assessment.run.latestAttempt);
-        q.addBindValue(decisionKind(kind));
-        q.addBindValue(section.isEmpty() ? QVariant(QMetaType::fromType<QString>())
-                                         : QVariant(section));
-        q.addBindValue(text);
-        q.addBindValue(who);
-        q.addBindValue(now.toMSecsSinceEpoch());
-        if (!q.exec()) {
-            db.rollback();
-            result.message =
-                QStringLiteral("could not record the decision: %1").arg(q.lastError().text());
-            return result;
-        }
-    }
-    // A section-level approval covers the report once every unsafe section
-    // has one; record that as the report's decision too.
-    if (kind == Decision::Kind::Approve) {
-        QSet<QString> approved;
-        for (const Decision &d : decisionsOf(store, assessment.run.id))
-            approved.insert(d.section);
-        for (const auto &[section, text] : texts)
-            approved.insert(section);
-        bool all = approved.contains(QString());
-        if (!all) {
-            all = true;
-            for (const SectionVerdict &sv : assessment.verdict.sections)
-                all &= sv.status == SectionStatus::Safe || approved.contains(sv.id);
-        }
-        if (all && !approved.contains(QString())) {
-            QSqlQuery q(db);
-            q.prepare(QStringLiteral("INSERT INTO decisions (run_id, attempt, kind, section, text, "
-                                     "who, at) VALUES (?, ?, 'approve', NULL, ?, ?, ?)"));
-            q.addBindValue(assessment.run.id);
-            q.addBindValue(assessment.run.latestAttempt);
-            q.addBindValue(QStringLiteral("every unsafe section approved with its caveat"));
-            q.addBindValue(who);
-            q.addBindValue(now.toMSecsSinceEpoch());
-            q.exec();
-        }
-    }
-    db.commit();
     result.ok = true;
     result.message = kind == Decision::Kind::Approve
                          ? QStringLiteral("approved with caveats by %1").arg(who)

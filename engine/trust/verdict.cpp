@@ -164,6 +164,24 @@ QMap<QString, QString> templateValues(const Contract &contract, const Node &node
     return values;
 }
 
+QString findingsKey(const Verdict &verdict)
+{
+    QStringList parts;
+    for (const SectionVerdict &sv : verdict.sections) {
+        QStringList causes;
+        for (const Finding &f : sv.findings)
+            causes << f.nodeId + u'=' + toString(f.state);
+        causes.sort();
+        parts << sv.id + u':' + toString(sv.status) + u'[' + causes.join(u',') + u']';
+    }
+    QStringList outside;
+    for (const Finding &f : verdict.publishFailures)
+        outside << f.nodeId + u'=' + toString(f.state);
+    outside.sort();
+    parts << QStringLiteral("publish[") + outside.join(u',') + u']';
+    return parts.join(u';');
+}
+
 Verdict evaluate(const Contract &contract, const Graph &graph, const RunSnapshot &run)
 {
     Verdict verdict;
@@ -304,9 +322,19 @@ Verdict evaluate(const Contract &contract, const Graph &graph, const RunSnapshot
     else
         verdict.computed = ReportStatus::Complete;
 
-    // Publication decisions; the latest report-level decision wins.
+    // Publication decisions. An approval applies only to the findings it was
+    // made on; a hold stays until a later approval releases it. The latest
+    // report-level decision that applies wins.
+    const QString findings = findingsKey(verdict);
     const Decision *reportDecision = nullptr;
+    const Decision *staleApproval = nullptr;
     for (const Decision &d : run.decisions) {
+        const bool stale =
+            d.kind == Decision::Kind::Approve && !d.findings.isEmpty() && d.findings != findings;
+        if (stale) {
+            staleApproval = &d;
+            continue;
+        }
         if (d.section.isEmpty()) {
             reportDecision = &d;
         } else {
@@ -318,13 +346,23 @@ Verdict evaluate(const Contract &contract, const Graph &graph, const RunSnapshot
             }
         }
     }
+    if (staleApproval && (!reportDecision || reportDecision->at < staleApproval->at)) {
+        const QTimeZone zone(contract.report.timezone);
+        verdict.decisionNeeded =
+            QStringLiteral("findings changed since %1 approved at %2")
+                .arg(staleApproval->who,
+                     staleApproval->at.toTimeZone(zone.isValid() ? zone : QTimeZone::utc())
+                         .toString(QStringLiteral("ddd HH:mm")));
+    }
     const bool pastDeadline = run.deadline.isValid() && run.now.isValid() && run.now > run.deadline;
     verdict.status = verdict.computed;
-    if (verdict.computed == ReportStatus::Complete) {
+    if (reportDecision && reportDecision->kind == Decision::Kind::Hold &&
+        verdict.computed != ReportStatus::Running) {
+        // A hold outlives a green rerun: only an approver releases it.
+        verdict.status = ReportStatus::Held;
+    } else if (verdict.computed == ReportStatus::Complete) {
         verdict.status = ReportStatus::Complete; // complete reports publish on their own
         verdict.published = true;
-    } else if (reportDecision && reportDecision->kind == Decision::Kind::Hold) {
-        verdict.status = ReportStatus::Held;
     } else if (reportDecision && verdict.computed != ReportStatus::Running &&
                verdict.computed != ReportStatus::Failed) {
         verdict.status = ReportStatus::PublishedWithCaveats;

@@ -72,6 +72,11 @@ struct Decision
     QString text;    // the caveat (approve) or the reason (hold)
     QString who;
     QDateTime at;
+    // The findings the decision was made on (findingsKey() of the verdict
+    // then); empty for a decision that did not record them. An approval
+    // whose findings differ from the run's present ones no longer applies;
+    // a hold applies until an approver releases it.
+    QString findings;
 };
 
 struct RunSnapshot
@@ -127,9 +132,16 @@ struct Verdict
     QList<Finding> publishFailures;
     QDateTime deadline;
     QDateTime projected;
+    // Set when an approval no longer applies because the findings changed
+    // since it was made: "findings changed since lee approved at Mon 09:14".
+    QString decisionNeeded;
 
     const SectionVerdict *section(const QString &id) const;
 };
+
+// What a decision rests on, as one comparable string: each section's status
+// (before decisions) and the root causes it rests on.
+QString findingsKey(const Verdict &verdict);
 
 Verdict evaluate(const Contract &contract, const Graph &graph, const RunSnapshot &run);
 

@@ -111,7 +111,7 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 10, qPrintable(r.out + r.err));
         QCOMPARE(f.status().value(QStringLiteral("status")).toString(), QStringLiteral("caveated"));
 
-        // A non-approver (the shipped contract names only analytics-lead) is
+        // Another contract than the one the run ran (the shipped one) is
         // refused with exit 4, and nothing is recorded.
         const QString demoContract =
             QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside/contract.yaml");
@@ -119,7 +119,9 @@ private Q_SLOTS:
                    QStringLiteral("margin excludes 14 SKUs"), QStringLiteral("--state"), f.state(),
                    demoContract});
         QCOMPARE(r.exitCode, 4);
-        QVERIFY(r.err.contains(QStringLiteral("is not an approver")));
+        QVERIFY2(r.err.contains(QStringLiteral("is not the contract that weekly_operating_report "
+                                               "ran for 2026-W48")),
+                 qPrintable(r.err));
         QVERIFY(r.err.contains(QStringLiteral("nothing was recorded")));
         r = f.run({QStringLiteral("audit"), QStringLiteral("--state"), f.state()});
         QCOMPARE(r.exitCode, 0);
@@ -201,6 +203,202 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(QStringLiteral("entry 1 was changed after it was written")),
                  qPrintable(r.err));
+    }
+
+    // The approver list comes from the contract the run ran, never from the
+    // file on the command line: a copy with this login added is refused, and
+    // the verdict of the real contract does not move. The contract the run
+    // ran is recorded (its digest and text) with the attempt.
+    void forgedApproverListIsRefused()
+    {
+        Fixture f;
+        const QString shipped = f.dir.filePath(QStringLiteral("contract/contract-shipped.yaml"));
+        {
+            QFile in(f.contract());
+            QVERIFY(in.open(QIODevice::ReadOnly));
+            QByteArray text = in.readAll();
+            text.replace("approvers: [analytics-lead, " + login().toUtf8() + "]",
+                         "approvers: [analytics-lead]");
+            QFile out(shipped);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(text);
+        }
+        Result r = f.run({QStringLiteral("run"), shipped, QStringLiteral("--state"), f.state(),
+                          QStringLiteral("--period"), QStringLiteral("2026-W48"),
+                          QStringLiteral("--no-wait")});
+        QVERIFY2(r.exitCode == 10, qPrintable(r.out + r.err));
+
+        // The real contract: this login is no approver.
+        r = f.run({QStringLiteral("approve"), QStringLiteral("--caveat"), QStringLiteral("x"),
+                   QStringLiteral("--state"), f.state(), shipped});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.err.contains(QStringLiteral("is not an approver")), qPrintable(r.err));
+        // Without FILE: the contract the run ran, as recorded.
+        r = f.run({QStringLiteral("approve"), QStringLiteral("--caveat"), QStringLiteral("x"),
+                   QStringLiteral("--state"), f.state()});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.err.contains(QStringLiteral("is not an approver")), qPrintable(r.err));
+
+        // The forgery: a copy that names this login.
+        r = f.run({QStringLiteral("approve"), QStringLiteral("--caveat"), QStringLiteral("x"),
+                   QStringLiteral("--state"), f.state(), f.contract()});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.err.contains(QStringLiteral("is not the contract that")), qPrintable(r.err));
+        QVERIFY(r.err.contains(QStringLiteral("nothing was recorded")));
+        r = f.run({QStringLiteral("audit"), QStringLiteral("--state"), f.state()});
+        QVERIFY(r.out.trimmed().isEmpty());
+        r = f.run({QStringLiteral("status"), QStringLiteral("--json"), QStringLiteral("--state"),
+                   f.state(), shipped});
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8())
+                     .object()
+                     .value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("caveated"));
+    }
+
+    // The audit log is the one source of decisions: a row put into the
+    // decisions table by hand, or an audit entry flipped from hold to
+    // approve, changes no verdict (and verify reports the flip).
+    void decisionsOutsideTheAuditChainChangeNothing()
+    {
+        Fixture f;
+        Result r = f.run({QStringLiteral("run"), f.contract(), QStringLiteral("--state"), f.state(),
+                          QStringLiteral("--period"), QStringLiteral("2026-W48"),
+                          QStringLiteral("--no-wait")});
+        QCOMPARE(r.exitCode, 10);
+        r = f.run({QStringLiteral("hold"), QStringLiteral("--reason"), QStringLiteral("wait"),
+                   QStringLiteral("--state"), f.state(), f.contract()});
+        QCOMPARE(f.status().value(QStringLiteral("status")).toString(), QStringLiteral("held"));
+        {
+            const QString name = QStringLiteral("forger");
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+                db.setDatabaseName(f.state());
+                QVERIFY(db.open());
+                QSqlQuery q(db);
+                QVERIFY(q.exec(QStringLiteral(
+                    "INSERT INTO decisions (run_id, attempt, kind, section, text, who, at) "
+                    "VALUES (1, 1, 'approve', NULL, 'forged', 'analytics-lead', 1)")));
+            }
+            QSqlDatabase::removeDatabase(name);
+        }
+        QCOMPARE(f.status().value(QStringLiteral("status")).toString(), QStringLiteral("held"));
+        {
+            const QString name = QStringLiteral("forger2");
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+                db.setDatabaseName(f.state());
+                QVERIFY(db.open());
+                QSqlQuery q(db);
+                // The append-only triggers are what an attacker drops first.
+                QVERIFY(q.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = "
+                                              "'trigger' AND tbl_name = 'audit_log'")));
+                QStringList triggers;
+                while (q.next())
+                    triggers << q.value(0).toString();
+                for (const QString &t : triggers)
+                    QVERIFY(QSqlQuery(db).exec(QStringLiteral("DROP TRIGGER %1").arg(t)));
+                QVERIFY(q.exec(QStringLiteral(
+                    "UPDATE audit_log SET action = 'approve', details = replace(details, "
+                    "'\"reasons\"', '\"caveats\"') WHERE action = 'hold'")));
+                QCOMPARE(q.numRowsAffected(), 1);
+            }
+            QSqlDatabase::removeDatabase(name);
+        }
+        QVERIFY(f.status().value(QStringLiteral("status")).toString() !=
+                QStringLiteral("published_with_caveats"));
+        r = f.run({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--state"),
+                   f.state()});
+        QCOMPARE(r.exitCode, 1);
+    }
+
+    // A decision rests on the findings it was made on: an approval does not
+    // carry over to a rerun whose findings differ (a decision is needed
+    // again), and a hold outlives a green rerun until an approver releases it.
+    void decisionsDoNotOutliveTheirFindings()
+    {
+        QTemporaryDir dir;
+        const QString contract = dir.filePath(QStringLiteral("c.yaml"));
+        const QString okT = dir.filePath(QStringLiteral("t.ok"));
+        const QString okH = dir.filePath(QStringLiteral("h.ok"));
+        {
+            QFile f(contract);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QStringLiteral(R"(vouch: 1
+report:
+  id: weekly
+  name: Weekly report
+  timezone: Europe/London
+  schedule: "0 6 * * MON"
+  publish_by: "MON 12:00"
+  approvers: [%1]
+  sections:
+    - {id: trend, name: Trend, needs: [t], on_failure: caveat}
+    - {id: headcount, name: Headcount, needs: [h], on_failure: hold}
+nodes:
+  - {id: t, kind: command, run: ["test", "-e", "%2"]}
+  - {id: h, kind: command, run: ["test", "-e", "%3"]}
+)")
+                        .arg(login(), okT, okH)
+                        .toUtf8());
+        }
+        const auto touch = [](const QString &path) {
+            QFile f(path);
+            return f.open(QIODevice::WriteOnly);
+        };
+        QVERIFY(touch(okH));
+        const QString state = dir.filePath(QStringLiteral("state.db"));
+        const auto vouch = [&](QStringList args) {
+            args << QStringLiteral("--state") << state << QStringLiteral("--now") << kNow;
+            QProcess p;
+            p.start(QStringLiteral(VOUCH_BINARY), args);
+            p.waitForFinished(120000);
+            return Result{p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+                          QString::fromUtf8(p.readAllStandardError())};
+        };
+        const auto status = [&] {
+            const Result r = vouch({QStringLiteral("status"), QStringLiteral("--json"), contract});
+            return QJsonDocument::fromJson(r.out.toUtf8()).object();
+        };
+        Result r = vouch({QStringLiteral("run"), contract, QStringLiteral("--period"),
+                          QStringLiteral("2026-W48")});
+        QCOMPARE(r.exitCode, 10); // trend caveated
+        r = vouch({QStringLiteral("approve"), QStringLiteral("--section"), QStringLiteral("trend"),
+                   QStringLiteral("--caveat"), QStringLiteral("trend is provisional"), contract});
+        QVERIFY2(r.exitCode == 10 || r.exitCode == 0, qPrintable(r.out + r.err));
+        QCOMPARE(status().value(QStringLiteral("status")).toString(),
+                 QStringLiteral("published_with_caveats"));
+
+        // Headcount newly fails in a rerun: the approval was not made on that.
+        QFile::remove(okH);
+        r = vouch({QStringLiteral("rerun"), QStringLiteral("h"), QStringLiteral("--reason"),
+                   QStringLiteral("reload"), contract});
+        QJsonObject s = status();
+        QCOMPARE(s.value(QStringLiteral("status")).toString(), QStringLiteral("partial"));
+        QVERIFY2(
+            s.value(QStringLiteral("decision_needed"))
+                .toString()
+                .startsWith(QStringLiteral("findings changed since %1 approved at ").arg(login())),
+            qPrintable(s.value(QStringLiteral("decision_needed")).toString()));
+        r = vouch({QStringLiteral("status"), contract});
+        QVERIFY2(r.out.contains(QStringLiteral("decision needed: findings changed since")),
+                 qPrintable(r.out));
+
+        // A hold, then everything fixed and rerun: still held.
+        r = vouch({QStringLiteral("hold"), QStringLiteral("--reason"),
+                   QStringLiteral("headcount under review"), contract});
+        QCOMPARE(status().value(QStringLiteral("status")).toString(), QStringLiteral("held"));
+        QVERIFY(touch(okT));
+        QVERIFY(touch(okH));
+        r = vouch({QStringLiteral("rerun"), QStringLiteral("--failed-only"),
+                   QStringLiteral("--reason"), QStringLiteral("fixed"), contract});
+        QCOMPARE(status().value(QStringLiteral("status")).toString(), QStringLiteral("held"));
+        // An approver releases it.
+        r = vouch({QStringLiteral("approve"), QStringLiteral("--caveat"),
+                   QStringLiteral("released: headcount reviewed"), contract});
+        QVERIFY2(r.out.contains(QStringLiteral("approved with caveats")),
+                 qPrintable(r.out + r.err));
+        QCOMPARE(status().value(QStringLiteral("status")).toString(), QStringLiteral("complete"));
     }
 
     void completeReportsNeedNoApproval()

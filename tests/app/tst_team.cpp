@@ -225,7 +225,8 @@ nodes:
                  qPrintable(approve.out));
         const auto countDecisions = [&] {
             QSqlQuery q(QSqlDatabase::database(admin->connectionName(), false));
-            q.exec(QStringLiteral("SELECT count(*), max(who) FROM decisions"));
+            q.exec(QStringLiteral(
+                "SELECT count(*), max(who) FROM audit_log WHERE action = 'approve'"));
             q.next();
             return std::make_pair(q.value(0).toInt(), q.value(1).toString());
         };

@@ -280,7 +280,7 @@ private Q_SLOTS:
         QFETCH(bool, published);
         RunSnapshot run = snapshot(states);
         run.decisions.append({kind == 0 ? Decision::Kind::Approve : Decision::Kind::Hold, QString(),
-                              QStringLiteral("text"), QStringLiteral("lead"), run.now});
+                              QStringLiteral("text"), QStringLiteral("lead"), run.now, QString()});
         const Verdict v = evaluate(*contract(), Graph::fromContract(*contract()), run);
         QCOMPARE(toString(v.status), report);
         QCOMPARE(v.published, published);
