@@ -1582,6 +1582,16 @@ QStringList StateStore::markInterrupted(qint64 runId, const QString &message)
     }
     if (!flush())
         return {};
+    // The attempt that died never finished itself: it ends now, at recovery,
+    // so that history shows when it was known to be over (callers hold the
+    // run's lease, so no live process is still in it).
+    // On failure lastError() says so; the nodes are interrupted all the same.
+    QSqlQuery q = d->query();
+    d->exec(q,
+            QStringLiteral("UPDATE attempts SET finished_at = ? WHERE run_id = ? AND "
+                           "finished_at IS NULL"),
+            {nowMs(), runId},
+            QStringLiteral("cannot finish the interrupted attempts of run %1").arg(runId));
     return ids;
 }
 

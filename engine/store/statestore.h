@@ -198,7 +198,9 @@ public:
     qint64 lastEventSeq() const;
 
     // After a crash: every node of the run whose latest state is not terminal
-    // becomes `interrupted` (recorded as a transition). Returns their ids.
+    // becomes `interrupted` (recorded as a transition), and every attempt not
+    // yet finished gets its finish time (the engine clock's now). Returns the
+    // interrupted node ids. Callers hold the run's lease.
     QStringList markInterrupted(qint64 runId, const QString &message);
 
     // Leases: at most one live holder per key (e.g. "weekly_operating_report/2026-W47").
