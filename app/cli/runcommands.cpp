@@ -27,6 +27,7 @@
 #include <QTimeZone>
 #include <QTimer>
 
+#include <algorithm>
 #include <csignal>
 #include <functional>
 
@@ -403,17 +404,29 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (a.flags.contains(QStringLiteral("follow")))
         return followCommand(a.options.value(QStringLiteral("state"), defaultStatePath()),
                              a.positional.value(0), out, err);
+    // Status only needs to write to recover a dead run: a store this user
+    // cannot write (an archive, a read-only mount, another user's file) is
+    // still read.
     auto target = openLatestRun(QStringLiteral("status"),
                                 a.options.value(QStringLiteral("state"), defaultStatePath()),
-                                a.positional.value(0), err);
+                                a.positional.value(0), err, StoreAccess::ReadWhereUnwritable);
     if (!target)
         return BadInput;
     auto &store = target->store;
     const ContractPtr contract = target->contract;
     const RunRecord *run = &target->run;
     // A run whose runner died is not running: say so, once, in the store.
-    recoverIfIdle(*store, *run);
+    if (!store->isReadOnly())
+        recoverIfIdle(*store, *run);
     const auto nodes = latestByNode(*store, run->id);
+    if (store->isReadOnly() &&
+        std::any_of(nodes.cbegin(), nodes.cend(), [](const NodeRunRecord &r) {
+            return r.state == NodeState::Queued || r.state == NodeState::Running ||
+                   r.state == NodeState::Retrying;
+        }))
+        err << "vouch status: note: " << store->path() << " is read-only here, so nodes "
+            << "shown running are as recorded; if their runner died, a `vouch status` with "
+               "write access marks them interrupted\n";
     const Graph graph = Graph::fromContract(*contract);
     const auto assessment = assess(*store, *contract, graph, run->id, clockNow());
     if (!assessment)

@@ -159,10 +159,23 @@ public:
     // URL, statePassword() (VOUCH_STATE_PASSWORD or the settings' state:
     // block), else libpq's own (PGPASSWORD, ~/.pgpass).
     static std::unique_ptr<StateStore> open(const QString &path, QString *error);
+    // For commands that only read (audit, audit verify; status on a store it
+    // cannot write): an SQLite store is opened read-only and left byte for
+    // byte as it was: no WAL switch, no migration, no -wal or -shm created
+    // where this user cannot write (an archived copy, a read-only mount,
+    // another user's file; it is then read as immutable unless a -wal beside
+    // it shows a writer at work). A store from an older Vouch is refused with
+    // a message saying how to upgrade it. A postgres:// URL opens as open().
+    static std::unique_ptr<StateStore> openReadOnly(const QString &path, QString *error);
+    // Whether this user may write the SQLite store at `path` (the file, and
+    // its directory for the -wal and -shm files). True for a server URL,
+    // whose grants decide.
+    static bool canWrite(const QString &path);
     // The default location: <AppDataLocation>/state.db
     static QString defaultPath();
 
-    QString path() const; // the file, or the URL without a password
+    QString path() const;    // the file, or the URL without a password
+    bool isReadOnly() const; // opened by openReadOnly() on an SQLite file
 
     // For SQL that differs between dialects (SQLite and PostgreSQL) in code
     // that keeps its own tables on connectionName().
