@@ -24,6 +24,7 @@
 #include <QSocketNotifier>
 #include <QSysInfo>
 #include <QTextStream>
+#include <QThread>
 #include <QTimeZone>
 #include <QTimer>
 
@@ -474,6 +475,44 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 
 // ------------------------------------------------------------------ rerun
 
+namespace {
+
+// A team request this workstation did not take: wait a moment for someone
+// to claim it, then say who did, or that it waits and why. A runner that is
+// starting (or renewing a lapsed lease) claims within its first poll.
+void reportUnclaimedRequest(StateStore &store, const RequestRecord &r, bool mayNotExecute,
+                            QTextStream &out)
+{
+    const QString claimError = store.lastError();
+    const int waitMs = std::min(5, leaseSeconds()) * 1000;
+    std::optional<RequestRecord> now = store.request(r.id);
+    for (int waited = 0; now && now->state == QLatin1String("pending") && waited < waitMs;
+         waited += 200) {
+        QThread::msleep(200);
+        now = store.request(r.id);
+    }
+    out << "rerun requested as #" << r.id << " by " << r.who << "; ";
+    if (now && now->state != QLatin1String("pending")) {
+        out << (now->handledBy.isEmpty() ? QStringLiteral("someone")
+                                         : describeHolder(now->handledBy))
+            << " took it (" << now->state << "; vouch status --follow shows it)\n";
+        return;
+    }
+    out << "it is pending: no runner is serving " << r.reportId;
+    if (const auto last = store.lease(runnerKey(r.reportId)); last && !last->holder.isEmpty())
+        out << " (the last one, " << describeHolder(last->holder) << ", let its lease expire at "
+            << last->expiresAt.toUTC().toString(Qt::ISODate) << ')';
+    if (mayNotExecute)
+        out << ", and " << (r.who.isEmpty() ? QStringLiteral("this user") : r.who)
+            << " may not execute it itself";
+    else if (!claimError.isEmpty())
+        out << ", and this workstation could not take it (" << claimError << ')';
+    out << ". A runner executes it once one starts: vouch serve CONTRACT --state "
+        << "postgres://RUNNER@HOST:PORT/DB, as a user with the vouch_runner role (docs/team.md)\n";
+}
+
+} // namespace
+
 int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     const Args a = parseArgs(
@@ -543,7 +582,9 @@ int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             return Ok;
         }
         if (!store->claimRequest(r.id, myHolder())) {
-            out << "rerun requested as #" << r.id << "; a runner took it\n";
+            // Another process claimed it, or this user may not execute (an
+            // operator's grants stop at requests): say which, from the store.
+            reportUnclaimedRequest(*store, r, store->lastErrorRefused(), out);
             return Ok;
         }
         teamRequest = r;
