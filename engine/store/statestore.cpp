@@ -1326,16 +1326,25 @@ std::unique_ptr<StateStore> StateStore::openReadOnly(const QString &path, QStrin
     // write, and a file of ours in another user's directory would lock its
     // owner out. Without a -wal nobody is writing, so the file is read as
     // immutable (no locks, no -shm); with one, through the writer's -shm.
+    // A store this user may write is opened as usual but query_only: a
+    // read-only connection could not remove the -wal and -shm it made.
+    const bool writable = canWrite(file);
     const QFileInfo wal(file + QStringLiteral("-wal"));
-    const bool immutable = !canWrite(file) && !(wal.exists() && wal.size() > 0);
+    const bool immutable = !writable && !(wal.exists() && wal.size() > 0);
     QUrl uri = QUrl::fromLocalFile(file);
-    uri.setQuery(immutable ? QStringLiteral("mode=ro&immutable=1") : QStringLiteral("mode=ro"));
+    uri.setQuery(writable    ? QStringLiteral("mode=rw")
+                 : immutable ? QStringLiteral("mode=ro&immutable=1")
+                             : QStringLiteral("mode=ro"));
     p.db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), p.connectionName);
     p.db.setDatabaseName(uri.toString(QUrl::FullyEncoded));
-    p.db.setConnectOptions(
-        QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI;QSQLITE_BUSY_TIMEOUT=5000"));
+    p.db.setConnectOptions(writable ? QStringLiteral("QSQLITE_OPEN_URI;QSQLITE_BUSY_TIMEOUT=5000")
+                                    : QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI;"
+                                                     "QSQLITE_BUSY_TIMEOUT=5000"));
     if (!p.db.open())
         return refuse(p.describe(QStringLiteral("cannot open read-only"), p.db.lastError()));
+    if (writable && !p.exec(QStringLiteral("PRAGMA query_only = ON"),
+                            QStringLiteral("cannot make the connection read-only")))
+        return refuse(p.lastError);
     const int version = p.schemaVersion();
     if (version < 0)
         return refuse(p.lastError);

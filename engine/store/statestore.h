@@ -160,12 +160,14 @@ public:
     // block), else libpq's own (PGPASSWORD, ~/.pgpass).
     static std::unique_ptr<StateStore> open(const QString &path, QString *error);
     // For commands that only read (audit, audit verify; status on a store it
-    // cannot write): an SQLite store is opened read-only and left byte for
-    // byte as it was: no WAL switch, no migration, no -wal or -shm created
-    // where this user cannot write (an archived copy, a read-only mount,
-    // another user's file; it is then read as immutable unless a -wal beside
-    // it shows a writer at work). A store from an older Vouch is refused with
-    // a message saying how to upgrade it. A postgres:// URL opens as open().
+    // cannot write): an SQLite store is only read and left byte for byte as
+    // it was: no WAL switch, no migration. One this user cannot write (an
+    // archived copy, a read-only mount, another user's file) is opened
+    // read-only, with no -wal or -shm created (read as immutable unless a
+    // -wal beside it shows a writer at work); one it can write is opened
+    // query_only, so that its -wal and -shm go on close as usual. A store
+    // from an older Vouch is refused with a message saying how to upgrade
+    // it. A postgres:// URL opens as open().
     static std::unique_ptr<StateStore> openReadOnly(const QString &path, QString *error);
     // Whether this user may write the SQLite store at `path` (the file, and
     // its directory for the -wal and -shm files). True for a server URL,

@@ -239,6 +239,15 @@ private Q_SLOTS:
                       QStringLiteral("--now"), QStringLiteral("2026-11-23T07:00:00Z")});
         QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
         QVERIFY2(!QFile::exists(made + QStringLiteral("-wal")), "the run left its -wal behind");
+        // On a store it may write, audit verify reads as well and leaves no
+        // -wal or -shm behind (a read-only connection could not remove them).
+        const QByteArray madeDigest = fileDigest(made);
+        const Result ownVerify = runVouch(
+            {QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--state"), made});
+        QVERIFY2(ownVerify.exitCode == 0, qPrintable(ownVerify.out + ownVerify.err));
+        QCOMPARE(fileDigest(made), madeDigest);
+        QVERIFY(!QFile::exists(made + QStringLiteral("-wal")));
+        QVERIFY(!QFile::exists(made + QStringLiteral("-shm")));
 
         const QString home = dir.filePath(QStringLiteral("home"));
         QVERIFY(QDir().mkpath(home));
