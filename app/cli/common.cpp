@@ -143,7 +143,7 @@ QString defaultStatePath()
 }
 
 std::optional<LatestRun> openLatestRun(const QString &command, const QString &statePath,
-                                       const QString &file, QTextStream &err)
+                                       const QString &file, QTextStream &err, StoreAccess access)
 {
     LatestRun t;
     if (!StateStore::isServerUrl(statePath) && !QFileInfo::exists(statePath)) {
@@ -152,7 +152,9 @@ std::optional<LatestRun> openLatestRun(const QString &command, const QString &st
         return std::nullopt;
     }
     QString error;
-    t.store = StateStore::open(statePath, &error);
+    t.store = access == StoreAccess::ReadWhereUnwritable && !StateStore::canWrite(statePath)
+                  ? StateStore::openReadOnly(statePath, &error)
+                  : StateStore::open(statePath, &error);
     if (!t.store) {
         err << "vouch " << command << ": " << error << '\n';
         return std::nullopt;

@@ -70,8 +70,17 @@ struct LatestRun
     engine::ContractPtr contract;
     engine::RunRecord run;
 };
+// Write: opens (and migrates) the store as every writing command does.
+// ReadWhereUnwritable: for a command that can do without writing (status):
+// a store this user cannot write is opened read-only (StateStore::openReadOnly).
+enum class StoreAccess
+{
+    Write,
+    ReadWhereUnwritable
+};
 std::optional<LatestRun> openLatestRun(const QString &command, const QString &statePath,
-                                       const QString &file, QTextStream &err);
+                                       const QString &file, QTextStream &err,
+                                       StoreAccess access = StoreAccess::Write);
 // When nobody holds the run's lease, marks what a dead runner left running as
 // interrupted. Returns the live holder's name when someone does hold it.
 QString recoverIfIdle(engine::StateStore &store, const engine::RunRecord &run);

@@ -24,9 +24,11 @@
 #include <QSocketNotifier>
 #include <QSysInfo>
 #include <QTextStream>
+#include <QThread>
 #include <QTimeZone>
 #include <QTimer>
 
+#include <algorithm>
 #include <csignal>
 #include <functional>
 
@@ -403,17 +405,29 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (a.flags.contains(QStringLiteral("follow")))
         return followCommand(a.options.value(QStringLiteral("state"), defaultStatePath()),
                              a.positional.value(0), out, err);
+    // Status only needs to write to recover a dead run: a store this user
+    // cannot write (an archive, a read-only mount, another user's file) is
+    // still read.
     auto target = openLatestRun(QStringLiteral("status"),
                                 a.options.value(QStringLiteral("state"), defaultStatePath()),
-                                a.positional.value(0), err);
+                                a.positional.value(0), err, StoreAccess::ReadWhereUnwritable);
     if (!target)
         return BadInput;
     auto &store = target->store;
     const ContractPtr contract = target->contract;
     const RunRecord *run = &target->run;
     // A run whose runner died is not running: say so, once, in the store.
-    recoverIfIdle(*store, *run);
+    if (!store->isReadOnly())
+        recoverIfIdle(*store, *run);
     const auto nodes = latestByNode(*store, run->id);
+    if (store->isReadOnly() &&
+        std::any_of(nodes.cbegin(), nodes.cend(), [](const NodeRunRecord &r) {
+            return r.state == NodeState::Queued || r.state == NodeState::Running ||
+                   r.state == NodeState::Retrying;
+        }))
+        err << "vouch status: note: " << store->path() << " is read-only here, so nodes "
+            << "shown running are as recorded; if their runner died, a `vouch status` with "
+               "write access marks them interrupted\n";
     const Graph graph = Graph::fromContract(*contract);
     const auto assessment = assess(*store, *contract, graph, run->id, clockNow());
     if (!assessment)
@@ -460,6 +474,44 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 }
 
 // ------------------------------------------------------------------ rerun
+
+namespace {
+
+// A team request this workstation did not take: wait a moment for someone
+// to claim it, then say who did, or that it waits and why. A runner that is
+// starting (or renewing a lapsed lease) claims within its first poll.
+void reportUnclaimedRequest(StateStore &store, const RequestRecord &r, bool mayNotExecute,
+                            QTextStream &out)
+{
+    const QString claimError = store.lastError();
+    const int waitMs = std::min(5, leaseSeconds()) * 1000;
+    std::optional<RequestRecord> now = store.request(r.id);
+    for (int waited = 0; now && now->state == QLatin1String("pending") && waited < waitMs;
+         waited += 200) {
+        QThread::msleep(200);
+        now = store.request(r.id);
+    }
+    out << "rerun requested as #" << r.id << " by " << r.who << "; ";
+    if (now && now->state != QLatin1String("pending")) {
+        out << (now->handledBy.isEmpty() ? QStringLiteral("someone")
+                                         : describeHolder(now->handledBy))
+            << " took it (" << now->state << "; vouch status --follow shows it)\n";
+        return;
+    }
+    out << "it is pending: no runner is serving " << r.reportId;
+    if (const auto last = store.lease(runnerKey(r.reportId)); last && !last->holder.isEmpty())
+        out << " (the last one, " << describeHolder(last->holder) << ", let its lease expire at "
+            << last->expiresAt.toUTC().toString(Qt::ISODate) << ')';
+    if (mayNotExecute)
+        out << ", and " << (r.who.isEmpty() ? QStringLiteral("this user") : r.who)
+            << " may not execute it itself";
+    else if (!claimError.isEmpty())
+        out << ", and this workstation could not take it (" << claimError << ')';
+    out << ". A runner executes it once one starts: vouch serve CONTRACT --state "
+        << "postgres://RUNNER@HOST:PORT/DB, as a user with the vouch_runner role (docs/team.md)\n";
+}
+
+} // namespace
 
 int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
@@ -530,7 +582,9 @@ int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             return Ok;
         }
         if (!store->claimRequest(r.id, myHolder())) {
-            out << "rerun requested as #" << r.id << "; a runner took it\n";
+            // Another process claimed it, or this user may not execute (an
+            // operator's grants stop at requests): say which, from the store.
+            reportUnclaimedRequest(*store, r, store->lastErrorRefused(), out);
             return Ok;
         }
         teamRequest = r;

@@ -32,9 +32,9 @@ namespace {
 const QStringList kRoles = {QStringLiteral("viewer"), QStringLiteral("operator"),
                             QStringLiteral("approver"), QStringLiteral("runner")};
 
-// The grants, with %1 the quoted schema. Fixed text: only role and schema
-// names vary, and those are checked and quoted as identifiers (PostgreSQL
-// cannot bind an identifier).
+// The grants, with %1 the quoted schema where one names it. Fixed text: only
+// role and schema names vary, and those are checked and quoted as identifiers
+// (PostgreSQL cannot bind an identifier).
 const char *const kGrants[] = {
     "REVOKE ALL ON ALL TABLES IN SCHEMA %1 FROM PUBLIC",
     "GRANT vouch_viewer TO vouch_operator, vouch_approver, vouch_runner",
@@ -141,7 +141,11 @@ int teamCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             return failed(QStringLiteral("cannot create the role vouch_%1").arg(role), e);
     }
     for (const char *grant : kGrants) {
-        const QString sql = QString::fromLatin1(grant).arg(schema);
+        // Only the grants that name the schema take it: QString::arg on text
+        // without a placeholder warns (once per grant, on every init).
+        QString sql = QString::fromLatin1(grant);
+        if (sql.contains(QLatin1String("%1")))
+            sql = sql.arg(schema);
         if (!q.exec(sql))
             return failed(QStringLiteral("cannot grant (%1)").arg(sql), q.lastError());
     }

@@ -176,8 +176,10 @@ int auditCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "vouch audit: no state store at " << statePath << '\n';
         return BadInput;
     }
+    // Reading the log needs no write: an archived copy, a read-only mount or
+    // another user's store is verified as it is, byte for byte.
     QString error;
-    auto store = StateStore::open(statePath, &error);
+    auto store = StateStore::openReadOnly(statePath, &error);
     if (!store) {
         err << "vouch audit: " << error << '\n';
         return BadInput;

@@ -23,6 +23,8 @@
 #include <algorithm>
 #include <array>
 
+#include <unistd.h>
+
 namespace vouch::engine {
 
 namespace {
@@ -669,12 +671,34 @@ RunRecord runFrom(const QSqlQuery &query)
     return run;
 }
 
+// SQLite would only notice a foreign file at the first query; checking the
+// header first also guarantees we never write to it. Empty when it is fine
+// (or empty, or missing: a new store).
+QString checkSqliteHeader(const QString &file)
+{
+    const QFileInfo info(file);
+    if (!info.exists() || info.size() == 0)
+        return {};
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly))
+        return QStringLiteral("cannot read state store %1: %2").arg(file, f.errorString());
+    if (f.read(16) != QByteArray("SQLite format 3\0", 16))
+        return QStringLiteral("%1 is not a Vouch state store (not an SQLite database)").arg(file);
+    return {};
+}
+
+bool writableByMe(const QString &path)
+{
+    return ::access(QFile::encodeName(path).constData(), W_OK) == 0;
+}
+
 } // namespace
 
 struct StateStore::Private
 {
     QString path; // the file, or the server URL without its password
     bool pg = false;
+    bool readOnly = false;
     QString user; // PostgreSQL: the database user (session_user)
     QString connectionName;
     QSqlDatabase db;
@@ -1233,17 +1257,8 @@ std::unique_ptr<StateStore> StateStore::open(const QString &path, QString *error
     if (!QDir().mkpath(info.absolutePath()))
         return refuse(QStringLiteral("cannot create the directory %1 for the state store %2")
                           .arg(info.absolutePath(), file));
-    // SQLite would only notice a foreign file at the first query; checking the
-    // header first also guarantees we never write to it.
-    if (info.exists() && info.size() > 0) {
-        QFile f(file);
-        if (!f.open(QIODevice::ReadOnly))
-            return refuse(
-                QStringLiteral("cannot read state store %1: %2").arg(file, f.errorString()));
-        if (f.read(16) != QByteArray("SQLite format 3\0", 16))
-            return refuse(
-                QStringLiteral("%1 is not a Vouch state store (not an SQLite database)").arg(file));
-    }
+    if (const QString problem = checkSqliteHeader(file); !problem.isEmpty())
+        return refuse(problem);
 
     std::unique_ptr<StateStore> store(new StateStore);
     Private &p = *store->d;
@@ -1301,6 +1316,93 @@ std::unique_ptr<StateStore> StateStore::open(const QString &path, QString *error
     return store;
 }
 
+bool StateStore::canWrite(const QString &path)
+{
+    if (isServerUrl(path))
+        return true;
+    const QFileInfo info(path);
+    // A missing file is created by open(), in a directory it may create.
+    if (!info.exists())
+        return true;
+    return writableByMe(info.absoluteFilePath()) && writableByMe(info.absolutePath());
+}
+
+std::unique_ptr<StateStore> StateStore::openReadOnly(const QString &path, QString *error)
+{
+    const auto refuse = [error](const QString &message) {
+        if (error)
+            *error = message;
+        return nullptr;
+    };
+    if (isServerUrl(path))
+        return open(path, error);
+    const QFileInfo info(path);
+    const QString file = info.absoluteFilePath();
+    if (info.isDir())
+        return refuse(QStringLiteral("state store %1 is a directory, not a file").arg(file));
+    if (!info.exists())
+        return refuse(QStringLiteral("no state store at %1").arg(file));
+    if (const QString problem = checkSqliteHeader(file); !problem.isEmpty())
+        return refuse(problem);
+
+    std::unique_ptr<StateStore> store(new StateStore);
+    Private &p = *store->d;
+    p.path = file;
+    p.readOnly = true;
+    p.connectionName =
+        QStringLiteral("vouch-state-%1").arg(QUuid::createUuid().toString(QUuid::Id128));
+    // A WAL store read through mode=ro still needs its -shm, which SQLite
+    // creates beside the file: impossible in a directory this user cannot
+    // write, and a file of ours in another user's directory would lock its
+    // owner out. Without a -wal nobody is writing, so the file is read as
+    // immutable (no locks, no -shm); with one, through the writer's -shm.
+    // A store this user may write is opened as usual but query_only: a
+    // read-only connection could not remove the -wal and -shm it made.
+    const bool writable = canWrite(file);
+    const QFileInfo wal(file + QStringLiteral("-wal"));
+    const bool immutable = !writable && !(wal.exists() && wal.size() > 0);
+    QUrl uri = QUrl::fromLocalFile(file);
+    uri.setQuery(writable    ? QStringLiteral("mode=rw")
+                 : immutable ? QStringLiteral("mode=ro&immutable=1")
+                             : QStringLiteral("mode=ro"));
+    p.db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), p.connectionName);
+    p.db.setDatabaseName(uri.toString(QUrl::FullyEncoded));
+    p.db.setConnectOptions(writable ? QStringLiteral("QSQLITE_OPEN_URI;QSQLITE_BUSY_TIMEOUT=5000")
+                                    : QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI;"
+                                                     "QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!p.db.open())
+        return refuse(p.describe(QStringLiteral("cannot open read-only"), p.db.lastError()));
+    if (writable && !p.exec(QStringLiteral("PRAGMA query_only = ON"),
+                            QStringLiteral("cannot make the connection read-only")))
+        return refuse(p.lastError);
+    const int version = p.schemaVersion();
+    if (version < 0)
+        return refuse(p.lastError);
+    if (version > kSchemaVersion)
+        return refuse(QStringLiteral("state store %1 was written by a newer Vouch (schema %2; this "
+                                     "Vouch reads up to %3); upgrade Vouch or use another --state "
+                                     "file")
+                          .arg(file)
+                          .arg(version)
+                          .arg(kSchemaVersion));
+    if (version == 0)
+        return refuse(QStringLiteral("state store %1 holds no runs yet (no Vouch schema); run a "
+                                     "contract first (vouch run FILE)")
+                          .arg(file));
+    if (version < kSchemaVersion)
+        return refuse(
+            QStringLiteral("state store %1 was written by an older Vouch (schema %2; this "
+                           "Vouch reads schema %3) and is only read here, so it is not "
+                           "upgraded; upgrade it once with write access (`vouch status "
+                           "--state FILE` by a user who may write the file and its "
+                           "directory, or on a writable copy), or read it with the Vouch "
+                           "that wrote it")
+                .arg(file)
+                .arg(version)
+                .arg(kSchemaVersion));
+    return store;
+}
+
 QString StateStore::defaultPath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
@@ -1310,6 +1412,11 @@ QString StateStore::defaultPath()
 QString StateStore::path() const
 {
     return d->path;
+}
+
+bool StateStore::isReadOnly() const
+{
+    return d->readOnly;
 }
 
 bool StateStore::isPostgres() const
@@ -1633,6 +1740,16 @@ QStringList StateStore::markInterrupted(qint64 runId, const QString &message)
     }
     if (!flush())
         return {};
+    // The attempt that died never finished itself: it ends now, at recovery,
+    // so that history shows when it was known to be over (callers hold the
+    // run's lease, so no live process is still in it).
+    // On failure lastError() says so; the nodes are interrupted all the same.
+    QSqlQuery q = d->query();
+    d->exec(q,
+            QStringLiteral("UPDATE attempts SET finished_at = ? WHERE run_id = ? AND "
+                           "finished_at IS NULL"),
+            {nowMs(), runId},
+            QStringLiteral("cannot finish the interrupted attempts of run %1").arg(runId));
     return ids;
 }
 

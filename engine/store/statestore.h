@@ -160,10 +160,25 @@ public:
     // URL, statePassword() (VOUCH_STATE_PASSWORD or the settings' state:
     // block), else libpq's own (PGPASSWORD, ~/.pgpass).
     static std::unique_ptr<StateStore> open(const QString &path, QString *error);
+    // For commands that only read (audit, audit verify; status on a store it
+    // cannot write): an SQLite store is only read and left byte for byte as
+    // it was: no WAL switch, no migration. One this user cannot write (an
+    // archived copy, a read-only mount, another user's file) is opened
+    // read-only, with no -wal or -shm created (read as immutable unless a
+    // -wal beside it shows a writer at work); one it can write is opened
+    // query_only, so that its -wal and -shm go on close as usual. A store
+    // from an older Vouch is refused with a message saying how to upgrade
+    // it. A postgres:// URL opens as open().
+    static std::unique_ptr<StateStore> openReadOnly(const QString &path, QString *error);
+    // Whether this user may write the SQLite store at `path` (the file, and
+    // its directory for the -wal and -shm files). True for a server URL,
+    // whose grants decide.
+    static bool canWrite(const QString &path);
     // The default location: <AppDataLocation>/state.db
     static QString defaultPath();
 
-    QString path() const; // the file, or the URL without a password
+    QString path() const;    // the file, or the URL without a password
+    bool isReadOnly() const; // opened by openReadOnly() on an SQLite file
 
     // For SQL that differs between dialects (SQLite and PostgreSQL) in code
     // that keeps its own tables on connectionName().
@@ -204,7 +219,9 @@ public:
     qint64 lastEventSeq() const;
 
     // After a crash: every node of the run whose latest state is not terminal
-    // becomes `interrupted` (recorded as a transition). Returns their ids.
+    // becomes `interrupted` (recorded as a transition), and every attempt not
+    // yet finished gets its finish time (the engine clock's now). Returns the
+    // interrupted node ids. Callers hold the run's lease.
     QStringList markInterrupted(qint64 runId, const QString &message);
 
     // Leases: at most one live holder per key (e.g. "weekly_operating_report/2026-W47").

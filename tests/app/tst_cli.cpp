@@ -3,11 +3,20 @@
 
 #include "support/testguard.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
+
+#include <unistd.h>
 
 namespace {
 
@@ -66,6 +75,40 @@ QString write(const QTemporaryDir &dir, const QString &name, const QByteArray &t
     if (f.open(QIODevice::WriteOnly))
         f.write(text);
     return path;
+}
+
+QByteArray fileDigest(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex();
+}
+
+// `vouch ARGS` as the unprivileged user nobody, with a home it may write.
+Result runVouchAsNobody(const QStringList &args, const QString &home)
+{
+    QStringList command = {QStringLiteral("-u"),
+                           QStringLiteral("nobody"),
+                           QStringLiteral("--"),
+                           QStringLiteral("env"),
+                           QStringLiteral("-u"),
+                           QStringLiteral("XDG_RUNTIME_DIR"),
+                           QStringLiteral("HOME=") + home,
+                           QStringLiteral("XDG_DATA_HOME=") + home + QStringLiteral("/data"),
+                           QStringLiteral("XDG_STATE_HOME=") + home + QStringLiteral("/state"),
+                           QStringLiteral("XDG_CONFIG_HOME=") + home + QStringLiteral("/config"),
+                           QStringLiteral("XDG_CACHE_HOME=") + home + QStringLiteral("/cache"),
+                           QStringLiteral(VOUCH_BINARY)};
+    QProcess p;
+    p.start(QStringLiteral("runuser"), command + args);
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
 }
 
 } // namespace
@@ -173,6 +216,109 @@ private Q_SLOTS:
             r.err.contains(QStringLiteral("unknown node 'mrt' at column 2; did you mean 'mart'?")),
             qPrintable(r.err));
         QVERIFY(r.err.contains(QStringLiteral("\n  +mrt\n   ^")));
+    }
+
+    // An archived copy, a read-only mount, another user's file: status and
+    // audit read the store as it is and leave it byte for byte unchanged
+    // (no WAL switch, no -wal or -shm, no migration). Run as nobody, for whom
+    // a 0444 file in a 0555 directory really is read-only (root ignores modes).
+    void readOnlyStoreIsRead()
+    {
+        if (::geteuid() != 0 || QStandardPaths::findExecutable(QStringLiteral("runuser")).isEmpty())
+            QSKIP("needs root and runuser, to read the store as the user nobody");
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        // nobody must reach the store, the contract and its own home.
+        QVERIFY(QFile::setPermissions(
+            dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther |
+                            QFile::ExeOther | QFile::ReadGroup | QFile::ExeGroup));
+        const QString contract = write(dir, QStringLiteral("weekly.yaml"), kContract);
+        const QString made = dir.filePath(QStringLiteral("made/state.db"));
+        const Result run =
+            runVouch({QStringLiteral("run"), contract, QStringLiteral("--state"), made,
+                      QStringLiteral("--now"), QStringLiteral("2026-11-23T07:00:00Z")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
+        QVERIFY2(!QFile::exists(made + QStringLiteral("-wal")), "the run left its -wal behind");
+        // On a store it may write, audit verify reads as well and leaves no
+        // -wal or -shm behind (a read-only connection could not remove them).
+        const QByteArray madeDigest = fileDigest(made);
+        const Result ownVerify = runVouch(
+            {QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--state"), made});
+        QVERIFY2(ownVerify.exitCode == 0, qPrintable(ownVerify.out + ownVerify.err));
+        QCOMPARE(fileDigest(made), madeDigest);
+        QVERIFY(!QFile::exists(made + QStringLiteral("-wal")));
+        QVERIFY(!QFile::exists(made + QStringLiteral("-shm")));
+
+        const QString home = dir.filePath(QStringLiteral("home"));
+        QVERIFY(QDir().mkpath(home));
+        QVERIFY(QFile::setPermissions(home, QFileDevice::Permissions(0x7777)));
+        const auto makeReadOnlyCopy = [&](const QString &name, const QString &from) {
+            const QString roDir = dir.filePath(name);
+            const QString store = roDir + QStringLiteral("/state.db");
+            if (!QDir().mkpath(roDir) || !QFile::copy(from, store))
+                return QString();
+            QFile::setPermissions(store, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther);
+            QFile::setPermissions(roDir, QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup |
+                                             QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther);
+            return store;
+        };
+        const QString store = makeReadOnlyCopy(QStringLiteral("archive"), made);
+        QVERIFY(!store.isEmpty());
+        const QByteArray before = fileDigest(store);
+        const QDateTime modified = QFileInfo(store).lastModified();
+        QVERIFY(!before.isEmpty());
+
+        const Result status =
+            runVouchAsNobody({QStringLiteral("status"), QStringLiteral("--state"), store}, home);
+        QVERIFY2(status.exitCode == 0, qPrintable(status.out + status.err));
+        QVERIFY2(status.out.contains(QLatin1String("Weekly report")), qPrintable(status.out));
+        const Result audit =
+            runVouchAsNobody({QStringLiteral("audit"), QStringLiteral("--state"), store}, home);
+        QVERIFY2(audit.exitCode == 0, qPrintable(audit.out + audit.err));
+        const Result verify = runVouchAsNobody(
+            {QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--state"), store},
+            home);
+        QVERIFY2(verify.exitCode == 0, qPrintable(verify.out + verify.err));
+        QVERIFY2(verify.out.contains(QLatin1String("audit log intact")), qPrintable(verify.out));
+
+        QCOMPARE(fileDigest(store), before);
+        QCOMPARE(QFileInfo(store).lastModified(), modified);
+        QVERIFY(!QFile::exists(store + QStringLiteral("-wal")));
+        QVERIFY(!QFile::exists(store + QStringLiteral("-shm")));
+
+        // A store from an older Vouch cannot be upgraded read-only: said so,
+        // naming the file, and left as it was.
+        const QString older = dir.filePath(QStringLiteral("older.db"));
+        QVERIFY(QFile::copy(made, older));
+        {
+            const QString name = QUuid::createUuid().toString(QUuid::Id128);
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+                db.setDatabaseName(older);
+                QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+                QSqlQuery q(db);
+                QVERIFY2(q.exec(QStringLiteral("DELETE FROM schema_version WHERE version = "
+                                               "(SELECT max(version) FROM schema_version)")),
+                         qPrintable(q.lastError().text()));
+                db.close();
+            }
+            QSqlDatabase::removeDatabase(name);
+        }
+        const QString oldStore = makeReadOnlyCopy(QStringLiteral("old-archive"), older);
+        QVERIFY(!oldStore.isEmpty());
+        const QByteArray oldBefore = fileDigest(oldStore);
+        for (const QStringList &args :
+             {QStringList{QStringLiteral("status"), QStringLiteral("--state"), oldStore},
+              QStringList{QStringLiteral("audit"), QStringLiteral("verify"),
+                          QStringLiteral("--state"), oldStore}}) {
+            const Result r = runVouchAsNobody(args, home);
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.contains(oldStore) && r.err.contains(QLatin1String("older Vouch")) &&
+                         r.err.contains(QLatin1String("not upgraded")),
+                     qPrintable(r.err));
+        }
+        QCOMPARE(fileDigest(oldStore), oldBefore);
+        QVERIFY(!QFile::exists(oldStore + QStringLiteral("-shm")));
     }
 
     void unknownCommand()

@@ -27,6 +27,7 @@
 #include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 #include <QUuid>
 
 #include <algorithm>
@@ -317,6 +318,7 @@ struct StoreFacts
     bool hotJournal = false; // unreadable without a writer's rollback
     int attempts = 0;
     bool latestAttemptFinished = false;
+    int unfinishedAttempts = 0; // attempts without a finish time
 };
 
 QString quoted(const QStringList &rows)
@@ -501,6 +503,11 @@ private Q_SLOTS:
                      qPrintable(context + QStringLiteral(" (after status): ") + problem));
             QVERIFY2(recovered.hasRun || !facts.hasRun,
                      qPrintable(context + QStringLiteral(": status lost the run")));
+            // Recovery ends the attempt the kill cut short.
+            QVERIFY2(recovered.unfinishedAttempts == 0,
+                     qPrintable(context + QStringLiteral(": %1 attempt(s) left without a finish "
+                                                         "time after recovery")
+                                              .arg(recovered.unfinishedAttempts)));
 
             if (!recovered.hasRun) {
                 // Killed before the run was recorded: status says there is
@@ -608,6 +615,83 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("only %1 of %2 kills caught the run mid-flight")
                                 .arg(midFlight)
                                 .arg(kills)));
+    }
+
+    // The attempt a SIGKILL cut short is over once recovery has run: it gets
+    // a finish time, the engine clock's (here `--now`), not a null that
+    // reads as "still running" forever.
+    void recoveryFinishesTheInterruptedAttempt()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString marker = dir.filePath(QStringLiteral("slow-started"));
+        const QString contract = dir.filePath(QStringLiteral("finish.yaml"));
+        const QString store = dir.filePath(QStringLiteral("state.db"));
+        {
+            QFile f(contract);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QStringLiteral(R"(vouch: 1
+report:
+  id: finish_report
+  name: Finish time
+  timezone: Europe/London
+  schedule: "0 6 * * MON"
+  publish_by: "MON 12:00"
+  sections: [{id: all, name: All, needs: [slow], on_failure: hold}]
+nodes:
+  - {id: slow, kind: command, run: [sh, -c, "touch '%1'; sleep 120"]}
+)")
+                        .arg(marker)
+                        .toUtf8());
+        }
+        QProcess run;
+        run.setProcessEnvironment(environment());
+        run.start(QStringLiteral(VOUCH_BINARY),
+                  {QStringLiteral("run"), contract, QStringLiteral("--state"), store,
+                   QStringLiteral("--period"), kPeriod});
+        QVERIFY(run.waitForStarted(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker), 60000);
+        run.kill();
+        QVERIFY(run.waitForFinished(10000));
+        QCOMPARE(run.exitStatus(), QProcess::CrashExit);
+
+        const QString recoveredAt = QStringLiteral("2026-11-23T09:15:00Z");
+        const Result status = vouch({QStringLiteral("status"), QStringLiteral("--state"), store,
+                                     QStringLiteral("--now"), recoveredAt, contract});
+        QVERIFY2(!status.crashed && kNormalExitCodes.contains(status.exitCode),
+                 qPrintable(status.describe()));
+        QVERIFY2(status.out.contains(QLatin1String("interrupted")), qPrintable(status.describe()));
+
+        // Read the store the way another program would.
+        const QString name =
+            QStringLiteral("finish-check-%1").arg(QUuid::createUuid().toString(QUuid::Id128));
+        QStringList attempts;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(store);
+            db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+            QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+            QSqlQuery q(db);
+            QVERIFY2(q.exec(QStringLiteral("SELECT attempt, finished_at FROM attempts ORDER BY "
+                                           "attempt")),
+                     qPrintable(q.lastError().text()));
+            while (q.next())
+                attempts << QStringLiteral("attempt %1 finished %2")
+                                .arg(q.value(0).toInt())
+                                .arg(q.value(1).isNull()
+                                         ? QStringLiteral("never")
+                                         : QDateTime::fromMSecsSinceEpoch(q.value(1).toLongLong(),
+                                                                          QTimeZone::utc())
+                                               .toString(Qt::ISODate));
+            q.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+        QCOMPARE(attempts, QStringList{QStringLiteral("attempt 1 finished ") +
+                                       QDateTime::fromString(recoveredAt, Qt::ISODate)
+                                           .toTimeZone(QTimeZone::utc())
+                                           .toString(Qt::ISODate)});
+        QVERIFY(waitForNoLeftovers().isEmpty());
     }
 
 private:
@@ -866,6 +950,8 @@ private:
                     .arg(written);
             ++facts->attempts;
             facts->latestAttemptFinished = cells.at(3) == QLatin1String("1");
+            if (!facts->latestAttemptFinished)
+                ++facts->unfinishedAttempts;
         }
         rows.clear();
         if (QString e = violations(QStringLiteral("SELECT count(*) FROM runs"), &rows);

@@ -47,7 +47,8 @@ std::unique_ptr<QProcess> startVouch(const QTemporaryDir &dir, const QStringList
 struct Result
 {
     int code = -1;
-    QString out;
+    QString out; // stdout and stderr
+    QString err; // stderr alone
 };
 
 Result runVouch(const QTemporaryDir &dir, const QStringList &args)
@@ -60,7 +61,8 @@ Result runVouch(const QTemporaryDir &dir, const QStringList &args)
         return r;
     }
     r.code = p->exitCode();
-    r.out = QString::fromUtf8(p->readAllStandardOutput() + p->readAllStandardError());
+    r.err = QString::fromUtf8(p->readAllStandardError());
+    r.out = QString::fromUtf8(p->readAllStandardOutput()) + r.err;
     return r;
 }
 
@@ -135,6 +137,9 @@ private Q_SLOTS:
                   QStringLiteral("--viewer"), viewer, QStringLiteral("--operator"), op,
                   QStringLiteral("--approver"), approver, QStringLiteral("--runner"), runner});
         QVERIFY2(init.code == 0, qPrintable(init.out));
+        // Qt's own warnings (a grant formatted without its placeholder) are
+        // noise a user cannot act on.
+        QVERIFY2(!init.err.contains(QLatin1String("QString::arg")), qPrintable(init.err));
 
         const QString contract = dir.filePath(QStringLiteral("c.yaml"));
         // The viewer is named an approver on purpose: the contract lets it
@@ -250,6 +255,59 @@ nodes:
         stop(*watchViewer);
         stop(*watchOperator);
         stop(*serve);
+    }
+
+    // No runner serves the report: an operator's rerun is recorded and waits.
+    // The operator is told so, and how to start a runner, not that a runner
+    // took it.
+    void operatorRerunWithoutRunnerSaysPending()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString url = pgFreshDatabase(QStringLiteral("norunner"));
+        const QString op = QStringLiteral("vouch_n_operator");
+        const QString runner = QStringLiteral("vouch_n_runner");
+        const Result init = runVouch(
+            dir, {QStringLiteral("team"), QStringLiteral("init"), QStringLiteral("--state"), url,
+                  QStringLiteral("--operator"), op, QStringLiteral("--runner"), runner});
+        QVERIFY2(init.code == 0, qPrintable(init.out));
+        QVERIFY2(!init.err.contains(QLatin1String("QString::arg")), qPrintable(init.err));
+        const QString contract = dir.filePath(QStringLiteral("c.yaml"));
+        writeFile(contract, QByteArrayLiteral(R"(vouch: 1
+report:
+  id: norunner
+  name: No runner
+  timezone: Europe/London
+  schedule: "0 6 * * MON"
+  publish_by: "MON 12:00"
+  sections: [{id: main, name: Main, needs: [b], on_failure: hold}]
+nodes:
+  - {id: a, kind: noop}
+  - {id: b, kind: noop, needs: [a]}
+)"));
+        // A run made by a workstation with the runner role; then nobody serves.
+        const Result run = runVouch(dir, {QStringLiteral("run"), contract,
+                                          QStringLiteral("--state"), pgUrlAs(url, runner)});
+        QVERIFY2(run.code == 0, qPrintable(run.out));
+
+        const Result rerun = runVouch(dir, {QStringLiteral("rerun"), QStringLiteral("b"),
+                                            QStringLiteral("--reason"), QStringLiteral("late file"),
+                                            QStringLiteral("--state"), pgUrlAs(url, op), contract});
+        QVERIFY2(rerun.code == 0, qPrintable(rerun.out));
+        QVERIFY2(!rerun.out.contains(QLatin1String("took it")), qPrintable(rerun.out));
+        QVERIFY2(rerun.out.contains(QLatin1String("it is pending: no runner is serving norunner")),
+                 qPrintable(rerun.out));
+        QVERIFY2(rerun.out.contains(QLatin1String("vouch_n_operator may not execute it")),
+                 qPrintable(rerun.out));
+        QVERIFY2(rerun.out.contains(QLatin1String("vouch serve")), qPrintable(rerun.out));
+
+        QString error;
+        auto admin = StateStore::open(url, &error);
+        QVERIFY2(admin, qPrintable(error));
+        const auto requests = admin->requests(QStringLiteral("norunner"));
+        QCOMPARE(requests.size(), 1);
+        QCOMPARE(requests[0].state, QStringLiteral("pending"));
+        QCOMPARE(requests[0].who, op);
     }
 
     void killedRunnerIsTakenOver()
