@@ -40,12 +40,15 @@ const char *const kGrants[] = {
     "GRANT vouch_viewer TO vouch_operator, vouch_approver, vouch_runner",
     "GRANT USAGE ON SCHEMA %1 TO vouch_viewer",
     "GRANT SELECT ON ALL TABLES IN SCHEMA %1 TO vouch_viewer",
-    "GRANT INSERT ON requests, audit_log TO vouch_operator",
-    "GRANT SELECT, UPDATE ON audit_sequence TO vouch_operator, vouch_approver",
+    "GRANT INSERT ON requests TO vouch_operator",
     "GRANT USAGE ON SEQUENCE requests_id_seq TO vouch_operator",
-    "GRANT INSERT ON decisions, audit_log TO vouch_approver",
-    "GRANT USAGE ON SEQUENCE decisions_id_seq TO vouch_approver",
     "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %1 TO vouch_runner",
+    // The audit log is written only through vouch_audit_append() (schema 8),
+    // which takes `who` from the session and computes the chain itself.
+    "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_log, audit_sequence FROM vouch_operator, "
+    "vouch_approver, vouch_runner",
+    "GRANT EXECUTE ON FUNCTION vouch_audit_append(text, text, text, bigint, text) TO "
+    "vouch_operator, vouch_approver, vouch_runner",
     "GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %1 TO vouch_runner",
     "GRANT CREATE ON SCHEMA %1 TO vouch_runner",
     "ALTER DEFAULT PRIVILEGES IN SCHEMA %1 GRANT SELECT ON TABLES TO vouch_viewer",

@@ -271,9 +271,13 @@ constexpr Migration kMigration7 = {
     nullptr,
 };
 
+// Migration 8 is PostgreSQL's (audit entries written only by the server);
+// an SQLite file has no users to keep apart.
+constexpr Migration kMigration8 = {nullptr};
+
 constexpr std::array<const Migration *, StateStore::kSchemaVersion> kMigrations = {
     &kMigration1, &kMigration2, &kMigration3, &kMigration4,
-    &kMigration5, &kMigration6, &kMigration7};
+    &kMigration5, &kMigration6, &kMigration7, &kMigration8};
 
 // The same schema on PostgreSQL, version for version: BIGINT for times and
 // ids, identity columns for AUTOINCREMENT, plpgsql triggers for the
@@ -510,9 +514,67 @@ constexpr Migration kPgMigration7 = {
     nullptr,
 };
 
+// Audit entries are written only by vouch_audit_append(), which runs as the
+// owner (SECURITY DEFINER): it takes `who` from session_user, stamps the
+// entry with the server's clock, and computes the chain (seq, prev_hash and
+// the hash of engine/trust/auditlog.h, netstring for netstring) in the
+// database. Nobody but the owner may write audit_log or audit_sequence
+// directly, so an operator can neither write in an approver's name nor move
+// the sequence to fake a deletion.
+constexpr Migration kPgMigration8 = {
+    R"(CREATE FUNCTION vouch_netstring(t text) RETURNS bytea
+       LANGUAGE sql IMMUTABLE STRICT AS $$
+         SELECT convert_to(octet_length(convert_to(t, 'UTF8'))::text || ':', 'UTF8')
+             || convert_to(t, 'UTF8') || convert_to(',', 'UTF8')
+       $$)",
+    R"(CREATE FUNCTION vouch_audit_append(p_action text, p_report_id text, p_period text,
+                                          p_run_id bigint, p_details text)
+       RETURNS TABLE (entry_seq bigint, entry_at bigint, entry_who text,
+                      entry_prev_hash text, entry_hash text)
+       LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+       DECLARE
+         v_issued bigint;
+         v_max bigint;
+         v_seq bigint;
+         v_prev text;
+         v_at bigint := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+         v_who text := session_user;
+         v_hash text;
+       BEGIN
+         SELECT s.seq INTO v_issued FROM audit_sequence s WHERE s.name = 'audit_log' FOR UPDATE;
+         SELECT coalesce(max(a.seq), 0) INTO v_max FROM audit_log a;
+         v_seq := greatest(coalesce(v_issued, 0), v_max) + 1;
+         SELECT a.hash INTO v_prev FROM audit_log a ORDER BY a.seq DESC LIMIT 1;
+         v_prev := coalesce(v_prev, repeat('0', 64));
+         v_hash := encode(sha256(
+             vouch_netstring('vouch-audit-1') || vouch_netstring(v_seq::text)
+             || vouch_netstring(v_at::text) || vouch_netstring(v_who)
+             || vouch_netstring(p_action) || vouch_netstring(p_report_id)
+             || vouch_netstring(p_period) || vouch_netstring(coalesce(p_run_id::text, ''))
+             || vouch_netstring(p_details) || vouch_netstring(v_prev)), 'hex');
+         INSERT INTO audit_log (seq, at, who, action, report_id, period, run_id, details,
+                                prev_hash, hash)
+           VALUES (v_seq, v_at, v_who, p_action, p_report_id, p_period, p_run_id, p_details,
+                   v_prev, v_hash);
+         UPDATE audit_sequence SET seq = v_seq WHERE name = 'audit_log';
+         RETURN QUERY SELECT v_seq, v_at, v_who, v_prev, v_hash;
+       END
+       $$)",
+    "REVOKE ALL ON FUNCTION vouch_audit_append(text, text, text, bigint, text) FROM PUBLIC",
+    R"(DO $$ BEGIN
+         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'vouch_operator') THEN
+           REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_log, audit_sequence
+             FROM vouch_operator, vouch_approver, vouch_runner;
+           GRANT EXECUTE ON FUNCTION vouch_audit_append(text, text, text, bigint, text)
+             TO vouch_operator, vouch_approver, vouch_runner;
+         END IF;
+       END $$)",
+    nullptr,
+};
+
 constexpr std::array<const Migration *, StateStore::kSchemaVersion> kPgMigrations = {
     &kPgMigration1, &kPgMigration2, &kPgMigration3, &kPgMigration4,
-    &kPgMigration5, &kMigration6,   &kPgMigration7};
+    &kPgMigration5, &kMigration6,   &kPgMigration7, &kPgMigration8};
 
 // Any constant: the advisory lock that serialises migrations on a server.
 constexpr qint64 kMigrationLock = 0x766f756368; // "vouch"

@@ -132,7 +132,7 @@ struct LeaseRecord
 class StateStore
 {
 public:
-    static constexpr int kSchemaVersion = 7;
+    static constexpr int kSchemaVersion = 8;
 
     // Where a PostgreSQL store lives. The password never appears in
     // display(), in logs or in error messages.

@@ -168,6 +168,28 @@ std::optional<AuditEntry> AuditLog::append(const QString &who, const QString &ac
     // QJsonObject keeps its keys sorted, nested objects included.
     row.details = stored(QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)));
 
+    if (pg) {
+        // On a team store the server writes the entry (schema 8): `who` is
+        // the session's user, the time the server's, the chain computed
+        // there, in one statement (and so one transaction).
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("SELECT entry_seq, entry_at, entry_who, entry_prev_hash, "
+                                 "entry_hash FROM vouch_audit_append(?, ?, ?, ?, ?)"));
+        q.addBindValue(row.action);
+        q.addBindValue(row.reportId);
+        q.addBindValue(row.period);
+        q.addBindValue(row.runId ? QVariant(*row.runId) : QVariant(QMetaType::fromType<qlonglong>()));
+        q.addBindValue(row.details);
+        if (!q.exec() || !q.next())
+            return fail(QStringLiteral("the server did not record the entry"), q.lastError());
+        row.seq = q.value(0).toLongLong();
+        row.atMs = q.value(1).toLongLong();
+        row.who = q.value(2).toString();
+        row.prevHash = q.value(3).toString();
+        row.hash = q.value(4).toString();
+        return entryFrom(row);
+    }
+
     // The write lock is taken up front, so that reading the tail and writing
     // after it cannot interleave with another connection's append (and the
     // busy timeout applies while another one holds it).
