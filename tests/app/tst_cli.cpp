@@ -5,6 +5,10 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -68,6 +72,37 @@ QString write(const QTemporaryDir &dir, const QString &name, const QByteArray &t
     return path;
 }
 
+const QString kNow = QStringLiteral("2026-11-30T08:00:00Z");
+
+// A contract whose nodes are the given YAML list items.
+QByteArray contractWith(const QByteArray &nodes)
+{
+    return QByteArray(R"(vouch: 1
+report:
+  id: weekly
+  name: Weekly report
+  timezone: Europe/London
+  schedule: "0 6 * * MON"
+  publish_by: "MON 12:00"
+  sections:
+    - {id: revenue, name: Revenue, needs: [last], on_failure: block}
+nodes:
+)") + nodes;
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QJsonObject statusJson(const QString &state)
+{
+    const Result r = runVouch({QStringLiteral("status"), QStringLiteral("--json"),
+                               QStringLiteral("--state"), state, QStringLiteral("--now"), kNow});
+    return QJsonDocument::fromJson(r.out.toUtf8()).object();
+}
+
 } // namespace
 
 class TestCli : public QObject
@@ -119,6 +154,40 @@ private Q_SLOTS:
         for (const QString &line : lines.mid(0, lines.size() - 1))
             positions << line.section(QLatin1Char(':'), 1, 1).toInt();
         QVERIFY(std::is_sorted(positions.cbegin(), positions.cend()));
+    }
+
+    // The log path is predictable: a symbolic link planted there must not
+    // make a run overwrite the file it points to. The node fails and says
+    // which path to look at and what to do.
+    void runRefusesASymlinkAtTheLogPath()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString precious = write(dir, QStringLiteral("precious.txt"), "keep me\n");
+        const QString contract = write(dir, QStringLiteral("c.yaml"), contractWith(R"(  - id: last
+    kind: command
+    run: ["sh", "-c", "echo overwritten"]
+)"));
+        const QString state = dir.filePath(QStringLiteral("state.db"));
+        // Where the first run's first attempt logs its node's first try.
+        const QString logPath = dir.filePath(QStringLiteral("logs/1/1/last.1.log"));
+        QVERIFY(QDir().mkpath(QFileInfo(logPath).absolutePath()));
+        QVERIFY(QFile::link(precious, logPath));
+
+        const Result r = runVouch({QStringLiteral("run"), contract, QStringLiteral("--state"),
+                                   state, QStringLiteral("--period"), QStringLiteral("2026-W48"),
+                                   QStringLiteral("--now"), kNow});
+        QVERIFY2(r.exitCode == 30, qPrintable(r.out + r.err));
+        const QString expected =
+            QStringLiteral("refusing to write log file %1: it is a symbolic link").arg(logPath);
+        QVERIFY2(r.out.contains(expected), qPrintable(r.out));
+        QCOMPARE(readFile(precious), QByteArray("keep me\n"));
+
+        const QJsonObject status = statusJson(state);
+        const QJsonObject node = status.value(QStringLiteral("nodes")).toArray().first().toObject();
+        QCOMPARE(node.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+        QVERIFY2(node.value(QStringLiteral("message")).toString().contains(expected),
+                 qPrintable(QJsonDocument(node).toJson()));
     }
 
     void validateMissingFile()
