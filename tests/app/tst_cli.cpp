@@ -156,6 +156,59 @@ private Q_SLOTS:
         QVERIFY(std::is_sorted(positions.cbegin(), positions.cend()));
     }
 
+    // `vouch run … | head -1`: the reader goes away after the first line.
+    // Vouch must not die of SIGPIPE with the attempt unfinished; it runs
+    // the path to its end and records every node.
+    void runSurvivesAReaderThatGoesAway()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString gone = dir.filePath(QStringLiteral("reader-gone"));
+        // The first node waits until the reader has gone, so that what the
+        // run prints next goes to a pipe nobody reads.
+        const QString contract = write(dir, QStringLiteral("c.yaml"),
+                                       contractWith(QStringLiteral(R"(  - id: wait_for_reader
+    kind: command
+    run: "while [ ! -e '%1' ]; do sleep 0.05; done; echo the reader left"
+    timeout: 60s
+  - {id: middle, kind: noop, needs: [wait_for_reader]}
+  - {id: last, kind: noop, needs: [middle]}
+)")
+                                                        .arg(gone)
+                                                        .toUtf8()));
+        const QString state = dir.filePath(QStringLiteral("state.db"));
+        const QString script =
+            QStringLiteral("{ \"$VOUCH\" run \"$C\" --state \"$S\" --period 2026-W48 --now %1; "
+                           "echo $? > \"$D/rc\"; } | "
+                           "( head -n 1 > \"$D/first\"; exec 0<&-; touch \"$D/reader-gone\" )")
+                .arg(kNow);
+        QProcess shell;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("VOUCH"), QStringLiteral(VOUCH_BINARY));
+        env.insert(QStringLiteral("C"), contract);
+        env.insert(QStringLiteral("S"), state);
+        env.insert(QStringLiteral("D"), dir.path());
+        shell.setProcessEnvironment(env);
+        shell.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), script});
+        QVERIFY(shell.waitForFinished(120000));
+        QCOMPARE(readFile(dir.filePath(QStringLiteral("first"))),
+                 QByteArray("Weekly report, period 2026-W48, run 1 attempt 1\n"));
+        QVERIFY(QFileInfo::exists(gone));
+        // Not 141 (killed by SIGPIPE): the run ended and judged the report.
+        QCOMPARE(readFile(dir.filePath(QStringLiteral("rc"))).trimmed(), QByteArray("0"));
+
+        const QJsonObject status = statusJson(state);
+        QCOMPARE(status.value(QStringLiteral("status")).toString(), QStringLiteral("complete"));
+        const QJsonArray nodes = status.value(QStringLiteral("nodes")).toArray();
+        QCOMPARE(nodes.size(), 3);
+        for (const QJsonValue &n : nodes) {
+            const QJsonObject node = n.toObject();
+            QVERIFY2(node.value(QStringLiteral("state")).toString() == QLatin1String("succeeded"),
+                     qPrintable(QJsonDocument(node).toJson()));
+            QVERIFY(!node.value(QStringLiteral("finished_at")).isNull());
+        }
+    }
+
     // The log path is predictable: a symbolic link planted there must not
     // make a run overwrite the file it points to. The node fails and says
     // which path to look at and what to do.
