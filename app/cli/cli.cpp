@@ -15,6 +15,8 @@
 #include <QDir>
 #include <QTextStream>
 
+#include <csignal>
+
 namespace vouch::cli {
 
 using namespace vouch::engine;
@@ -208,6 +210,12 @@ bool isHeadlessCommand(const QStringList &args)
 
 int run(const QStringList &args, QTextStream &out, QTextStream &err)
 {
+    // A reader that goes away (`vouch run … | head -1`) must not kill Vouch
+    // with SIGPIPE halfway through a run, leaving the attempt unfinished:
+    // with SIGPIPE ignored, writes to the closed pipe fail (EPIPE), output
+    // is best effort, and the work runs to its end. Commands Vouch starts get
+    // the default disposition back (CommandExecutor resets every signal).
+    std::signal(SIGPIPE, SIG_IGN);
     const QString command = args.value(0);
     QStringList rest = args.mid(1);
     int exit = BadInput;

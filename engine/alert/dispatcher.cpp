@@ -61,13 +61,14 @@ QString networkProblem(QNetworkReply::NetworkError error, qint64 timeoutMs)
 }
 
 // A short, printable excerpt of a service's answer, without any secret.
+// Services echo what they were sent ("Cannot POST /hooks/T0KEN"), so every
+// part of a secret goes, and before the cut, so that no piece of one
+// survives at the end of the excerpt.
 QString excerpt(const QByteArray &body, const QStringList &secrets)
 {
-    QString text = QString::fromUtf8(body.left(300)).simplified();
-    for (const QString &s : secrets) {
-        if (!s.isEmpty())
-            text.replace(s, QStringLiteral("[secret]"));
-    }
+    QString text = redactSecrets(QString::fromUtf8(body), secrets).simplified();
+    if (text.size() > 300)
+        text = text.left(299) + QChar(0x2026); // …
     return text;
 }
 
@@ -161,14 +162,23 @@ struct Dispatcher::Private
             Q_EMIT q->deliveryChanged(*now);
     }
 
-    void retry(const Delivery &delivery, int status, const QString &error,
-               std::optional<qint64> afterMs = std::nullopt)
+    // Every error goes through these two: what is stored (and printed by
+    // `vouch alerts`) never holds any part of the secrets the delivery used.
+    void retry(const Delivery &delivery, const QStringList &secrets, int status,
+               const QString &error, std::optional<qint64> afterMs = std::nullopt)
     {
         const QDateTime now = wallNow();
         const qint64 wait =
             afterMs ? std::max<qint64>(*afterMs, 0)
                     : backoffMs(delivery.tries, delivery.firstRetryMs, delivery.maxRetryMs);
-        outbox->markRetry(delivery, status, error, now.addMSecs(wait), now);
+        outbox->markRetry(delivery, status, redactSecrets(error, secrets), now.addMSecs(wait), now);
+        settle(delivery);
+    }
+
+    void fail(const Delivery &delivery, const QStringList &secrets, int status,
+              const QString &error, const QDateTime &now)
+    {
+        outbox->markFailed(delivery, status, redactSecrets(error, secrets), now);
         settle(delivery);
     }
 
@@ -182,7 +192,8 @@ struct Dispatcher::Private
         } else {
             const auto resolved = resolveSecret(delivery.target, &error);
             if (!resolved) {
-                retry(delivery, 0, QStringLiteral("channel '%1': %2").arg(delivery.channel, error));
+                retry(delivery, secrets, 0,
+                      QStringLiteral("channel '%1': %2").arg(delivery.channel, error));
                 return;
             }
             url = *resolved;
@@ -192,7 +203,8 @@ struct Dispatcher::Private
         if (delivery.service == AlertChannel::Type::PagerDuty) {
             const auto key = resolveSecret(delivery.routingKey, &error);
             if (!key) {
-                retry(delivery, 0, QStringLiteral("channel '%1': %2").arg(delivery.channel, error));
+                retry(delivery, secrets, 0,
+                      QStringLiteral("channel '%1': %2").arg(delivery.channel, error));
                 return;
             }
             secrets << *key;
@@ -201,12 +213,11 @@ struct Dispatcher::Private
         const QUrl target(url);
         if (!target.isValid() || (target.scheme() != QLatin1String("https") &&
                                   target.scheme() != QLatin1String("http"))) {
-            outbox->markFailed(delivery, 0,
-                               QStringLiteral("channel '%1': its URL is not an http(s) URL; "
-                                              "set it again with `vouch secret set`")
-                                   .arg(delivery.channel),
-                               wallNow());
-            settle(delivery);
+            fail(delivery, secrets, 0,
+                 QStringLiteral("channel '%1': its URL is not an http(s) URL; "
+                                "set it again with `vouch secret set`")
+                     .arg(delivery.channel),
+                 wallNow());
             return;
         }
         QNetworkRequest request(target);
@@ -218,7 +229,8 @@ struct Dispatcher::Private
         if (delivery.service == AlertChannel::Type::Webhook && !delivery.signingSecret.isEmpty()) {
             const auto key = resolveSecret(delivery.signingSecret, &error);
             if (!key) {
-                retry(delivery, 0, QStringLiteral("channel '%1': %2").arg(delivery.channel, error));
+                retry(delivery, secrets, 0,
+                      QStringLiteral("channel '%1': %2").arg(delivery.channel, error));
                 return;
             }
             secrets << *key;
@@ -254,7 +266,7 @@ struct Dispatcher::Private
             return;
         }
         if (status == 0) {
-            retry(delivery, 0, networkProblem(reply->error(), delivery.timeoutMs));
+            retry(delivery, secrets, 0, networkProblem(reply->error(), delivery.timeoutMs));
             return;
         }
         const QString answer = excerpt(reply->readAll(), secrets);
@@ -263,18 +275,17 @@ struct Dispatcher::Private
                                  : QStringLiteral("HTTP %1: %2").arg(status).arg(answer);
         if (status == 429) {
             const auto after = retryAfterMs(reply->rawHeader("Retry-After"), now);
-            retry(delivery, status, QStringLiteral("rate limited (%1)").arg(text),
+            retry(delivery, secrets, status, QStringLiteral("rate limited (%1)").arg(text),
                   after ? std::optional<qint64>(std::max<qint64>(*after, 1000)) : std::nullopt);
             return;
         }
         if (status >= 500 || status == 408 || status == 425) {
-            retry(delivery, status, text);
+            retry(delivery, secrets, status, text);
             return;
         }
         // 4xx: the service refuses this request; trying again will not help.
-        outbox->markFailed(delivery, status,
-                           QStringLiteral("the service refused it (%1)").arg(text), now);
-        settle(delivery);
+        fail(delivery, secrets, status, QStringLiteral("the service refused it (%1)").arg(text),
+             now);
     }
 };
 

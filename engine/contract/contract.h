@@ -21,6 +21,11 @@
 
 namespace vouch::engine {
 
+// The longest id or name a contract may use. Node ids name files (a
+// command's log is `<id>.<try>.log`), and a name past the file system's 255
+// bytes (NAME_MAX) cannot be created; 128 leaves room for the suffixes.
+inline constexpr qsizetype kMaxIdLength = 128;
+
 // 1-based line and column in the contract file; 0 means "not from a file".
 struct SourcePos
 {

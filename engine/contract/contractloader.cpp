@@ -159,6 +159,22 @@ const QRegularExpression &identifierPattern()
     return re;
 }
 
+// A longer id would validate and then fail at run time, when its log file
+// cannot be created (kMaxIdLength, contract.h). Every id and name shares the
+// limit so that one rule describes them all.
+// Empty when `id` is short enough; otherwise what is wrong, naming the first
+// characters of the id (the whole of it would swamp the message).
+QString idLengthProblem(const QString &id, const QString &what)
+{
+    if (id.size() <= kMaxIdLength)
+        return {};
+    return QStringLiteral("%1 '%2…' is too long: %3 characters, at most %4 are allowed "
+                          "(ids name log files); shorten it")
+        .arg(what, id.left(40))
+        .arg(id.size())
+        .arg(kMaxIdLength);
+}
+
 const QRegularExpression &envPattern()
 {
     static const QRegularExpression re(QStringLiteral("\\$\\{([^}]*)\\}"));
@@ -310,6 +326,11 @@ public:
                   QStringLiteral("'%1' is not a valid %2 id; use letters, digits, '_', '.' and "
                                  "'-', starting with a letter or '_'")
                       .arg(*t, where));
+            return std::nullopt;
+        }
+        if (const QString problem = idLengthProblem(*t, QStringLiteral("%1 id").arg(where));
+            !problem.isEmpty()) {
+            error(posOf(e.value, e.keyPos), problem);
             return std::nullopt;
         }
         return t;
@@ -663,6 +684,11 @@ private:
                 m_w.error(keyPos, QStringLiteral("'%1' is not a valid connection name").arg(name));
                 continue;
             }
+            if (const QString problem = idLengthProblem(name, QStringLiteral("connection name"));
+                !problem.isEmpty()) {
+                m_w.error(keyPos, problem);
+                continue;
+            }
             if (c.connections.contains(name)) {
                 m_w.error(keyPos, QStringLiteral("duplicate connection '%1'").arg(name));
                 continue;
@@ -833,6 +859,11 @@ private:
             const QString name = it->first.IsScalar() ? qs(it->first.Scalar()) : QString();
             if (!identifierPattern().match(name).hasMatch()) {
                 m_w.error(keyPos, QStringLiteral("'%1' is not a valid channel name").arg(name));
+                continue;
+            }
+            if (const QString problem = idLengthProblem(name, QStringLiteral("channel name"));
+                !problem.isEmpty()) {
+                m_w.error(keyPos, problem);
                 continue;
             }
             const QString where = QStringLiteral("channel '%1'").arg(name);
@@ -1031,6 +1062,11 @@ private:
             const QString name = it->first.IsScalar() ? qs(it->first.Scalar()) : QString();
             if (!identifierPattern().match(name).hasMatch()) {
                 m_w.error(keyPos, QStringLiteral("'%1' is not a valid pool name").arg(name));
+                continue;
+            }
+            if (const QString problem = idLengthProblem(name, QStringLiteral("pool name"));
+                !problem.isEmpty()) {
+                m_w.error(keyPos, problem);
                 continue;
             }
             Walker::Entry e{name, it->first, it->second, keyPos};

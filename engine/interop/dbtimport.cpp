@@ -5,6 +5,7 @@
 #include "engine/graph/selector.h"
 #include "engine/interop/dbtmanifest.h"
 
+#include <QCryptographicHash>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -20,6 +21,14 @@ QString sanitize(QString id)
     }
     if (id.isEmpty() || !(id.at(0).isLetter() || id.at(0) == u'_'))
         id.prepend(u'_');
+    // dbt's generated test names can run past the contract's limit (159
+    // characters in the Tuva project): keep the readable start and make the
+    // id unique again with a hash of the whole name.
+    if (id.size() > kMaxIdLength) {
+        const QByteArray hash =
+            QCryptographicHash::hash(id.toUtf8(), QCryptographicHash::Sha1).toHex().left(8);
+        id = id.left(kMaxIdLength - hash.size() - 1) + u'_' + QString::fromLatin1(hash);
+    }
     return id;
 }
 

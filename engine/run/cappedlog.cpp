@@ -4,8 +4,13 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace vouch::engine {
 
@@ -35,13 +40,61 @@ bool CappedLog::open()
         setError(QStringLiteral("cannot create directory %1").arg(info.absolutePath()));
         return false;
     }
+    // Log paths are predictable (logs/RUN/ATTEMPT/NODE.TRY.log): whoever can
+    // write there could plant a symbolic link and have the command's output
+    // overwrite its target. A previous regular log of the same name is
+    // replaced; anything else is refused, and the file is created with
+    // O_EXCL | O_NOFOLLOW so that nothing planted in between is followed.
+    const QByteArray native = QFile::encodeName(m_path);
+    struct stat existing = {};
+    if (::lstat(native.constData(), &existing) == 0) {
+        if (!S_ISREG(existing.st_mode)) {
+            setError(refusal(existing.st_mode));
+            return false;
+        }
+        if (::unlink(native.constData()) != 0 && errno != ENOENT) {
+            setError(QStringLiteral("cannot replace log file %1: %2")
+                         .arg(m_path, QString::fromLocal8Bit(std::strerror(errno))));
+            return false;
+        }
+    }
+    const int fd = ::open(native.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                          0666); // the umask decides, as for any file the user creates
+    if (fd < 0) {
+        const int error = errno;
+        if (error == EEXIST || error == ELOOP) {
+            // Something appeared at the path after it was checked.
+            struct stat now = {};
+            setError(::lstat(native.constData(), &now) == 0 ? refusal(now.st_mode)
+                                                            : refusal(S_IFLNK));
+        } else {
+            setError(QStringLiteral("cannot write log file %1: %2")
+                         .arg(m_path, QString::fromLocal8Bit(std::strerror(error))));
+        }
+        return false;
+    }
     m_file.setFileName(m_path);
     // Unbuffered: every chunk reaches the file at once, for people following it live.
-    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {
+    if (!m_file.open(fd, QIODevice::WriteOnly | QIODevice::Unbuffered,
+                     QFileDevice::AutoCloseHandle)) {
+        ::close(fd);
         setError(QStringLiteral("cannot write log file %1: %2").arg(m_path, m_file.errorString()));
         return false;
     }
     return true;
+}
+
+QString CappedLog::refusal(unsigned mode) const
+{
+    const QString what = S_ISLNK(mode)   ? QStringLiteral("a symbolic link")
+                         : S_ISDIR(mode) ? QStringLiteral("a directory")
+                         : S_ISREG(mode) ? QStringLiteral("a file that appeared while Vouch "
+                                                          "was creating it")
+                                         : QStringLiteral("not a regular file");
+    return QStringLiteral("refusing to write log file %1: it is %2, and following it could "
+                          "overwrite another file; remove it (and find out who put it there), "
+                          "then run again")
+        .arg(m_path, what);
 }
 
 void CappedLog::append(const QByteArray &data)

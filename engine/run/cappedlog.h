@@ -28,8 +28,10 @@ public:
     CappedLog(const CappedLog &) = delete;
     CappedLog &operator=(const CappedLog &) = delete;
 
-    // Creates the parent directories and truncates the file. Returns false
-    // (see errorString()) when the file cannot be written.
+    // Creates the parent directories and a new file, replacing a regular
+    // file of that name. Returns false (see errorString()) when the file
+    // cannot be written, or when the path is a symbolic link or anything but
+    // a regular file: the log never writes through it.
     bool open();
     void append(const QByteArray &data);
     // Writes head + marker + tail if output was cut, and closes the file.
@@ -53,6 +55,7 @@ private:
     void pushTail(const char *data, qint64 size);
     QByteArray tail() const;
     void setError(const QString &error);
+    QString refusal(unsigned mode) const; // why the path was refused, and what to do
 
     QString m_path;
     qint64 m_maxBytes;

@@ -5,9 +5,11 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QThread>
+#include <QUrl>
 
 #include <qt6keychain/keychain.h>
 
+#include <algorithm>
 #include <future>
 #include <memory>
 
@@ -220,6 +222,49 @@ bool writeIndex(QStringList names, QString *error)
 QString keychainService()
 {
     return QStringLiteral("io.github.vouch.Vouch");
+}
+
+QString redactSecrets(QString text, const QStringList &secrets)
+{
+    constexpr qsizetype kMinSegment = 6;
+    constexpr qsizetype kMinValue = 4;
+    QStringList parts;
+    const auto add = [&parts](const QString &part, qsizetype minLength) {
+        if (part.size() < minLength)
+            return;
+        parts << part;
+        const QString decoded = QUrl::fromPercentEncoding(part.toUtf8());
+        if (decoded.size() >= minLength)
+            parts << decoded;
+    };
+    for (const QString &secret : secrets) {
+        if (secret.isEmpty())
+            continue;
+        parts << secret;
+        const QUrl url(secret);
+        if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty())
+            continue; // a routing key or a signing secret: hidden whole only
+        add(url.userName(QUrl::FullyEncoded), kMinValue);
+        add(url.password(QUrl::FullyEncoded), kMinValue);
+        const QStringList segments =
+            url.path(QUrl::FullyEncoded).split(QLatin1Char('/'), Qt::SkipEmptyParts);
+        for (const QString &segment : segments)
+            add(segment, kMinSegment);
+        const QStringList items =
+            url.query(QUrl::FullyEncoded).split(QLatin1Char('&'), Qt::SkipEmptyParts);
+        for (const QString &item : items) {
+            const qsizetype equals = item.indexOf(QLatin1Char('='));
+            add(equals < 0 ? item : item.mid(equals + 1), kMinValue); // "?TOKEN" is a value too
+        }
+        add(url.fragment(QUrl::FullyEncoded), kMinValue);
+    }
+    // Longest first: a whole URL goes before the parts inside it.
+    parts.removeDuplicates();
+    std::sort(parts.begin(), parts.end(),
+              [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    for (const QString &part : std::as_const(parts))
+        text.replace(part, QStringLiteral("[redacted]"));
+    return text;
 }
 
 bool isValidSecretName(const QString &name)

@@ -21,6 +21,15 @@ QString keychainService();
 // an error that names the entry (never its value) and what to do.
 std::optional<QString> resolveSecret(const QString &value, QString *error);
 
+// `text` with every part of the resolved secrets replaced by "[redacted]",
+// for error texts that may echo a request (a 404 answering "Cannot POST
+// /hooks/T0KEN"). Each secret is hidden whole; a URL also loses its user name
+// and password, query values and fragment (4 characters or more), and its
+// path segments of 6 characters or more ("hooks", "api" or "v2" stay: too
+// short to be a credential, and hiding them would garble the message), as
+// written and percent-decoded.
+QString redactSecrets(QString text, const QStringList &secrets);
+
 // A valid secret name: letters, digits, '_', '.', '-'; at most 128 characters.
 bool isValidSecretName(const QString &name);
 

@@ -81,6 +81,17 @@ const char *const kDownAlerting = R"(alerting:
   delivery: {timeout: 1s, first_retry: 1s, max_retry: 1s, give_up_after: 3s}
 )";
 
+// Services whose answers echo the request: the webhook's path and query
+// (its token), PagerDuty's body (its routing key).
+const char *const kEchoAlerting = R"(alerting:
+  channels:
+    leaky: {type: webhook, url: "${T_LEAKY}"}
+    oncall: {type: pagerduty, routing_key: "${T_PD_KEY}", url: "${T_PD_URL}"}
+  routes:
+    - to: [leaky, oncall]
+  delivery: {timeout: 2s, first_retry: 1s, max_retry: 1s, give_up_after: 10m}
+)";
+
 QByteArray contractText(const QString &warehouse, const QByteArray &alerting)
 {
     return QByteArray(kContractHead).replace("@WAREHOUSE@", warehouse.toUtf8()) + alerting;
@@ -395,6 +406,94 @@ private Q_SLOTS:
         QVERIFY(server.requestsTo(QStringLiteral("/down")).size() >= 2);
         // The URL is a secret: no error shows it.
         QVERIFY(!r.out.contains(server.url(QStringLiteral("/down"))));
+    }
+
+    // A 404 that echoes the path ("Cannot POST /hooks/TOKEN") must not put
+    // the webhook's token in the store or in `vouch alerts`; nor may an
+    // answer echoing the request body show PagerDuty's routing key.
+    void errorsNeverShowAnyPartOfASecret()
+    {
+        HttpRecorder server;
+        QVERIFY(server.listen());
+        const QString token = QStringLiteral("T0KEN5ecret9x");
+        const QString signature = QStringLiteral("Qs1gnatur3");
+        const QString routingKey = QStringLiteral("R0UT1NGKEY-echoed");
+        const QString hookPath = QStringLiteral("/hooks/%1?sig=%2").arg(token, signature);
+        server.script(hookPath, {HttpAction::echo(404, "Cannot POST {path}")});
+        server.script(QStringLiteral("/pd"),
+                      {HttpAction::echo(400, "Invalid event, you sent: {body}")});
+        QProcessEnvironment env = m_env;
+        env.insert(QStringLiteral("T_LEAKY"), server.url(hookPath));
+        env.insert(QStringLiteral("T_PD_URL"), server.url(QStringLiteral("/pd")));
+        env.insert(QStringLiteral("T_PD_KEY"), routingKey);
+        makeWarehouse(3);
+        const QString contract = m_dir.filePath(QStringLiteral("echo.yaml"));
+        QFile f(contract);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(contractText(m_dir.filePath(QStringLiteral("wh.db")), kEchoAlerting));
+        f.close();
+        const QString state = m_dir.filePath(QStringLiteral("echo.db"));
+
+        Result r = runVouch({QStringLiteral("run"), contract, QStringLiteral("--state"), state,
+                             QStringLiteral("--period"), QStringLiteral("2026-W48")},
+                            env);
+        QVERIFY2(r.exitCode == 10, qPrintable(r.out + r.err));
+        // The services did answer with the secrets in their text.
+        QCOMPARE(server.requestsTo(hookPath).size(), 1);
+        QCOMPARE(server.requestsTo(hookPath).first().status, 404);
+        QCOMPARE(server.requestsTo(QStringLiteral("/pd")).size(), 1);
+        QVERIFY(
+            server.requestsTo(QStringLiteral("/pd")).first().body.contains(routingKey.toUtf8()));
+
+        const QStringList secrets{token, signature, routingKey};
+        const auto leaked = [&secrets](const QString &text) {
+            QStringList found;
+            for (const QString &secret : secrets) {
+                if (text.contains(secret))
+                    found << secret;
+            }
+            return found.join(QStringLiteral(", "));
+        };
+
+        QVERIFY2(leaked(r.out + r.err).isEmpty(), qPrintable(r.out + r.err));
+
+        // The store.
+        QStringList stored;
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("echo"));
+            db.setDatabaseName(state);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT channel, last_error FROM deliveries")));
+            while (q.next())
+                stored << q.value(0).toString() + QStringLiteral(": ") + q.value(1).toString();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("echo"));
+        QCOMPARE(stored.size(), 2);
+        const QString all = stored.join(QLatin1Char('\n'));
+        QVERIFY2(leaked(all).isEmpty(), qPrintable(leaked(all) + QStringLiteral(" in\n") + all));
+        // What the service said is still there, with the secrets cut out.
+        QVERIFY2(all.contains(QStringLiteral("leaky: the service refused it (HTTP 404: Cannot "
+                                             "POST /hooks/[redacted]?sig=[redacted])")),
+                 qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("oncall: the service refused it (HTTP 400: Invalid "
+                                             "event, you sent: ")),
+                 qPrintable(all));
+
+        // `vouch alerts`, as text and as JSON.
+        r = runVouch({QStringLiteral("alerts"), QStringLiteral("--state"), state}, env);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.out.contains(QStringLiteral("leaky (webhook) open: failed")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("Cannot POST /hooks/[redacted]")),
+                 qPrintable(r.out));
+        QVERIFY2(leaked(r.out + r.err).isEmpty(), qPrintable(leaked(r.out + r.err)));
+        r = runVouch(
+            {QStringLiteral("alerts"), QStringLiteral("--json"), QStringLiteral("--state"), state},
+            env);
+        QVERIFY2(r.out.contains(QStringLiteral("Cannot POST /hooks/[redacted]")),
+                 qPrintable(r.out));
+        QVERIFY2(leaked(r.out + r.err).isEmpty(), qPrintable(leaked(r.out + r.err)));
     }
 };
 

@@ -19,6 +19,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <utility>
 
 namespace vouch::test {
 
@@ -44,6 +45,13 @@ struct HttpAction
     {
         return {
             Kind::Respond, 429, 0, {{"Retry-After", QByteArray::number(seconds)}}, "rate_limited"};
+    }
+    // Answers `status` with a body that echoes the request, as many services
+    // do: "{path}" in it becomes the request's path (query included) and
+    // "{body}" the request's body.
+    static HttpAction echo(int status, QByteArray body)
+    {
+        return {Kind::Respond, status, 0, {}, std::move(body)};
     }
     static HttpAction hang(int ms) { return {Kind::Hang, 0, ms, {}, {}}; }
     static HttpAction close() { return {Kind::Close, 0, 0, {}, {}}; }
@@ -148,13 +156,16 @@ private:
             QTimer::singleShot(action.delayMs, this, [this, guard, action, index] {
                 if (!guard || guard->state() != QAbstractSocket::ConnectedState)
                     return; // the client gave up first: not answered
+                const QByteArray body = QByteArray(action.body)
+                                            .replace("{path}", m_requests.at(index).path.toUtf8())
+                                            .replace("{body}", m_requests.at(index).body);
                 QByteArray response = "HTTP/1.1 " + QByteArray::number(action.status) +
                                       " Status\r\nContent-Type: text/plain\r\nConnection: "
                                       "close\r\nContent-Length: " +
-                                      QByteArray::number(action.body.size()) + "\r\n";
+                                      QByteArray::number(body.size()) + "\r\n";
                 for (const auto &[name, value] : action.headers)
                     response += name + ": " + value + "\r\n";
-                response += "\r\n" + action.body;
+                response += "\r\n" + body;
                 guard->write(response);
                 guard->flush();
                 m_requests[index].status = action.status;

@@ -301,6 +301,36 @@ private Q_SLOTS:
         QVERIFY(std::is_sorted(r.diagnostics.cbegin(), r.diagnostics.cend()));
     }
 
+    // An id becomes a log file name (`<id>.<try>.log`): one the file system
+    // cannot create must be refused by `vouch validate`, not at run time.
+    void idsTooLongForAFileNameAreRefused()
+    {
+        const QByteArray longest(128, 'a');
+        const QByteArray tooLong(250, 'b');
+        QByteArray yaml = edit(kBase, "  - id: src", "  - id: " + longest);
+        yaml = edit(yaml, "needs: [src]", "needs: [" + longest + "]");
+        LoadResult r = ContractLoader::loadText(yaml, QStringLiteral("c.yaml"), QDir::tempPath());
+        QVERIFY2(r.ok(), qPrintable(describe(r.diagnostics)));
+        QCOMPARE(r.contract->nodes.at(0).id, QString::fromLatin1(longest));
+
+        yaml = edit(kBase, "  - id: src", "  - id: " + tooLong);
+        yaml = edit(yaml, "needs: [src]", "needs: [" + tooLong + "]");
+        yaml = edit(yaml, "  id: weekly", "  id: " + tooLong);
+        r = ContractLoader::loadText(yaml, QStringLiteral("c.yaml"), QDir::tempPath());
+        QVERIFY(!r.ok());
+        const QStringList lines = describe(r.diagnostics).split(QLatin1Char('\n'));
+        const QString expected =
+            QStringLiteral("c.yaml:17:9: error: node id '%1…' is too long: 250 characters, "
+                           "at most 128 are allowed (ids name log files); shorten it")
+                .arg(QString(40, QLatin1Char('b')));
+        QVERIFY2(lines.contains(expected), qPrintable(lines.join(QLatin1Char('\n'))));
+        QVERIFY2(lines.contains(QStringLiteral("c.yaml:3:7: error: report id '%1…' is too long: "
+                                               "250 characters, at most 128 are allowed (ids "
+                                               "name log files); shorten it")
+                                    .arg(QString(40, QLatin1Char('b')))),
+                 qPrintable(lines.join(QLatin1Char('\n'))));
+    }
+
     void diagnosticsAreSortedAndComplete()
     {
         QByteArray yaml =

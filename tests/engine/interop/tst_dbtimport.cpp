@@ -115,6 +115,10 @@ private Q_SLOTS:
                 QVERIFY2(n.argv.at(3).endsWith(n.id), qPrintable(n.argv.join(u' ')));
             }
         }
+        // Ids fit the contract's limit (they name log files), dbt's long
+        // generated test names included.
+        for (const Node &n : c.nodes)
+            QVERIFY2(n.id.size() <= kMaxIdLength, qPrintable(n.id));
         // What was written is what was built.
         QCOMPARE(c.nodes.size(), import.contract->nodes.size());
         for (int i = 0; i < c.nodes.size(); ++i) {

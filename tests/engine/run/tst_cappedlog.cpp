@@ -1,10 +1,13 @@
 #include "engine/run/cappedlog.h"
 #include "support/testguard.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using vouch::engine::CappedLog;
 
@@ -53,6 +56,10 @@ private Q_SLOTS:
     void createsParentDirectories();
     void withoutPathOnlyCounts();
     void unwritablePathIsAnError();
+    void symlinkAtThePathIsRefused_data();
+    void symlinkAtThePathIsRefused();
+    void fifoAtThePathIsRefused();
+    void previousRegularLogIsReplaced();
     void finishIsIdempotent();
     void lastLine_data();
     void lastLine();
@@ -164,6 +171,76 @@ void TestCappedLog::unwritablePathIsAnError()
     CappedLog log(dir.filePath(QStringLiteral("file/sub/node.log")), 100);
     QVERIFY(!log.open());
     QVERIFY2(log.errorString().contains(QStringLiteral("file/sub")), qPrintable(log.errorString()));
+}
+
+// The log path is predictable: a symbolic link planted there must not make
+// the command's output overwrite (or create) the file it points to.
+void TestCappedLog::symlinkAtThePathIsRefused_data()
+{
+    QTest::addColumn<bool>("targetExists");
+    QTest::newRow("to an existing file") << true;
+    QTest::newRow("dangling") << false;
+}
+
+void TestCappedLog::symlinkAtThePathIsRefused()
+{
+    QFETCH(bool, targetExists);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString target = dir.filePath(QStringLiteral("precious.txt"));
+    if (targetExists) {
+        QFile file(target);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("keep me\n");
+    }
+    const QString path = dir.filePath(QStringLiteral("logs/1/1/node.1.log"));
+    QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
+    QVERIFY(QFile::link(target, path));
+
+    CappedLog log(path, 100);
+    QVERIFY(!log.open());
+    log.append("overwritten\n");
+    log.finish();
+    QVERIFY2(log.errorString().contains(path) &&
+                 log.errorString().contains(QStringLiteral("a symbolic link")) &&
+                 log.errorString().contains(QStringLiteral("remove it")),
+             qPrintable(log.errorString()));
+    if (targetExists)
+        QCOMPARE(readAll(target), QByteArray("keep me\n"));
+    else
+        QVERIFY(!QFileInfo::exists(target));
+    QVERIFY(QFileInfo(path).isSymLink()); // left for the user to look at
+}
+
+void TestCappedLog::fifoAtThePathIsRefused()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("node.1.log"));
+    QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    CappedLog log(path, 100);
+    QVERIFY(!log.open()); // and it does not block opening a FIFO nobody reads
+    QVERIFY2(log.errorString().contains(QStringLiteral("not a regular file")),
+             qPrintable(log.errorString()));
+}
+
+// Log names repeat when a store is recreated beside old logs: a regular file
+// is replaced, as before.
+void TestCappedLog::previousRegularLogIsReplaced()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("node.1.log"));
+    {
+        QFile old(path);
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.write("an older, longer run's output\n");
+    }
+    CappedLog log(path, 100);
+    QVERIFY2(log.open(), qPrintable(log.errorString()));
+    log.append("new\n");
+    QVERIFY(log.finish());
+    QCOMPARE(readAll(path), QByteArray("new\n"));
 }
 
 void TestCappedLog::finishIsIdempotent()

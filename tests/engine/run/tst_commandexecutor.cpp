@@ -180,6 +180,7 @@ private Q_SLOTS:
     void workingDirectory();
     void scriptWithoutInterpreterLine();
     void missingWorkingDirectory();
+    void symlinkAtTheLogPathIsRefused();
     void timeout();
     void cancel();
     void termIgnoringProcessIsKilledAfterGrace_data();
@@ -446,6 +447,36 @@ void TestCommandExecutor::missingWorkingDirectory()
     QCOMPARE(done.result.message,
              QStringLiteral("could not start 'true': working directory %1 does not exist")
                  .arg(s.workingDirectory));
+}
+
+// A symbolic link planted at the (predictable) log path: the command does
+// not run, its output overwrites nothing, and the message says what to do.
+void TestCommandExecutor::symlinkAtTheLogPathIsRefused()
+{
+    const QString target = m_dir->filePath(QStringLiteral("precious.txt"));
+    QFile precious(target);
+    QVERIFY(precious.open(QIODevice::WriteOnly));
+    precious.write("keep me\n");
+    precious.close();
+    const QString ran = m_dir->filePath(QStringLiteral("ran"));
+    CommandSpec s = shellSpec(QStringLiteral("echo overwritten; touch '%1'").arg(ran));
+    QVERIFY(QDir().mkpath(QFileInfo(s.logPath).absolutePath()));
+    QVERIFY(QFile::link(target, s.logPath));
+    Finished done;
+    run(s, done);
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(vouch::engine::toString(done.result.outcome),
+             vouch::engine::toString(Outcome::FailedToStart));
+    QVERIFY2(
+        done.result.message.contains(
+            QStringLiteral("refusing to write log file %1: it is a symbolic link").arg(s.logPath)),
+        qPrintable(done.result.message));
+    QVERIFY2(done.result.message.contains(QStringLiteral("remove it")),
+             qPrintable(done.result.message));
+    QCOMPARE(readAll(target), QByteArray("keep me\n"));
+    QVERIFY(!QFileInfo::exists(ran));
+    QCOMPARE(done.startedCount, 0);
 }
 
 void TestCommandExecutor::timeout()
