@@ -178,7 +178,8 @@ std::optional<AuditEntry> AuditLog::append(const QString &who, const QString &ac
         q.addBindValue(row.action);
         q.addBindValue(row.reportId);
         q.addBindValue(row.period);
-        q.addBindValue(row.runId ? QVariant(*row.runId) : QVariant(QMetaType::fromType<qlonglong>()));
+        q.addBindValue(row.runId ? QVariant(*row.runId)
+                                 : QVariant(QMetaType::fromType<qlonglong>()));
         q.addBindValue(row.details);
         if (!q.exec() || !q.next())
             return fail(QStringLiteral("the server did not record the entry"), q.lastError());

@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -260,6 +261,49 @@ nodes:
     // No runner serves the report: an operator's rerun is recorded and waits.
     // The operator is told so, and how to start a runner, not that a runner
     // took it.
+    // On a team store nobody writes the audit log directly: an operator can
+    // neither insert an entry in an approver's name nor move audit_sequence
+    // to fake a deletion, and the server's vouch_audit_append() records the
+    // session's user, whatever the client says, with a chain that verifies.
+    void auditForgeryIsRefusedByTheServer()
+    {
+        QTemporaryDir dir;
+        const QString url = pgFreshDatabase(QStringLiteral("forge"));
+        const QString op = QStringLiteral("vouch_f_operator");
+        const QString approver = QStringLiteral("vouch_f_approver");
+        const QString runner = QStringLiteral("vouch_f_runner");
+        const Result init = runVouch(
+            dir, {QStringLiteral("team"), QStringLiteral("init"), QStringLiteral("--state"), url,
+                  QStringLiteral("--operator"), op, QStringLiteral("--approver"), approver,
+                  QStringLiteral("--runner"), runner});
+        QVERIFY2(init.code == 0, qPrintable(init.out + init.err));
+        for (const QString &user : {op, runner, approver}) {
+            QString error;
+            auto store = StateStore::open(pgUrlAs(url, user), &error);
+            QVERIFY2(store, qPrintable(error));
+            QSqlQuery q(QSqlDatabase::database(store->connectionName(), false));
+            QVERIFY2(!q.exec(QStringLiteral(
+                         "INSERT INTO audit_log (seq, at, who, action, report_id, period, "
+                         "run_id, details, prev_hash, hash) VALUES (1, 0, 'lee', 'approve', "
+                         "'weekly', '2026-W48', NULL, '{}', '', '')")),
+                     qPrintable(user));
+            QCOMPARE(q.lastError().nativeErrorCode(), QStringLiteral("42501"));
+            QVERIFY2(!q.exec(QStringLiteral("UPDATE audit_sequence SET seq = seq + 5")),
+                     qPrintable(user));
+            QCOMPARE(q.lastError().nativeErrorCode(), QStringLiteral("42501"));
+            // The one way in: the server names the writer.
+            QVERIFY2(q.exec(QStringLiteral("SELECT entry_who FROM vouch_audit_append('note', "
+                                           "'weekly', '2026-W48', NULL, '{}')")) &&
+                         q.next(),
+                     qPrintable(q.lastError().text()));
+            QCOMPARE(q.value(0).toString(), user);
+        }
+        const Result verify = runVouch(dir, {QStringLiteral("audit"), QStringLiteral("verify"),
+                                             QStringLiteral("--state"), pgUrlAs(url, op)});
+        QVERIFY2(verify.code == 0, qPrintable(verify.out + verify.err));
+        QVERIFY2(verify.out.contains(QStringLiteral("intact")), qPrintable(verify.out));
+    }
+
     void operatorRerunWithoutRunnerSaysPending()
     {
         QTemporaryDir dir;
