@@ -26,6 +26,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QProcess>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSet>
@@ -134,6 +135,7 @@ private Q_SLOTS:
     void cancelFromToolbar();
     void demoClickInspectAndRerunDownstream();
     void statusBarFollowsAnApproval();
+    void appTellsTheStoryTheDemoPrinted();
 
 private:
     QTemporaryDir m_home;
@@ -506,6 +508,48 @@ void TestMainWindow::statusBarFollowsAnApproval()
     QTest::mouseClick(ok, Qt::LeftButton);
     QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("published with caveats")),
                               qPrintable(status->text()), 20000);
+}
+
+// The demo run headless, on any day: it replays the latest Monday 06:00 and
+// prints its verdict and deadline. The app opening that store later tells
+// the same story (the store remembers the replay clock): caveated, the
+// deadline ahead of it, not late or overdue.
+void TestMainWindow::appTellsTheStoryTheDemoPrinted()
+{
+    QTemporaryDir dir;
+    QProcess demo;
+    demo.start(QStringLiteral(VOUCH_BINARY),
+               {QStringLiteral("demo"), QStringLiteral("--headless"), QStringLiteral("--scenario"),
+                QStringLiteral("sku-cost-gap"), QStringLiteral("--dir"), dir.path()});
+    QVERIFY(demo.waitForFinished(240000));
+    const QString printed = QString::fromUtf8(demo.readAllStandardOutput());
+    QCOMPARE(demo.exitCode(), 10);
+    QVERIFY2(
+        printed.contains(QStringLiteral("Report Weekly Operating Performance Report: caveated")),
+        qPrintable(printed.right(400)));
+
+    qputenv("VOUCH_STATE", dir.filePath(QStringLiteral("state.db")).toUtf8());
+    qputenv("VOUCH_DATA", dir.path().toUtf8());
+    const auto restore = qScopeGuard([] {
+        qunsetenv("VOUCH_STATE");
+        qunsetenv("VOUCH_DATA");
+    });
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy opened(window.controller(), &RunController::contractOpened);
+    window.openContract(
+        QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside/contract.yaml"));
+    QVERIFY(opened.wait(20000));
+    auto *status = window.findChild<QLabel *>(QStringLiteral("reportStatusLabel"));
+    QVERIFY(status);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("caveated")),
+                              qPrintable(status->text()), 20000);
+    auto *deadline = window.findChild<QLabel *>(QStringLiteral("reportDeadline"));
+    QVERIFY(deadline);
+    QTRY_VERIFY2_WITH_TIMEOUT(deadline->text().contains(QStringLiteral(" left")),
+                              qPrintable(deadline->text()), 20000);
+    QVERIFY2(!deadline->text().contains(QStringLiteral("overdue")), qPrintable(deadline->text()));
 }
 
 #include "tst_mainwindow.moc"
