@@ -720,6 +720,16 @@ qint64 nowMs()
     return clockNow().toMSecsSinceEpoch();
 }
 
+// A store from a newer Vouch is left as it is, with what to do.
+QString newerSchema(const QString &store, int version)
+{
+    return QStringLiteral("state store %1 was written by a newer Vouch (schema %2; this Vouch "
+                          "reads up to %3); upgrade Vouch or use another --state file")
+        .arg(store)
+        .arg(version)
+        .arg(StateStore::kSchemaVersion);
+}
+
 RunRecord runFrom(const QSqlQuery &query)
 {
     RunRecord run;
@@ -1342,12 +1352,7 @@ std::unique_ptr<StateStore> StateStore::open(const QString &path, QString *error
     if (version < 0)
         return refuse(p.lastError);
     if (version > kSchemaVersion)
-        return refuse(QStringLiteral("state store %1 was written by a newer Vouch (schema %2; this "
-                                     "Vouch reads up to %3); upgrade Vouch or use another --state "
-                                     "file")
-                          .arg(file)
-                          .arg(version)
-                          .arg(kSchemaVersion));
+        return refuse(newerSchema(file, version));
 
     {
         // Switching a new file to WAL needs it to itself for a moment; when
@@ -1441,12 +1446,7 @@ std::unique_ptr<StateStore> StateStore::openReadOnly(const QString &path, QStrin
     if (version < 0)
         return refuse(p.lastError);
     if (version > kSchemaVersion)
-        return refuse(QStringLiteral("state store %1 was written by a newer Vouch (schema %2; this "
-                                     "Vouch reads up to %3); upgrade Vouch or use another --state "
-                                     "file")
-                          .arg(file)
-                          .arg(version)
-                          .arg(kSchemaVersion));
+        return refuse(newerSchema(file, version));
     if (version == 0)
         return refuse(QStringLiteral("state store %1 holds no runs yet (no Vouch schema); run a "
                                      "contract first (vouch run FILE)")
