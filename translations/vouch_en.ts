@@ -189,7 +189,7 @@
     <message>
         <location line="+1"/>
         <source>%1:</source>
-        <translation type="unfinished">%1s {1:?}</translation>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+5"/>
