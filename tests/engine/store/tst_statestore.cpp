@@ -1,10 +1,12 @@
 #include "engine/store/statestore.h"
+#include "engine/util/clock.h"
 #include "support/testguard.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -184,6 +186,10 @@ private Q_SLOTS:
         const QString path = freshPath(); // its directory does not exist yet
         QString error;
         qint64 runId = 0;
+        // Runs are stamped by the engine's clock, here pinned.
+        const QDateTime pinned(QDate(2026, 11, 30), QTime(6, 0), Qt::UTC);
+        setProcessClock(Clock::pinned(pinned));
+        const auto wall = qScopeGuard([] { setProcessClock(Clock()); });
         {
             auto store = StateStore::open(path, &error);
             QVERIFY2(store, qPrintable(error));
@@ -201,7 +207,8 @@ private Q_SLOTS:
         QCOMPARE(run->period, QStringLiteral("2026-W47"));
         QCOMPARE(run->contractPath, QStringLiteral("/contracts/weekly.yaml"));
         QCOMPARE(run->latestAttempt, 0);
-        QVERIFY(qAbs(run->createdAt.secsTo(QDateTime::currentDateTimeUtc())) < 60);
+        QVERIFY2(run->createdAt >= pinned && run->createdAt < pinned.addSecs(60),
+                 qPrintable(run->createdAt.toString(Qt::ISODateWithMs)));
         QVERIFY(!store->run(runId + 1));
         QVERIFY(store->lastError().isEmpty());
         store.reset();
