@@ -4,7 +4,7 @@
 <context>
     <name>vouch::ui::AlertsModel</name>
     <message>
-        <location filename="../ui/alertspanel.cpp" line="+41"/>
+        <location filename="../ui/alertspanel.cpp" line="+42"/>
         <source>open</source>
         <translation>offen</translation>
     </message>
@@ -91,12 +91,12 @@
     <message>
         <location line="+2"/>
         <source>State</source>
-        <translation type="unfinished">Zustand</translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Alert</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -119,54 +119,54 @@
     <message>
         <location line="+14"/>
         <source>Acknowledge…</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestätigen…</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>All severities</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Schweregrade</translation>
     </message>
     <message>
         <location line="+4"/>
         <location line="+34"/>
         <source>All sections</source>
-        <translation type="unfinished">Alle Abschnitte</translation>
+        <translation>Alle Abschnitte</translation>
     </message>
     <message>
         <location line="-29"/>
         <source>Section:</source>
-        <translation type="unfinished"></translation>
+        <translation>Abschnitt:</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Severity:</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwere:</translation>
     </message>
     <message>
         <location line="+59"/>
         <location line="+107"/>
         <source>The state store cannot be opened: %1</source>
-        <translation type="unfinished">Der Zustandsspeicher kann nicht geöffnet werden: %1</translation>
+        <translation>Der Zustandsspeicher kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
         <location line="-56"/>
         <source>Vouch: %1 alert</source>
-        <translation type="unfinished"></translation>
+        <translation>Vouch: Alarm (%1)</translation>
     </message>
     <message>
         <location line="+44"/>
         <source>Acknowledge alert</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm bestätigen</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>A note for the people who follow this alert (recorded with your name):</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Notiz für alle, die diesen Alarm verfolgen (wird mit Ihrem Namen gespeichert):</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>The alert could not be acknowledged.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Alarm konnte nicht bestätigt werden.</translation>
     </message>
 </context>
 <context>
@@ -174,62 +174,62 @@
     <message>
         <location filename="../ui/approvedialog.cpp" line="+28"/>
         <source>Approve with caveats</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit Vorbehalt freigeben</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The report publishes with these caveats. They are recorded with your name in the audit log.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Bericht wird mit diesen Vorbehalten veröffentlicht. Sie werden mit Ihrem Namen im Audit-Protokoll gespeichert.</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Caveat for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorbehalt zu %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%1:</source>
-        <translation type="unfinished">%1 s {1:?}</translation>
+        <translation>%1:</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Optional caveat for the whole report</source>
-        <translation type="unfinished"></translation>
+        <translation>Optionaler Vorbehalt für den gesamten Bericht</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Whole report:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gesamter Bericht:</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Hold the report</source>
-        <translation type="unfinished"></translation>
+        <translation>Bericht zurückhalten</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The report is held and does not publish. The reason is recorded with your name in the audit log.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Bericht wird zurückgehalten und nicht veröffentlicht. Die Begründung wird mit Ihrem Namen im Audit-Protokoll gespeichert.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Why the report is held (required)</source>
-        <translation type="unfinished"></translation>
+        <translation>Warum der Bericht zurückgehalten wird (Pflichtangabe)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Reason:</source>
-        <translation type="unfinished"></translation>
+        <translation>Begründung:</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Approve</source>
-        <translation type="unfinished"></translation>
+        <translation>Freigeben</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Hold</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurückhalten</translation>
     </message>
 </context>
 <context>
@@ -248,7 +248,7 @@
         <translation>Graph des Berichtspfads</translation>
     </message>
     <message>
-        <location line="+570"/>
+        <location line="+573"/>
         <source>group %1</source>
         <translation>Gruppe %1</translation>
     </message>
@@ -296,143 +296,143 @@
 <context>
     <name>vouch::ui::HistoryPage</name>
     <message>
-        <location filename="../ui/historypage.cpp" line="+293"/>
+        <location filename="../ui/historypage.cpp" line="+294"/>
         <location line="+129"/>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>Verlauf</translation>
     </message>
     <message>
         <location line="-128"/>
         <location line="+129"/>
         <source>No report loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Bericht geladen.</translation>
     </message>
     <message>
         <location line="-122"/>
         <source>Completion time after the period&apos;s end</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertigstellung nach Ende des Zeitraums</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Stunden</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>publish_by</source>
-        <translation type="unfinished"></translation>
+        <translation>publish_by</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>completed</source>
-        <translation type="unfinished"></translation>
+        <translation>fertiggestellt</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>late</source>
-        <translation type="unfinished">verspätet</translation>
+        <translation>verspätet</translation>
     </message>
     <message numerus="yes">
         <location line="+8"/>
         <source>On-time rate, rolling %n periods</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Pünktlichkeitsquote, gleitend über %n Zeitraum</numerusform>
+            <numerusform>Pünktlichkeitsquote, gleitend über %n Zeiträume</numerusform>
         </translation>
     </message>
     <message>
         <location line="+2"/>
         <source>% on time</source>
-        <translation type="unfinished"></translation>
+        <translation>% pünktlich</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>on time</source>
-        <translation type="unfinished"></translation>
+        <translation>pünktlich</translation>
     </message>
     <message>
         <location line="+9"/>
-        <location line="+294"/>
+        <location line="+296"/>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Dauer</translation>
     </message>
     <message>
-        <location line="-292"/>
+        <location line="-294"/>
         <source>minutes</source>
-        <translation type="unfinished"></translation>
+        <translation>Minuten</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>median to p90</source>
-        <translation type="unfinished"></translation>
+        <translation>Median bis p90</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>median</source>
-        <translation type="unfinished"></translation>
+        <translation>Median</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>p90</source>
-        <translation type="unfinished"></translation>
+        <translation>p90</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>run</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Checks that warned or failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfungen mit Warnung oder Fehler</translation>
     </message>
     <message>
         <location line="+2"/>
         <location line="+1"/>
         <location line="+2"/>
         <source>checks</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfungen</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Duration of:</source>
-        <translation type="unfinished"></translation>
+        <translation>Dauer von:</translation>
     </message>
     <message>
         <location line="+52"/>
         <source>History of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Verlauf von %1</translation>
     </message>
     <message>
         <location line="+59"/>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geladen…</translation>
     </message>
     <message>
-        <location line="+128"/>
+        <location line="+130"/>
         <source>Could not read the history: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Verlauf konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>No runs of %1 yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Läufe von %1.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Periods %1 to %2 (%3 runs). publish_by is %4 hours after each week ends.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeiträume %1 bis %2 (%3 Läufe). publish_by liegt %4 Stunden nach dem Ende jeder Woche.</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Duration of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Dauer von %1</translation>
     </message>
 </context>
 <context>
     <name>vouch::ui::Inspector</name>
     <message>
-        <location filename="../ui/inspector.cpp" line="+40"/>
+        <location filename="../ui/inspector.cpp" line="+41"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
@@ -629,15 +629,15 @@
     <message>
         <location line="+7"/>
         <source>attempt %1 — requested by %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuch %1 — angefordert von %2</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>attempt %1 — requested by %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuch %1 — angefordert von %2: %3</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>%1 so far</source>
         <translation>bisher %1</translation>
     </message>
@@ -665,7 +665,7 @@
 <context>
     <name>vouch::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+79"/>
+        <location filename="../ui/mainwindow.cpp" line="+80"/>
         <source>Vouch</source>
         <translation>Vouch</translation>
     </message>
@@ -682,7 +682,7 @@
     <message>
         <location line="+5"/>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -798,22 +798,22 @@
     <message>
         <location line="+9"/>
         <source>Report</source>
-        <translation type="unfinished"></translation>
+        <translation>Bericht</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Alerts</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarme</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>Verlauf</translation>
     </message>
     <message>
         <location line="+41"/>
         <source>Who executes the report&apos;s run now (its lease in the state store)</source>
-        <translation type="unfinished"></translation>
+        <translation>Wer den Lauf des Berichts gerade ausführt (seine Lease im Zustandsspeicher)</translation>
     </message>
     <message>
         <location line="+12"/>
@@ -926,7 +926,7 @@
         <translation>Alle Abschnitte</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+46"/>
         <source>%1 of %2 nodes done · elapsed %3</source>
         <translation>%1 von %2 Knoten fertig · Laufzeit %3</translation>
     </message>
@@ -1016,183 +1016,188 @@
     <name>vouch::ui::ReportPanel</name>
     <message>
         <location filename="../ui/reportpanel.cpp" line="+68"/>
-        <location line="+352"/>
+        <location line="+354"/>
         <source>Run %1 is not in %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Lauf %1 ist nicht in %2 enthalten</translation>
     </message>
     <message>
-        <location line="-316"/>
+        <location line="-318"/>
         <source>safe</source>
-        <translation type="unfinished">sicher</translation>
+        <translation>sicher</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>publish with a caveat</source>
-        <translation type="unfinished">mit Vorbehalt veröffentlichen</translation>
+        <translation>mit Vorbehalt veröffentlichen</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>held</source>
-        <translation type="unfinished">zurückgehalten</translation>
+        <translation>zurückgehalten</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>not safe (blocks the report)</source>
-        <translation type="unfinished">nicht sicher (blockiert den Bericht)</translation>
+        <translation>nicht sicher (blockiert den Bericht)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>still running</source>
-        <translation type="unfinished">läuft noch</translation>
+        <translation>läuft noch</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>%1 d %2 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 T %2 h</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%1 h %2 min</source>
-        <translation type="unfinished">%1 h %2 min</translation>
+        <translation>%1 h %2 min</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Approve with caveats…</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit Vorbehalt freigeben…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Hold…</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurückhalten…</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Section</source>
-        <translation type="unfinished"></translation>
+        <translation>Abschnitt</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Grund</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Fallback</source>
-        <translation type="unfinished"></translation>
+        <translation>Ersatzverfahren</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>Wann</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>Wer</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Details</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Decisions and audit history</source>
-        <translation type="unfinished"></translation>
+        <translation>Entscheidungen und Audit-Verlauf</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>No run yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch kein Lauf</translation>
     </message>
     <message>
         <location line="+31"/>
-        <location line="+169"/>
+        <location line="+171"/>
         <source>The state store cannot be opened: %1</source>
-        <translation type="unfinished">Der Zustandsspeicher kann nicht geöffnet werden: %1</translation>
+        <translation>Der Zustandsspeicher kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-140"/>
         <source>Report %1 · %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Bericht %1 · %2</translation>
     </message>
     <message>
         <location line="+14"/>
         <source>Publish by %1 · %2 left</source>
-        <translation type="unfinished"></translation>
+        <translation>Veröffentlichen bis %1 · noch %2</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Publish by %1 · %2 overdue</source>
-        <translation type="unfinished"></translation>
+        <translation>Veröffentlichen bis %1 · %2 überfällig</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>No publication deadline</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Veröffentlichungsfrist</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Forecast completion %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Voraussichtlich fertig %1</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Forecast completion: done or unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>Voraussichtlich fertig: erledigt oder unbekannt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Decision needed: %1</source>
+        <translation>Entscheidung nötig: %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source> (decided by %1: %2)</source>
-        <translation type="unfinished"></translation>
+        <translation> (entschieden von %1: %2)</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>The audit log cannot be read: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Audit-Protokoll kann nicht gelesen werden: %1</translation>
     </message>
     <message numerus="yes">
         <location line="+4"/>
         <source>audit chain verified, %n entries</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Audit-Kette geprüft, %n Eintrag</numerusform>
+            <numerusform>Audit-Kette geprüft, %n Einträge</numerusform>
         </translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Audit chain broken: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit-Kette unterbrochen: %1</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>The contract names no approvers, so nobody may decide publication; you are signed in as %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Vertrag nennt keine Freigabeberechtigten, daher darf niemand über die Veröffentlichung entscheiden; Sie sind als %1 angemeldet.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Only %1 may decide publication; you are signed in as %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Über die Veröffentlichung entscheiden darf nur: %1; Sie sind als %2 angemeldet.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>, </source>
-        <translation type="unfinished"></translation>
+        <translation>, </translation>
     </message>
     <message>
         <location line="+72"/>
         <source>The publication record was not written: %1</source>
-        <translation type="unfinished">Der Veröffentlichungseintrag wurde nicht geschrieben: %1</translation>
+        <translation>Der Veröffentlichungseintrag wurde nicht geschrieben: %1</translation>
     </message>
 </context>
 <context>
@@ -1239,7 +1244,7 @@
 <context>
     <name>vouch::ui::RunController</name>
     <message>
-        <location filename="../ui/runcontroller.cpp" line="+46"/>
+        <location filename="../ui/runcontroller.cpp" line="+53"/>
         <source>safe</source>
         <translation>sicher</translation>
     </message>
@@ -1250,12 +1255,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+194"/>
+        <location line="+200"/>
         <source>held</source>
         <translation>zurückgehalten</translation>
     </message>
     <message>
-        <location line="-192"/>
+        <location line="-198"/>
         <source>not safe (blocks the report)</source>
         <translation>nicht sicher (blockiert den Bericht)</translation>
     </message>
@@ -1275,7 +1280,7 @@
         <translation>Bericht %1 · %2 von %3 Abschnitten sicher</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+36"/>
         <source>The contract cannot be opened:
 %1</source>
         <translation>Der Vertrag kann nicht geöffnet werden:
@@ -1283,14 +1288,14 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+341"/>
-        <location line="+126"/>
-        <location line="+356"/>
+        <location line="+350"/>
+        <location line="+124"/>
+        <location line="+361"/>
         <source>The state store cannot be opened: %1</source>
         <translation>Der Zustandsspeicher kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location line="-712"/>
+        <location line="-721"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
@@ -1345,7 +1350,7 @@
         <translation>Ein Lauf ist im Gange. Brechen Sie ihn ab, bevor Sie einen anderen Vertrag öffnen.</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+59"/>
         <source>A run is in progress. Cancel it before opening the demo.</source>
         <translation>Ein Lauf ist im Gange. Brechen Sie ihn ab, bevor Sie die Demo öffnen.</translation>
     </message>
@@ -1360,7 +1365,7 @@
         <translation>Der Demo-Vertrag kann nicht aus %1 geladen werden</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+46"/>
         <source>Nothing to rerun.</source>
         <translation>Nichts zu wiederholen.</translation>
     </message>
@@ -1395,7 +1400,7 @@
         <translation>Der Zeitraum &apos;%1&apos; des Laufs ist keine ISO-Woche.</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+85"/>
         <source>The run could not run: %1</source>
         <translation>Der Lauf konnte nicht laufen: %1</translation>
     </message>
@@ -1405,105 +1410,105 @@
         <translation>Der Lauf ist aus %1 verschwunden</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+12"/>
         <source>The publication record was not written: %1</source>
         <translation>Der Veröffentlichungseintrag wurde nicht geschrieben: %1</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>cancelled from the Vouch app</source>
-        <translation type="unfinished"></translation>
+        <translation>in der Vouch-App abgebrochen</translation>
     </message>
     <message>
         <location line="+74"/>
         <location line="+3"/>
         <source>Executing: this workstation</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführung: dieser Arbeitsplatz</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Executing: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführung: %1</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Nobody is executing · served by %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführung: niemand · bedient von %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Nobody is executing</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführung: niemand</translation>
     </message>
     <message>
         <location line="+60"/>
         <source>Reconnected to the state store; caught up</source>
-        <translation type="unfinished"></translation>
+        <translation>Wieder mit dem Zustandsspeicher verbunden; auf dem neuesten Stand</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Lost the state store (%1); reconnecting</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung zum Zustandsspeicher verloren (%1); wird neu verbunden</translation>
     </message>
     <message>
         <location line="+79"/>
         <source>rerun of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederholung von %1</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>what did not pass</source>
-        <translation type="unfinished"></translation>
+        <translation>allem, was nicht bestanden hat</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbruch</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Request #%1 pending: %2 requested by %3: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Anfrage #%1 offen: %2, angefordert von %3: %4</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Request #%1 taken by %2: %3 requested by %4: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>Anfrage #%1 übernommen von %2: %3, angefordert von %4: %5</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Request #%1 %2: %3 requested by %4: %5 — %6</source>
-        <translation type="unfinished"></translation>
+        <translation>Anfrage #%1 %2: %3, angefordert von %4: %5 — %6</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+56"/>
         <source>There is no run to ask about yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt noch keinen Lauf, für den Sie etwas anfragen können.</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>The state store refused it: %1 may not request %2s (an operator needs the vouch_operator role); nothing was recorded.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Zustandsspeicher hat abgelehnt: %1 darf keine Anfragen vom Typ %2 stellen (dafür ist die Rolle vouch_operator nötig); nichts wurde gespeichert.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>The request was not recorded: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Anfrage wurde nicht gespeichert: %1</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>%1 requested as #%2 by %3; %4 will carry it out</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 als #%2 von %3 angefordert; %4 übernimmt die Ausführung</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Rerun</source>
-        <translation type="unfinished">Erneut ausführen</translation>
+        <translation>Wiederholung</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbruch</translation>
     </message>
 </context>
 <context>
@@ -1512,7 +1517,7 @@
         <location filename="../ui/runfollower.cpp" line="+69"/>
         <location line="+25"/>
         <source>The store cannot be watched: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Zustandsspeicher kann nicht überwacht werden: %1</translation>
     </message>
 </context>
 <context>
@@ -1568,12 +1573,12 @@
     <message>
         <location line="+1"/>
         <source>Value:</source>
-        <translation type="unfinished">Wert:</translation>
+        <translation>Wert:</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Kept in the OS keychain. A contract refers to it as &lt;code&gt;keychain:NAME&lt;/code&gt;; the value is never shown again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird im Schlüsselbund des Betriebssystems aufbewahrt. Ein Vertrag verweist darauf als &lt;code&gt;keychain:NAME&lt;/code&gt;; der Wert wird nie wieder angezeigt.</translation>
     </message>
 </context>
 <context>
@@ -1651,12 +1656,12 @@
     <message>
         <location line="+4"/>
         <source>%1: %2</source>
-        <translation type="unfinished">%1: %2</translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <location line="+31"/>
         <source>Stored %1 in the keychain.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 im Schlüsselbund gespeichert.</translation>
     </message>
     <message>
         <location line="+20"/>

@@ -4,7 +4,7 @@
 <context>
     <name>vouch::ui::AlertsModel</name>
     <message>
-        <location filename="../ui/alertspanel.cpp" line="+41"/>
+        <location filename="../ui/alertspanel.cpp" line="+42"/>
         <source>open</source>
         <translation type="unfinished"></translation>
     </message>
@@ -164,7 +164,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>The alert could not be acknowledged.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -248,7 +248,7 @@
         <translation>Reporting path graph</translation>
     </message>
     <message>
-        <location line="+570"/>
+        <location line="+573"/>
         <source>group %1</source>
         <translation>group %1</translation>
     </message>
@@ -296,7 +296,7 @@
 <context>
     <name>vouch::ui::HistoryPage</name>
     <message>
-        <location filename="../ui/historypage.cpp" line="+293"/>
+        <location filename="../ui/historypage.cpp" line="+294"/>
         <location line="+129"/>
         <source>History</source>
         <translation type="unfinished"></translation>
@@ -352,12 +352,12 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+294"/>
+        <location line="+296"/>
         <source>Duration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-292"/>
+        <location line="-294"/>
         <source>minutes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -409,7 +409,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+128"/>
+        <location line="+130"/>
         <source>Could not read the history: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -432,7 +432,7 @@
 <context>
     <name>vouch::ui::Inspector</name>
     <message>
-        <location filename="../ui/inspector.cpp" line="+40"/>
+        <location filename="../ui/inspector.cpp" line="+41"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
@@ -637,7 +637,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>%1 so far</source>
         <translation>%1 so far</translation>
     </message>
@@ -665,7 +665,7 @@
 <context>
     <name>vouch::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+79"/>
+        <location filename="../ui/mainwindow.cpp" line="+80"/>
         <source>Vouch</source>
         <translation>Vouch</translation>
     </message>
@@ -926,7 +926,7 @@
         <translation>All sections</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+46"/>
         <source>%1 of %2 nodes done · elapsed %3</source>
         <translation>%1 of %2 nodes done · elapsed %3</translation>
     </message>
@@ -1016,12 +1016,12 @@
     <name>vouch::ui::ReportPanel</name>
     <message>
         <location filename="../ui/reportpanel.cpp" line="+68"/>
-        <location line="+352"/>
+        <location line="+354"/>
         <source>Run %1 is not in %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-316"/>
+        <location line="-318"/>
         <source>safe</source>
         <translation type="unfinished">safe</translation>
     </message>
@@ -1117,12 +1117,12 @@
     </message>
     <message>
         <location line="+31"/>
-        <location line="+169"/>
+        <location line="+171"/>
         <source>The state store cannot be opened: %1</source>
         <translation type="unfinished">The state store cannot be opened: %1</translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-140"/>
         <source>Report %1 · %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1149,6 +1149,11 @@
     <message>
         <location line="+2"/>
         <source>Forecast completion: done or unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Decision needed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1239,7 +1244,7 @@
 <context>
     <name>vouch::ui::RunController</name>
     <message>
-        <location filename="../ui/runcontroller.cpp" line="+46"/>
+        <location filename="../ui/runcontroller.cpp" line="+53"/>
         <source>safe</source>
         <translation>safe</translation>
     </message>
@@ -1250,12 +1255,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+194"/>
+        <location line="+200"/>
         <source>held</source>
         <translation>held</translation>
     </message>
     <message>
-        <location line="-192"/>
+        <location line="-198"/>
         <source>not safe (blocks the report)</source>
         <translation>not safe (blocks the report)</translation>
     </message>
@@ -1275,7 +1280,7 @@
         <translation>Report %1 · %2 of %3 sections safe</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+36"/>
         <source>The contract cannot be opened:
 %1</source>
         <translation>The contract cannot be opened:
@@ -1283,14 +1288,14 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+341"/>
-        <location line="+126"/>
-        <location line="+356"/>
+        <location line="+350"/>
+        <location line="+124"/>
+        <location line="+361"/>
         <source>The state store cannot be opened: %1</source>
         <translation>The state store cannot be opened: %1</translation>
     </message>
     <message>
-        <location line="-712"/>
+        <location line="-721"/>
         <source>running</source>
         <translation>running</translation>
     </message>
@@ -1345,7 +1350,7 @@
         <translation>A run is in progress. Cancel it before opening another contract.</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+59"/>
         <source>A run is in progress. Cancel it before opening the demo.</source>
         <translation>A run is in progress. Cancel it before opening the demo.</translation>
     </message>
@@ -1360,7 +1365,7 @@
         <translation>The demo contract cannot be loaded from %1</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+46"/>
         <source>Nothing to rerun.</source>
         <translation>Nothing to rerun.</translation>
     </message>
@@ -1395,7 +1400,7 @@
         <translation>The run&apos;s period &apos;%1&apos; is not an ISO week.</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+85"/>
         <source>The run could not run: %1</source>
         <translation>The run could not run: %1</translation>
     </message>
@@ -1405,7 +1410,7 @@
         <translation>The run vanished from %1</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+12"/>
         <source>The publication record was not written: %1</source>
         <translation>The publication record was not written: %1</translation>
     </message>
@@ -1476,7 +1481,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+56"/>
         <source>There is no run to ask about yet.</source>
         <translation type="unfinished"></translation>
     </message>
