@@ -335,9 +335,9 @@
     <message numerus="yes">
         <location line="+8"/>
         <source>On-time rate, rolling %n periods</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>On-time rate, rolling %n period</numerusform>
+            <numerusform>On-time rate, rolling %n periods</numerusform>
         </translation>
     </message>
     <message>
@@ -1169,9 +1169,9 @@
     <message numerus="yes">
         <location line="+4"/>
         <source>audit chain verified, %n entries</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>audit chain verified, %n entry</numerusform>
+            <numerusform>audit chain verified, %n entries</numerusform>
         </translation>
     </message>
     <message>
