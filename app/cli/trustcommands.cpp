@@ -4,6 +4,7 @@
 #include "app/cli/trustcommands.h"
 
 #include "app/cli/runcommands.h"
+#include "engine/alert/dispatcher.h"
 #include "engine/graph/graph.h"
 #include "engine/run/warehouseexecutor.h"
 #include "engine/store/statestore.h"
@@ -166,13 +167,16 @@ int holdCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 int auditCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
     const Args a = parseArgs(
-        args, {QStringLiteral("state"), QStringLiteral("to"), QStringLiteral("anchor")},
+        args,
+        {QStringLiteral("state"), QStringLiteral("to"), QStringLiteral("anchor"),
+         QStringLiteral("to-webhook")},
         {QStringLiteral("json"), QStringLiteral("to-warehouse"), QStringLiteral("from-warehouse")});
     const QString sub = a.positional.value(0);
     const bool verify = sub == QLatin1String("verify");
     const bool anchor = sub == QLatin1String("anchor");
     const bool toFile = a.options.contains(QStringLiteral("to"));
     const bool toWarehouse = a.flags.contains(QStringLiteral("to-warehouse"));
+    const QStringList webhooks = a.lists.value(QStringLiteral("to-webhook"));
     const bool fromWarehouse = a.flags.contains(QStringLiteral("from-warehouse"));
     const bool fromFile = a.options.contains(QStringLiteral("anchor"));
     QString problem = a.error;
@@ -180,21 +184,25 @@ int auditCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         problem = QStringLiteral("unexpected argument '%1'").arg(sub);
     else if (problem.isEmpty() && a.positional.size() > ((verify || anchor) ? 2 : 1))
         problem = QStringLiteral("give at most one contract file");
-    else if (problem.isEmpty() && anchor && !toFile && !toWarehouse)
-        problem = QStringLiteral("say where to anchor: --to FILE and/or --to-warehouse");
-    else if (problem.isEmpty() && !anchor && (toFile || toWarehouse))
-        problem = QStringLiteral("--to and --to-warehouse belong to `vouch audit anchor`");
+    else if (problem.isEmpty() && anchor && !toFile && !toWarehouse && webhooks.isEmpty())
+        problem = QStringLiteral("say where to anchor: --to FILE, --to-warehouse and/or "
+                                 "--to-webhook CHANNEL");
+    else if (problem.isEmpty() && !anchor && (toFile || toWarehouse || !webhooks.isEmpty()))
+        problem =
+            QStringLiteral("--to, --to-warehouse and --to-webhook belong to `vouch audit anchor`");
     else if (problem.isEmpty() && !verify && (fromFile || fromWarehouse))
         problem = QStringLiteral("--anchor and --from-warehouse belong to `vouch audit verify`");
-    else if (problem.isEmpty() && a.positional.size() == 2 && !toWarehouse && !fromWarehouse)
-        problem = QStringLiteral("a contract file is only read with --to-warehouse or "
-                                 "--from-warehouse");
+    else if (problem.isEmpty() && a.positional.size() == 2 && !toWarehouse && !fromWarehouse &&
+             webhooks.isEmpty())
+        problem = QStringLiteral("a contract file is only read with --to-warehouse, "
+                                 "--to-webhook or --from-warehouse");
     if (!problem.isEmpty()) {
         err << "vouch audit: " << problem
             << "\nusage: vouch audit [--state DB] [--json]\n"
                "       vouch audit verify [--state DB] [--anchor FILE] [--from-warehouse "
                "[CONTRACT]]\n"
-               "       vouch audit anchor [--state DB] [--to FILE] [--to-warehouse [CONTRACT]]\n";
+               "       vouch audit anchor [--state DB] [--to FILE] [--to-warehouse] "
+               "[--to-webhook CHANNEL]... [CONTRACT]\n";
         return BadInput;
     }
     const QString statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
@@ -223,7 +231,7 @@ int auditCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     std::unique_ptr<StateStore> store;
     ContractPtr contract;
     std::optional<RunContext> context;
-    if (toWarehouse || fromWarehouse) {
+    if (toWarehouse || fromWarehouse || !webhooks.isEmpty()) {
         auto target = openLatestRun(command, statePath, a.positional.value(1), err,
                                     StoreAccess::ReadWhereUnwritable);
         if (!target)
@@ -283,6 +291,35 @@ int auditCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                 out << "anchored entry " << head->seq << " (" << head->hash
                     << ") to vouch_audit_anchor in the warehouse of " << contract->report.id
                     << '\n';
+            }
+        }
+        for (const QString &name : webhooks) {
+            const auto it = contract->alerting.channels.constFind(name);
+            if (it == contract->alerting.channels.constEnd() ||
+                it->type != AlertChannel::Type::Webhook) {
+                err << "vouch audit anchor: the contract of " << contract->report.id
+                    << " has no webhook channel '" << name
+                    << "'; give one of its alerting channels of type webhook\n";
+                exit = BadInput;
+                continue;
+            }
+            // The dispatcher's request, signature and redaction, sent once.
+            Delivery delivery;
+            delivery.eventSeq = head->seq;
+            delivery.channel = name;
+            delivery.reportId = contract->report.id;
+            delivery.service = AlertChannel::Type::Webhook;
+            delivery.target = it->url;
+            delivery.signingSecret = it->signingSecret;
+            AuditAnchor sent = *head;
+            sent.reportId = contract->report.id;
+            delivery.payload = QJsonDocument(toJson(sent)).toJson(QJsonDocument::Compact);
+            if (const QString e = postOnce(delivery); !e.isEmpty()) {
+                err << "vouch audit anchor: " << e << '\n';
+                exit = 1;
+            } else {
+                out << "anchored entry " << head->seq << " (" << head->hash << ") to webhook "
+                    << name << '\n';
             }
         }
         return exit;

@@ -97,6 +97,19 @@ QString checkAnchor(const AuditLog &log, const AuditAnchor &anchor)
     return QString();
 }
 
+QJsonObject toJson(const AuditAnchor &anchor)
+{
+    QJsonObject json{{QStringLiteral("format"), kFormat},
+                     {QStringLiteral("seq"), anchor.seq},
+                     {QStringLiteral("hash"), anchor.hash},
+                     {QStringLiteral("entries"), anchor.entries},
+                     {QStringLiteral("anchored_at"), anchor.anchoredAt.toString(Qt::ISODateWithMs)},
+                     {QStringLiteral("store"), anchor.store}};
+    if (!anchor.reportId.isEmpty())
+        json.insert(QStringLiteral("report_id"), anchor.reportId);
+    return json;
+}
+
 QString writeAnchorFile(const AuditAnchor &anchor, const QString &path)
 {
     // QSaveFile renames over the path, which replaces a link rather than

@@ -17,6 +17,7 @@
 // the calling thread.
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -46,6 +47,11 @@ std::optional<AuditAnchor> auditHead(const AuditLog &log, const QString &store,
 // is there with the anchored hash; otherwise the first difference, for a
 // person ("entry 3 has hash … ; the anchor has …").
 QString checkAnchor(const AuditLog &log, const AuditAnchor &anchor);
+
+// The anchor as JSON: {"format": "vouch-audit-anchor-1", "seq", "hash",
+// "entries", "anchored_at", "store"}, plus "report_id" when set. What files
+// hold and webhooks receive.
+QJsonObject toJson(const AuditAnchor &anchor);
 
 // Writes the anchor as JSON to `path`: to a temporary file beside it, then
 // renamed over it. Refuses a symbolic link at `path`. Empty on success.
