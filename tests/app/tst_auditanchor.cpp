@@ -3,7 +3,9 @@
 // a chain recomputed from an edited entry and entries cut off the end together
 // with the sequence record.
 
+#include "support/httprecorder.h"
 #include "support/testguard.h"
+#include "support/vouchprocess.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -11,6 +13,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMessageAuthenticationCode>
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -67,15 +70,19 @@ public:
     QString contract() const { return dir.filePath(QStringLiteral("contract/contract.yaml")); }
     QString state() const { return dir.filePath(QStringLiteral("state.db")); }
 
-    Result run(const QStringList &args) const
+    QProcessEnvironment env() const
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("VOUCH_DATA"), dir.path());
         env.insert(QStringLiteral("VOUCH_NOW"), kNow);
-        // The environment cannot make someone an approver.
         env.insert(QStringLiteral("VOUCH_USER"), QStringLiteral("analytics-lead"));
-        p.setProcessEnvironment(env);
+        return env;
+    }
+
+    Result run(const QStringList &args) const
+    {
+        QProcess p;
+        p.setProcessEnvironment(env());
         p.start(QStringLiteral(VOUCH_BINARY), args);
         if (!p.waitForFinished(120000)) {
             p.kill();
@@ -403,6 +410,73 @@ private Q_SLOTS:
                      "does not match the warehouse anchor of weekly_operating_report")),
                  qPrintable(r.err));
         QVERIFY2(r.err.contains(QStringLiteral("entry 2 has hash")), qPrintable(r.err));
+    }
+
+    // The anchor goes to a webhook channel of the contract exactly as alerts
+    // do: JSON, signed with the channel's secret, the URL a secret reference.
+    void webhookAnchorIsSignedAndFailuresAreNamed()
+    {
+        Fixture f;
+        {
+            QFile file(f.contract());
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            QByteArray text = file.readAll();
+            QVERIFY(text.contains("  channels:\n"));
+            text.replace("  channels:\n", "  channels:\n    audit_hook: { type: webhook, url: "
+                                          "\"${T_HOOK}\", signing_secret: \"${T_SIGN}\" }\n");
+            file.resize(0);
+            file.write(text);
+        }
+        f.runAndDecide();
+        if (QTest::currentTestFailed())
+            return;
+        vouch::test::HttpRecorder server;
+        QVERIFY(server.listen());
+        const QString token = QStringLiteral("T0KENabcdef");
+        QProcessEnvironment env = f.env();
+        env.insert(QStringLiteral("T_HOOK"), server.url(QStringLiteral("/anchor/") + token));
+        env.insert(QStringLiteral("T_SIGN"), QStringLiteral("s1gn1ng"));
+        const QStringList anchor{QStringLiteral("audit"),        QStringLiteral("anchor"),
+                                 QStringLiteral("--state"),      f.state(),
+                                 QStringLiteral("--to-webhook"), QStringLiteral("audit_hook")};
+        vouch::test::VouchResult r = vouch::test::runVouchBinary(anchor, env);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY(r.out.contains(QStringLiteral("to webhook audit_hook")));
+        const QList<vouch::test::HttpRequest> hooks =
+            server.requestsTo(QStringLiteral("/anchor/") + token);
+        QCOMPARE(hooks.size(), 1);
+        const vouch::test::HttpRequest &h = hooks.first();
+        QCOMPARE(h.method, QByteArray("POST"));
+        QCOMPARE(h.headers.value("x-vouch-signature"),
+                 "sha256=" +
+                     QMessageAuthenticationCode::hash(h.body, "s1gn1ng", QCryptographicHash::Sha256)
+                         .toHex());
+        const QJsonObject json = QJsonDocument::fromJson(h.body).object();
+        QCOMPARE(json.value(QStringLiteral("format")).toString(),
+                 QStringLiteral("vouch-audit-anchor-1"));
+        QCOMPARE(json.value(QStringLiteral("seq")).toInteger(), 2);
+        QCOMPARE(json.value(QStringLiteral("report_id")).toString(),
+                 QStringLiteral("weekly_operating_report"));
+        QCOMPARE(json.value(QStringLiteral("hash")).toString().size(), 64);
+
+        // The service refuses: exit 1, the channel named, no part of its URL.
+        server.script(QStringLiteral("/anchor/") + token,
+                      {vouch::test::HttpAction::echo(404, "Cannot POST {path}")});
+        r = vouch::test::runVouchBinary(anchor, env);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("channel 'audit_hook': the service answered HTTP "
+                                               "404")),
+                 qPrintable(r.err));
+        QVERIFY2(!r.err.contains(token), qPrintable(r.err));
+
+        // Only webhook channels take anchors.
+        r = vouch::test::runVouchBinary(
+            {QStringLiteral("audit"), QStringLiteral("anchor"), QStringLiteral("--state"),
+             f.state(), QStringLiteral("--to-webhook"), QStringLiteral("finance_slack")},
+            env);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("has no webhook channel 'finance_slack'")),
+                 qPrintable(r.err));
     }
 
     void warehouseWithoutAnchorIsNamed()
