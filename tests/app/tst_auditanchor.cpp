@@ -479,6 +479,44 @@ private Q_SLOTS:
                  qPrintable(r.err));
     }
 
+    // Anchoring a log that does not verify would vouch for the tampering.
+    void aBrokenChainIsNotAnchored()
+    {
+        Fixture f;
+        f.runAndDecide();
+        if (QTest::currentTestFailed())
+            return;
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
+            db.setDatabaseName(f.state());
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("DROP TRIGGER audit_no_update")));
+            QVERIFY(q.exec(QStringLiteral("UPDATE audit_log SET who = 'someone' WHERE seq = 1")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
+        const QString anchor = f.dir.filePath(QStringLiteral("anchor.json"));
+        const Result r =
+            f.run({QStringLiteral("audit"), QStringLiteral("anchor"), QStringLiteral("--state"),
+                   f.state(), QStringLiteral("--to"), anchor, QStringLiteral("--to-warehouse")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("the audit log was tampered with: entry 1 was "
+                                               "changed after it was written")),
+                 qPrintable(r.err));
+        QVERIFY(r.err.contains(QStringLiteral("nothing was anchored")));
+        QVERIFY(!QFileInfo::exists(anchor));
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("wh"));
+            db.setDatabaseName(f.dir.filePath(QStringLiteral("warehouse.db")));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(!q.exec(QStringLiteral("select count(*) from vouch_audit_anchor")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("wh"));
+    }
+
     void warehouseWithoutAnchorIsNamed()
     {
         Fixture f;
