@@ -259,7 +259,9 @@ int auditCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                                   ? QUrl(statePath).toString(QUrl::RemovePassword)
                                   : QFileInfo(statePath).absoluteFilePath();
         QString error;
-        const auto head = auditHead(log, where, clockNow(), &error);
+        // Real time, like the log it anchors: when the head was published,
+        // not the pinned clock of the run a contract came from.
+        const auto head = auditHead(log, where, wallNow(), &error);
         if (!head) {
             err << "vouch audit anchor: " << statePath << ": " << error << '\n';
             return BadInput;
