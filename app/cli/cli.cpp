@@ -44,6 +44,10 @@ const char *kUsage = R"(usage: vouch COMMAND [ARGS]
   hold [--section S] --reason TEXT [--state DB] [FILE]
                                 hold publication (approvers only)
   audit [verify] [--state DB]   the decision log; verify its hash chain
+  audit anchor [--state DB] [--to FILE] [--to-warehouse] [--to-webhook CHANNEL] [FILE]
+                                publish the log's head outside the store
+  audit verify [--anchor FILE] [--from-warehouse [FILE]]
+                                also check the log against its anchors
   alerts [FILE] [--state DB] [--json]
                                 alerts of the latest run and their delivery to each channel
   alerts deliver [FILE] [--state DB] [--for 60s]

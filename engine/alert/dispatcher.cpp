@@ -72,6 +72,74 @@ QString excerpt(const QByteArray &body, const QStringList &secrets)
     return text;
 }
 
+// The request of one delivery: its URL and secrets resolved at send time,
+// its body signed. On failure `error` names the channel, never a secret;
+// `permanent` when trying again cannot help (a URL that is not http(s)).
+struct PreparedPost
+{
+    QNetworkRequest request;
+    QByteArray body;
+    QStringList secrets; // resolved values: kept out of every error text
+    QString error;
+    bool permanent = false;
+};
+
+PreparedPost preparePost(const Delivery &delivery)
+{
+    PreparedPost p;
+    QString error;
+    QString url;
+    if (delivery.service == AlertChannel::Type::PagerDuty && delivery.target.isEmpty()) {
+        url = kPagerDutyEventsUrl;
+    } else {
+        const auto resolved = resolveSecret(delivery.target, &error);
+        if (!resolved) {
+            p.error = QStringLiteral("channel '%1': %2").arg(delivery.channel, error);
+            return p;
+        }
+        url = *resolved;
+        p.secrets << url;
+    }
+    p.body = delivery.payload;
+    if (delivery.service == AlertChannel::Type::PagerDuty) {
+        const auto key = resolveSecret(delivery.routingKey, &error);
+        if (!key) {
+            p.error = QStringLiteral("channel '%1': %2").arg(delivery.channel, error);
+            return p;
+        }
+        p.secrets << *key;
+        p.body = withRoutingKey(p.body, *key);
+    }
+    const QUrl target(url);
+    if (!target.isValid() ||
+        (target.scheme() != QLatin1String("https") && target.scheme() != QLatin1String("http"))) {
+        p.error = QStringLiteral("channel '%1': its URL is not an http(s) URL; "
+                                 "set it again with `vouch secret set`")
+                      .arg(delivery.channel);
+        p.permanent = true;
+        return p;
+    }
+    p.request = QNetworkRequest(target);
+    p.request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    p.request.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("Vouch"));
+    p.request.setRawHeader("Idempotency-Key", delivery.key().toUtf8());
+    p.request.setRawHeader("X-Vouch-Delivery", delivery.key().toUtf8());
+    p.request.setTransferTimeout(int(std::min<qint64>(delivery.timeoutMs, 600000)));
+    if (delivery.service == AlertChannel::Type::Webhook && !delivery.signingSecret.isEmpty()) {
+        const auto key = resolveSecret(delivery.signingSecret, &error);
+        if (!key) {
+            p.error = QStringLiteral("channel '%1': %2").arg(delivery.channel, error);
+            return p;
+        }
+        p.secrets << *key;
+        p.request.setRawHeader("X-Vouch-Signature",
+                               "sha256=" + QMessageAuthenticationCode::hash(
+                                               p.body, key->toUtf8(), QCryptographicHash::Sha256)
+                                               .toHex());
+    }
+    return p;
+}
+
 } // namespace
 
 qint64 backoffMs(int tries, qint64 firstRetryMs, qint64 maxRetryMs)
@@ -184,63 +252,17 @@ struct Dispatcher::Private
 
     void send(const Delivery &delivery)
     {
-        QString error;
-        QString url;
-        QStringList secrets; // resolved values: kept out of every error text
-        if (delivery.service == AlertChannel::Type::PagerDuty && delivery.target.isEmpty()) {
-            url = kPagerDutyEventsUrl;
-        } else {
-            const auto resolved = resolveSecret(delivery.target, &error);
-            if (!resolved) {
-                retry(delivery, secrets, 0,
-                      QStringLiteral("channel '%1': %2").arg(delivery.channel, error));
-                return;
-            }
-            url = *resolved;
-            secrets << url;
-        }
-        QByteArray body = delivery.payload;
-        if (delivery.service == AlertChannel::Type::PagerDuty) {
-            const auto key = resolveSecret(delivery.routingKey, &error);
-            if (!key) {
-                retry(delivery, secrets, 0,
-                      QStringLiteral("channel '%1': %2").arg(delivery.channel, error));
-                return;
-            }
-            secrets << *key;
-            body = withRoutingKey(body, *key);
-        }
-        const QUrl target(url);
-        if (!target.isValid() || (target.scheme() != QLatin1String("https") &&
-                                  target.scheme() != QLatin1String("http"))) {
-            fail(delivery, secrets, 0,
-                 QStringLiteral("channel '%1': its URL is not an http(s) URL; "
-                                "set it again with `vouch secret set`")
-                     .arg(delivery.channel),
-                 wallNow());
+        PreparedPost prepared = preparePost(delivery);
+        const QStringList secrets = prepared.secrets;
+        if (!prepared.error.isEmpty()) {
+            if (prepared.permanent)
+                fail(delivery, secrets, 0, prepared.error, wallNow());
+            else
+                retry(delivery, secrets, 0, prepared.error);
             return;
         }
-        QNetworkRequest request(target);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-        request.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("Vouch"));
-        request.setRawHeader("Idempotency-Key", delivery.key().toUtf8());
-        request.setRawHeader("X-Vouch-Delivery", delivery.key().toUtf8());
-        request.setTransferTimeout(int(std::min<qint64>(delivery.timeoutMs, 600000)));
-        if (delivery.service == AlertChannel::Type::Webhook && !delivery.signingSecret.isEmpty()) {
-            const auto key = resolveSecret(delivery.signingSecret, &error);
-            if (!key) {
-                retry(delivery, secrets, 0,
-                      QStringLiteral("channel '%1': %2").arg(delivery.channel, error));
-                return;
-            }
-            secrets << *key;
-            request.setRawHeader("X-Vouch-Signature",
-                                 "sha256=" + QMessageAuthenticationCode::hash(
-                                                 body, key->toUtf8(), QCryptographicHash::Sha256)
-                                                 .toHex());
-        }
         ++inFlight;
-        QNetworkReply *reply = network->post(request, body);
+        QNetworkReply *reply = network->post(prepared.request, prepared.body);
         // A hard deadline as well: a server that trickles bytes forever
         // does not hold the row.
         auto *deadline = new QTimer(reply);
@@ -377,6 +399,39 @@ bool Dispatcher::drain(int maxMs, bool waitForRetries)
     loop.exec();
     d->singlePass = false;
     return d->outbox->pendingCount() == 0;
+}
+
+QString postOnce(const Delivery &delivery)
+{
+    const PreparedPost prepared = preparePost(delivery);
+    if (!prepared.error.isEmpty())
+        return prepared.error;
+    QNetworkAccessManager network;
+    network.setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
+    QNetworkReply *reply = network.post(prepared.request, prepared.body);
+    QEventLoop loop;
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    QObject::connect(&deadline, &QTimer::timeout, reply, &QNetworkReply::abort);
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    deadline.start(int(std::min<qint64>(delivery.timeoutMs, 600000)));
+    if (!reply->isFinished())
+        loop.exec();
+    const QVariant statusAttr = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    const int status = statusAttr.isValid() ? statusAttr.toInt() : 0;
+    QString result;
+    if (status == 0) {
+        result = QStringLiteral("channel '%1': %2")
+                     .arg(delivery.channel, networkProblem(reply->error(), delivery.timeoutMs));
+    } else if (status < 200 || status >= 300) {
+        const QString answer = excerpt(reply->readAll(), prepared.secrets);
+        result = QStringLiteral("channel '%1': the service answered HTTP %2%3")
+                     .arg(delivery.channel)
+                     .arg(status)
+                     .arg(answer.isEmpty() ? QString() : QStringLiteral(": ") + answer);
+    }
+    delete reply;
+    return redactSecrets(result, prepared.secrets);
 }
 
 } // namespace vouch::engine

@@ -63,4 +63,11 @@ qint64 backoffMs(int tries, qint64 firstRetryMs, qint64 maxRetryMs);
 // now; nullopt when absent or unreadable.
 std::optional<qint64> retryAfterMs(const QByteArray &header, const QDateTime &now);
 
+// One POST outside the outbox (audit anchors): the request exactly as the
+// dispatcher sends a delivery's (secrets resolved now, X-Vouch-Signature on a
+// webhook with a signing secret), without retries. Runs a local event loop
+// for at most delivery.timeoutMs. Empty on a 2xx answer; otherwise what went
+// wrong, naming the channel and never any part of a secret.
+QString postOnce(const Delivery &delivery);
+
 } // namespace vouch::engine
