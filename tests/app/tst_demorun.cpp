@@ -219,10 +219,9 @@ private Q_SLOTS:
         QCOMPARE(deadline.toUTC().date().dayOfWeek(), 1); // a Monday
 
         // A day after that deadline, undecided: late.
-        const Result judged =
-            runVouch({QStringLiteral("status"), QStringLiteral("--json"), QStringLiteral("--state"),
-                      state, QStringLiteral("--now"),
-                      deadline.addDays(1).toUTC().toString(Qt::ISODate)});
+        const Result judged = runVouch({QStringLiteral("status"), QStringLiteral("--json"),
+                                        QStringLiteral("--state"), state, QStringLiteral("--now"),
+                                        deadline.addDays(1).toUTC().toString(Qt::ISODate)});
         QCOMPARE(judged.exitCode, 30);
         QCOMPARE(QJsonDocument::fromJson(judged.out.toUtf8())
                      .object()
@@ -238,8 +237,9 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("env");
         QTest::addColumn<QString>("message");
-        QTest::newRow("not a date") << QStringList{QStringLiteral("--now"), QStringLiteral("monday")}
-                                    << QString() << "--now: \"monday\" is not an ISO date-time";
+        QTest::newRow("not a date")
+            << QStringList{QStringLiteral("--now"), QStringLiteral("monday")} << QString()
+            << "--now: \"monday\" is not an ISO date-time";
         QTest::newRow("year 1") << QStringList{QStringLiteral("--now=0001-01-01T00:00:00Z")}
                                 << QString() << "--now: 0001-01-01T00:00:00Z is outside the years";
         QTest::newRow("no value") << QStringList{QStringLiteral("--now")} << QString()

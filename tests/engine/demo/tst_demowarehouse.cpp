@@ -126,17 +126,24 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("now");
         QTest::addColumn<QString>("replayed");
-        QTest::newRow("Monday 05:59") << "2026-11-30T05:59:00Z" << "2026-11-23T06:00:00Z";
-        QTest::newRow("Monday 06:00") << "2026-11-30T06:00:00Z" << "2026-11-30T06:00:00Z";
-        QTest::newRow("Monday 12:01") << "2026-11-30T12:01:00Z" << "2026-11-30T06:00:00Z";
-        QTest::newRow("Thursday 00:30") << "2026-12-03T00:30:00Z" << "2026-11-30T06:00:00Z";
-        QTest::newRow("Sunday 23:59") << "2026-12-06T23:59:00Z" << "2026-11-30T06:00:00Z";
+        QTest::newRow("Monday 05:59") << "2026-11-30T05:59:00Z"
+                                      << "2026-11-23T06:00:00Z";
+        QTest::newRow("Monday 06:00") << "2026-11-30T06:00:00Z"
+                                      << "2026-11-30T06:00:00Z";
+        QTest::newRow("Monday 12:01") << "2026-11-30T12:01:00Z"
+                                      << "2026-11-30T06:00:00Z";
+        QTest::newRow("Thursday 00:30") << "2026-12-03T00:30:00Z"
+                                        << "2026-11-30T06:00:00Z";
+        QTest::newRow("Sunday 23:59") << "2026-12-06T23:59:00Z"
+                                      << "2026-11-30T06:00:00Z";
         // 25 Oct 2026: BST ends; the Monday before was on BST (05:00 UTC).
-        QTest::newRow("clocks go back") << "2026-10-25T01:30:00Z" << "2026-10-19T05:00:00Z";
+        QTest::newRow("clocks go back") << "2026-10-25T01:30:00Z"
+                                        << "2026-10-19T05:00:00Z";
         // 30 Mar 2026, the Monday after BST began: 06:00 BST is 05:00 UTC.
-        QTest::newRow("Monday on BST, 05:30 UTC")
-            << "2026-03-30T05:30:00Z" << "2026-03-30T05:00:00Z";
-        QTest::newRow("ISO year turns") << "2027-01-03T23:59:00Z" << "2026-12-28T06:00:00Z";
+        QTest::newRow("Monday on BST, 05:30 UTC") << "2026-03-30T05:30:00Z"
+                                                  << "2026-03-30T05:00:00Z";
+        QTest::newRow("ISO year turns") << "2027-01-03T23:59:00Z"
+                                        << "2026-12-28T06:00:00Z";
     }
 
     void replayNowIsTheLatestMondayAtSix()

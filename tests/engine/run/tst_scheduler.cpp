@@ -9,11 +9,11 @@
 
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
-#include <QRegularExpression>
 #include <QTest>
 #include <QTimer>
 
@@ -203,8 +203,10 @@ private Q_SLOTS:
         QCOMPARE(o.nodes.value(QStringLiteral("flaky")).tries, 3);
         // Exponential backoff from retry_delay 1s with ±20% jitter: about 1s,
         // then about 2s (to the tenth of a second the record keeps).
-        QVERIFY2(waits.at(0) >= 0.8 && waits.at(0) <= 1.2, qPrintable(QString::number(waits.at(0))));
-        QVERIFY2(waits.at(1) >= 1.6 && waits.at(1) <= 2.4, qPrintable(QString::number(waits.at(1))));
+        QVERIFY2(waits.at(0) >= 0.8 && waits.at(0) <= 1.2,
+                 qPrintable(QString::number(waits.at(0))));
+        QVERIFY2(waits.at(1) >= 1.6 && waits.at(1) <= 2.4,
+                 qPrintable(QString::number(waits.at(1))));
     }
 
     void retriesExhaustedFail()
