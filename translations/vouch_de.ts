@@ -1015,13 +1015,13 @@
 <context>
     <name>vouch::ui::ReportPanel</name>
     <message>
-        <location filename="../ui/reportpanel.cpp" line="+68"/>
-        <location line="+354"/>
+        <location filename="../ui/reportpanel.cpp" line="+69"/>
+        <location line="+399"/>
         <source>Run %1 is not in %2</source>
         <translation>Lauf %1 ist nicht in %2 enthalten</translation>
     </message>
     <message>
-        <location line="-318"/>
+        <location line="-363"/>
         <source>safe</source>
         <translation>sicher</translation>
     </message>
@@ -1117,12 +1117,12 @@
     </message>
     <message>
         <location line="+31"/>
-        <location line="+171"/>
+        <location line="+216"/>
         <source>The state store cannot be opened: %1</source>
         <translation>Der Zustandsspeicher kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location line="-140"/>
+        <location line="-185"/>
         <source>Report %1 · %2</source>
         <translation>Bericht %1 · %2</translation>
     </message>
@@ -1162,7 +1162,7 @@
         <translation> (entschieden von %1: %2)</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>The audit log cannot be read: %1</source>
         <translation>Das Audit-Protokoll kann nicht gelesen werden: %1</translation>
     </message>
@@ -1180,7 +1180,37 @@
         <translation>Audit-Kette unterbrochen: %1</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+14"/>
+        <source>the report</source>
+        <translation>den Bericht</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 approved %2 with caveat &apos;%3&apos; at %4</source>
+        <translation>%1 hat %2 mit dem Vorbehalt &apos;%3&apos; freigegeben (%4)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 held %2: &apos;%3&apos; at %4</source>
+        <translation>%1 hat %2 zurückgehalten: &apos;%3&apos; (%4)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 asked for a %2 of %3: &apos;%4&apos; at %5</source>
+        <translation>%1 hat %2 für %3 angefordert: &apos;%4&apos; (%5)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the run</source>
+        <translation>den Lauf</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: %2 at %3</source>
+        <translation>%1: %2 (%3)</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>The contract names no approvers, so nobody may decide publication; you are signed in as %1.</source>
         <translation>Der Vertrag nennt keine Freigabeberechtigten, daher darf niemand über die Veröffentlichung entscheiden; Sie sind als %1 angemeldet.</translation>
     </message>
@@ -1195,7 +1225,17 @@
         <translation>, </translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+5"/>
+        <source>On a team store you are the database user you connect as; ask for the vouch_approver role and to be named in the contract&apos;s approvers.</source>
+        <translation>In einem Team-Zustandsspeicher sind Sie der Datenbankbenutzer, mit dem Sie sich verbinden; bitten Sie um die Rolle vouch_approver und darum, im Vertrag unter den Freigabeberechtigten genannt zu werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>On this machine you are your OS login; the contract&apos;s approvers list names who may decide.</source>
+        <translation>Auf diesem Rechner sind Sie Ihre Betriebssystem-Anmeldung; wer entscheiden darf, nennt der Vertrag unter den Freigabeberechtigten.</translation>
+    </message>
+    <message>
+        <location line="+73"/>
         <source>The publication record was not written: %1</source>
         <translation>Der Veröffentlichungseintrag wurde nicht geschrieben: %1</translation>
     </message>

@@ -9,6 +9,7 @@
 
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPushButton>
@@ -320,10 +321,11 @@ void ReportPanel::showLoaded(const Loaded &loaded)
 
     m_history->clear();
     for (const AuditEntry &e : loaded.audit) {
-        new QTreeWidgetItem(
-            m_history,
-            {e.at.toTimeZone(zone).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t")), e.who,
-             e.action, QString::fromUtf8(QJsonDocument(e.details).toJson(QJsonDocument::Compact))});
+        auto *item = new QTreeWidgetItem(
+            m_history, {e.at.toTimeZone(zone).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t")),
+                        e.who, e.action, auditProse(e, zone)});
+        // The record as stored, for whoever must check it.
+        item->setToolTip(3, QString::fromUtf8(QJsonDocument(e.details).toJson()));
     }
     QPalette cp = m_chain->palette();
     if (!loaded.auditError.isEmpty()) {
@@ -339,6 +341,42 @@ void ReportPanel::showLoaded(const Loaded &loaded)
     }
     m_chain->setPalette(cp);
     updatePermission();
+}
+
+// An audit entry as a sentence: "lee approved Contribution margin with caveat
+// '…' at Mon 09:14".
+QString ReportPanel::auditProse(const AuditEntry &e, const QTimeZone &zone) const
+{
+    const QString at = e.at.toTimeZone(zone).toString(QStringLiteral("ddd HH:mm"));
+    const auto sectionName = [this](const QString &id) {
+        if (id.isEmpty())
+            return tr("the report");
+        const Section *s = m_source.contract ? m_source.contract->section(id) : nullptr;
+        return s ? s->name : id;
+    };
+    QStringList parts;
+    if (e.action == QLatin1String("approve") || e.action == QLatin1String("hold")) {
+        const bool approve = e.action == QLatin1String("approve");
+        const QJsonArray items =
+            e.details.value(approve ? QStringLiteral("caveats") : QStringLiteral("reasons"))
+                .toArray();
+        for (const QJsonValue &v : items) {
+            const QString section =
+                sectionName(v.toObject().value(QStringLiteral("section")).toString());
+            const QString text = v.toObject().value(QStringLiteral("text")).toString();
+            parts << (approve ? tr("%1 approved %2 with caveat '%3' at %4")
+                              : tr("%1 held %2: '%3' at %4"))
+                         .arg(e.who, section, text, at);
+        }
+    } else if (e.action.startsWith(QLatin1String("request-"))) {
+        const QString selector = e.details.value(QStringLiteral("selector")).toString();
+        parts << tr("%1 asked for a %2 of %3: '%4' at %5")
+                     .arg(e.who, e.action.mid(8), selector.isEmpty() ? tr("the run") : selector,
+                          e.details.value(QStringLiteral("reason")).toString(), at);
+    }
+    if (parts.isEmpty())
+        return tr("%1: %2 at %3").arg(e.who, e.action, at);
+    return parts.join(QStringLiteral("; "));
 }
 
 void ReportPanel::updatePermission()
@@ -360,6 +398,14 @@ void ReportPanel::updatePermission()
                       .arg(login)
                 : tr("Only %1 may decide publication; you are signed in as %2.")
                       .arg(approvers.join(tr(", ")), login));
+        // How identity works, so that nobody tries an environment variable.
+        m_permission->setText(
+            m_permission->text() + u' ' +
+            (StateStore::isServerUrl(m_source.statePath)
+                 ? tr("On a team store you are the database user you connect as; ask for the "
+                      "vouch_approver role and to be named in the contract's approvers.")
+                 : tr("On this machine you are your OS login; the contract's approvers list "
+                      "names who may decide.")));
         m_permission->show();
     }
 }

@@ -14,6 +14,7 @@
 #include <optional>
 
 class QLabel;
+class QTimeZone;
 class QPushButton;
 class QTreeWidget;
 
@@ -105,6 +106,7 @@ private:
     void submit(engine::Decision::Kind kind, const QList<std::pair<QString, QString>> &texts);
     void showLoaded(const Loaded &loaded);
     void updatePermission();
+    QString auditProse(const engine::AuditEntry &entry, const QTimeZone &zone) const;
 
     ReportSource m_source;
     quint64 m_generation = 0;

@@ -36,6 +36,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace vouch;
 using namespace vouch::engine;
@@ -190,6 +191,9 @@ void TestReportPanel::nonApproverCannotDecide()
     QVERIFY2(explanation.contains(QStringLiteral("Only analytics-lead may decide publication")),
              qPrintable(explanation));
     QVERIFY2(explanation.contains(osLogin()), qPrintable(explanation));
+    // And how identity works here: the OS login, not the environment.
+    QVERIFY2(explanation.contains(QStringLiteral("you are your OS login")),
+             qPrintable(explanation));
     // Clicking a disabled button does nothing; asking directly opens nothing.
     QTest::mouseClick(panel.approveButton(), Qt::LeftButton);
     QVERIFY(!panel.decisionDialog());
@@ -307,6 +311,15 @@ void TestReportPanel::approveWithCaveatsAsApprover()
     QCOMPARE(entries.first().who, osLogin());
     QCOMPARE(entries.first().period, kPeriod);
     QCOMPARE(panel.auditEntries().size(), 1);
+    // The history reads as a sentence, not as JSON.
+    auto *history = panel.findChild<QTreeWidget *>(QStringLiteral("auditHistory"));
+    QVERIFY(history);
+    QTRY_COMPARE_WITH_TIMEOUT(history->topLevelItemCount(), 1, kLoadTimeoutMs);
+    const QString prose = history->topLevelItem(0)->text(3);
+    QVERIFY2(
+        prose.startsWith(osLogin() + QStringLiteral(" approved Contribution margin with caveat '")),
+        qPrintable(prose));
+    QVERIFY2(!prose.contains(u'{'), qPrintable(prose));
     auto *chain = panel.findChild<QLabel *>(QStringLiteral("auditChain"));
     QCOMPARE(chain->text(), QStringLiteral("audit chain verified, 1 entries"));
 
