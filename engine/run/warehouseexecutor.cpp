@@ -1,5 +1,6 @@
 #include "engine/run/warehouseexecutor.h"
 
+#include "engine/store/storesql.h"
 #include "engine/util/clock.h"
 #include "engine/util/secrets.h"
 
@@ -289,7 +290,14 @@ NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunCont
         return failedToExecute(scoped.error());
     }
     QSqlDatabase db = scoped.db();
-    db.transaction();
+    // The write lock up front (BEGIN IMMEDIATE on SQLite): a deferred
+    // transaction that reads first and writes later cannot wait for another
+    // writer; SQLite fails it at once ("unable to fetch row"), which under
+    // load failed a node whose SQL was fine. Waiting is what the busy
+    // timeout is for.
+    if (const QSqlError e = beginWrite(db); e.isValid())
+        return failedToExecute(
+            QStringLiteral("cannot start a transaction: %1").arg(firstLine(e.text())));
     int index = 0;
     for (const QString &statement : node.statements) {
         ++index;
@@ -300,12 +308,13 @@ NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunCont
                                         .arg(node.statements.size())
                                         .arg(firstLine(query.lastError().text()));
             query.finish();
-            db.rollback();
+            rollbackWrite(db);
             return failedToExecute(message);
         }
     }
-    if (!db.commit()) {
-        return failedToExecute(QStringLiteral("commit failed: %1").arg(db.lastError().text()));
+    if (const QSqlError e = commitWrite(db); e.isValid()) {
+        rollbackWrite(db);
+        return failedToExecute(QStringLiteral("commit failed: %1").arg(e.text()));
     }
     outcome.state = NodeState::Succeeded;
     outcome.message = QStringLiteral("%1 statement(s)").arg(node.statements.size());
