@@ -106,16 +106,25 @@ public:
         Result r = run({QStringLiteral("run"), contract(), QStringLiteral("--state"), state(),
                         QStringLiteral("--period"), QStringLiteral("2026-W48"),
                         QStringLiteral("--no-wait")});
-        QVERIFY2(r.exitCode == 10, qPrintable(r.out + r.err));
+        QVERIFY2(
+            r.exitCode == 10,
+            qPrintable(
+                QStringLiteral("exit %1; %2 … %3").arg(r.exitCode).arg(r.err, r.out.right(1200))));
         r = run({QStringLiteral("approve"), QStringLiteral("--section"),
                  QStringLiteral("contribution_margin"), QStringLiteral("--caveat"),
                  QStringLiteral("Margin excludes 14 SKUs without a cost."),
                  QStringLiteral("--state"), state(), contract()});
-        QVERIFY2(r.exitCode == 10, qPrintable(r.out + r.err));
+        QVERIFY2(
+            r.exitCode == 10,
+            qPrintable(
+                QStringLiteral("exit %1; %2 … %3").arg(r.exitCode).arg(r.err, r.out.right(1200))));
         r = run({QStringLiteral("hold"), QStringLiteral("--reason"),
                  QStringLiteral("CFO wants margin re-checked"), QStringLiteral("--state"), state(),
                  contract()});
-        QVERIFY2(r.exitCode == 20, qPrintable(r.out + r.err));
+        QVERIFY2(
+            r.exitCode == 20,
+            qPrintable(
+                QStringLiteral("exit %1; %2 … %3").arg(r.exitCode).arg(r.err, r.out.right(1200))));
     }
 
     Result verify(const QStringList &extra = {}) const

@@ -651,6 +651,27 @@ nodes:
                    QStringLiteral("--period"), kPeriod});
         QVERIFY(run.waitForStarted(10000));
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker), 60000);
+        // Killed once the store says the node runs (its process may start
+        // before the transition is flushed; under load, well before).
+        const auto recordedRunning = [&store] {
+            const QString name =
+                QStringLiteral("running-%1").arg(QUuid::createUuid().toString(QUuid::Id128));
+            bool running = false;
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+                db.setDatabaseName(store);
+                db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+                if (db.open()) {
+                    QSqlQuery q(db);
+                    running = q.exec(QStringLiteral("SELECT count(*) FROM node_runs WHERE "
+                                                    "node_id = 'slow' AND state = 'running'")) &&
+                              q.next() && q.value(0).toInt() == 1;
+                }
+            }
+            QSqlDatabase::removeDatabase(name);
+            return running;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(recordedRunning(), 60000);
         run.kill();
         QVERIFY(run.waitForFinished(10000));
         QCOMPARE(run.exitStatus(), QProcess::CrashExit);
