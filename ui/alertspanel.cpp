@@ -176,18 +176,27 @@ QVariant AlertsModel::data(const QModelIndex &index, int role) const
         return a.rootNode;
     switch (index.column()) {
     case Severity:
+        // A resolved alert no longer alarms: its severity is history, in grey
+        // and in brackets, not in red.
         if (role == Qt::DisplayRole)
-            return severityLabel(a.severity);
+            return a.state == AlertState::Resolved ? tr("(%1)").arg(severityLabel(a.severity))
+                                                   : severityLabel(a.severity);
         if (role == Qt::ForegroundRole)
-            return severityColour(a.severity);
+            return a.state == AlertState::Resolved ? QColor(0x75, 0x75, 0x75)
+                                                   : severityColour(a.severity);
         break;
     case State:
         if (role == Qt::DisplayRole) {
             QString text = stateLabel(a.state);
             if (!a.acknowledgedBy.isEmpty())
-                text += tr(", acknowledged by %1").arg(a.acknowledgedBy);
+                text += a.acknowledgeNote.isEmpty()
+                            ? tr(", acknowledged by %1").arg(a.acknowledgedBy)
+                            : tr(", acknowledged by %1: \u201c%2\u201d")
+                                  .arg(a.acknowledgedBy, a.acknowledgeNote);
             return text;
         }
+        if (role == Qt::ToolTipRole && !a.acknowledgeNote.isEmpty())
+            return a.acknowledgeNote;
         break;
     case Headline:
         if (role == Qt::DisplayRole)

@@ -33,6 +33,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
@@ -343,10 +344,50 @@ void MainWindow::createDocks()
 
     QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("viewMenu"));
     view->addAction(m_inspectorDock->toggleViewAction());
-    view->addAction(m_logDock->toggleViewAction());
-    view->addAction(m_reportDock->toggleViewAction());
-    view->addAction(m_alertsDock->toggleViewAction());
-    view->addAction(m_historyDock->toggleViewAction());
+    // Ctrl+1…4 bring a bottom dock forward (shown, raised, focused).
+    const QList<std::pair<QDockWidget *, QKeySequence>> docks = {
+        {m_reportDock, QKeySequence(Qt::CTRL | Qt::Key_1)},
+        {m_alertsDock, QKeySequence(Qt::CTRL | Qt::Key_2)},
+        {m_historyDock, QKeySequence(Qt::CTRL | Qt::Key_3)},
+        {m_logDock, QKeySequence(Qt::CTRL | Qt::Key_4)}};
+    for (const auto &[dock, keys] : docks) {
+        QAction *toggle = dock->toggleViewAction();
+        view->addAction(toggle);
+        auto *show = new QAction(tr("Go to %1").arg(dock->windowTitle()), this);
+        show->setObjectName(dock->objectName() + QStringLiteral("Shortcut"));
+        show->setShortcut(keys);
+        show->setShortcutContext(Qt::WindowShortcut);
+        addAction(show);
+        connect(show, &QAction::triggered, dock, [dock] {
+            dock->show();
+            dock->raise();
+            if (QWidget *w = dock->widget())
+                w->setFocus(Qt::ShortcutFocusReason);
+        });
+    }
+
+    // Publication decisions from the menu as well as from the Report dock:
+    // enabled exactly when the dock's buttons are.
+    QMenu *publication = menuBar()->addMenu(tr("&Publication"));
+    publication->setObjectName(QStringLiteral("publicationMenu"));
+    QAction *approve = publication->addAction(tr("&Approve with caveats…"));
+    approve->setObjectName(QStringLiteral("approveAction"));
+    QAction *hold = publication->addAction(tr("&Hold…"));
+    hold->setObjectName(QStringLiteral("holdAction"));
+    connect(approve, &QAction::triggered, this, [this] {
+        m_reportDock->show();
+        m_reportDock->raise();
+        m_reportPanel->requestApprove();
+    });
+    connect(hold, &QAction::triggered, this, [this] {
+        m_reportDock->show();
+        m_reportDock->raise();
+        m_reportPanel->requestHold();
+    });
+    connect(publication, &QMenu::aboutToShow, this, [this, approve, hold] {
+        approve->setEnabled(m_reportPanel->approveButton()->isEnabled());
+        hold->setEnabled(m_reportPanel->holdButton()->isEnabled());
+    });
 }
 
 void MainWindow::createStatusBar()

@@ -112,6 +112,34 @@ private Q_SLOTS:
         QCOMPARE(activated.size(), 1);
         QCOMPARE(activated.first().first().toString(), QStringLiteral("chk"));
         QCOMPARE(panel.view()->selectionModel()->selectedRows().size(), 1);
+
+        // Acknowledged with a note, then resolved: the note shows, and the
+        // alert no longer looks like an alarm.
+        const QModelIndex severity = panel.model()->index(0, AlertsModel::Severity);
+        QCOMPARE(severity.data().toString(), QStringLiteral("high"));
+        const QColor alarm = severity.data(Qt::ForegroundRole).value<QColor>();
+        {
+            QString error;
+            auto store = StateStore::open(path, &error);
+            QVERIFY2(store, qPrintable(error));
+            AlertBook book(*store);
+            QVERIFY(book.acknowledge(alertId, QStringLiteral("dana"),
+                                     QStringLiteral("finance told, margin held"),
+                                     QDateTime::currentDateTimeUtc()));
+            QCOMPARE(book.sync(runId, {}, QDateTime::currentDateTimeUtc()).size(), 1);
+        }
+        loadedSpy.clear();
+        panel.setSource(source);
+        QVERIFY(loadedSpy.wait(10000));
+        QCOMPARE(panel.model()->rowCount(), 1);
+        const QString state = panel.model()->index(0, AlertsModel::State).data().toString();
+        QVERIFY2(state.contains(QStringLiteral("resolved")), qPrintable(state));
+        QVERIFY2(state.contains(QStringLiteral("acknowledged by dana: \u201cfinance told, margin "
+                                               "held\u201d")),
+                 qPrintable(state));
+        const QModelIndex resolved = panel.model()->index(0, AlertsModel::Severity);
+        QCOMPARE(resolved.data().toString(), QStringLiteral("(high)"));
+        QVERIFY(resolved.data(Qt::ForegroundRole).value<QColor>() != alarm);
     }
 };
 

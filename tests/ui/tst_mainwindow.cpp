@@ -21,6 +21,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDockWidget>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -497,10 +498,24 @@ void TestMainWindow::statusBarFollowsAnApproval()
     QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("caveated")),
                               qPrintable(status->text()), 10000);
 
-    // Approve from the Report dock: the status bar follows without a run.
+    // Ctrl+1…4 bring the Report, Alerts, History and Log docks forward.
+    for (const auto &[key, name] :
+         {std::pair(Qt::Key_2, "alertsDock"), std::pair(Qt::Key_3, "historyDock"),
+          std::pair(Qt::Key_4, "logDock"), std::pair(Qt::Key_1, "reportDock")}) {
+        auto *dock = window.findChild<QDockWidget *>(QString::fromLatin1(name));
+        QVERIFY(dock);
+        QTest::keyClick(&window, key, Qt::ControlModifier);
+        QTRY_VERIFY2_WITH_TIMEOUT(dock->isVisible() && !dock->visibleRegion().isEmpty(), name,
+                                  5000);
+    }
+
+    // Approve from the Publication menu (the same dialog as the Report
+    // dock's button): the status bar follows without a run.
     ReportPanel *panel = window.reportPanel();
     QTRY_VERIFY_WITH_TIMEOUT(panel->approveButton()->isEnabled(), 10000);
-    QTest::mouseClick(panel->approveButton(), Qt::LeftButton);
+    auto *approveAction = window.findChild<QAction *>(QStringLiteral("approveAction"));
+    QVERIFY(approveAction);
+    approveAction->trigger();
     DecisionDialog *dialog = panel->decisionDialog();
     QVERIFY(dialog);
     QPushButton *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
