@@ -17,10 +17,17 @@ using engine::NodeState;
 
 namespace {
 
-// Below this scale text is unreadable: a node is a coloured box (with its
-// glyph down to kGlyphLod), which also keeps a 10,000-node overview cheap.
+// Below this scale the two-row box is unreadable: a node becomes a coloured
+// box with its glyph and, while it fits, its name (paintCoarse), which also
+// keeps a 10,000-node overview cheap.
 constexpr double kTextLod = 0.4;
-constexpr double kGlyphLod = 0.2;
+// The smallest on-screen size a name is drawn at, and how much of the box's
+// height it may take; below that zoom only the glyph is drawn.
+constexpr double kMinLabelPixels = 8;
+constexpr double kMaxLabelShare = 0.62;
+// Below this scale a glyph would be under 5 px: the box's colour (and the
+// hatch of a blocked state) is all that can be seen.
+constexpr double kGlyphLod = 0.1;
 constexpr double kDimmedOpacity = 0.22;
 
 // Layout of a box, in scene units (the box is nodeSize, 268 x 60 by default).
@@ -67,6 +74,12 @@ QString compared(const engine::Threshold &threshold, const NodeView &view)
            (threshold.percent ? QStringLiteral("%") : QString()) + QLatin1Char(' ') + rest;
 }
 
+bool isBlocked(StateKey key)
+{
+    return key == StateKey::UpstreamFailed || key == StateKey::Skipped ||
+           key == StateKey::Cancelled;
+}
+
 void drawDisc(QPainter *painter, const QRectF &disc, const StateStyle &style, const QFont &font)
 {
     painter->setPen(Qt::NoPen);
@@ -77,18 +90,42 @@ void drawDisc(QPainter *painter, const QRectF &disc, const StateStyle &style, co
     painter->drawText(disc, Qt::AlignCenter, style.glyph);
 }
 
-// A coloured box with the glyph, for zoomed-out views.
-void paintCoarse(QPainter *painter, const QRectF &box, const StateStyle &style, quint8 flags,
-                 bool selected, const GraphSceneState &state, double lod)
+// Zoomed out, a node is a coloured box. While its name can still be drawn
+// at kMinLabelPixels on screen, the glyph sits in a square at the left and the
+// name (elided) beside it; further out the glyph fills the box while it can
+// be made out.
+// A state blocked by another (upstream failed, skipped, cancelled) is hatched
+// as well, so it never differs from its cause by shade alone.
+void paintCoarse(QPainter *painter, const QRectF &box, const StateStyle &style, StateKey key,
+                 const QString &label, quint8 flags, bool selected, const GraphSceneState &state,
+                 double lod)
 {
     painter->setPen(Qt::NoPen);
     painter->setBrush(style.colour);
     painter->drawRect(box);
-    if (lod >= kGlyphLod) {
-        QFont font = state.glyphFont;
-        font.setPixelSize(int(box.height() * 0.6));
+    if (isBlocked(key)) {
+        // Brush patterns are cosmetic in Qt 6.4: the hatch keeps its pitch at any zoom.
+        QBrush hatch(style.ink, Qt::BDiagPattern);
+        painter->setBrush(hatch);
+        painter->drawRect(box);
+    }
+    const double labelPixels = kMinLabelPixels / std::max(lod, 0.01); // in scene units
+    QFont glyphFont = state.glyphFont;
+    painter->setPen(style.ink);
+    if (labelPixels <= box.height() * kMaxLabelShare) {
+        const QRectF square(box.left(), box.top(), box.height(), box.height());
+        glyphFont.setPixelSize(int(box.height() * 0.6));
+        painter->setFont(glyphFont);
+        painter->drawText(square, Qt::AlignCenter, style.glyph);
+        QFont font = state.idFont;
+        font.setPixelSize(int(std::ceil(std::max(labelPixels, box.height() * 0.3))));
+        const QRectF text = box.adjusted(box.height(), 0, -box.height() * 0.15, 0);
         painter->setFont(font);
-        painter->setPen(style.ink);
+        painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter,
+                          QFontMetricsF(font).elidedText(label, Qt::ElideRight, text.width()));
+    } else if (lod >= kGlyphLod) {
+        glyphFont.setPixelSize(int(box.height() * 0.8));
+        painter->setFont(glyphFont);
         painter->drawText(box, Qt::AlignCenter, style.glyph);
     }
     if (selected || (flags & GraphSceneState::Matched)) {
@@ -243,7 +280,7 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     if (flags & GraphSceneState::Dimmed)
         painter->setOpacity(kDimmedOpacity);
     if (lod < kTextLod) {
-        paintCoarse(painter, box, style, flags, selected, state, lod);
+        paintCoarse(painter, box, style, stateKey(view), view.id, flags, selected, state, lod);
         return;
     }
     painter->setRenderHint(QPainter::Antialiasing);
@@ -323,7 +360,8 @@ void GroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
         painter->setPen(Qt::NoPen);
         painter->setBrush(palette.border());
         painter->drawRect(box.translated(6, 6));
-        paintCoarse(painter, box, style, flags, selected, state, lod);
+        paintCoarse(painter, box, style, state.key(ref),
+                    state.model->graph().groupNames().value(m_group), flags, selected, state, lod);
         return;
     }
     painter->setRenderHint(QPainter::Antialiasing);
