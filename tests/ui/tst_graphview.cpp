@@ -195,6 +195,8 @@ private Q_SLOTS:
     void supersededLayoutIsDropped();
     void modelResetRelaysOut();
     void selectNodeCentres();
+    void arrowKeysWalkTheGraph();
+    void zoomedOutNodesKeepNameAndPattern();
     void bigGraph();
 
 private:
@@ -474,8 +476,16 @@ void TestGraphView::failureMarksEdges()
 void TestGraphView::searchHighlightsAndCycles()
 {
     QSignalSpy selected(m_view.get(), &GraphView::nodeSelected);
+    QSignalSpy status(m_view.get(), &GraphView::findStatusChanged);
+    const auto lastStatus = [&status] {
+        return status.isEmpty() ? QString()
+                                : QStringLiteral("%1 of %2")
+                                      .arg(status.last().at(0).toInt())
+                                      .arg(status.last().at(1).toInt());
+    };
     m_view->setSearchText(QStringLiteral("STG"));
     QCOMPARE(m_view->matchCount(), 2);
+    QCOMPARE(lastStatus(), QStringLiteral("0 of 2"));
     QVERIFY(m_view->isNodeMatched(QStringLiteral("stg_orders")));
     QVERIFY(m_view->isNodeMatched(QStringLiteral("stg_ads")));
     QVERIFY(!m_view->isNodeDimmed(QStringLiteral("stg_ads")));
@@ -485,12 +495,16 @@ void TestGraphView::searchHighlightsAndCycles()
     m_view->findNext();
     const QString first = m_view->selectedNode();
     QVERIFY(first.startsWith(QStringLiteral("stg_")));
+    QCOMPARE(lastStatus(), QStringLiteral("1 of 2"));
     m_view->findNext();
     const QString second = m_view->selectedNode();
     QVERIFY(second.startsWith(QStringLiteral("stg_")));
     QVERIFY(second != first);
+    QCOMPARE(lastStatus(), QStringLiteral("2 of 2"));
+    QCOMPARE(m_view->currentMatch(), 2);
     QTest::keyClick(m_view.get(), Qt::Key_Return); // Enter cycles too
     QCOMPARE(m_view->selectedNode(), first);
+    QCOMPARE(lastStatus(), QStringLiteral("1 of 2"));
     QCOMPARE(selected.count(), 3);
     // The current match is in view.
     const QRectF visible = m_view->mapToScene(m_view->viewport()->rect()).boundingRect();
@@ -498,6 +512,7 @@ void TestGraphView::searchHighlightsAndCycles()
 
     m_view->setSearchText(QString());
     QCOMPARE(m_view->matchCount(), 0);
+    QCOMPARE(lastStatus(), QStringLiteral("0 of 0"));
     QVERIFY(!m_view->isNodeDimmed(QStringLiteral("mart_revenue")));
     QVERIFY(!m_view->isNodeMatched(QStringLiteral("stg_ads")));
 }
@@ -651,6 +666,72 @@ void TestGraphView::selectNodeCentres()
     QApplication::sendEvent(m_view->viewport(), &wheel);
     QVERIFY(m_view->transform().m11() < 1.5);
     QVERIFY(qAbs(m_view->mapToScene(cursor).x() - before.x()) < 2);
+}
+
+void TestGraphView::arrowKeysWalkTheGraph()
+{
+    const auto press = [this](Qt::Key key) {
+        QTest::keyClick(m_view.get(), key);
+        return m_view->selectedNode();
+    };
+    // Nothing selected: an arrow starts at the first node in reading order.
+    QVERIFY(press(Qt::Key_Right).startsWith(QStringLiteral("ingest_")));
+    m_view->selectNode(QStringLiteral("ingest_orders"));
+    // Right follows the flow, Left goes back to what the node needs.
+    QCOMPARE(press(Qt::Key_Right), QStringLiteral("src_orders"));
+    QCOMPARE(press(Qt::Key_Right), QStringLiteral("stg_orders"));
+    const QString next = press(Qt::Key_Right);
+    QVERIFY2(next == QStringLiteral("mart_revenue") || next == QStringLiteral("mart_marketing"),
+             qPrintable(next));
+    QCOMPARE(press(Qt::Key_Left), QStringLiteral("stg_orders"));
+    QCOMPARE(press(Qt::Key_Left), QStringLiteral("src_orders"));
+    QCOMPARE(press(Qt::Key_Left), QStringLiteral("ingest_orders"));
+    QCOMPARE(press(Qt::Key_Left), QStringLiteral("ingest_orders")); // a source: nowhere to go
+    // Up and Down stay in the column: the other ingest node, and back.
+    const bool adsBelow = m_view->nodeCenter(QStringLiteral("ingest_ads")).y() >
+                          m_view->nodeCenter(QStringLiteral("ingest_orders")).y();
+    QCOMPARE(press(adsBelow ? Qt::Key_Down : Qt::Key_Up), QStringLiteral("ingest_ads"));
+    QCOMPARE(press(adsBelow ? Qt::Key_Up : Qt::Key_Down), QStringLiteral("ingest_orders"));
+    // The selection is kept in view.
+    m_view->setTransform(QTransform::fromScale(2, 2));
+    m_view->centerOn(m_view->nodeCenter(QStringLiteral("ingest_orders")));
+    press(Qt::Key_Right);
+    press(Qt::Key_Right);
+    press(Qt::Key_Right);
+    const QRectF visible = m_view->mapToScene(m_view->viewport()->rect()).boundingRect();
+    QVERIFY(visible.contains(m_view->nodeCenter(m_view->selectedNode())));
+}
+
+void TestGraphView::zoomedOutNodesKeepNameAndPattern()
+{
+    // A name stays on a zoomed-out box while it can be drawn at 8 px.
+    const QSizeF box(268, 60);
+    QVERIFY(ui::NodeItem::coarseNamePixels(0.3, box) >= 8);
+    QVERIFY(ui::NodeItem::coarseNamePixels(0.22, box) >= 8);
+    QCOMPARE(ui::NodeItem::coarseNamePixels(0.15, box), 0.0);
+    QVERIFY(ui::NodeItem::coarseNamePixels(1.0, box) >= 8); // the full box
+
+    // Failed and upstream-failed differ by more than shade: the blocked
+    // state is hatched. Sample the ends of each box, away from the glyph.
+    QSignalSpy changed(m_model.get(), &RunModel::nodesChanged);
+    m_model->apply({transition(QStringLiteral("mart_revenue"), NodeState::Failed),
+                    transition(QStringLiteral("chk_revenue"), NodeState::UpstreamFailed)});
+    QVERIFY(changed.wait(5000));
+    m_view->setTransform(QTransform::fromScale(0.15, 0.15));
+    m_view->centerOn(m_view->nodeCenter(QStringLiteral("mart_revenue")));
+    QCoreApplication::processEvents();
+    const QImage shot = m_view->viewport()->grab().toImage();
+    const auto coloursAtEnds = [&](const QString &id) {
+        const QPoint centre = viewPos(id);
+        const int half = int(box.width() * 0.15 / 2);
+        QSet<QRgb> colours;
+        for (int dx : {-half + 2, -half + 4, half - 4, half - 2})
+            for (int dy = -2; dy <= 2; ++dy)
+                colours.insert(shot.pixel(centre + QPoint(dx, dy)));
+        return colours.size();
+    };
+    QCOMPARE(coloursAtEnds(QStringLiteral("mart_revenue")), 1);
+    QVERIFY(coloursAtEnds(QStringLiteral("chk_revenue")) > 1);
 }
 
 void TestGraphView::bigGraph()

@@ -13,6 +13,7 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QScopeGuard>
 #include <QScrollBar>
 #include <QThreadPool>
 #include <QToolTip>
@@ -20,6 +21,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace vouch::ui {
 
@@ -213,6 +215,76 @@ void GraphView::findNext()
         return;
     m_matchCursor = (m_matchCursor + 1) % int(m_matches.size());
     setSelectedRef(m_matches.at(m_matchCursor), true);
+    Q_EMIT findStatusChanged(m_matchCursor + 1, matchCount());
+}
+
+int GraphView::currentMatch() const
+{
+    return m_matchCursor + 1;
+}
+
+int GraphView::neighbourRef(int key) const
+{
+    if (!m_model || !m_layoutReady)
+        return kNone;
+    const auto centreOf = [this](int node) -> std::optional<QPointF> {
+        const QGraphicsItem *item = itemFor(displayRef(node));
+        if (!item)
+            return std::nullopt;
+        return item->sceneBoundingRect().center();
+    };
+    const int from = m_state.selected;
+    if (from < 0) {
+        // Nothing (or a group box) selected: start at the first node in
+        // reading order.
+        int best = kNone;
+        QPointF bestAt;
+        for (int i = 0; i < m_model->nodeCount(); ++i) {
+            const auto at = m_state.shown.value(i) ? centreOf(i) : std::nullopt;
+            if (at && (best == kNone || at->x() < bestAt.x() ||
+                       (qFuzzyCompare(at->x() + 1, bestAt.x() + 1) && at->y() < bestAt.y()))) {
+                best = i;
+                bestAt = *at;
+            }
+        }
+        return best;
+    }
+    const std::optional<QPointF> here = centreOf(from);
+    if (!here)
+        return kNone;
+    const Graph &graph = m_model->graph();
+    QList<int> candidates;
+    if (key == Qt::Key_Right) {
+        candidates = graph.dependants(from);
+    } else if (key == Qt::Key_Left) {
+        candidates = graph.needs(from);
+    } else {
+        for (int i = 0; i < m_model->nodeCount(); ++i)
+            candidates.append(i);
+    }
+    const double column = m_state.nodeSize.width() / 2;
+    int best = kNone;
+    double bestDistance = 0;
+    for (int i : std::as_const(candidates)) {
+        if (i == from || !m_state.shown.value(i) || displayRef(i) == displayRef(from))
+            continue;
+        const std::optional<QPointF> at = centreOf(i);
+        if (!at)
+            continue;
+        const QPointF d = *at - *here;
+        if (key == Qt::Key_Up || key == Qt::Key_Down) {
+            // The next node above or below in the same column.
+            if (std::abs(d.x()) > column || (key == Qt::Key_Up ? d.y() >= 0 : d.y() <= 0))
+                continue;
+        }
+        // Across the flow first, then along it: the neighbour in line.
+        const double distance = std::abs(d.y()) * 4 + std::abs(d.x());
+        if (best == kNone || distance < bestDistance) {
+            best = i;
+            bestDistance = distance;
+        }
+    }
+    return best;
 }
 
 void GraphView::setSectionFilter(const QString &sectionId)
@@ -564,6 +636,8 @@ void GraphView::recomputeMatches()
 {
     m_matches.clear();
     m_matchCursor = -1;
+    // Announced on every way out, so the Find field's "n of m" never lags.
+    const auto announce = qScopeGuard([this] { Q_EMIT findStatusChanged(0, matchCount()); });
     if (m_search.isEmpty() || !m_model || !m_projection)
         return;
     for (int i = 0; i < m_model->nodeCount(); ++i) {
@@ -875,6 +949,21 @@ void GraphView::keyPressEvent(QKeyEvent *event)
         return;
     case Qt::Key_Escape:
         setSelectedRef(kNone, false);
+        return;
+    case Qt::Key_Left:
+    case Qt::Key_Right:
+    case Qt::Key_Up:
+    case Qt::Key_Down:
+        if (event->modifiers() == Qt::NoModifier || event->modifiers() == Qt::KeypadModifier) {
+            // Arrows walk the graph; with a modifier they still scroll.
+            if (const int next = neighbourRef(event->key()); next != kNone) {
+                setSelectedRef(next, false);
+                if (const QGraphicsItem *item = itemFor(displayRef(next)))
+                    ensureVisible(item, 40, 40);
+            }
+            return;
+        }
+        QGraphicsView::keyPressEvent(event);
         return;
     default:
         QGraphicsView::keyPressEvent(event);

@@ -71,6 +71,8 @@ public:
     QString searchText() const { return m_search; }
     void findNext();
     int matchCount() const { return int(m_matches.size()); }
+    // The match Enter last jumped to, from 1; 0 before the first jump.
+    int currentMatch() const;
 
     // Empty: every node. Otherwise only the section's path (the nodes it
     // needs and everything upstream of them); re-layouts and fits.
@@ -115,6 +117,8 @@ Q_SIGNALS:
     void nodeActivated(const QString &id);
     void nodeContextMenuRequested(const QString &id, const QPoint &globalPos);
     void layoutReady();
+    // The Find field's "current of count" (current 0: no jump yet).
+    void findStatusChanged(int current, int count);
     // A superseded layout arrived and was dropped (for tests, which wait on
     // this instead of a fixed time).
     void staleLayoutDropped();
@@ -146,6 +150,9 @@ private:
     QGraphicsItem *itemFor(int ref) const;
     QString idOf(int ref) const;
     void setSelectedRef(int ref, bool centre);
+    // The node an arrow key moves the selection to (Right: downstream, Left:
+    // upstream, Up/Down: the same column), or kNone.
+    int neighbourRef(int key) const;
     void setHoverRef(int ref);
     void recomputeMatches();
     void recomputeEmphasis();

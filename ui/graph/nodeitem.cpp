@@ -17,13 +17,15 @@ using engine::NodeState;
 
 namespace {
 
-// Below this scale the two-row box is unreadable: a node becomes a coloured
-// box with its glyph and, while it fits, its name (paintCoarse), which also
-// keeps a 10,000-node overview cheap.
-constexpr double kTextLod = 0.4;
-// The smallest on-screen size a name is drawn at, and how much of the box's
-// height it may take; below that zoom only the glyph is drawn.
+// The smallest on-screen size a name is drawn at, and how much of a
+// zoomed-out box's height it may take; below that zoom only the glyph is drawn.
 constexpr double kMinLabelPixels = 8;
+// The id's size in the two-row box, in scene units. Below the scale where it
+// would be under kMinLabelPixels, a node becomes a coloured box with its glyph
+// and, while it fits, its name (paintCoarse), which also keeps a 10,000-node
+// overview cheap.
+constexpr int kIdPixels = 12;
+constexpr double kTextLod = kMinLabelPixels / kIdPixels;
 constexpr double kMaxLabelShare = 0.62;
 // Below this scale a glyph would be under 5 px: the box's colour (and the
 // hatch of a blocked state) is all that can be seen.
@@ -112,7 +114,7 @@ void paintCoarse(QPainter *painter, const QRectF &box, const StateStyle &style, 
     const double labelPixels = kMinLabelPixels / std::max(lod, 0.01); // in scene units
     QFont glyphFont = state.glyphFont;
     painter->setPen(style.ink);
-    if (labelPixels <= box.height() * kMaxLabelShare) {
+    if (NodeItem::coarseNamePixels(lod, box.size()) > 0) {
         const QRectF square(box.left(), box.top(), box.height(), box.height());
         glyphFont.setPixelSize(int(box.height() * 0.6));
         painter->setFont(glyphFont);
@@ -266,6 +268,16 @@ QRectF NodeItem::boundingRect() const
     return QRectF(QPointF(0, 0), m_state->nodeSize).adjusted(-5, -5, 5, 5);
 }
 
+double NodeItem::coarseNamePixels(double lod, const QSizeF &box)
+{
+    if (lod >= kTextLod)
+        return kIdPixels * lod; // the two-row box
+    const double scenePixels = kMinLabelPixels / std::max(lod, 0.01);
+    if (scenePixels > box.height() * kMaxLabelShare)
+        return 0;
+    return std::max(scenePixels, box.height() * 0.3) * lod;
+}
+
 void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
 {
     const GraphSceneState &state = *m_state;
@@ -412,7 +424,7 @@ void GraphSceneState::updateGeometry()
     stripePath = boxPath.intersected(left);
 
     idFont = QFont();
-    idFont.setPixelSize(12);
+    idFont.setPixelSize(kIdPixels);
     idFont.setBold(true);
     textFont = QFont();
     textFont.setPixelSize(11);

@@ -43,6 +43,11 @@ public:
 
     NodeItem(const RunModel *model, int index, const GraphSceneState *state);
 
+    // The on-screen pixel size the node's name is drawn at when the view's
+    // scale is `lod` and a box is `box` in scene units; 0 when only the glyph
+    // fits.
+    static double coarseNamePixels(double lod, const QSizeF &box);
+
     // "1 node", "20 nodes".
     static QString nodeCount(int count);
     // "3d 2h", "5h 12m", "14m", "40s".
