@@ -324,6 +324,15 @@ void TestGraphView::badges()
     QCOMPARE(ui::NodeItem::checkBadge(check, checked)->text, QStringLiteral("0, not > 0"));
     QVERIFY(ui::NodeItem::checkBadge(check, checked)->key == StateKey::Succeeded);
 
+    // Numbers follow the user's locale.
+    const QLocale before;
+    QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+    checked.value = 1234.5;
+    QCOMPARE(ui::NodeItem::checkBadge(check, checked)->text, QStringLiteral("1.234,5 > 10"));
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QCOMPARE(ui::NodeItem::checkBadge(check, checked)->text, QStringLiteral("1,234.5 > 10"));
+    QLocale::setDefault(before);
+
     QCOMPARE(ui::NodeItem::formatAge(40), QStringLiteral("40s"));
     QCOMPARE(ui::NodeItem::formatAge(14 * 60), QStringLiteral("14m"));
     QCOMPARE(ui::NodeItem::formatAge(2 * 86400), QStringLiteral("2d"));

@@ -5,6 +5,7 @@
 #include "ui/model/runmodel.h"
 
 #include <QFontMetricsF>
+#include <QLocale>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
 
@@ -41,15 +42,21 @@ constexpr double kRow1 = 7;  // top of the first row
 constexpr double kRow2 = 33; // top of the second row
 constexpr double kRowHeight = 20;
 
+// In the user's locale ("473,099.66"; "473.099,66" in German), with at most
+// two decimals and no trailing zeros.
 QString formatNumber(double value)
 {
+    const QLocale locale;
     if (std::isfinite(value) && value == std::floor(value) && std::abs(value) < 1e15)
-        return QString::number(qint64(value));
-    QString text = QString::number(value, 'f', 2);
-    while (text.endsWith(QLatin1Char('0')))
-        text.chop(1);
-    if (text.endsWith(QLatin1Char('.')))
-        text.chop(1);
+        return locale.toString(qint64(value));
+    QString text = locale.toString(value, 'f', 2);
+    const QString point = locale.decimalPoint();
+    if (text.contains(point)) {
+        while (text.endsWith(QLatin1Char('0')))
+            text.chop(1);
+        if (text.endsWith(point))
+            text.chop(point.size());
+    }
     return text;
 }
 
