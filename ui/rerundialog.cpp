@@ -50,6 +50,18 @@ RerunDialog::RerunDialog(const Graph &graph, const QHash<QString, NodeState> &la
     m_preview->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     layout->addWidget(m_preview, 1);
 
+    // Reruns that cannot change the outcome: said before anything runs.
+    auto *cautions = new QLabel(this);
+    cautions->setObjectName(QStringLiteral("rerunCautions"));
+    cautions->setWordWrap(true);
+    cautions->setTextFormat(Qt::RichText);
+    QStringList lines;
+    for (const QString &caution : std::as_const(m_plan.cautions))
+        lines << QStringLiteral("\u26a0 ") + caution.toHtmlEscaped();
+    cautions->setText(lines.join(QStringLiteral("<br>")));
+    cautions->setVisible(!lines.isEmpty());
+    layout->addWidget(cautions);
+
     auto *reasonLabel =
         new QLabel(tr("&Reason (recorded with your name in the run's history):"), this);
     reasonLabel->setBuddy(m_reason);

@@ -3,6 +3,10 @@
 #include "engine/graph/graph.h"
 #include "engine/graph/selector.h"
 
+#include <QSet>
+
+#include <algorithm>
+
 namespace vouch::engine {
 
 QStringList RerunPlan::ids(const Graph &graph) const
@@ -58,6 +62,22 @@ RerunPlan planRerun(const Graph &graph, const QHash<QString, NodeState> &latest,
                          ? QStringLiteral("%1 last time").arg(toString(state))
                          : QStringLiteral("%1; %2 last time").arg(reason, toString(state));
         plan.items.append({i, reason});
+    }
+    QSet<int> planned;
+    for (const RerunPlan::Item &item : std::as_const(plan.items))
+        planned.insert(item.index);
+    for (const RerunPlan::Item &item : std::as_const(plan.items)) {
+        const QList<int> &loaders = graph.needs(item.index);
+        if (graph.kind(item.index) != NodeKind::Freshness || loaders.isEmpty())
+            continue;
+        if (std::none_of(loaders.cbegin(), loaders.cend(),
+                         [&](int up) { return planned.contains(up); }))
+            plan.cautions << QStringLiteral(
+                                 "%1 measures data that %2 loads; rerun without it, it will "
+                                 "find the same age. Rerun from its sources to load the data "
+                                 "again.")
+                                 .arg(graph.id(item.index),
+                                      graph.ids(loaders).join(QStringLiteral(", ")));
     }
     if (plan.items.isEmpty())
         plan.error = request.failedOnly

@@ -133,6 +133,7 @@ private Q_SLOTS:
     void welcomePageWithoutContract();
     void recentContractsAreRemembered();
     void rerunDialogNeedsReason();
+    void rerunDialogCautionsAFutileRerun();
     void cancelFromToolbar();
     void demoClickInspectAndRerunDownstream();
     void statusBarFollowsAnApproval();
@@ -267,6 +268,37 @@ void TestMainWindow::rerunDialogNeedsReason()
     QVERIFY(!dialog.okButton()->isEnabled());
     QTest::keyClick(dialog.reasonEdit(), Qt::Key_Return); // Enter does not accept without one
     QVERIFY(dialog.isVisible());
+    QVERIFY(!dialog.findChild<QLabel *>(QStringLiteral("rerunCautions"))->isVisible());
+}
+
+void TestMainWindow::rerunDialogCautionsAFutileRerun()
+{
+    engine::Graph::NodeSpec ingest;
+    ingest.id = QStringLiteral("ingest_stripe");
+    ingest.kind = engine::NodeKind::Command;
+    engine::Graph::NodeSpec source;
+    source.id = QStringLiteral("src_stripe");
+    source.kind = engine::NodeKind::Freshness;
+    source.needs = {ingest.id};
+    const engine::Graph graph = engine::Graph::fromSpecs({ingest, source});
+    const QHash<QString, NodeState> latest{{source.id, NodeState::Failed}};
+
+    engine::RerunRequest alone;
+    alone.selector = source.id;
+    RerunDialog futile(graph, latest, alone, 2);
+    futile.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&futile));
+    const auto *caution = futile.findChild<QLabel *>(QStringLiteral("rerunCautions"));
+    QVERIFY(caution && caution->isVisible());
+    QVERIFY2(caution->text().contains(QStringLiteral("the same age")), qPrintable(caution->text()));
+
+    engine::RerunRequest fromSources;
+    fromSources.selector = QStringLiteral("+src_stripe+");
+    RerunDialog useful(graph, latest, fromSources, 2);
+    useful.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&useful));
+    QCOMPARE(useful.nodeIds(), (QStringList{ingest.id, source.id}));
+    QVERIFY(!useful.findChild<QLabel *>(QStringLiteral("rerunCautions"))->isVisible());
 }
 
 void TestMainWindow::cancelFromToolbar()

@@ -107,6 +107,46 @@ private Q_SLOTS:
         QCOMPARE(actual, expected);
     }
 
+    // A freshness node rerun without what loads its data measures the same
+    // age: the plan says so. Rerun from its sources (`+node+`), it does not.
+    void freshnessWithoutItsLoaderIsCautioned()
+    {
+        const Graph graph = Graph::fromSpecs({
+            {QStringLiteral("ingest_stripe"), {}, {}, NodeKind::Command, QStringLiteral("sources")},
+            {QStringLiteral("src_stripe"),
+             {QStringLiteral("ingest_stripe")},
+             {},
+             NodeKind::Freshness,
+             QStringLiteral("sources")},
+            {QStringLiteral("src_manual"), {}, {}, NodeKind::Freshness, QStringLiteral("sources")},
+            {QStringLiteral("stg_stripe"),
+             {QStringLiteral("src_stripe"), QStringLiteral("src_manual")},
+             {},
+             NodeKind::Sql,
+             QStringLiteral("staging")},
+        });
+        const QHash<QString, NodeState> latest{{QStringLiteral("src_stripe"), NodeState::Failed}};
+
+        const RerunPlan alone =
+            planRerun(graph, latest, {QStringLiteral("src_stripe"), true, false});
+        QCOMPARE(alone.cautions.size(), 1);
+        QVERIFY2(alone.cautions.first().startsWith(
+                     QStringLiteral("src_stripe measures data that ingest_stripe loads")),
+                 qPrintable(alone.cautions.first()));
+        QVERIFY(alone.cautions.first().contains(QStringLiteral("the same age")));
+
+        const RerunPlan fromSources =
+            planRerun(graph, latest, {QStringLiteral("+src_stripe+"), false, false});
+        QCOMPARE(fromSources.ids(graph),
+                 (QStringList{QStringLiteral("ingest_stripe"), QStringLiteral("src_stripe"),
+                              QStringLiteral("stg_stripe")}));
+        QVERIFY(fromSources.cautions.isEmpty());
+
+        // A source nothing in the contract loads may have landed since: no caution.
+        QVERIFY(planRerun(graph, latest, {QStringLiteral("src_manual"), false, false})
+                    .cautions.isEmpty());
+    }
+
     void errors_data()
     {
         QTest::addColumn<QString>("selector");
