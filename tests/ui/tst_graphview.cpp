@@ -540,6 +540,17 @@ void TestGraphView::hoverHighlightsPath()
     const QPoint empty = m_view->mapFromScene(m_view->sceneRect().topLeft() + QPointF(8, 8));
     m_view->hoverAt(empty);
     QVERIFY(!m_view->isNodeDimmed(QStringLiteral("mart_revenue")));
+
+    // A context menu opened on a node and closed with the mouse elsewhere
+    // leaves no fade behind (the menu runs modally inside the signal).
+    m_view->hoverAt(viewPos(QStringLiteral("stg_ads")));
+    QVERIFY(m_view->isNodeDimmed(QStringLiteral("mart_revenue")));
+    const QPoint away = m_view->viewport()->mapToGlobal(empty);
+    const auto menu = connect(m_view.get(), &GraphView::nodeContextMenuRequested, this,
+                              [away] { QCursor::setPos(away); });
+    QTest::mouseClick(m_view->viewport(), Qt::RightButton, {}, viewPos(QStringLiteral("stg_ads")));
+    disconnect(menu);
+    QVERIFY(!m_view->isNodeDimmed(QStringLiteral("mart_revenue")));
 }
 
 void TestGraphView::sectionFilterShowsOnlyThePath()

@@ -8,6 +8,7 @@
 
 #include <QApplication>
 #include <QContextMenuEvent>
+#include <QCursor>
 #include <QGraphicsScene>
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -874,6 +875,7 @@ void GraphView::mousePressEvent(QMouseEvent *event)
         if (ref >= 0) {
             setSelectedRef(ref, false);
             Q_EMIT nodeContextMenuRequested(idOf(ref), event->globalPosition().toPoint());
+            hoverUnderCursor(); // the menu has closed (it runs modally in the slot)
         }
         event->accept();
         return;
@@ -922,6 +924,7 @@ void GraphView::contextMenuEvent(QContextMenuEvent *event)
         const QString id = idOf(m_state.selected);
         const QPoint at = mapFromScene(nodeCenter(id));
         Q_EMIT nodeContextMenuRequested(id, viewport()->mapToGlobal(at));
+        hoverUnderCursor();
     }
     event->accept();
 }
@@ -1006,8 +1009,18 @@ bool GraphView::viewportEvent(QEvent *event)
     return QGraphicsView::viewportEvent(event);
 }
 
+void GraphView::hoverUnderCursor()
+{
+    const QPoint at = viewport()->mapFromGlobal(QCursor::pos());
+    setHoverRef(isActiveWindow() && viewport()->rect().contains(at) ? refAt(at) : kNone);
+}
+
 void GraphView::changeEvent(QEvent *event)
 {
+    // A dialog or menu took the window: the lineage fade of the node that was
+    // under the mouse must not stay behind when it closes.
+    if (event->type() == QEvent::ActivationChange)
+        hoverUnderCursor();
     if (event->type() == QEvent::PaletteChange) {
         m_state.palette = StatePalette::forPalette(palette());
         setBackgroundBrush(canvasColour(m_state.palette));

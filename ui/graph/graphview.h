@@ -153,6 +153,9 @@ private:
     // The node an arrow key moves the selection to (Right: downstream, Left:
     // upstream, Up/Down: the same column), or kNone.
     int neighbourRef(int key) const;
+    // Hover follows the mouse again after a menu or dialog (none if it is
+    // outside the view or the window is not active).
+    void hoverUnderCursor();
     void setHoverRef(int ref);
     void recomputeMatches();
     void recomputeEmphasis();
