@@ -11,6 +11,30 @@ namespace vouch::ui {
 
 using namespace vouch::engine;
 
+QString DecisionDialog::caveatFromFindings(const SectionVerdict &section)
+{
+    // What was found, in the contract's own `impact` sentences filled with
+    // the run's values ("SKU cost mapping failed for 14 products."), then
+    // what it means for the section (its caveat). Without an impact
+    // sentence the section's caveat alone.
+    QStringList found;
+    for (const Finding &f : section.findings) {
+        if (!f.fromImpact || f.cause.trimmed().isEmpty())
+            continue;
+        QString sentence = f.cause.trimmed();
+        sentence[0] = sentence.at(0).toUpper();
+        if (!sentence.endsWith(QLatin1Char('.')))
+            sentence += QLatin1Char('.');
+        if (!found.contains(sentence))
+            found << sentence;
+    }
+    if (found.isEmpty())
+        return section.caveat;
+    if (!section.caveat.isEmpty() && !found.contains(section.caveat))
+        found << section.caveat;
+    return found.join(QLatin1Char(' '));
+}
+
 DecisionDialog::DecisionDialog(Decision::Kind kind, const Verdict &verdict, QWidget *parent)
     : QDialog(parent)
     , m_kind(kind)
@@ -31,7 +55,8 @@ DecisionDialog::DecisionDialog(Decision::Kind kind, const Verdict &verdict, QWid
         for (const SectionVerdict &s : verdict.sections) {
             if (s.status == SectionStatus::Safe)
                 continue;
-            auto *edit = new QLineEdit(s.caveat, this);
+            auto *edit = new QLineEdit(caveatFromFindings(s), this);
+            edit->setCursorPosition(0);
             edit->setObjectName(QStringLiteral("caveat_") + s.id);
             edit->setPlaceholderText(tr("Caveat for %1").arg(s.name));
             form->addRow(tr("%1:").arg(s.name), edit);

@@ -31,6 +31,10 @@ public:
     // The editor of a section's caveat (empty id: the report's), or null.
     QLineEdit *editorFor(const QString &sectionId) const;
 
+    // The caveat a section's editor starts with: its findings, then the
+    // contract's caveat for it.
+    static QString caveatFromFindings(const engine::SectionVerdict &section);
+
 private:
     void updateOk();
 

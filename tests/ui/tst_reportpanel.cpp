@@ -289,6 +289,9 @@ void TestReportPanel::approveWithCaveatsAsApprover()
     QVERIFY(caveat);
     QVERIFY2(caveat->text().contains(QStringLiteral("Contribution margin is provisional")),
              qPrintable(caveat->text()));
+    // Pre-filled from the findings first, not the contract's generic sentence alone.
+    QVERIFY2(caveat->text().startsWith(QStringLiteral("SKU cost mapping failed for ")),
+             qPrintable(caveat->text()));
     QVERIFY(dialog->editorFor(QString()));                  // the optional report-level caveat
     QVERIFY(!dialog->editorFor(QStringLiteral("revenue"))); // safe sections ask for nothing
     auto *buttons = dialog->findChild<QDialogButtonBox *>();
