@@ -4,7 +4,7 @@
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
 #include "engine/run/runlease.h"
-#include "engine/run/scheduler.h"
+#include "engine/run/runthread.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
 #include "engine/trust/auditlog.h"

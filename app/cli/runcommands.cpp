@@ -6,7 +6,7 @@
 #include "engine/graph/graph.h"
 #include "engine/run/commandexecutor.h"
 #include "engine/run/rerunplan.h"
-#include "engine/run/scheduler.h"
+#include "engine/run/runthread.h"
 #include "engine/store/statestore.h"
 #include "engine/store/storewatcher.h"
 #include "engine/trust/assessment.h"

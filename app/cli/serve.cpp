@@ -6,7 +6,7 @@
 #include "engine/alert/dispatcher.h"
 #include "engine/graph/graph.h"
 #include "engine/run/rerunplan.h"
-#include "engine/run/scheduler.h"
+#include "engine/run/runthread.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
 #include "engine/trust/auditlog.h"
