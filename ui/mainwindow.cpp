@@ -323,10 +323,12 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
     tabifyDockWidget(m_alertsDock, m_historyDock);
     m_logDock->raise();
+    // After a decision, the one assessment it returned: the status bar says
+    // "published with caveats" too, without reading the store again.
+    connect(m_reportPanel, &ReportPanel::assessed, m_controller, &RunController::showAssessment);
     connect(m_reportPanel, &ReportPanel::decided, this, [this](const QString &message) {
         logLine(message);
-        m_alertsPanel->reload();
-        m_controller->updateVerdict(); // the status bar says "published with caveats" too
+        m_alertsPanel->reload(); // its deliveries, beside the alerts
     });
     connect(m_reportPanel, &ReportPanel::error, this, &MainWindow::showError);
     connect(m_alertsPanel, &AlertsPanel::error, this, &MainWindow::showError);

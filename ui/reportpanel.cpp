@@ -1,5 +1,6 @@
 #include "ui/reportpanel.h"
 
+#include "engine/control/recorddecision.h"
 #include "engine/graph/graph.h"
 #include "engine/run/warehouseexecutor.h"
 #include "engine/store/statestore.h"
@@ -17,33 +18,9 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
-#include <pwd.h>
-#include <unistd.h>
-
 namespace vouch::ui {
 
 using namespace vouch::engine;
-
-QString osLogin()
-{
-    if (const passwd *pw = getpwuid(getuid()))
-        return QString::fromLocal8Bit(pw->pw_name);
-    return QStringLiteral("uid-%1").arg(getuid());
-}
-
-// Who decides: on a team store (PostgreSQL) the database user, as for
-// `vouch approve` (the server refuses a decision in another name); else the
-// OS login.
-QString identityFor(const QString &statePath)
-{
-    if (StateStore::isServerUrl(statePath)) {
-        if (const auto address = StateStore::parseServerUrl(statePath, nullptr);
-            address && !address->user.isEmpty())
-            return address->user;
-        return qEnvironmentVariable("PGUSER", osLogin());
-    }
-    return osLogin();
-}
 
 struct ReportPanel::Loaded
 {
@@ -57,22 +34,27 @@ struct ReportPanel::Loaded
 
 namespace {
 
+// The report's audit history for the run's period, and the chain's check.
+void readAudit(StateStore &store, const ReportSource &source, ReportPanel::Loaded &result)
+{
+    AuditLog log(store);
+    result.audit = log.entries(source.contract->report.id, result.assessment->run.period);
+    result.auditError = log.lastError();
+    result.verification = log.verify();
+}
+
 // Reads the run's verdict and the report's audit history (on a worker).
-void readInto(StateStore &store, const ReportSource &source, bool syncAlerts,
-              ReportPanel::Loaded &result)
+void readInto(StateStore &store, const ReportSource &source, ReportPanel::Loaded &result)
 {
     const Graph graph = Graph::fromContract(*source.contract);
-    result.assessment =
-        assess(store, *source.contract, graph, source.runId, source.now(), syncAlerts);
+    result.assessment = assess(store, *source.contract, graph, source.runId, source.now(),
+                               /*syncAlerts=*/false);
     if (!result.assessment) {
         result.error =
             ReportPanel::tr("Run %1 is not in %2").arg(source.runId).arg(source.statePath);
         return;
     }
-    AuditLog log(store);
-    result.audit = log.entries(source.contract->report.id, result.assessment->run.period);
-    result.auditError = log.lastError();
-    result.verification = log.verify();
+    readAudit(store, source, result);
 }
 
 QColor statusColour(ReportStatus status)
@@ -245,7 +227,7 @@ void ReportPanel::reload()
                 result.error = tr("The state store cannot be opened: %1").arg(error);
                 return result;
             }
-            readInto(*store, source, /*syncAlerts=*/false, result);
+            readInto(*store, source, result);
             return result;
         },
         [this, generation](Loaded result) {
@@ -381,7 +363,7 @@ QString ReportPanel::auditProse(const AuditEntry &e, const QTimeZone &zone) cons
 
 void ReportPanel::updatePermission()
 {
-    const QString login = identityFor(m_source.statePath);
+    const QString login = whoIsActing(Acting::Decision, m_source.statePath);
     const bool loaded = m_verdict.has_value() && m_source.contract;
     const bool approver = m_source.contract && m_source.contract->report.approvers.contains(login);
     m_approve->setEnabled(loaded && approver);
@@ -449,10 +431,9 @@ void ReportPanel::submit(Decision::Kind kind, const QList<std::pair<QString, QSt
     m_approve->setEnabled(false);
     m_hold->setEnabled(false);
     const ReportSource source = m_source;
-    const QString who = identityFor(source.statePath);
     runOnWorker(
         this,
-        [source, kind, texts, who] {
+        [source, kind, texts] {
             Loaded result;
             QString error;
             // A StateStore is per thread: this worker opens its own.
@@ -461,24 +442,23 @@ void ReportPanel::submit(Decision::Kind kind, const QList<std::pair<QString, QSt
                 result.error = tr("The state store cannot be opened: %1").arg(error);
                 return result;
             }
-            const Contract &contract = *source.contract;
-            const Graph graph = Graph::fromContract(contract);
-            const auto before = assess(*store, contract, graph, source.runId, source.now());
-            if (!before) {
+            DecisionRequest request;
+            request.runId = source.runId;
+            request.kind = kind;
+            request.texts = texts;
+            request.now = source.now();
+            request.dataDirectory = source.dataDirectory;
+            const DecisionOutcome outcome = recordDecision(*store, *source.contract, request);
+            result.decision = outcome.decision;
+            result.assessment = outcome.assessment;
+            if (!result.assessment) {
                 result.error = tr("Run %1 is not in %2").arg(source.runId).arg(source.statePath);
                 return result;
             }
-            const QString decider = store->isPostgres() ? store->databaseUser() : who;
-            result.decision =
-                decide(*store, contract, *before, kind, decider, texts, engine::clockNow());
-            readInto(*store, source, /*syncAlerts=*/true, result);
-            if (result.decision.ok && result.assessment) {
-                // The same publication record a finished run writes.
-                if (const QString e =
-                        writePublication(contract, graph, *result.assessment, source.dataDirectory);
-                    !e.isEmpty())
-                    result.error = tr("The publication record was not written: %1").arg(e);
-            }
+            readAudit(*store, source, result);
+            if (!outcome.publicationError.isEmpty())
+                result.error =
+                    tr("The publication record was not written: %1").arg(outcome.publicationError);
             return result;
         },
         [this, generation](Loaded result) {
@@ -488,6 +468,8 @@ void ReportPanel::submit(Decision::Kind kind, const QList<std::pair<QString, QSt
             }
             if (!result.error.isEmpty())
                 Q_EMIT error(result.error);
+            if (result.decision.ok && result.assessment)
+                Q_EMIT assessed(*result.assessment);
             if (result.decision.ok)
                 Q_EMIT decided(result.decision.message);
             else

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "engine/contract/contract.h"
+#include "engine/control/identity.h"
+#include "engine/trust/assessment.h"
 #include "engine/trust/auditlog.h"
 #include "engine/trust/verdict.h"
 #include "engine/util/clock.h"
@@ -37,7 +39,7 @@ struct ReportSource
 
 // The identity of the person at the desktop: the OS login, never the
 // environment (an environment variable cannot make someone an approver).
-QString osLogin();
+using engine::osLogin;
 
 // Runs `work` on a worker of the global pool and `done` with its result on
 // the GUI thread, unless `receiver` is gone by then.
@@ -97,6 +99,9 @@ public:
 
 Q_SIGNALS:
     void loaded();
+    // A decision was recorded: the run's assessment after it (the one value
+    // every view shows), emitted before decided().
+    void assessed(const vouch::engine::Assessment &assessment);
     // A decision was recorded (message for people), and the panel refreshed.
     void decided(const QString &message);
     void error(const QString &message);

@@ -1,10 +1,11 @@
 #include "ui/runcontroller.h"
 
 #include "engine/contract/contractloader.h"
+#include "engine/control/attemptrunner.h"
+#include "engine/control/identity.h"
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
 #include "engine/run/runlease.h"
-#include "engine/run/scheduler.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
 #include "engine/trust/auditlog.h"
@@ -18,9 +19,6 @@
 #include <QJsonObject>
 #include <QThreadPool>
 #include <QTimeZone>
-
-#include <pwd.h>
-#include <unistd.h>
 
 #include <memory>
 #include <optional>
@@ -130,12 +128,7 @@ OpenResult loadContractAndRun(const QString &path, const QString &statePath, con
     if (!run)
         return result;
     // A run whose runner died is not running: say so, once, in the store.
-    const QString key = leaseKey(run->reportId, run->period);
-    QString holder;
-    if (takeLease(*store, key, &holder)) {
-        recoverInterrupted(*store, run->reportId, run->period);
-        store->releaseLease(key, myHolder());
-    }
+    recoverIfIdle(*store, run->reportId, run->period);
     result.records = store->nodeRuns(run->id);
     const QList<AttemptRecord> attempts = store->attempts(run->id);
     result.attemptFinished = !attempts.isEmpty() && attempts.last().finishedAt.isValid();
@@ -171,18 +164,6 @@ RunController::RunController(QObject *parent)
 {
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &RunController::emitProgress);
-    m_renew.setInterval(kLeaseSeconds * 1000 / 3);
-    connect(&m_renew, &QTimer::timeout, this, [this] {
-        if (!m_contract || m_period.isEmpty())
-            return;
-        const QString path = m_statePath;
-        const QString key = leaseKey(m_contract->report.id, m_period);
-        QThreadPool::globalInstance()->start([path, key] {
-            QString error;
-            if (auto store = StateStore::open(path, &error))
-                store->acquireLease(key, myHolder(), kLeaseSeconds);
-        });
-    });
     connect(m_model, &RunModel::nodesChanged, this, &RunController::emitProgress);
 }
 
@@ -191,7 +172,7 @@ RunController::~RunController()
     stopFollowing();
     // Cancels a running attempt and joins its thread (the scheduler kills
     // the process groups it started).
-    delete m_thread.data();
+    delete m_runner.data();
 }
 
 template<typename Work, typename Done>
@@ -257,16 +238,6 @@ QString RunController::reportStatusLabel(ReportStatus status)
         return tr("held");
     }
     return {};
-}
-
-QString RunController::who() const
-{
-    const QString fromEnv = qEnvironmentVariable("VOUCH_USER");
-    if (!fromEnv.isEmpty())
-        return fromEnv;
-    if (const passwd *pw = getpwuid(getuid()))
-        return QString::fromLocal8Bit(pw->pw_name);
-    return qEnvironmentVariable("USER", QStringLiteral("unknown"));
 }
 
 // ------------------------------------------------------------------ opening
@@ -451,70 +422,8 @@ void RunController::startAttempt(const QStringList &nodes, const QString &reason
         runPeriod =
             contextForLastCompleteWeek(clockNow(), QTimeZone(m_contract->report.timezone)).period;
     }
-    m_cancelRequested = false;
-    m_cancelNodes.clear();
-    setPhase(Phase::Starting);
-    const QString path = m_statePath;
-    const QString reportId = m_contract->report.id;
-    const quint64 generation = m_generation;
-    struct LeaseResult
-    {
-        QString error;
-        QStringList interrupted;
-    };
-    onWorker(
-        [path, reportId, runPeriod] {
-            LeaseResult result;
-            if (!StateStore::isServerUrl(path))
-                QDir().mkpath(QFileInfo(path).absolutePath());
-            QString error;
-            auto store = StateStore::open(path, &error);
-            if (!store) {
-                result.error = tr("The state store cannot be opened: %1").arg(error);
-                return result;
-            }
-            QString holder;
-            if (!takeLease(*store, leaseKey(reportId, runPeriod), &holder)) {
-                result.error = tr("%1 for %2 is being run by %3; wait for it, or cancel it there.")
-                                   .arg(reportId, runPeriod, holder);
-                return result;
-            }
-            result.interrupted = recoverInterrupted(*store, reportId, runPeriod);
-            return result;
-        },
-        [this, generation, nodes, reason, runPeriod](LeaseResult result) {
-            if (generation != m_generation || m_phase != Phase::Starting) {
-                setPhase(Phase::Idle);
-                return;
-            }
-            if (!result.error.isEmpty()) {
-                setPhase(Phase::Idle);
-                Q_EMIT error(result.error);
-                return;
-            }
-            if (m_cancelRequested) {
-                // Cancelled before it began: give the lease back, run nothing.
-                const QString path = m_statePath;
-                const QString key = leaseKey(m_contract->report.id, runPeriod);
-                QThreadPool::globalInstance()->start([path, key] {
-                    QString error;
-                    if (auto store = StateStore::open(path, &error))
-                        store->releaseLease(key, myHolder());
-                });
-                setPhase(Phase::Idle);
-                Q_EMIT runFinished(QString());
-                return;
-            }
-            launch(nodes, reason, runPeriod);
-        });
-}
-
-void RunController::launch(const QStringList &nodes, const QString &reason,
-                           const QString &runPeriod)
-{
     std::optional<RunContext> context = contextForPeriod(runPeriod, clockNow());
     if (!context) {
-        setPhase(Phase::Idle);
         Q_EMIT error(tr("The run's period '%1' is not an ISO week.").arg(runPeriod));
         return;
     }
@@ -522,120 +431,120 @@ void RunController::launch(const QStringList &nodes, const QString &reason,
     if (!m_dataDirectory.isEmpty())
         context->env.insert(QStringLiteral("VOUCH_DATA"), m_dataDirectory);
 
-    RunOptions options;
-    options.statePath = m_statePath;
-    options.concurrency = m_concurrency;
-    options.who = who();
-    options.reason = reason;
-    options.nodes = nodes;
+    AttemptSpec spec;
+    spec.contract = m_contract;
+    spec.context = *context;
+    spec.options.statePath = m_statePath;
+    spec.options.concurrency = m_concurrency;
+    spec.options.who = whoIsActing(Acting::Attempt);
+    spec.options.reason = reason;
+    spec.options.nodes = nodes;
     // The demo shows its outcome now; a real report waits for late sources.
-    options.waitForLateSources = !m_demo;
+    spec.options.waitForLateSources = !m_demo;
+    spec.createStoreDirectory = true;
+    spec.offload = true; // the GUI thread never waits on the store
 
-    m_period = runPeriod;
-    m_selection = QSet<QString>(nodes.cbegin(), nodes.cend());
-    if (nodes.isEmpty())
-        m_model->clearStates();
-    m_verdict = {};
-    m_finalElapsedMs = 0;
-    m_elapsed.start();
-
-    auto *thread = new RunThread(m_contract, *context, options, this);
-    m_thread = thread;
-    connect(thread, &RunThread::runStarted, this, [this](qint64 runId, int attempt) {
+    setPhase(Phase::Starting);
+    auto *runner = new AttemptRunner(std::move(spec), this);
+    m_runner = runner;
+    const quint64 generation = m_generation;
+    connect(runner, &AttemptRunner::prepared, this, [this, nodes, runPeriod] {
+        m_period = runPeriod;
+        m_selection = QSet<QString>(nodes.cbegin(), nodes.cend());
+        if (nodes.isEmpty())
+            m_model->clearStates();
+        m_verdict = {};
+        m_finalElapsedMs = 0;
+        m_elapsed.start();
+        setPhase(Phase::Running);
+        m_tick.start();
+        emitProgress();
+    });
+    connect(runner, &AttemptRunner::runStarted, this, [this](qint64 runId, int attempt) {
         m_runId = runId;
         m_attempt = attempt;
         m_ownAttempts.insert({runId, attempt});
         Q_EMIT runStarted(runId, attempt);
         emitProgress();
     });
-    connect(thread, &RunThread::transitionsCommitted, this, [this](const QList<Transition> &batch) {
-        m_model->apply(batch);
-        Q_EMIT transitionsCommitted(batch);
+    connect(runner, &AttemptRunner::transitionsCommitted, this,
+            [this](const QList<Transition> &batch) {
+                m_model->apply(batch);
+                Q_EMIT transitionsCommitted(batch);
+            });
+    connect(runner, &AttemptRunner::output, this, &RunController::nodeOutput);
+    connect(runner, &AttemptRunner::attemptEnded, this, [this](qint64 runId, int attempt) {
+        m_tick.stop();
+        m_finalElapsedMs = m_elapsed.isValid() ? m_elapsed.elapsed() : 0;
+        if (runId > 0) {
+            m_runId = runId;
+            m_attempt = attempt;
+        }
+        setPhase(Phase::Finishing);
     });
-    connect(thread, &RunThread::output, this, &RunController::nodeOutput);
-    connect(thread, &RunThread::finished, this, &RunController::onFinished);
-    setPhase(Phase::Running);
-    thread->start();
-    m_renew.start();
-    m_tick.start();
-    if (!m_cancelNodes.isEmpty())
-        thread->cancelNodes(std::exchange(m_cancelNodes, {}));
-    emitProgress();
+    connect(runner, &AttemptRunner::finished, this,
+            [this, generation, runPeriod](const AttemptOutcome &outcome) {
+                onFinished(generation, runPeriod, outcome);
+            });
+    runner->start();
 }
 
-void RunController::onFinished(qint64 runId, int attempt, const QString &runError)
+void RunController::onFinished(quint64 generation, const QString &runPeriod,
+                               const AttemptOutcome &outcome)
 {
-    m_renew.stop();
-    m_tick.stop();
-    m_finalElapsedMs = m_elapsed.isValid() ? m_elapsed.elapsed() : 0;
-    if (runId > 0) {
-        m_runId = runId;
-        m_attempt = attempt;
+    if (m_runner)
+        m_runner->deleteLater();
+    m_runner = nullptr;
+    using Status = AttemptOutcome::Status;
+    if (m_phase == Phase::Starting) {
+        // Nothing ran.
+        setPhase(Phase::Idle);
+        switch (outcome.status) {
+        case Status::StoreUnavailable:
+            Q_EMIT error(tr("The state store cannot be opened: %1").arg(outcome.error));
+            break;
+        case Status::LeaseHeld:
+            Q_EMIT error(tr("%1 for %2 is being run by %3; wait for it, or cancel it there.")
+                             .arg(m_contract->report.id, runPeriod, outcome.holder));
+            break;
+        case Status::Cancelled:
+            Q_EMIT runFinished(QString());
+            break;
+        default:
+            Q_EMIT error(outcome.error);
+            break;
+        }
+        return;
     }
-    if (m_thread)
-        m_thread->deleteLater();
-    m_thread = nullptr;
-    setPhase(Phase::Finishing);
-
-    const ContractPtr contract = m_contract;
-    const QString path = m_statePath;
-    const QString runPeriod = m_period;
-    const QString dataDirectory = m_dataDirectory;
-    const quint64 generation = m_generation;
-    struct FinishResult
-    {
-        QString error;
-        VerdictSummary verdict;
-        qint64 lastSeq = 0;
-    };
-    onWorker(
-        [contract, path, runPeriod, dataDirectory, runId, runError] {
-            FinishResult result;
-            QString error;
-            auto store = StateStore::open(path, &error);
-            if (!store) {
-                result.error = tr("The state store cannot be opened: %1").arg(error);
-                return result;
-            }
-            store->releaseLease(leaseKey(contract->report.id, runPeriod), myHolder());
-            result.lastSeq = store->lastEventSeq();
-            if (!runError.isEmpty()) {
-                result.error = tr("The run could not run: %1").arg(runError);
-                return result;
-            }
-            const Graph graph = Graph::fromContract(*contract);
-            const QDateTime now = clockNow();
-            const auto assessment = assess(*store, *contract, graph, runId, now);
-            if (!assessment) {
-                result.error = tr("The run vanished from %1").arg(path);
-                return result;
-            }
-            // The store remembers a pinned clock, so that `vouch status` and
-            // a later window judge this run as it was judged here.
-            const auto run = store->run(runId);
-            const QDateTime pinned = processClock().isPinned() ? now : QDateTime();
-            if (run && run->pinnedClock != pinned)
-                store->setPinnedClock(runId, pinned);
-            result.verdict = summarise(*assessment);
-            if (const QString e = writePublication(*contract, graph, *assessment, dataDirectory);
-                !e.isEmpty())
-                result.error = tr("The publication record was not written: %1").arg(e);
-            return result;
-        },
-        [this, generation](FinishResult result) {
-            if (generation == m_generation) {
-                m_verdict = result.verdict;
-                m_verdictFor = {m_runId, m_attempt};
-                // From now on, follow what others do with this run.
-                if (!m_follower && !m_demo)
-                    startFollowing(m_runId, result.lastSeq);
-            }
-            setPhase(Phase::Idle);
-            emitProgress();
-            if (!result.error.isEmpty())
-                Q_EMIT error(result.error);
-            Q_EMIT runFinished(m_verdict.headline);
-        });
+    QString problem;
+    switch (outcome.status) {
+    case Status::StoreUnavailable:
+        problem = tr("The state store cannot be opened: %1").arg(outcome.error);
+        break;
+    case Status::RunFailed:
+        problem = tr("The run could not run: %1").arg(outcome.error);
+        break;
+    case Status::RunVanished:
+        problem = tr("The run vanished from %1").arg(m_statePath);
+        break;
+    default:
+        if (!outcome.publicationError.isEmpty())
+            problem =
+                tr("The publication record was not written: %1").arg(outcome.publicationError);
+        break;
+    }
+    if (generation == m_generation) {
+        m_verdict = outcome.assessment ? summarise(*outcome.assessment) : VerdictSummary();
+        m_verdictFor = {m_runId, m_attempt};
+        // From now on, follow what others do with this run.
+        if (!m_follower && !m_demo)
+            startFollowing(m_runId, outcome.lastSeq);
+    }
+    setPhase(Phase::Idle);
+    emitProgress();
+    if (!problem.isEmpty())
+        Q_EMIT error(problem);
+    Q_EMIT runFinished(m_verdict.headline);
 }
 
 void RunController::cancelRun()
@@ -644,18 +553,14 @@ void RunController::cancelRun()
         sendRequest(QStringLiteral("cancel"), {}, tr("cancelled from the Vouch app"));
         return;
     }
-    if (m_phase == Phase::Starting)
-        m_cancelRequested = true;
-    else if (m_phase == Phase::Running && m_thread)
-        m_thread->cancelRun();
+    if ((m_phase == Phase::Starting || m_phase == Phase::Running) && m_runner)
+        m_runner->cancelRun();
 }
 
 void RunController::cancelNodes(const QStringList &ids)
 {
-    if (m_phase == Phase::Starting)
-        m_cancelNodes += ids;
-    else if (m_phase == Phase::Running && m_thread)
-        m_thread->cancelNodes(ids);
+    if ((m_phase == Phase::Starting || m_phase == Phase::Running) && m_runner)
+        m_runner->cancelNodes(ids);
 }
 
 // ------------------------------------------------------------------ progress
@@ -925,6 +830,14 @@ void RunController::refreshVerdict(bool announce)
         });
 }
 
+void RunController::showAssessment(const Assessment &assessment)
+{
+    if (assessment.run.id != m_runId || m_phase != Phase::Idle)
+        return;
+    m_verdict = summarise(assessment);
+    Q_EMIT verdictUpdated();
+}
+
 // A rerun or cancel asked of whoever executes, with identity and reason,
 // exactly as `vouch rerun` / `vouch cancel` write it on a team store.
 void RunController::sendRequest(const QString &kind, const QStringList &nodeIds,
@@ -958,7 +871,7 @@ void RunController::sendRequest(const QString &kind, const QStringList &nodeIds,
                 result.error = tr("The state store cannot be opened: %1").arg(error);
                 return result;
             }
-            r.who = store->databaseUser();
+            r.who = whoIsActing(Acting::Decision, store.get());
             result.who = r.who;
             r.id = store->addRequest(r);
             if (r.id == 0) {

@@ -1,10 +1,10 @@
 #pragma once
 
 #include "engine/contract/contract.h"
+#include "engine/control/runfollower.h"
 #include "engine/run/nodestate.h"
 #include "engine/trust/verdict.h"
 #include "engine/util/clock.h"
-#include "ui/runfollower.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -19,11 +19,16 @@
 #include <optional>
 
 namespace vouch::engine {
-class RunThread;
+class AttemptRunner;
+struct Assessment;
+struct AttemptOutcome;
 struct Transition;
 } // namespace vouch::engine
 
 namespace vouch::ui {
+
+using engine::RunFollower;
+using engine::TeamView;
 
 class RunModel;
 
@@ -77,9 +82,12 @@ public:
     int totalCount() const;
     qint64 elapsedMs() const;
     const VerdictSummary &verdict() const { return m_verdict; }
-    // Reads the verdict again (after a publication decision, say), then
-    // emits verdictUpdated.
+    // Reads the verdict again, then emits verdictUpdated.
     void updateVerdict() { refreshVerdict(false); }
+    // The run's assessment as someone else made it (the Report dock after a
+    // publication decision): the verdict without reading the store again;
+    // emits verdictUpdated.
+    void showAssessment(const engine::Assessment &assessment);
 
     // What `vouch` in a command's argv runs; the application itself by default.
     void setVouchExecutable(const QString &path) { m_vouchExecutable = path; }
@@ -152,10 +160,9 @@ private:
     void setOpening(bool opening);
     void setPhase(Phase phase);
     void startAttempt(const QStringList &nodes, const QString &reason);
-    void launch(const QStringList &nodes, const QString &reason, const QString &runPeriod);
-    void onFinished(qint64 runId, int attempt, const QString &runError);
+    void onFinished(quint64 generation, const QString &runPeriod,
+                    const engine::AttemptOutcome &outcome);
     void emitProgress();
-    QString who() const;
     void startFollowing(qint64 runId, qint64 afterSeq);
     void stopFollowing();
     void onFollowed(qint64 runId, const QList<engine::Transition> &events,
@@ -188,10 +195,7 @@ private:
     quint64 m_generation = 0; // bumped by every open: older results are dropped
     bool m_opening = false;
     Phase m_phase = Phase::Idle;
-    bool m_cancelRequested = false;
-    QStringList m_cancelNodes;
-
-    QPointer<engine::RunThread> m_thread;
+    QPointer<engine::AttemptRunner> m_runner;
     qint64 m_runId = 0;
     int m_attempt = 0;
     QString m_period;
@@ -199,7 +203,6 @@ private:
     QElapsedTimer m_elapsed;
     qint64 m_finalElapsedMs = 0;
     QTimer m_tick;
-    QTimer m_renew;
     VerdictSummary m_verdict;
 
     QThread *m_followThread = nullptr;

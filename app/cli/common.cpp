@@ -3,7 +3,6 @@
 #include "engine/contract/contractloader.h"
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
-#include "engine/run/runlease.h"
 #include "engine/store/statesettings.h"
 #include "engine/store/statestore.h"
 #include "engine/util/clock.h"
@@ -17,9 +16,6 @@
 #include <QTimeZone>
 
 #include <algorithm>
-
-#include <pwd.h>
-#include <unistd.h>
 
 namespace vouch::cli {
 
@@ -110,16 +106,6 @@ QString glyph(NodeState state)
     return QStringLiteral("·");
 }
 
-QString currentUser()
-{
-    const QString fromEnv = qEnvironmentVariable("VOUCH_USER");
-    if (!fromEnv.isEmpty())
-        return fromEnv;
-    if (const passwd *pw = getpwuid(getuid()))
-        return QString::fromLocal8Bit(pw->pw_name);
-    return qEnvironmentVariable("USER", QStringLiteral("unknown"));
-}
-
 QString demoContractPath()
 {
     return demo::contractPath();
@@ -200,17 +186,6 @@ std::optional<LatestRun> openLatestRun(const QString &command, const QString &st
     return t;
 }
 
-QString recoverIfIdle(StateStore &store, const RunRecord &run)
-{
-    const QString key = leaseKey(run.reportId, run.period);
-    QString holder;
-    if (!takeLease(store, key, &holder))
-        return holder;
-    recoverInterrupted(store, run.reportId, run.period);
-    store.releaseLease(key, myHolder());
-    return QString();
-}
-
 bool takeClockOption(QStringList &args, const QString &command, QTextStream &err)
 {
     QString given;
@@ -255,13 +230,6 @@ void followRunClock(const RunRecord &run)
 {
     if (!processClock().isPinned() && run.pinnedClock.isValid())
         setProcessClock(Clock::pinned(run.pinnedClock));
-}
-
-QString osLogin()
-{
-    if (const passwd *pw = getpwuid(getuid()))
-        return QString::fromLocal8Bit(pw->pw_name);
-    return QStringLiteral("uid-%1").arg(getuid());
 }
 
 void printAssessment(const Contract &contract, const Assessment &assessment, QTextStream &out)

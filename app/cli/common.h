@@ -55,7 +55,6 @@ int countErrors(const engine::Diagnostics &diagnostics);
 engine::ContractPtr loadContract(const QString &path, QTextStream &err);
 
 QString glyph(engine::NodeState state);
-QString currentUser();
 QString demoContractPath();
 QString defaultDemoDir();
 QString defaultStatePath();
@@ -81,9 +80,6 @@ enum class StoreAccess
 std::optional<LatestRun> openLatestRun(const QString &command, const QString &statePath,
                                        const QString &file, QTextStream &err,
                                        StoreAccess access = StoreAccess::Write);
-// When nobody holds the run's lease, marks what a dead runner left running as
-// interrupted. Returns the live holder's name when someone does hold it.
-QString recoverIfIdle(engine::StateStore &store, const engine::RunRecord &run);
 
 // Prints the sections, the open alerts in full, and the report's status.
 void printAssessment(const engine::Contract &contract, const engine::Assessment &assessment,
@@ -99,8 +95,5 @@ bool takeClockOption(QStringList &args, const QString &command, QTextStream &err
 // unless --now or $VOUCH_NOW says otherwise: the same verdict and times as
 // the command that ran it printed.
 void followRunClock(const engine::RunRecord &run);
-
-// The OS login: who decides publication. Not overridable by the environment.
-QString osLogin();
 
 } // namespace vouch::cli

@@ -3,6 +3,7 @@
 #include "app/cli/alertcommands.h"
 #include "app/cli/common.h"
 #include "engine/contract/contractloader.h"
+#include "engine/control/identity.h"
 #include "engine/graph/graph.h"
 #include "engine/interop/dbtimport.h"
 #include "engine/interop/dbtmanifest.h"
@@ -240,7 +241,7 @@ int observeCommand(const QStringList &rawArgs, QTextStream &out, QTextStream &er
     request.idOf = ids.idOf;
     request.artifacts = artifacts;
     request.period = period;
-    request.who = currentUser();
+    request.who = whoIsActing(Acting::Attempt);
     const QString key = leaseKey(
         contract->report.id, period.isEmpty() ? dbt::isoWeek(artifacts.first().generatedAt.isValid()
                                                                  ? artifacts.first().generatedAt

@@ -2,11 +2,12 @@
 
 #include "app/cli/alertcommands.h"
 
+#include "engine/control/attemptrunner.h"
+#include "engine/control/identity.h"
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
 #include "engine/run/commandexecutor.h"
 #include "engine/run/rerunplan.h"
-#include "engine/run/scheduler.h"
 #include "engine/store/statestore.h"
 #include "engine/store/storewatcher.h"
 #include "engine/trust/assessment.h"
@@ -108,50 +109,35 @@ struct AttemptRequest
     bool quiet = false;
 };
 
-// Runs one attempt under the report/period lease, printing progress as
-// nodes end, then the verdict. Returns the exit code.
+// Runs one attempt (engine/control's AttemptRunner: lease, recovery, run,
+// assessment, publication record, deliveries), printing progress as nodes
+// end, then the verdict. Returns the exit code.
 int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
 {
     const Contract &contract = *request.contract;
-    // The process clock (wall, or pinned by --now, $VOUCH_NOW or the demo)
-    // stamps the run and judges it.
-    if (!request.context.now.isValid())
-        request.context.now = clockNow();
-    QString error;
-    auto store = StateStore::open(request.options.statePath, &error);
-    if (!store) {
-        err << "vouch: " << error << '\n';
-        return BadInput;
-    }
-    const QString key = leaseKey(contract.report.id, request.context.period);
-    QString holder;
-    if (!takeLease(*store, key, &holder)) {
-        err << "vouch: " << contract.report.id << " for " << request.context.period
-            << " is being run by " << holder << "; wait for it, or cancel it there\n";
-        return BadInput;
-    }
-    const QStringList interrupted =
-        recoverInterrupted(*store, contract.report.id, request.context.period);
-    if (!interrupted.isEmpty())
-        out << "marked " << interrupted.size() << " node(s) interrupted by an earlier crash: "
-            << interrupted.join(QStringLiteral(", ")) << '\n';
-
-    QTimer renew;
-    QObject::connect(&renew, &QTimer::timeout,
-                     [&] { store->acquireLease(key, myHolder(), leaseSeconds()); });
-    renew.start(std::max(1, leaseSeconds() / 3) * 1000);
-
-    RunThread thread(request.contract, request.context, request.options);
-    qint64 runId = 0;
+    AttemptSpec spec;
+    spec.contract = request.contract;
+    spec.context = request.context;
+    spec.options = request.options;
+    // Each due delivery is tried once, after the verdict is printed.
+    spec.deliver = [&](StateStore &store, const Assessment &assessment) {
+        printAssessment(contract, assessment, out);
+        deliverAlerts(store, contract, out);
+    };
+    AttemptRunner runner(spec);
+    QObject::connect(&runner, &AttemptRunner::prepared, [&](const QStringList &interrupted) {
+        if (!interrupted.isEmpty())
+            out << "marked " << interrupted.size() << " node(s) interrupted by an earlier crash: "
+                << interrupted.join(QStringLiteral(", ")) << '\n';
+    });
     QHash<QString, QDateTime> started;
-    QObject::connect(&thread, &RunThread::runStarted, [&](qint64 id, int a) {
-        runId = id;
+    QObject::connect(&runner, &AttemptRunner::runStarted, [&](qint64 id, int a) {
         out << contract.report.name << ", period " << request.context.period << ", run " << id
             << " attempt " << a << '\n';
         out.flush();
     });
     QObject::connect(
-        &thread, &RunThread::transitionsCommitted, [&](const QList<Transition> &batch) {
+        &runner, &AttemptRunner::transitionsCommitted, [&](const QList<Transition> &batch) {
             if (request.quiet)
                 return;
             for (const Transition &t : batch) {
@@ -178,38 +164,32 @@ int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
         });
     // Ctrl-C or SIGTERM cancel the run: process groups are killed, the
     // store records the nodes as cancelled, and the verdict is printed.
-    InterruptGuard interrupts([&thread, &err] {
+    InterruptGuard interrupts([&runner, &err] {
         err << "vouch: cancelling the run\n";
         err.flush();
-        thread.cancelRun();
+        runner.cancelRun();
     });
-    const QString runError = thread.runToEnd();
-    renew.stop();
-    if (!runError.isEmpty()) {
-        store->releaseLease(key, myHolder());
-        err << "vouch: " << runError << '\n';
+    const AttemptOutcome outcome = runner.runToEnd();
+    using Status = AttemptOutcome::Status;
+    switch (outcome.status) {
+    case Status::Finished:
+        break;
+    case Status::LeaseHeld:
+        err << "vouch: " << contract.report.id << " for " << request.context.period
+            << " is being run by " << outcome.holder << "; wait for it, or cancel it there\n";
         return BadInput;
-    }
-    store->releaseLease(key, myHolder());
-    const Graph graph = Graph::fromContract(contract);
-    const QDateTime now = request.context.clockFixed ? request.context.now : clockNow();
-    const auto assessment = assess(*store, contract, graph, runId, now);
-    if (!assessment) {
+    case Status::RunVanished:
         err << "vouch: the run vanished from " << request.options.statePath << '\n';
         return BadInput;
+    default:
+        err << "vouch: " << outcome.error << '\n';
+        return BadInput;
     }
-    // Later commands judge this run at the same instant when its clock was
-    // pinned (and on the wall clock again after a wall-clock attempt).
-    const auto recorded = store->run(runId);
-    const QDateTime pinned = processClock().isPinned() ? now : QDateTime();
-    if (recorded && recorded->pinnedClock != pinned && !store->setPinnedClock(runId, pinned))
-        err << "vouch: " << store->lastError() << '\n';
-    if (const QString e = writePublication(contract, graph, *assessment, request.context);
-        !e.isEmpty())
-        err << "vouch: " << e << '\n';
-    printAssessment(contract, *assessment, out);
-    deliverAlerts(*store, contract, out);
-    return assessment->verdict.exitCode;
+    if (!outcome.pinError.isEmpty())
+        err << "vouch: " << outcome.pinError << '\n';
+    if (!outcome.publicationError.isEmpty())
+        err << "vouch: " << outcome.publicationError << '\n';
+    return outcome.assessment->verdict.exitCode;
 }
 
 std::optional<int> parseConcurrency(const Args &a, QTextStream &err)
@@ -297,7 +277,7 @@ int runCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     request.context.vouchExecutable = QCoreApplication::applicationFilePath();
     request.options.statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
     request.options.concurrency = *concurrency;
-    request.options.who = currentUser();
+    request.options.who = whoIsActing(Acting::Attempt);
     request.options.reason = QStringLiteral("run");
     request.options.waitForLateSources = !a.flags.contains(QStringLiteral("no-wait"));
     request.quiet = a.flags.contains(QStringLiteral("quiet"));
@@ -418,7 +398,7 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     const RunRecord *run = &target->run;
     // A run whose runner died is not running: say so, once, in the store.
     if (!store->isReadOnly())
-        recoverIfIdle(*store, *run);
+        recoverIfIdle(*store, run->reportId, run->period);
     const auto nodes = latestByNode(*store, run->id);
     if (store->isReadOnly() &&
         std::any_of(nodes.cbegin(), nodes.cend(), [](const NodeRunRecord &r) {
@@ -569,7 +549,7 @@ int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         r.selector = selector;
         r.downstream = a.flags.contains(QStringLiteral("downstream"));
         r.failedOnly = a.flags.contains(QStringLiteral("failed-only"));
-        r.who = store->databaseUser();
+        r.who = whoIsActing(Acting::Decision, store.get());
         r.reason = reason;
         if (const int refused = writeRequest(*store, r, QStringLiteral("rerun"), err))
             return refused;
@@ -590,20 +570,18 @@ int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         teamRequest = r;
     }
     // Interrupted nodes count as not succeeded: recover them before planning.
-    if (const QString holder = recoverIfIdle(*store, *run); !holder.isEmpty()) {
+    if (const QString holder = recoverIfIdle(*store, run->reportId, run->period);
+        !holder.isEmpty()) {
         err << "vouch rerun: " << run->reportId << " for " << run->period << " is being run by "
             << holder << "; wait for it, or cancel it there\n";
         return BadInput;
     }
-    QHash<QString, NodeState> latest;
-    for (const NodeRunRecord &r : store->nodeRuns(run->id))
-        latest.insert(r.nodeId, r.state);
     const Graph graph = Graph::fromContract(*contract);
     RerunRequest rerun;
     rerun.selector = selector;
     rerun.downstream = a.flags.contains(QStringLiteral("downstream"));
     rerun.failedOnly = a.flags.contains(QStringLiteral("failed-only"));
-    const RerunPlan plan = planRerun(graph, latest, rerun);
+    const RerunPlan plan = planRerunOf(*store, graph, run->id, rerun);
     if (!plan.error.isEmpty()) {
         err << "vouch rerun: " << plan.error << '\n';
         return BadInput;
@@ -632,7 +610,7 @@ int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
                                    qEnvironmentVariable("VOUCH_DATA"));
     request.options.statePath = statePath;
     request.options.concurrency = *concurrency;
-    request.options.who = currentUser();
+    request.options.who = whoIsActing(Acting::Attempt);
     request.options.reason = reason;
     request.options.nodes = plan.ids(graph);
     request.options.waitForLateSources = !a.flags.contains(QStringLiteral("no-wait"));
@@ -647,8 +625,8 @@ int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         const auto latest = done->findRun(r.reportId, r.period);
         done->finishRequest(r.id, QStringLiteral("done"), latest ? latest->latestAttempt : 0,
                             QStringLiteral("executed by the workstation; exit %1").arg(code));
-        AuditLog(*done).append(done->databaseUser(), QStringLiteral("request-done"), r.reportId,
-                               r.period, r.runId,
+        AuditLog(*done).append(whoIsActing(Acting::Decision, done.get()),
+                               QStringLiteral("request-done"), r.reportId, r.period, r.runId,
                                QJsonObject{{QStringLiteral("request"), r.id},
                                            {QStringLiteral("kind"), r.kind},
                                            {QStringLiteral("executor"), myHolder()},
@@ -686,7 +664,7 @@ int cancelCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     r.period = target->run.period;
     r.runId = target->run.id;
     r.kind = QStringLiteral("cancel");
-    r.who = target->store->databaseUser();
+    r.who = whoIsActing(Acting::Decision, target->store.get());
     r.reason = reason;
     if (const int refused = writeRequest(*target->store, r, QStringLiteral("cancel"), err))
         return refused;
@@ -769,7 +747,7 @@ int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &
     request.context.vouchExecutable = QCoreApplication::applicationFilePath();
     request.options.statePath = statePath;
     request.options.concurrency = *concurrency;
-    request.options.who = currentUser();
+    request.options.who = whoIsActing(Acting::Attempt);
     request.options.reason = QStringLiteral("demo");
     // The demo's orders source waits until Monday 10:00 for a late load; the
     // demo shows the outcome now unless asked to wait like a real Monday.

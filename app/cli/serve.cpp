@@ -4,9 +4,10 @@
 #include "app/cli/common.h"
 #include "app/cli/runcommands.h"
 #include "engine/alert/dispatcher.h"
+#include "engine/control/attemptrunner.h"
+#include "engine/control/identity.h"
 #include "engine/graph/graph.h"
 #include "engine/run/rerunplan.h"
-#include "engine/run/scheduler.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
 #include "engine/trust/auditlog.h"
@@ -117,7 +118,7 @@ public:
             }
         }
         service();
-        if (m_run)
+        if (m_runner)
             return;
         if (m_once) {
             finishOnce();
@@ -181,7 +182,7 @@ private:
         m_control->acquireLease(runnerKey(m_contract->report.id), myHolder(), leaseSeconds());
         const QList<RequestRecord> pending =
             m_control->requests(m_contract->report.id, QStringLiteral("pending"));
-        if (m_run) {
+        if (m_runner) {
             for (const RequestRecord &r : pending) {
                 if (r.kind != QLatin1String("cancel") || r.period != m_context.period ||
                     !m_control->claimRequest(r.id, myHolder()))
@@ -191,7 +192,7 @@ private:
                               .arg(r.id)
                               .arg(r.who, r.reason));
                 m_cancelRequests.append(r.id);
-                m_run->cancelRun();
+                m_runner->cancelRun();
             }
             return;
         }
@@ -211,45 +212,39 @@ private:
         const QList<AttemptRecord> attempts = m_control->attempts(run->id);
         if (attempts.isEmpty() || attempts.last().finishedAt.isValid())
             return;
-        const QString key = leaseKey(run->reportId, run->period);
-        const auto lease = m_control->lease(key);
-        QString holder;
-        if (!takeLease(*m_control, key, &holder))
-            return; // its executor is alive
+        const auto lease = m_control->lease(leaseKey(run->reportId, run->period));
         const QString previous = lease ? lease->holder : QStringLiteral("an unknown executor");
-        log::warn(QStringLiteral("%1 %2: attempt %3 of run %4 lost its executor (%5); taking over")
-                      .arg(run->reportId, run->period)
-                      .arg(attempts.last().attempt)
-                      .arg(run->id)
-                      .arg(describeHolder(previous)));
-        recoverInterrupted(*m_control, run->reportId, run->period);
-        m_control->finishAttempt(run->id, attempts.last().attempt);
-        QHash<QString, NodeState> latest;
-        for (const NodeRunRecord &r : m_control->nodeRuns(run->id))
-            latest.insert(r.nodeId, r.state);
-        RerunRequest rerun;
-        rerun.failedOnly = true;
-        const Graph graph = Graph::fromContract(*m_contract);
-        const RerunPlan plan = planRerun(graph, latest, rerun);
-        m_control->releaseLease(key, myHolder());
-        if (!plan.error.isEmpty() || plan.items.isEmpty())
-            return;
         const auto ctx = contextForPeriod(run->period, QDateTime());
         if (!ctx)
             return;
         RunOptions options;
-        options.nodes = plan.ids(graph);
         options.who = runnerWho();
         options.reason = QStringLiteral("taken over from %1 after its lease expired")
                              .arg(describeHolder(previous));
-        start(*ctx, options);
+        AttemptSpec spec = specFor(*ctx, options);
+        RerunRequest rerun;
+        rerun.failedOnly = true;
+        spec.rerun = rerun;
+        const int lost = attempts.last().attempt;
+        spec.underLease = [run = *run, lost, previous](StateStore &store) {
+            log::warn(
+                QStringLiteral("%1 %2: attempt %3 of run %4 lost its executor (%5); taking over")
+                    .arg(run.reportId, run.period)
+                    .arg(lost)
+                    .arg(run.id)
+                    .arg(describeHolder(previous)));
+            store.finishAttempt(run.id, lost);
+            return true;
+        };
+        // Refused: its executor is alive, or nothing is left to run.
+        if (begin(std::move(spec)))
+            m_runner->launch();
     }
 
     QString runnerWho() const
     {
-        const QString user =
-            m_control && m_control->isPostgres() ? m_control->databaseUser() : currentUser();
-        return QStringLiteral("vouch serve (%1)").arg(user);
+        return QStringLiteral("vouch serve (%1)")
+            .arg(whoIsActing(Acting::Attempt, m_control.get()));
     }
 
     void finishRequest(StateStore &store, const RequestRecord &r, const QString &state, int attempt,
@@ -258,8 +253,8 @@ private:
         store.finishRequest(r.id, state, attempt, outcome);
         AuditLog audit(store);
         QString error;
-        if (!audit.append(store.isPostgres() ? store.databaseUser() : currentUser(),
-                          QStringLiteral("request-") + state, r.reportId, r.period, r.runId,
+        if (!audit.append(whoIsActing(Acting::Attempt, &store), QStringLiteral("request-") + state,
+                          r.reportId, r.period, r.runId,
                           QJsonObject{{QStringLiteral("request"), r.id},
                                       {QStringLiteral("kind"), r.kind},
                                       {QStringLiteral("requested_by"), r.who},
@@ -273,48 +268,35 @@ private:
     bool startRerun(const RequestRecord &r)
     {
         const auto ctx = contextForPeriod(r.period, QDateTime());
-        const QString key = leaseKey(r.reportId, r.period);
-        QString holder;
-        if (!ctx || !takeLease(*m_control, key, &holder))
-            return false; // someone executes it now; the request waits
-        if (!m_control->claimRequest(r.id, myHolder())) {
-            m_control->releaseLease(key, myHolder());
+        if (!ctx)
             return false;
-        }
-        recoverInterrupted(*m_control, r.reportId, r.period);
-        QHash<QString, NodeState> latest;
-        if (const auto run = m_control->findRun(r.reportId, r.period)) {
-            for (const NodeRunRecord &n : m_control->nodeRuns(run->id))
-                latest.insert(n.nodeId, n.state);
-        }
-        const Graph graph = Graph::fromContract(*m_contract);
+        RunOptions options;
+        options.who = r.who;
+        options.reason = QStringLiteral("%1 (request #%2)").arg(r.reason).arg(r.id);
+        AttemptSpec spec = specFor(*ctx, options);
         RerunRequest rerun;
         rerun.selector = r.selector;
         rerun.downstream = r.downstream;
         rerun.failedOnly = r.failedOnly;
-        const RerunPlan plan = planRerun(graph, latest, rerun);
-        m_control->releaseLease(key, myHolder());
-        if (!plan.error.isEmpty()) {
-            finishRequest(*m_control, r, QStringLiteral("refused"), 0, plan.error);
-            return false;
-        }
+        spec.rerun = rerun;
+        spec.underLease = [id = r.id](StateStore &store) {
+            return store.claimRequest(id, myHolder());
+        };
+        if (!begin(std::move(spec), &r))
+            return false; // someone executes it now, or it was claimed: it waits
         log::info(QStringLiteral("%1 %2: request #%3: rerun of %4 node(s) for %5 (%6)")
                       .arg(r.reportId, r.period)
                       .arg(r.id)
-                      .arg(plan.items.size())
+                      .arg(m_runner->outcome().nodes.size())
                       .arg(r.who, r.reason));
-        RunOptions options;
-        options.nodes = plan.ids(graph);
-        options.who = r.who;
-        options.reason = QStringLiteral("%1 (request #%2)").arg(r.reason).arg(r.id);
         m_request = r;
-        start(*ctx, options);
-        return m_run != nullptr;
+        m_runner->launch();
+        return true;
     }
 
     void watch()
     {
-        if (m_run)
+        if (m_runner)
             return;
         QString error;
         auto store = StateStore::open(m_statePath, &error);
@@ -360,29 +342,14 @@ private:
         start(contextForLastCompleteWeek(m_next, m_zone));
     }
 
-    void start(RunContext context, RunOptions options = {})
+    // The attempt as this runner runs it: its environment, store and
+    // concurrency, who and why, and its alert changes queued to the
+    // dispatcher.
+    AttemptSpec specFor(RunContext context, RunOptions options)
     {
-        QString error;
-        m_store = StateStore::open(m_statePath, &error);
-        if (!m_store) {
-            log::error(QStringLiteral("%1: %2").arg(m_contract->report.id, error));
-            afterRun();
-            return;
-        }
-        m_key = leaseKey(m_contract->report.id, context.period);
-        QString holder;
-        if (!takeLease(*m_store, m_key, &holder)) {
-            log::warn(QStringLiteral("%1 %2: not started, %3 is running it")
-                          .arg(m_contract->report.id, context.period, holder));
-            m_store.reset();
-            afterRun();
-            return;
-        }
-        recoverInterrupted(*m_store, m_contract->report.id, context.period);
         context.vouchExecutable = QCoreApplication::applicationFilePath();
         if (!qEnvironmentVariableIsEmpty("VOUCH_DATA"))
             context.env.insert(QStringLiteral("VOUCH_DATA"), qEnvironmentVariable("VOUCH_DATA"));
-        m_context = context;
         options.statePath = m_statePath;
         options.concurrency = m_concurrency;
         if (options.who.isEmpty())
@@ -390,68 +357,97 @@ private:
         if (options.reason.isEmpty())
             options.reason =
                 QStringLiteral("scheduled (%1)").arg(m_contract->report.schedule.text());
-        m_run = std::make_unique<RunThread>(m_contract, context, options);
-        m_renew.disconnect();
-        connect(&m_renew, &QTimer::timeout, this,
-                [this] { m_store->acquireLease(m_key, myHolder(), leaseSeconds()); });
-        m_renew.start(std::max(1, leaseSeconds() / 3) * 1000);
-        connect(m_run.get(), &RunThread::runStarted, this, [this](qint64 runId, int attempt) {
-            log::info(QStringLiteral("%1: run %2 attempt %3 started")
+        AttemptSpec spec;
+        spec.contract = m_contract;
+        spec.context = context;
+        spec.options = options;
+        spec.deliver = [this](StateStore &, const Assessment &assessment) {
+            log::info(QStringLiteral("%1: run %2 ended: %3")
                           .arg(m_contract->report.id)
-                          .arg(runId)
-                          .arg(attempt));
-        });
-        connect(
-            m_run.get(), &RunThread::finished, this,
-            [this](qint64 runId, int attempt, const QString &error) {
-                m_renew.stop();
-                QString outcome = error;
-                if (!error.isEmpty()) {
-                    log::error(QStringLiteral("%1: run failed to execute: %2")
-                                   .arg(m_contract->report.id, error));
-                } else {
-                    const Graph graph = Graph::fromContract(*m_contract);
-                    const auto assessment = assess(*m_store, *m_contract, graph, runId, clockNow());
-                    if (assessment) {
-                        outcome =
-                            QStringLiteral("report %1").arg(toString(assessment->verdict.status));
-                        log::info(QStringLiteral("%1: run %2 ended: %3")
-                                      .arg(m_contract->report.id)
-                                      .arg(runId)
-                                      .arg(toString(assessment->verdict.status)));
-                        for (const AlertRecord &alert : assessment->changed)
-                            log::warn(QStringLiteral("%1: alert %2 [%3]: %4")
-                                          .arg(m_contract->report.id, toString(alert.state),
-                                               toString(alert.severity), alert.headline));
-                        if (const QString e =
-                                writePublication(*m_contract, graph, *assessment, m_context);
-                            !e.isEmpty())
-                            log::error(e);
-                        enqueueAlerts();
-                    }
-                }
-                if (m_request) {
-                    finishRequest(*m_store, *m_request,
-                                  error.isEmpty() ? QStringLiteral("done")
-                                                  : QStringLiteral("failed"),
-                                  attempt, outcome);
-                    m_request.reset();
-                }
-                for (qint64 id : std::as_const(m_cancelRequests)) {
-                    if (const auto r = m_store->request(id))
-                        finishRequest(*m_store, *r, QStringLiteral("done"), attempt,
-                                      QStringLiteral("attempt %1 cancelled").arg(attempt));
-                }
-                m_cancelRequests.clear();
-                m_store->releaseLease(m_key, myHolder());
-                m_store.reset();
-                QTimer::singleShot(0, this, [this] {
-                    m_run.reset();
-                    afterRun();
-                    service(); // requests that waited for this attempt
+                          .arg(assessment.run.id)
+                          .arg(toString(assessment.verdict.status)));
+            for (const AlertRecord &alert : assessment.changed)
+                log::warn(QStringLiteral("%1: alert %2 [%3]: %4")
+                              .arg(m_contract->report.id, toString(alert.state),
+                                   toString(alert.severity), alert.headline));
+            enqueueAlerts();
+        };
+        return spec;
+    }
+
+    // A scheduled (or missed) run.
+    void start(const RunContext &context)
+    {
+        if (begin(specFor(context, {})))
+            m_runner->launch();
+        else
+            afterRun();
+    }
+
+    // Takes the lease and recovers (AttemptRunner::prepare); true when the
+    // attempt is ready to launch. Otherwise says why, as fits: a request
+    // (`request`) that someone else executes or claimed waits, and is
+    // refused when its plan is; a takeover (`rerun` without a request) whose
+    // executor is alive or that has nothing left to run is no news.
+    bool begin(AttemptSpec spec, const RequestRecord *request = nullptr)
+    {
+        const bool takeover = spec.rerun && !request;
+        m_context = spec.context;
+        m_runner = std::make_unique<AttemptRunner>(std::move(spec));
+        connect(m_runner.get(), &AttemptRunner::runStarted, this,
+                [this](qint64 runId, int attempt) {
+                    log::info(QStringLiteral("%1: run %2 attempt %3 started")
+                                  .arg(m_contract->report.id)
+                                  .arg(runId)
+                                  .arg(attempt));
                 });
-            });
-        m_run->start();
+        connect(m_runner.get(), &AttemptRunner::finished, this, &ServeJob::onFinished);
+        if (m_runner->prepare())
+            return true;
+        const AttemptOutcome refused = m_runner->outcome();
+        m_runner.reset();
+        using Status = AttemptOutcome::Status;
+        if (refused.status == Status::StoreUnavailable) {
+            log::error(QStringLiteral("%1: %2").arg(m_contract->report.id, refused.error));
+        } else if (refused.status == Status::LeaseHeld && !request && !takeover) {
+            log::warn(QStringLiteral("%1 %2: not started, %3 is running it")
+                          .arg(m_contract->report.id, m_context.period, refused.holder));
+        } else if (refused.status == Status::PlanRefused && request && m_control) {
+            finishRequest(*m_control, *request, QStringLiteral("refused"), 0, refused.error);
+        }
+        return false;
+    }
+
+    void onFinished(const AttemptOutcome &o)
+    {
+        using Status = AttemptOutcome::Status;
+        QString outcome = o.error;
+        if (o.status == Status::RunFailed || o.status == Status::StoreUnavailable)
+            log::error(QStringLiteral("%1: run failed to execute: %2")
+                           .arg(m_contract->report.id, o.error));
+        if (o.assessment)
+            outcome = QStringLiteral("report %1").arg(toString(o.assessment->verdict.status));
+        if (!o.publicationError.isEmpty())
+            log::error(o.publicationError);
+        if (m_control) {
+            if (m_request)
+                finishRequest(*m_control, *m_request,
+                              o.status == Status::RunFailed ? QStringLiteral("failed")
+                                                            : QStringLiteral("done"),
+                              o.attempt, outcome);
+            for (qint64 id : std::as_const(m_cancelRequests)) {
+                if (const auto r = m_control->request(id))
+                    finishRequest(*m_control, *r, QStringLiteral("done"), o.attempt,
+                                  QStringLiteral("attempt %1 cancelled").arg(o.attempt));
+            }
+        }
+        m_request.reset();
+        m_cancelRequests.clear();
+        QTimer::singleShot(0, this, [this] {
+            m_runner.reset();
+            afterRun();
+            service(); // requests that waited for this attempt
+        });
     }
 
     void afterRun()
@@ -479,17 +475,14 @@ private:
     bool m_once = false;
     QTimeZone m_zone;
     QTimer m_timer;
-    QTimer m_renew;
     QTimer m_watch;
     QTimer m_tick;
     QDateTime m_next;
     std::unique_ptr<StateStore> m_control;  // requests, takeovers, the runner's presence
     std::optional<RequestRecord> m_request; // the request the current attempt carries out
     QList<qint64> m_cancelRequests;
-    RunContext m_context;
-    QString m_key;
-    std::unique_ptr<StateStore> m_store;
-    std::unique_ptr<RunThread> m_run;
+    RunContext m_context;                     // the current (or last) attempt's
+    std::unique_ptr<AttemptRunner> m_runner;  // the attempt running now
     std::unique_ptr<StateStore> m_alertStore; // the dispatcher's connection
     Dispatcher *m_dispatcher = nullptr;       // a child; null without alert channels
 };

@@ -5,6 +5,7 @@
 
 #include "app/cli/runcommands.h"
 #include "engine/alert/dispatcher.h"
+#include "engine/control/recorddecision.h"
 #include "engine/graph/graph.h"
 #include "engine/run/warehouseexecutor.h"
 #include "engine/store/statestore.h"
@@ -52,18 +53,22 @@ int decideCommand(Decision::Kind kind, const QStringList &args, QTextStream &out
     if (!target)
         return BadInput;
     const Contract &contract = *target->contract;
-    const Graph graph = Graph::fromContract(contract);
-    const auto assessment = assess(*target->store, contract, graph, target->run.id, clockNow());
-    if (!assessment)
-        return BadInput;
     const QString section = a.options.value(QStringLiteral("section"));
-    const QStringList texts = a.lists.value(textOption);
-    if (texts.isEmpty()) {
+    DecisionRequest request;
+    request.runId = target->run.id;
+    request.kind = kind;
+    for (const QString &text : a.lists.value(textOption))
+        request.texts.append({section, text});
+    // Team mode: the identity is the database user, which the server checks.
+    const DecisionOutcome outcome = recordDecision(*target->store, contract, request);
+    if (!outcome.assessment)
+        return BadInput;
+    if (outcome.needsText) {
         err << "vouch " << command << ": give --" << textOption << " TEXT";
         if (kind == Decision::Kind::Approve) {
             // Pre-filled from the findings: the caveats the contract suggests.
             err << "; suggested from the findings:\n";
-            for (const SectionVerdict &s : assessment->verdict.sections) {
+            for (const SectionVerdict &s : outcome.assessment->verdict.sections) {
                 if (!s.caveat.isEmpty() && (section.isEmpty() || section == s.id))
                     err << "  --section " << s.id << " --caveat \"" << s.caveat << "\"\n";
             }
@@ -72,26 +77,15 @@ int decideCommand(Decision::Kind kind, const QStringList &args, QTextStream &out
         }
         return BadInput;
     }
-    QList<std::pair<QString, QString>> items;
-    for (const QString &text : texts)
-        items.append({section, text});
-    // Team mode: the identity is the database user, which the server checks.
-    const QString who = target->store->isPostgres() ? target->store->databaseUser() : osLogin();
-    const DecisionResult result =
-        decide(*target->store, contract, *assessment, kind, who, items, clockNow());
-    if (!result.ok) {
-        err << "vouch " << command << ": " << result.message << '\n';
-        return result.notAllowed ? NotAllowed : BadInput;
+    if (!outcome.decision.ok) {
+        err << "vouch " << command << ": " << outcome.decision.message << '\n';
+        return outcome.decision.notAllowed ? NotAllowed : BadInput;
     }
-    out << result.message << '\n';
-    const auto after = assess(*target->store, contract, graph, target->run.id, clockNow());
-    if (after) {
-        if (const QString e = writePublication(contract, graph, *after, QString()); !e.isEmpty())
-            err << "vouch: " << e << '\n';
-        printAssessment(contract, *after, out);
-        return after->verdict.exitCode;
-    }
-    return Ok;
+    out << outcome.decision.message << '\n';
+    if (!outcome.publicationError.isEmpty())
+        err << "vouch: " << outcome.publicationError << '\n';
+    printAssessment(contract, *outcome.assessment, out);
+    return outcome.assessment->verdict.exitCode;
 }
 
 } // namespace

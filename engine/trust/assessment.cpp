@@ -108,15 +108,25 @@ std::optional<Assessment> assess(StateStore &store, const Contract &contract, co
         graph, progress, durationHistory(store, contract.report.id, 12, runId), now);
     if (!forecast.done)
         a.snapshot.projected = forecast.projected;
+    reassess(store, contract, graph, a, syncAlerts);
+    return a;
+}
+
+void reassess(StateStore &store, const Contract &contract, const Graph &graph,
+              Assessment &assessment, bool syncAlerts)
+{
+    Assessment &a = assessment;
+    const qint64 runId = a.run.id;
+    const QDateTime &now = a.snapshot.now;
     a.snapshot.decisions = decisionsOf(store, runId);
     a.verdict = evaluate(contract, graph, a.snapshot);
     AlertBook book(store);
+    a.changed.clear();
     if (syncAlerts) {
         a.changed = book.sync(runId, draftAlerts(contract, a.verdict, now), now);
         a.changed += escalate(book, contract, a, now);
     }
     a.alerts = book.alerts(runId);
-    return a;
 }
 
 QList<AlertRecord> escalate(AlertBook &book, const Contract &contract, const Assessment &assessment,

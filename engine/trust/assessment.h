@@ -37,6 +37,12 @@ struct Assessment
 std::optional<Assessment> assess(StateStore &store, const Contract &contract, const Graph &graph,
                                  qint64 runId, const QDateTime &now, bool syncAlerts = true);
 
+// After a publication decision: the same snapshot of the run with its
+// decisions read again, the verdict evaluated again and (with `syncAlerts`)
+// the alerts brought up to date. Nothing else about the run is read again.
+void reassess(StateStore &store, const Contract &contract, const Graph &graph,
+              Assessment &assessment, bool syncAlerts = true);
+
 // Escalation rules whose time has come while their condition holds (e.g.
 // MON 10:00 and the report is not safe) raise one critical alert each, once.
 QList<AlertRecord> escalate(AlertBook &book, const Contract &contract, const Assessment &assessment,

@@ -10,7 +10,7 @@
 // Prints figures; asserts nothing. Run under Xvfb or QT_QPA_PLATFORM=offscreen.
 
 #include "engine/contract/contractloader.h"
-#include "engine/run/scheduler.h"
+#include "engine/run/runthread.h"
 #include "ui/graph/graphview.h"
 #include "ui/model/runmodel.h"
 

@@ -7,7 +7,7 @@
 // pass or fail on time.
 
 #include "engine/contract/contract.h"
-#include "engine/run/scheduler.h"
+#include "engine/run/runthread.h"
 #include "engine/run/warehouseexecutor.h"
 #include "engine/store/statestore.h"
 

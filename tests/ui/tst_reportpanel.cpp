@@ -6,7 +6,7 @@
 #include "engine/contract/contractloader.h"
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
-#include "engine/run/scheduler.h"
+#include "engine/run/runthread.h"
 #include "engine/run/warehouseexecutor.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"

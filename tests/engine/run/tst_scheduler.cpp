@@ -3,7 +3,7 @@
 // state store in a temporary directory.
 
 #include "engine/contract/contractloader.h"
-#include "engine/run/scheduler.h"
+#include "engine/run/runthread.h"
 #include "engine/store/statestore.h"
 #include "support/testguard.h"
 

@@ -1,13 +1,11 @@
-#include "ui/runfollower.h"
+#include "engine/control/runfollower.h"
 
 #include "engine/run/runlease.h"
 #include "engine/store/storewatcher.h"
 
 #include <QSet>
 
-namespace vouch::ui {
-
-using namespace vouch::engine;
+namespace vouch::engine {
 
 namespace {
 constexpr int kTeamCoalesceMs = 100;
@@ -147,4 +145,4 @@ void RunFollower::refreshTeam()
     Q_EMIT teamChanged(view);
 }
 
-} // namespace vouch::ui
+} // namespace vouch::engine

@@ -11,10 +11,8 @@
 #include <memory>
 
 namespace vouch::engine {
-class StoreWatcher;
-}
 
-namespace vouch::ui {
+class StoreWatcher;
 
 // Who does what on the store for the followed run: the executor (the run
 // lease's live holder), the runner that serves the report, the attempts
@@ -26,13 +24,13 @@ struct TeamView
     QString executor;     // the run lease's live holder, empty when nobody executes
     QString runner;       // the live `vouch serve` of this report, if any
     qint64 runId = 0;
-    QList<engine::AttemptRecord> attempts;
-    QList<engine::RequestRecord> requests; // of the report, oldest first (at most 200)
+    QList<AttemptRecord> attempts;
+    QList<RequestRecord> requests; // of the report, oldest first (at most 200)
 };
 
-// Follows the latest run of one report in the state store for the app: what
-// `vouch serve` or another workstation executes. Lives on a thread of its
-// own (RunController owns it) with its own connections: a StoreWatcher
+// Follows the latest run of one report in the state store for a frontend:
+// what `vouch serve` or another workstation executes. Lives on a thread of
+// its own (the app's RunController owns it) with its own connections: a StoreWatcher
 // (LISTEN/NOTIFY on PostgreSQL, polling on SQLite) and a store to read node
 // details, leases, attempts and requests. Emits queued to the GUI thread.
 class RunFollower : public QObject
@@ -55,23 +53,23 @@ Q_SIGNALS:
     // A newer run of the report appeared: follow it from these records.
     void runSwitched(qint64 runId, int attempt, const QString &period,
                      const QList<vouch::engine::NodeRunRecord> &records);
-    void teamChanged(const vouch::ui::TeamView &view);
+    void teamChanged(const vouch::engine::TeamView &view);
     void connectionChanged(bool connected, const QString &error);
     void failed(const QString &error);
 
 private:
-    void onEvents(const QList<engine::EventRecord> &events);
+    void onEvents(const QList<EventRecord> &events);
     void refreshTeam();
 
     QString m_statePath;
     QString m_reportId;
     qint64 m_runId = 0;
     qint64 m_afterSeq = 0;
-    std::unique_ptr<engine::StateStore> m_store;
-    engine::StoreWatcher *m_watcher = nullptr;
+    std::unique_ptr<StateStore> m_store;
+    StoreWatcher *m_watcher = nullptr;
     QTimer m_teamTimer; // coalesces notifications; also polls on SQLite
 };
 
-} // namespace vouch::ui
+} // namespace vouch::engine
 
-Q_DECLARE_METATYPE(vouch::ui::TeamView)
+Q_DECLARE_METATYPE(vouch::engine::TeamView)
