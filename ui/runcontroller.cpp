@@ -1,8 +1,8 @@
 #include "ui/runcontroller.h"
 
-#include "engine/contract/contractloader.h"
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
+#include "engine/interop/loadcontract.h"
 #include "engine/run/runlease.h"
 #include "engine/run/scheduler.h"
 #include "engine/store/statestore.h"
@@ -102,7 +102,7 @@ struct OpenResult
 OpenResult loadContractAndRun(const QString &path, const QString &statePath, const Clock &base)
 {
     OpenResult result;
-    const LoadResult loaded = ContractLoader::loadFile(path);
+    const LoadResult loaded = loadContractFile(path);
     if (!loaded.ok()) {
         QStringList problems;
         for (const Diagnostic &d : loaded.diagnostics) {
@@ -367,7 +367,7 @@ void RunController::openDemo(const QString &scenario, const QString &dir)
                 QFile::remove(f);
             QDir(absolute + QStringLiteral("/logs")).removeRecursively();
             result.contractPath = demo::contractPath();
-            const LoadResult loaded = ContractLoader::loadFile(result.contractPath);
+            const LoadResult loaded = loadContractFile(result.contractPath);
             if (!loaded.ok()) {
                 result.error =
                     tr("The demo contract cannot be loaded from %1").arg(result.contractPath);

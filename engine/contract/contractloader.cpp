@@ -135,7 +135,7 @@ private:
 
 } // namespace
 
-LoadResult ContractLoader::loadFile(const QString &path)
+LoadResult ContractLoader::loadFile(const QString &path, const Options &options)
 {
     LoadResult result;
     const QFileInfo info(path);
@@ -158,7 +158,7 @@ LoadResult ContractLoader::loadFile(const QString &path)
     const QByteArray bytes = file.read(kMaxFileBytes + 1);
     if (bytes.size() > kMaxFileBytes)
         return fail(QStringLiteral("file is larger than 16 MiB; a contract may be at most 16 MiB"));
-    result = loadText(bytes, path, info.absolutePath());
+    result = loadText(bytes, path, info.absolutePath(), options);
     if (result.contract) {
         auto contract = std::make_shared<Contract>(*result.contract);
         contract->filePath = info.absoluteFilePath();
@@ -168,7 +168,7 @@ LoadResult ContractLoader::loadFile(const QString &path)
 }
 
 LoadResult ContractLoader::loadText(const QByteArray &text, const QString &fileName,
-                                    const QString &baseDir)
+                                    const QString &baseDir, const Options &options)
 {
     LoadResult result;
     auto fail = [&](int line, int column, const QString &message) {
@@ -226,7 +226,7 @@ LoadResult ContractLoader::loadText(const QByteArray &text, const QString &fileN
 
     Walker walker(fileName, baseDir, text);
     try {
-        ContractBuilder builder(walker);
+        ContractBuilder builder(walker, options.expandInclude);
         auto contract = builder.build(root);
         std::stable_sort(walker.diagnostics.begin(), walker.diagnostics.end());
         result.diagnostics = walker.diagnostics;

@@ -19,7 +19,8 @@ const QStringList kDbtIncludeKeys = {QStringLiteral("manifest"),    QStringLiter
 } // namespace
 
 // `include: {dbt: {manifest: …, select: …, project_dir: …}}`: the keys
-// are read here, the expansion is interop's (dbtinclude.h).
+// are read here, the expansion is the loader's caller's (include.h; dbt's is
+// interop/dbtinclude.h, wired in by interop/loadcontract.h).
 void ContractBuilder::readInclude(const Walker::Entry &e)
 {
     m_include = PendingInclude{};
@@ -42,7 +43,7 @@ void ContractBuilder::readInclude(const Walker::Entry &e)
         const QString where = QStringLiteral("the dbt include");
         if (!m_w.expectMap(kind.value, QStringLiteral("'dbt' in 'include'"), kind.keyPos))
             continue;
-        dbt::IncludeSpec &spec = m_include->spec;
+        IncludeSpec &spec = m_include->spec;
         for (const auto &f : m_w.entries(kind.value, kDbtIncludeKeys, where, kind.keyPos)) {
             if (f.key == QLatin1String("connection")) {
                 spec.connection =
@@ -108,7 +109,13 @@ void ContractBuilder::mergeInclude(Contract &c)
     if (m_include->broken)
         return;
     const SourcePos at = m_include->pos;
-    const dbt::Expansion x = dbt::expandInclude(m_include->spec, m_w.file(), at);
+    if (!m_expandInclude) {
+        m_w.error(at, QStringLiteral("'include' cannot be expanded here: this program loaded the "
+                                     "contract without an include expander (load it through "
+                                     "engine/interop/loadcontract.h)"));
+        return;
+    }
+    const IncludeExpansion x = m_expandInclude(m_include->spec, m_w.file(), at);
     for (const Diagnostic &d : x.diagnostics) {
         if (d.severity == Diagnostic::Severity::Error)
             m_w.error({d.line, d.column}, d.message);

@@ -14,7 +14,7 @@
 #include "engine/contract/contract.h"
 #include "engine/contract/contractloader.h"
 #include "engine/contract/diagnostic.h"
-#include "engine/interop/dbtinclude.h"
+#include "engine/contract/include.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -164,8 +164,9 @@ struct SectionExtra
 class ContractBuilder
 {
 public:
-    ContractBuilder(Walker &w)
+    ContractBuilder(Walker &w, const IncludeExpander &expandInclude)
         : m_w(w)
+        , m_expandInclude(expandInclude)
     {}
 
     std::shared_ptr<Contract> build(const YAML::Node &root);
@@ -216,12 +217,13 @@ private:
 
     struct PendingInclude
     {
-        dbt::IncludeSpec spec;
+        IncludeSpec spec;
         SourcePos pos;
         bool broken = false; // the block itself has errors: nothing is expanded
     };
 
     Walker &m_w;
+    const IncludeExpander &m_expandInclude; // may be empty: an include is then an error
     QList<NameRef> m_channelRefs;
     QList<NameRef> m_sectionRefs;
     std::optional<PendingInclude> m_include;
