@@ -15,15 +15,6 @@ namespace vouch::engine {
 
 namespace loader {
 
-namespace {
-
-const QStringList kTopKeys = {QStringLiteral("vouch"),       QStringLiteral("report"),
-                              QStringLiteral("connections"), QStringLiteral("pools"),
-                              QStringLiteral("nodes"),       QStringLiteral("alerting"),
-                              QStringLiteral("include")};
-
-} // namespace
-
 std::shared_ptr<Contract> ContractBuilder::build(const YAML::Node &root)
 {
     auto contract = std::make_shared<Contract>();

@@ -7,21 +7,6 @@
 
 namespace vouch::engine::loader {
 
-namespace {
-
-const QStringList kAlertingKeys = {QStringLiteral("channels"), QStringLiteral("routes"),
-                                   QStringLiteral("owners"), QStringLiteral("delivery"),
-                                   QStringLiteral("link")};
-const QStringList kChannelKeys = {QStringLiteral("type"), QStringLiteral("url"),
-                                  QStringLiteral("routing_key"), QStringLiteral("signing_secret")};
-const QStringList kRouteKeys = {QStringLiteral("when"), QStringLiteral("to")};
-const QStringList kRouteWhenKeys = {QStringLiteral("severity"), QStringLiteral("section"),
-                                    QStringLiteral("owner")};
-const QStringList kDeliveryKeys = {QStringLiteral("timeout"), QStringLiteral("first_retry"),
-                                   QStringLiteral("max_retry"), QStringLiteral("give_up_after")};
-
-} // namespace
-
 void ContractBuilder::readAlerting(const YAML::Node &map, Contract &c, SourcePos pos)
 {
     c.alerting.pos = pos;

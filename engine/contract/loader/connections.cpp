@@ -5,15 +5,6 @@
 
 namespace vouch::engine::loader {
 
-namespace {
-
-const QStringList kConnectionKeys = {QStringLiteral("driver"), QStringLiteral("database"),
-                                     QStringLiteral("host"),   QStringLiteral("port"),
-                                     QStringLiteral("user"),   QStringLiteral("password"),
-                                     QStringLiteral("options")};
-
-} // namespace
-
 void ContractBuilder::readConnections(const YAML::Node &map, Contract &c, SourcePos pos)
 {
     for (auto it = map.begin(); it != map.end(); ++it) {

@@ -8,16 +8,6 @@
 
 namespace vouch::engine::loader {
 
-namespace {
-
-const QStringList kIncludeKeys = {QStringLiteral("dbt")};
-const QStringList kDbtIncludeKeys = {QStringLiteral("manifest"),    QStringLiteral("select"),
-                                     QStringLiteral("project_dir"), QStringLiteral("profiles_dir"),
-                                     QStringLiteral("target"),      QStringLiteral("program"),
-                                     QStringLiteral("connection")};
-
-} // namespace
-
 // `include: {dbt: {manifest: …, select: …, project_dir: …}}`: the keys
 // are read here, the expansion is the loader's caller's (include.h; dbt's is
 // interop/dbtinclude.h, wired in by interop/loadcontract.h).

@@ -144,6 +144,28 @@ private:
     QStringList m_lines;
 };
 
+// ---------------------------------------------------------------- keys (keys.cpp)
+
+// The keys each part of a contract may use.
+extern const QStringList kTopKeys;
+extern const QStringList kIncludeKeys;
+extern const QStringList kDbtIncludeKeys;
+extern const QStringList kAlertingKeys;
+extern const QStringList kChannelKeys;
+extern const QStringList kRouteKeys;
+extern const QStringList kRouteWhenKeys;
+extern const QStringList kDeliveryKeys;
+extern const QStringList kReportKeys;
+extern const QStringList kOwnerKeys;
+extern const QStringList kEscalationKeys;
+extern const QStringList kSectionKeys;
+extern const QStringList kConnectionKeys;
+extern const QStringList kCommonNodeKeys;
+extern const QStringList kWaitKeys;
+// The keys a node of `kind` takes besides kCommonNodeKeys, and those of all kinds.
+QStringList kindKeys(NodeKind kind);
+QStringList allKindKeys();
+
 // ---------------------------------------------------------------- the builder
 
 struct NodeExtra

@@ -9,51 +9,6 @@
 
 namespace vouch::engine::loader {
 
-namespace {
-
-const QStringList kCommonNodeKeys = {
-    QStringLiteral("id"),          QStringLiteral("kind"),    QStringLiteral("needs"),
-    QStringLiteral("description"), QStringLiteral("owner"),   QStringLiteral("tags"),
-    QStringLiteral("group"),       QStringLiteral("retries"), QStringLiteral("retry_delay"),
-    QStringLiteral("timeout"),     QStringLiteral("pool"),    QStringLiteral("impact")};
-const QStringList kWaitKeys = {QStringLiteral("every"), QStringLiteral("until"),
-                               QStringLiteral("up_to")};
-
-QStringList kindKeys(NodeKind kind)
-{
-    switch (kind) {
-    case NodeKind::Command:
-        return {QStringLiteral("run"), QStringLiteral("env"), QStringLiteral("working_dir")};
-    case NodeKind::Sql:
-        return {QStringLiteral("connection"), QStringLiteral("sql"), QStringLiteral("sql_file")};
-    case NodeKind::Freshness:
-        return {QStringLiteral("connection"),  QStringLiteral("loaded_at"),
-                QStringLiteral("path"),        QStringLiteral("warn_after"),
-                QStringLiteral("error_after"), QStringLiteral("wait")};
-    case NodeKind::Check:
-        return {QStringLiteral("connection"),   QStringLiteral("value"),
-                QStringLiteral("reference"),    QStringLiteral("rows"),
-                QStringLiteral("sample_limit"), QStringLiteral("warn_if"),
-                QStringLiteral("error_if")};
-    case NodeKind::Publish:
-        return {QStringLiteral("connection")};
-    case NodeKind::Noop:
-        return {};
-    }
-    return {};
-}
-
-QStringList allKindKeys()
-{
-    QStringList all;
-    for (const QString &k : nodeKindNames())
-        all += kindKeys(*nodeKindFromString(k));
-    all.removeDuplicates();
-    return all;
-}
-
-} // namespace
-
 void ContractBuilder::readNodes(const YAML::Node &list, Contract &c, SourcePos pos)
 {
     if (!list.IsSequence()) {

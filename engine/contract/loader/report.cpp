@@ -8,23 +8,6 @@
 
 namespace vouch::engine::loader {
 
-namespace {
-
-const QStringList kReportKeys = {
-    QStringLiteral("id"),          QStringLiteral("name"),       QStringLiteral("timezone"),
-    QStringLiteral("schedule"),    QStringLiteral("publish_by"), QStringLiteral("owners"),
-    QStringLiteral("approvers"),   QStringLiteral("escalation"), QStringLiteral("sections"),
-    QStringLiteral("description"), QStringLiteral("alert")};
-const QStringList kOwnerKeys = {QStringLiteral("business"), QStringLiteral("technical")};
-const QStringList kEscalationKeys = {QStringLiteral("at"), QStringLiteral("if"),
-                                     QStringLiteral("notify")};
-const QStringList kSectionKeys = {
-    QStringLiteral("id"),      QStringLiteral("name"),       QStringLiteral("needs"),
-    QStringLiteral("sources"), QStringLiteral("on_failure"), QStringLiteral("fallback"),
-    QStringLiteral("owner"),   QStringLiteral("caveat"),     QStringLiteral("alert")};
-
-} // namespace
-
 void ContractBuilder::readReport(const YAML::Node &map, Contract &c, SourcePos pos)
 {
     Report &r = c.report;
