@@ -1,10 +1,10 @@
 #include "ui/runcontroller.h"
 
-#include "engine/contract/contractloader.h"
 #include "engine/control/attemptrunner.h"
 #include "engine/control/identity.h"
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
+#include "engine/interop/loadcontract.h"
 #include "engine/run/runlease.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
@@ -100,7 +100,7 @@ struct OpenResult
 OpenResult loadContractAndRun(const QString &path, const QString &statePath, const Clock &base)
 {
     OpenResult result;
-    const LoadResult loaded = ContractLoader::loadFile(path);
+    const LoadResult loaded = loadContractFile(path);
     if (!loaded.ok()) {
         QStringList problems;
         for (const Diagnostic &d : loaded.diagnostics) {
@@ -338,7 +338,7 @@ void RunController::openDemo(const QString &scenario, const QString &dir)
                 QFile::remove(f);
             QDir(absolute + QStringLiteral("/logs")).removeRecursively();
             result.contractPath = demo::contractPath();
-            const LoadResult loaded = ContractLoader::loadFile(result.contractPath);
+            const LoadResult loaded = loadContractFile(result.contractPath);
             if (!loaded.ok()) {
                 result.error =
                     tr("The demo contract cannot be loaded from %1").arg(result.contractPath);

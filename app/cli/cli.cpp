@@ -6,10 +6,10 @@
 #include "app/cli/runcommands.h"
 #include "app/cli/teamcommands.h"
 #include "app/cli/trustcommands.h"
-#include "engine/contract/contractloader.h"
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
 #include "engine/graph/selector.h"
+#include "engine/interop/loadcontract.h"
 #include "engine/util/clock.h"
 
 #include <QDir>
@@ -91,7 +91,7 @@ int validate(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     int exit = Ok;
     for (const QString &file : a.positional) {
-        const LoadResult result = ContractLoader::loadFile(file);
+        const LoadResult result = loadContractFile(file);
         printDiagnostics(result.diagnostics, err);
         if (!result.ok()) {
             const int n = countErrors(result.diagnostics);
@@ -120,7 +120,7 @@ int select(const QStringList &args, QTextStream &out, QTextStream &err)
         return BadInput;
     }
     const QString expression = a.positional.at(0);
-    const LoadResult result = ContractLoader::loadFile(a.positional.at(1));
+    const LoadResult result = loadContractFile(a.positional.at(1));
     printDiagnostics(result.diagnostics, err);
     if (!result.ok())
         return BadInput;

@@ -1,8 +1,8 @@
 #include "app/cli/common.h"
 
-#include "engine/contract/contractloader.h"
 #include "engine/demo/demowarehouse.h"
 #include "engine/graph/graph.h"
+#include "engine/interop/loadcontract.h"
 #include "engine/store/statesettings.h"
 #include "engine/store/statestore.h"
 #include "engine/util/clock.h"
@@ -73,7 +73,7 @@ int countErrors(const Diagnostics &diagnostics)
 
 ContractPtr loadContract(const QString &path, QTextStream &err)
 {
-    const LoadResult result = ContractLoader::loadFile(path);
+    const LoadResult result = loadContractFile(path);
     printDiagnostics(result.diagnostics, err);
     return result.contract;
 }
@@ -165,8 +165,8 @@ std::optional<LatestRun> openLatestRun(const QString &command, const QString &st
                 ran = a.contractSha256;
         }
         if (const auto text = ran.isEmpty() ? std::nullopt : t.store->contractText(ran)) {
-            const LoadResult loaded = ContractLoader::loadText(
-                *text, run->contractPath, QFileInfo(run->contractPath).absolutePath());
+            const LoadResult loaded = loadContractText(*text, run->contractPath,
+                                                       QFileInfo(run->contractPath).absolutePath());
             if (loaded.ok()) {
                 auto contract = std::make_shared<Contract>(*loaded.contract);
                 contract->filePath = run->contractPath;

@@ -2,12 +2,12 @@
 
 #include "app/cli/alertcommands.h"
 #include "app/cli/common.h"
-#include "engine/contract/contractloader.h"
 #include "engine/control/identity.h"
 #include "engine/graph/graph.h"
 #include "engine/interop/dbtimport.h"
 #include "engine/interop/dbtmanifest.h"
 #include "engine/interop/dbtobserve.h"
+#include "engine/interop/loadcontract.h"
 #include "engine/run/runlease.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
@@ -115,7 +115,7 @@ int importCommand(const QStringList &rawArgs, QTextStream &out, QTextStream &err
     // What we write must be a contract `vouch validate` accepts.
     const QString output = a.options.value(QStringLiteral("output"));
     const QString name = output.isEmpty() ? QStringLiteral("<stdout>") : output;
-    const LoadResult check = ContractLoader::loadText(
+    const LoadResult check = loadContractText(
         yaml, name, output.isEmpty() ? QDir::currentPath() : QFileInfo(output).absolutePath());
     if (!check.ok()) {
         printDiagnostics(check.diagnostics, err);

@@ -2,6 +2,7 @@
 
 #include "engine/contract/contract.h"
 #include "engine/contract/diagnostic.h"
+#include "engine/contract/include.h"
 
 #include <QByteArray>
 #include <QString>
@@ -27,10 +28,18 @@ public:
     static constexpr int kMaxNesting = 256;
     static constexpr int kMaxDiagnostics = 200;
 
-    static LoadResult loadFile(const QString &path);
+    struct Options
+    {
+        // Expands `include:`. Without one, a contract with an include is
+        // refused with an error (its nodes are never silently missing).
+        // engine/interop/loadcontract.h loads with dbt's expansion wired in.
+        IncludeExpander expandInclude;
+    };
+
+    static LoadResult loadFile(const QString &path, const Options &options = {});
     // `fileName` is used in diagnostics; `baseDir` resolves `sql_file:` paths.
     static LoadResult loadText(const QByteArray &text, const QString &fileName,
-                               const QString &baseDir);
+                               const QString &baseDir, const Options &options = {});
 };
 
 // Splits an SQL script on `;` outside quotes and comments; drops empty statements.

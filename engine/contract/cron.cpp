@@ -1,5 +1,6 @@
 #include "engine/contract/cron.h"
 
+#include "engine/contract/lexer.h"
 #include "engine/contract/weeklytime.h"
 
 #include <QStringList>
@@ -9,6 +10,8 @@
 namespace vouch::engine {
 
 namespace {
+
+using namespace lex;
 
 enum Field
 {
@@ -56,23 +59,6 @@ constexpr std::array<Macro, 7> kMacros{{
     {u"@annually", u"0 0 1 1 *"},
 }};
 
-bool isAsciiDigit(QChar c)
-{
-    return c >= u'0' && c <= u'9';
-}
-
-bool isAsciiLetter(QChar c)
-{
-    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z');
-}
-
-std::nullopt_t fail(ParseError *error, qsizetype offset, const QString &message)
-{
-    if (error)
-        *error = ParseError{int(offset), message};
-    return std::nullopt;
-}
-
 QString fieldName(int field)
 {
     return QString::fromUtf16(kFields[field].name);
@@ -84,9 +70,7 @@ class FieldParser
 {
 public:
     FieldParser(QStringView text, qsizetype begin, qsizetype end, int field, ParseError *error)
-        : m_text(text)
-        , m_pos(begin)
-        , m_end(end)
+        : m_lex(text, begin, end)
         , m_field(field)
         , m_spec(kFields[field])
         , m_error(error)
@@ -96,24 +80,23 @@ public:
     {
         quint64 mask = 0;
         while (true) {
-            if (m_pos == m_end || m_text[m_pos] == u',') {
+            if (m_lex.atEnd() || m_lex.at(u',')) {
                 return fail(
-                    m_error, m_pos,
+                    m_error, m_lex.pos(),
                     QStringLiteral("empty list item in the %1 field").arg(fieldName(m_field)));
             }
             const std::optional<quint64> item = parseItem();
             if (!item)
                 return std::nullopt;
             mask |= *item;
-            if (m_pos == m_end)
+            if (m_lex.atEnd())
                 break;
-            if (m_text[m_pos] != u',') {
-                return fail(m_error, m_pos,
+            if (!m_lex.expect(u',')) {
+                return fail(m_error, m_lex.pos(),
                             QStringLiteral("unexpected '%1' in the %2 field")
-                                .arg(m_text[m_pos])
+                                .arg(m_lex.peek())
                                 .arg(fieldName(m_field)));
             }
-            ++m_pos;
         }
         if (m_field == DayOfWeek && (mask & (quint64(1) << 7))) {
             mask &= ~(quint64(1) << 7);
@@ -134,19 +117,17 @@ private:
         int low = 0;
         int high = 0;
         bool wide = false; // `*` or a range: something a step can apply to
-        if (m_text[m_pos] == u'*') {
-            ++m_pos;
+        if (m_lex.expect(u'*')) {
             low = m_spec.min;
             high = m_field == DayOfWeek ? 6 : m_spec.max;
             wide = true;
         } else {
-            const qsizetype lowStart = m_pos;
+            const qsizetype lowStart = m_lex.pos();
             const std::optional<Value> first = parseValue();
             if (!first)
                 return std::nullopt;
             low = high = first->number;
-            if (m_pos < m_end && m_text[m_pos] == u'-') {
-                ++m_pos;
+            if (m_lex.expect(u'-')) {
                 const std::optional<Value> second = parseValue();
                 if (!second)
                     return std::nullopt;
@@ -158,7 +139,7 @@ private:
                     return fail(m_error, lowStart,
                                 QStringLiteral("range %1 in the %2 field goes backwards; write "
                                                "the smaller value first")
-                                    .arg(m_text.sliced(lowStart, m_pos - lowStart))
+                                    .arg(m_lex.slice(lowStart, m_lex.pos()))
                                     .arg(fieldName(m_field)));
                 }
                 wide = true;
@@ -166,17 +147,15 @@ private:
         }
 
         int step = 1;
-        if (m_pos < m_end && m_text[m_pos] == u'/') {
+        if (m_lex.at(u'/')) {
             if (!wide) {
-                return fail(m_error, m_pos,
+                return fail(m_error, m_lex.pos(),
                             QStringLiteral("a step needs '*' or a range before it, e.g. */15 "
                                            "or 0-30/5"));
             }
-            ++m_pos;
-            const qsizetype stepStart = m_pos;
-            while (m_pos < m_end && isAsciiDigit(m_text[m_pos]))
-                ++m_pos;
-            const QStringView digits = m_text.sliced(stepStart, m_pos - stepStart);
+            m_lex.advance();
+            const qsizetype stepStart = m_lex.pos();
+            const QStringView digits = m_lex.takeDigits();
             if (digits.isEmpty()) {
                 return fail(m_error, stepStart,
                             QStringLiteral("expected a step number after '/', e.g. */15"));
@@ -195,11 +174,9 @@ private:
 
     std::optional<Value> parseValue()
     {
-        const qsizetype start = m_pos;
-        if (m_pos < m_end && isAsciiDigit(m_text[m_pos])) {
-            while (m_pos < m_end && isAsciiDigit(m_text[m_pos]))
-                ++m_pos;
-            const QStringView digits = m_text.sliced(start, m_pos - start);
+        const qsizetype start = m_lex.pos();
+        if (isAsciiDigit(m_lex.peek())) {
+            const QStringView digits = m_lex.takeDigits();
             if (digits.size() > 4 || digits.toInt() < m_spec.min || digits.toInt() > m_spec.max) {
                 return fail(m_error, start,
                             QStringLiteral("%1 %2 out of range %3-%4")
@@ -209,10 +186,8 @@ private:
             }
             return Value{digits.toInt(), false};
         }
-        if (m_pos < m_end && isAsciiLetter(m_text[m_pos])) {
-            while (m_pos < m_end && isAsciiLetter(m_text[m_pos]))
-                ++m_pos;
-            const QStringView word = m_text.sliced(start, m_pos - start);
+        if (isAsciiLetter(m_lex.peek())) {
+            const QStringView word = m_lex.takeLetters();
             if (m_field == Month) {
                 for (int i = 0; i < int(kMonthNames.size()); ++i) {
                     if (word.compare(QStringView(kMonthNames[i]), Qt::CaseInsensitive) == 0)
@@ -237,20 +212,18 @@ private:
                         QStringLiteral("expected a number in the %1 field, found '%2'")
                             .arg(fieldName(m_field), word));
         }
-        if (m_pos == m_end) {
-            return fail(m_error, m_pos,
+        if (m_lex.atEnd()) {
+            return fail(m_error, m_lex.pos(),
                         QStringLiteral("expected a value at the end of the %1 field")
                             .arg(fieldName(m_field)));
         }
-        return fail(m_error, m_pos,
+        return fail(m_error, m_lex.pos(),
                     QStringLiteral("unexpected '%1' in the %2 field")
-                        .arg(m_text[m_pos])
+                        .arg(m_lex.peek())
                         .arg(fieldName(m_field)));
     }
 
-    QStringView m_text;
-    qsizetype m_pos;
-    qsizetype m_end;
+    Lexer m_lex;
     int m_field;
     FieldSpec m_spec;
     ParseError *m_error;
@@ -279,13 +252,11 @@ int highestSet(const std::bitset<N> &bits)
 
 std::optional<CronSchedule> CronSchedule::parse(QStringView text, ParseError *error)
 {
-    qsizetype begin = 0;
-    qsizetype end = text.size();
-    while (begin < end && text[begin].isSpace())
-        ++begin;
-    while (end > begin && text[end - 1].isSpace())
-        --end;
-    const QStringView trimmed = text.sliced(begin, end - begin);
+    Lexer lex(text);
+    lex.trim();
+    const qsizetype begin = lex.pos();
+    const qsizetype end = lex.end();
+    const QStringView trimmed = lex.rest();
 
     const QString fieldsHint = QStringLiteral("(minute hour day-of-month month day-of-week)");
     if (trimmed.isEmpty()) {
@@ -295,20 +266,14 @@ std::optional<CronSchedule> CronSchedule::parse(QStringView text, ParseError *er
     }
 
     if (trimmed.startsWith(u'@')) {
-        qsizetype wordEnd = begin;
-        while (wordEnd < end && !text[wordEnd].isSpace())
-            ++wordEnd;
-        const QStringView word = text.sliced(begin, wordEnd - begin);
+        const QStringView word = lex.takeWhile(isNotSpace);
         for (const Macro &macro : kMacros) {
             if (word.compare(QStringView(macro.name), Qt::CaseInsensitive) != 0)
                 continue;
-            if (wordEnd != end) {
-                qsizetype extra = wordEnd;
-                while (text[extra].isSpace())
-                    ++extra;
-                return fail(error, extra,
-                            QStringLiteral("unexpected '%1' after %2")
-                                .arg(text.sliced(extra, end - extra), word));
+            if (!lex.atEnd()) {
+                lex.skipSpaces();
+                return fail(error, lex.pos(),
+                            QStringLiteral("unexpected '%1' after %2").arg(lex.rest(), word));
             }
             std::optional<CronSchedule> schedule = parse(QStringView(macro.expansion), nullptr);
             Q_ASSERT(schedule);
@@ -323,15 +288,10 @@ std::optional<CronSchedule> CronSchedule::parse(QStringView text, ParseError *er
 
     // Split on whitespace, remembering where each field starts.
     QList<std::pair<qsizetype, qsizetype>> fields;
-    for (qsizetype pos = begin; pos < end;) {
-        if (text[pos].isSpace()) {
-            ++pos;
-            continue;
-        }
-        const qsizetype start = pos;
-        while (pos < end && !text[pos].isSpace())
-            ++pos;
-        fields.append({start, pos});
+    for (lex.skipSpaces(); !lex.atEnd(); lex.skipSpaces()) {
+        const qsizetype start = lex.pos();
+        lex.takeWhile(isNotSpace);
+        fields.append({start, lex.pos()});
     }
     if (fields.size() != FieldCount) {
         const qsizetype offset = fields.size() < FieldCount ? end : fields[FieldCount].first;

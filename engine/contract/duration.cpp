@@ -1,10 +1,14 @@
 #include "engine/contract/duration.h"
 
+#include "engine/contract/lexer.h"
+
 #include <array>
 
 namespace vouch::engine {
 
 namespace {
+
+using namespace lex;
 
 struct Unit
 {
@@ -35,73 +39,49 @@ int unitIndex(QStringView unit)
     return -1;
 }
 
-bool isAsciiDigit(QChar c)
-{
-    return c >= u'0' && c <= u'9';
-}
-
-bool isAsciiLetter(QChar c)
-{
-    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z');
-}
-
-std::nullopt_t fail(ParseError *error, qsizetype offset, const QString &message)
-{
-    if (error)
-        *error = ParseError{int(offset), message};
-    return std::nullopt;
-}
-
 const QString kExamples = QStringLiteral("write e.g. 30s, 10m, 6h or 2d");
 
 } // namespace
 
 std::optional<Duration> parseDuration(QStringView text, ParseError *error)
 {
-    qsizetype pos = 0;
-    qsizetype end = text.size();
-    while (pos < end && text[pos].isSpace())
-        ++pos;
-    while (end > pos && text[end - 1].isSpace())
-        --end;
-    if (pos == end)
-        return fail(error, pos, QStringLiteral("empty duration; ") + kExamples);
+    Lexer lex(text);
+    lex.trim();
+    if (lex.atEnd())
+        return fail(error, lex.pos(), QStringLiteral("empty duration; ") + kExamples);
 
     qint64 total = 0;
     int previousUnit = -1;
     QChar previousLetter;
-    while (pos < end) {
-        const QChar c = text[pos];
+    while (!lex.atEnd()) {
+        const QChar c = lex.peek();
         if (c == u'-')
-            return fail(error, pos, QStringLiteral("a duration cannot be negative"));
+            return fail(error, lex.pos(), QStringLiteral("a duration cannot be negative"));
         if (!isAsciiDigit(c)) {
-            return fail(error, pos,
+            return fail(error, lex.pos(),
                         QStringLiteral("expected a number at '%1'; ").arg(c) + kExamples);
         }
 
-        const qsizetype numberStart = pos;
+        const qsizetype numberStart = lex.pos();
         qint64 number = 0;
-        while (pos < end && isAsciiDigit(text[pos])) {
-            number = number * 10 + text[pos].unicode() - u'0';
+        while (isAsciiDigit(lex.peek())) {
+            number = number * 10 + lex.peek().unicode() - u'0';
             if (number > kMaxSeconds) // cap early so the accumulator cannot overflow
                 return fail(error, numberStart,
                             QStringLiteral("duration too long; the maximum is 100 years"));
-            ++pos;
+            lex.advance();
         }
 
-        if (pos < end && (text[pos] == u'.' || text[pos] == u',')) {
-            return fail(error, pos,
+        if (lex.at(u'.') || lex.at(u',')) {
+            return fail(error, lex.pos(),
                         QStringLiteral("a duration needs whole numbers; combine units instead, "
                                        "e.g. 1h30m rather than 1.5h"));
         }
-        if (pos == end || !isAsciiLetter(text[pos])) {
-            return fail(error, pos, QStringLiteral("missing unit; ") + kExamples);
-        }
+        if (!isAsciiLetter(lex.peek()))
+            return fail(error, lex.pos(), QStringLiteral("missing unit; ") + kExamples);
 
-        const qsizetype unitStart = pos;
-        while (pos < end && isAsciiLetter(text[pos]))
-            ++pos;
-        const QStringView unit = text.sliced(unitStart, pos - unitStart);
+        const qsizetype unitStart = lex.pos();
+        const QStringView unit = lex.takeLetters();
         const int index = unitIndex(unit);
         if (index < 0) {
             return fail(
@@ -129,8 +109,7 @@ std::optional<Duration> parseDuration(QStringView text, ParseError *error)
         total += number * seconds;
 
         // Components may be separated by spaces: "1h 30m".
-        while (pos < end && text[pos].isSpace())
-            ++pos;
+        lex.skipSpaces();
     }
     return Duration{total};
 }

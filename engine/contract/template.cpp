@@ -1,5 +1,6 @@
 #include "engine/contract/template.h"
 
+#include "engine/contract/lexer.h"
 #include "engine/util/suggest.h"
 
 #include <algorithm>
@@ -9,12 +10,7 @@ namespace vouch::engine {
 
 namespace {
 
-std::nullopt_t fail(ParseError *error, qsizetype offset, const QString &message)
-{
-    if (error)
-        *error = ParseError{int(offset), message};
-    return std::nullopt;
-}
+using namespace lex;
 
 // The known placeholder closest to a typo, or empty when none is plausible.
 QString suggestion(const QString &name)
@@ -56,47 +52,44 @@ std::optional<Template> Template::parse(QStringView text, ParseError *error)
         }
     };
 
-    const qsizetype size = text.size();
-    for (qsizetype pos = 0; pos < size; ++pos) {
-        const QChar c = text[pos];
+    Lexer lex(text);
+    while (!lex.atEnd()) {
+        const QChar c = lex.peek();
         if (c == u'}') {
-            if (pos + 1 < size && text[pos + 1] == u'}') {
+            if (lex.peek(1) == u'}') {
                 literal += u'}';
-                ++pos;
+                lex.advance(2);
                 continue;
             }
-            return fail(error, pos,
+            return fail(error, lex.pos(),
                         QStringLiteral("unmatched '}' in template; write '}}' for a literal "
                                        "brace"));
         }
         if (c != u'{') {
             literal += c;
+            lex.advance();
             continue;
         }
-        if (pos + 1 < size && text[pos + 1] == u'{') {
+        if (lex.peek(1) == u'{') {
             literal += u'{';
-            ++pos;
+            lex.advance(2);
             continue;
         }
 
-        const qsizetype open = pos;
-        qsizetype close = open + 1;
-        while (close < size && text[close] != u'}' && text[close] != u'{')
-            ++close;
-        if (close == size || text[close] == u'{') {
+        const qsizetype open = lex.pos();
+        lex.advance();
+        lex.takeWhile([](QChar ch) { return ch != u'}' && ch != u'{'; });
+        if (!lex.at(u'}')) {
             return fail(error, open,
                         QStringLiteral("unclosed '{' in template; close the placeholder with "
                                        "'}' or write '{{' for a literal brace"));
         }
 
         // Spaces inside the braces are forgiven: "{ value }" is {value}.
-        qsizetype nameStart = open + 1;
-        qsizetype nameEnd = close;
-        while (nameStart < nameEnd && text[nameStart].isSpace())
-            ++nameStart;
-        while (nameEnd > nameStart && text[nameEnd - 1].isSpace())
-            --nameEnd;
-        const QString name = text.sliced(nameStart, nameEnd - nameStart).toString();
+        Lexer inside(text, open + 1, lex.pos());
+        inside.trim();
+        const qsizetype nameStart = inside.pos();
+        const QString name = inside.rest().toString();
         if (name.isEmpty()) {
             return fail(error, open,
                         QStringLiteral("empty placeholder {}; use %1, or write '{{' for a "
@@ -115,7 +108,7 @@ std::optional<Template> Template::parse(QStringView text, ParseError *error)
         }
         flushLiteral();
         result.m_pieces.append(Piece{true, name});
-        pos = close;
+        lex.advance(); // past '}'
     }
     flushLiteral();
     return result;

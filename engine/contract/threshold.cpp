@@ -1,5 +1,7 @@
 #include "engine/contract/threshold.h"
 
+#include "engine/contract/lexer.h"
+
 #include <cmath>
 #include <limits>
 
@@ -7,15 +9,7 @@ namespace vouch::engine {
 
 namespace {
 
-bool isAsciiDigit(QChar c)
-{
-    return c >= u'0' && c <= u'9';
-}
-
-bool isWordChar(QChar c)
-{
-    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || c == u'_' || isAsciiDigit(c);
-}
+using namespace lex;
 
 const QString &expectedComparison()
 {
@@ -29,31 +23,27 @@ class Parser
 {
 public:
     Parser(QStringView text, ParseError *error)
-        : m_text(text)
+        : m_lex(text)
         , m_error(error)
     {
-        m_end = text.size();
-        while (m_pos < m_end && text[m_pos].isSpace())
-            ++m_pos;
-        while (m_end > m_pos && text[m_end - 1].isSpace())
-            --m_end;
+        m_lex.trim();
     }
 
     std::optional<Threshold> parse()
     {
         Threshold threshold;
-        threshold.text = m_text.sliced(m_pos, m_end - m_pos).toString();
-        if (m_pos == m_end) {
-            return fail(m_pos, QStringLiteral("empty threshold; write e.g. '> 0', "
-                                              "'between 1 and 3' or 'abs_diff > 0.5%'"));
+        threshold.text = m_lex.rest().toString();
+        if (m_lex.atEnd()) {
+            return fail(m_lex.pos(), QStringLiteral("empty threshold; write e.g. '> 0', "
+                                                    "'between 1 and 3' or 'abs_diff > 0.5%'"));
         }
 
         QStringView word = peekWord();
         if (word == u"abs_diff" || word == u"diff") {
             threshold.measure =
                 word == u"diff" ? Threshold::Measure::Diff : Threshold::Measure::AbsDiff;
-            m_pos += word.size();
-            skipSpaces();
+            m_lex.advance(word.size());
+            m_lex.skipSpaces();
             word = peekWord();
         }
         if (word == u"between" || word == u"not") {
@@ -64,19 +54,19 @@ public:
                                   word == u"dif" || word == u"delta")
                                      ? QStringLiteral("; did you mean abs_diff or diff?")
                                      : QString();
-            return fail(m_pos, QStringLiteral("unknown word '%1'; ").arg(word) +
-                                   expectedComparison() + hint);
+            return fail(m_lex.pos(), QStringLiteral("unknown word '%1'; ").arg(word) +
+                                         expectedComparison() + hint);
         }
 
-        const qsizetype opStart = m_pos;
+        const qsizetype opStart = m_lex.pos();
         const std::optional<Threshold::Op> op = parseOperator();
         if (!op)
             return fail(opStart, expectedComparison());
         threshold.op = *op;
-        const QStringView opText = m_text.sliced(opStart, m_pos - opStart);
-        skipSpaces();
+        const QStringView opText = m_lex.slice(opStart, m_lex.pos());
+        m_lex.skipSpaces();
 
-        const qsizetype numberStart = m_pos;
+        const qsizetype numberStart = m_lex.pos();
         const std::optional<double> number = parseNumber(QStringLiteral("after '%1'").arg(opText),
                                                          QStringLiteral("%1 0").arg(opText));
         if (!number)
@@ -96,32 +86,15 @@ public:
 private:
     std::nullopt_t fail(qsizetype offset, const QString &message)
     {
-        if (m_error)
-            *m_error = ParseError{int(offset), message};
-        return std::nullopt;
+        return lex::fail(m_error, offset, message);
     }
 
-    void skipSpaces()
-    {
-        while (m_pos < m_end && m_text[m_pos].isSpace())
-            ++m_pos;
-    }
-
-    QStringView peekWord() const
-    {
-        qsizetype end = m_pos;
-        while (end < m_end && isWordChar(m_text[end]))
-            ++end;
-        return m_text.sliced(m_pos, end - m_pos);
-    }
+    QStringView peekWord() const { return m_lex.peekWhile(isWordChar); }
 
     std::optional<Threshold::Op> parseOperator()
     {
-        const auto next = [this](qsizetype i) {
-            return m_pos + i < m_end ? m_text[m_pos + i] : QChar();
-        };
-        const QChar c = next(0);
-        const bool equals = next(1) == u'=';
+        const QChar c = m_lex.peek();
+        const bool equals = m_lex.peek(1) == u'=';
         using Op = Threshold::Op;
         std::optional<Op> op;
         if (c == u'>')
@@ -134,7 +107,7 @@ private:
             op = Op::Ne;
         if (!op)
             return std::nullopt;
-        m_pos += (equals || c == u'!') ? 2 : 1;
+        m_lex.advance((equals || c == u'!') ? 2 : 1);
         return op;
     }
 
@@ -142,24 +115,15 @@ private:
     // `where` and `example` complete "expected a number <where>, e.g. '<example>'".
     std::optional<double> parseNumber(const QString &where, const QString &example)
     {
-        const qsizetype start = m_pos;
-        qsizetype pos = m_pos;
-        if (pos < m_end && (m_text[pos] == u'-' || m_text[pos] == u'+'))
-            ++pos;
-        qsizetype digits = 0;
-        while (pos < m_end && isAsciiDigit(m_text[pos])) {
-            ++pos;
-            ++digits;
-        }
-        if (pos < m_end && m_text[pos] == u'.') {
-            ++pos;
-            while (pos < m_end && isAsciiDigit(m_text[pos])) {
-                ++pos;
-                ++digits;
-            }
-        }
+        Lexer scan = m_lex; // moves on only when the number is good
+        const qsizetype start = scan.pos();
+        if (scan.at(u'-') || scan.at(u'+'))
+            scan.advance();
+        qsizetype digits = scan.takeDigits().size();
+        if (scan.expect(u'.'))
+            digits += scan.takeDigits().size();
         if (digits == 0) {
-            if (start == m_end) {
+            if (start == scan.end()) {
                 return fail(start,
                             QStringLiteral("expected a number %1, e.g. '%2'").arg(where, example));
             }
@@ -167,99 +131,96 @@ private:
                 start,
                 QStringLiteral("expected a number %1, found '%2'").arg(where, peekToken(start)));
         }
-        if (pos < m_end && (m_text[pos] == u'e' || m_text[pos] == u'E')) {
-            qsizetype exponent = pos + 1;
-            if (exponent < m_end && (m_text[exponent] == u'-' || m_text[exponent] == u'+'))
-                ++exponent;
-            const qsizetype exponentDigits = exponent;
-            while (exponent < m_end && isAsciiDigit(m_text[exponent]))
-                ++exponent;
-            if (exponent == exponentDigits) {
+        if (scan.at(u'e') || scan.at(u'E')) {
+            Lexer exponent = scan;
+            exponent.advance();
+            if (exponent.at(u'-') || exponent.at(u'+'))
+                exponent.advance();
+            const qsizetype exponentDigits = exponent.pos();
+            if (exponent.takeDigits().isEmpty()) {
                 return fail(exponentDigits,
                             QStringLiteral("expected digits after the exponent, e.g. 1e6"));
             }
-            pos = exponent;
+            scan = exponent;
         }
         bool ok = false;
-        const double value = m_text.sliced(start, pos - start).toDouble(&ok);
+        const QStringView number = scan.slice(start, scan.pos());
+        const double value = number.toDouble(&ok);
         if (!ok || !std::isfinite(value))
-            return fail(start, QStringLiteral("number '%1' is out of range")
-                                   .arg(m_text.sliced(start, pos - start)));
-        m_pos = pos;
+            return fail(start, QStringLiteral("number '%1' is out of range").arg(number));
+        m_lex = scan;
         return value;
     }
 
     QStringView peekToken(qsizetype start) const
     {
-        qsizetype end = start;
-        while (end < m_end && !m_text[end].isSpace())
-            ++end;
-        return m_text.sliced(start, end - start);
+        Lexer token = m_lex;
+        token.setPos(start);
+        return token.peekWhile(isNotSpace);
     }
 
     // Reads an optional `%` after a number and checks it agrees with the measure.
     bool parsePercent(Threshold &threshold)
     {
-        if (m_pos < m_end && m_text[m_pos] == u'%') {
+        if (m_lex.at(u'%')) {
             if (threshold.measure == Threshold::Measure::Value) {
-                fail(m_pos, QStringLiteral("a percent threshold needs abs_diff or diff, "
-                                           "e.g. 'abs_diff > 5%'"));
+                fail(m_lex.pos(), QStringLiteral("a percent threshold needs abs_diff or diff, "
+                                                 "e.g. 'abs_diff > 5%'"));
                 return false;
             }
             threshold.percent = true;
-            ++m_pos;
+            m_lex.advance();
         }
         return true;
     }
 
     bool expectEnd()
     {
-        skipSpaces();
-        if (m_pos == m_end)
+        m_lex.skipSpaces();
+        if (m_lex.atEnd())
             return true;
-        fail(m_pos, QStringLiteral("unexpected '%1' after the threshold")
-                        .arg(m_text.sliced(m_pos, m_end - m_pos)));
+        fail(m_lex.pos(), QStringLiteral("unexpected '%1' after the threshold").arg(m_lex.rest()));
         return false;
     }
 
     std::optional<Threshold> parseBetween(Threshold &threshold, bool negated)
     {
         if (negated) {
-            m_pos += 3;
-            skipSpaces();
+            m_lex.advance(3);
+            m_lex.skipSpaces();
             if (peekWord() != u"between")
-                return fail(m_pos, QStringLiteral("expected 'between' after 'not'"));
+                return fail(m_lex.pos(), QStringLiteral("expected 'between' after 'not'"));
         }
-        m_pos += 7; // "between"
+        m_lex.advance(7); // "between"
         threshold.op = negated ? Threshold::Op::NotBetween : Threshold::Op::Between;
-        skipSpaces();
+        m_lex.skipSpaces();
 
-        const qsizetype lowStart = m_pos;
+        const qsizetype lowStart = m_lex.pos();
         const QString example = QStringLiteral("between 1 and 3");
         const std::optional<double> low = parseNumber(QStringLiteral("after 'between'"), example);
         if (!low)
             return std::nullopt;
-        const qsizetype lowPercentAt = m_pos;
+        const qsizetype lowPercentAt = m_lex.pos();
         if (!parsePercent(threshold))
             return std::nullopt;
         const bool lowPercent = threshold.percent;
 
-        skipSpaces();
+        m_lex.skipSpaces();
         if (peekWord() != u"and") {
-            if (m_pos == m_end)
-                return fail(m_pos, QStringLiteral("expected 'and' and an upper bound, e.g. "
-                                                  "'between 1 and 3'"));
-            return fail(m_pos, QStringLiteral("expected 'and' between the bounds, e.g. "
-                                              "'between 1 and 3'"));
+            if (m_lex.atEnd())
+                return fail(m_lex.pos(), QStringLiteral("expected 'and' and an upper bound, e.g. "
+                                                        "'between 1 and 3'"));
+            return fail(m_lex.pos(), QStringLiteral("expected 'and' between the bounds, e.g. "
+                                                    "'between 1 and 3'"));
         }
-        m_pos += 3;
-        skipSpaces();
+        m_lex.advance(3);
+        m_lex.skipSpaces();
 
         const std::optional<double> high = parseNumber(QStringLiteral("after 'and'"), example);
         if (!high)
             return std::nullopt;
         threshold.percent = false;
-        const qsizetype highPercentAt = m_pos;
+        const qsizetype highPercentAt = m_lex.pos();
         if (!parsePercent(threshold))
             return std::nullopt;
         if (threshold.percent != lowPercent) {
@@ -281,10 +242,8 @@ private:
         return threshold;
     }
 
-    QStringView m_text;
+    Lexer m_lex;
     ParseError *m_error;
-    qsizetype m_pos = 0;
-    qsizetype m_end = 0;
 };
 
 } // namespace

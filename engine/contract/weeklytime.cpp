@@ -1,5 +1,7 @@
 #include "engine/contract/weeklytime.h"
 
+#include "engine/contract/lexer.h"
+
 #include <QTime>
 
 #include <algorithm>
@@ -9,25 +11,10 @@ namespace vouch::engine {
 
 namespace {
 
+using namespace lex;
+
 constexpr std::array<const char16_t *, 7> kDayNames{u"MON", u"TUE", u"WED", u"THU",
                                                     u"FRI", u"SAT", u"SUN"};
-
-bool isAsciiDigit(QChar c)
-{
-    return c >= u'0' && c <= u'9';
-}
-
-bool isAsciiLetter(QChar c)
-{
-    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z');
-}
-
-std::nullopt_t fail(ParseError *error, qsizetype offset, const QString &message)
-{
-    if (error)
-        *error = ParseError{int(offset), message};
-    return std::nullopt;
-}
 
 int offsetAt(const QTimeZone &zone, qint64 secsSinceEpoch)
 {
@@ -83,28 +70,22 @@ QDateTime resolveWallClock(QDate date, int minuteOfDay, const QTimeZone &zone)
 
 std::optional<WeeklyTime> WeeklyTime::parse(QStringView text, ParseError *error)
 {
-    qsizetype pos = 0;
-    qsizetype end = text.size();
-    while (pos < end && text[pos].isSpace())
-        ++pos;
-    while (end > pos && text[end - 1].isSpace())
-        --end;
+    Lexer lex(text);
+    lex.trim();
 
     const QString dayList = QStringLiteral("MON, TUE, WED, THU, FRI, SAT or SUN");
-    if (pos == end)
-        return fail(error, pos,
+    if (lex.atEnd())
+        return fail(error, lex.pos(),
                     QStringLiteral("empty weekly time; write a day and a time, "
                                    "e.g. MON 12:00"));
-    if (!isAsciiLetter(text[pos])) {
+    if (!isAsciiLetter(lex.peek())) {
         return fail(
-            error, pos,
+            error, lex.pos(),
             QStringLiteral("expected a day (%1) before the time, e.g. MON 12:00").arg(dayList));
     }
 
-    const qsizetype dayStart = pos;
-    while (pos < end && isAsciiLetter(text[pos]))
-        ++pos;
-    const QStringView dayToken = text.sliced(dayStart, pos - dayStart);
+    const qsizetype dayStart = lex.pos();
+    const QStringView dayToken = lex.takeLetters();
     int day = 0;
     for (int i = 0; i < int(kDayNames.size()); ++i) {
         if (dayToken.compare(QStringView(kDayNames[i]), Qt::CaseInsensitive) == 0)
@@ -115,46 +96,40 @@ std::optional<WeeklyTime> WeeklyTime::parse(QStringView text, ParseError *error)
                     QStringLiteral("unknown day '%1'; use %2").arg(dayToken, dayList));
     }
 
-    if (pos < end && !text[pos].isSpace()) {
-        return fail(error, pos,
+    if (!lex.atEnd() && !lex.peek().isSpace()) {
+        return fail(error, lex.pos(),
                     QStringLiteral("expected a space between the day and the time, "
                                    "e.g. MON 12:00"));
     }
-    while (pos < end && text[pos].isSpace())
-        ++pos;
+    lex.skipSpaces();
 
     const QString expectedTime = QStringLiteral("expected a time HH:MM after the day");
-    const qsizetype hourStart = pos;
-    while (pos < end && isAsciiDigit(text[pos]))
-        ++pos;
-    const qsizetype hourDigits = pos - hourStart;
-    if (hourDigits == 0 || hourDigits > 2)
+    const qsizetype hourStart = lex.pos();
+    const QStringView hourDigits = lex.takeDigits();
+    if (hourDigits.isEmpty() || hourDigits.size() > 2)
         return fail(error, hourStart, expectedTime);
-    if (pos == end || text[pos] != u':')
-        return fail(error, pos, expectedTime);
-    ++pos;
+    if (!lex.expect(u':'))
+        return fail(error, lex.pos(), expectedTime);
 
-    const qsizetype minuteStart = pos;
-    while (pos < end && isAsciiDigit(text[pos]))
-        ++pos;
-    if (pos - minuteStart != 2) {
+    const qsizetype minuteStart = lex.pos();
+    const QStringView minuteDigits = lex.takeDigits();
+    if (minuteDigits.size() != 2) {
         return fail(error, minuteStart,
                     QStringLiteral("expected two-digit minutes after ':', e.g. 12:05"));
     }
 
-    const int hour = text.sliced(hourStart, hourDigits).toInt();
-    const int minute = text.sliced(minuteStart, 2).toInt();
+    const int hour = hourDigits.toInt();
+    const int minute = minuteDigits.toInt();
     if (hour > 23)
         return fail(error, hourStart, QStringLiteral("hour %1 out of range 00-23").arg(hour));
     if (minute > 59) {
         return fail(error, minuteStart, QStringLiteral("minute %1 out of range 00-59").arg(minute));
     }
-    while (pos < end && text[pos].isSpace())
-        ++pos;
-    if (pos < end) {
-        return fail(error, pos,
-                    QStringLiteral("unexpected '%1' after the time; write e.g. MON 12:00")
-                        .arg(text.sliced(pos, end - pos)));
+    lex.skipSpaces();
+    if (!lex.atEnd()) {
+        return fail(
+            error, lex.pos(),
+            QStringLiteral("unexpected '%1' after the time; write e.g. MON 12:00").arg(lex.rest()));
     }
     return WeeklyTime{day, hour * 60 + minute};
 }

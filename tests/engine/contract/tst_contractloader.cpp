@@ -468,6 +468,43 @@ private Q_SLOTS:
                  QStringLiteral("/nonexistent/contract.yaml: error: no such file; check the path"));
     }
 
+    // The loader knows nothing of dbt: without an expander (ContractLoader::
+    // Options; interop/loadcontract.h gives dbt's) an include is an error at
+    // the `include:` entry, and the names it would define are not reported
+    // as unknown. With one, what it returns joins the contract.
+    void includeNeedsAnExpander()
+    {
+        const QByteArray text = edit(kBase, "nodes:\n",
+                                     "include: {dbt: {manifest: m.json}}\nnodes:\n"
+                                     "  - id: pub\n    kind: noop\n    needs: [from_dbt]\n");
+        const LoadResult bare =
+            ContractLoader::loadText(text, QStringLiteral("c.yaml"), QDir::tempPath());
+        QVERIFY(!bare.ok());
+        QCOMPARE(bare.diagnostics.size(), 1);
+        QCOMPARE(bare.diagnostics.first().line, 16);
+        QVERIFY2(bare.diagnostics.first().message.contains(
+                     QLatin1String("'include' cannot be expanded here")),
+                 qPrintable(describe(bare.diagnostics)));
+
+        ContractLoader::Options options;
+        IncludeSpec seen;
+        options.expandInclude = [&](const IncludeSpec &spec, const QString &, SourcePos at) {
+            seen = spec;
+            IncludeExpansion x;
+            x.ok = true;
+            Node n;
+            n.id = QStringLiteral("from_dbt");
+            n.pos = at;
+            x.nodes.append(n);
+            return x;
+        };
+        const LoadResult expanded =
+            ContractLoader::loadText(text, QStringLiteral("c.yaml"), QDir::tempPath(), options);
+        QVERIFY2(expanded.ok(), qPrintable(describe(expanded.diagnostics)));
+        QCOMPARE(seen.manifest, QDir(QDir::tempPath()).absoluteFilePath(QStringLiteral("m.json")));
+        QCOMPARE(expanded.contract->nodes.first().id, QStringLiteral("from_dbt"));
+    }
+
     void splitSql_data()
     {
         QTest::addColumn<QString>("script");

@@ -4,9 +4,9 @@
 // without a re-import. Bad input is an error at the include's line naming the
 // manifest (and the node), never a crash.
 
-#include "engine/contract/contractloader.h"
 #include "engine/interop/dbtimport.h"
 #include "engine/interop/dbtmanifest.h"
+#include "engine/interop/loadcontract.h"
 #include "support/testguard.h"
 
 #include <QDir>
@@ -123,7 +123,7 @@ public:
     {
         const QString file = path(QStringLiteral("contract.yaml"));
         writeAll(file, QString::fromUtf8(contract).arg(include).toUtf8());
-        return ContractLoader::loadFile(file);
+        return loadContractFile(file);
     }
 
 private:
@@ -345,7 +345,7 @@ private Q_SLOTS:
                 .arg(include)
                 .toUtf8();
         const LoadResult loaded =
-            ContractLoader::loadText(text, QStringLiteral("c.yaml"), QDir::tempPath());
+            loadContractText(text, QStringLiteral("c.yaml"), QDir::tempPath());
         QVERIFY(!loaded.ok());
         const QString all = errors(loaded.diagnostics);
         QVERIFY2(all.contains(QStringLiteral("c.yaml:%1:").arg(line)), qPrintable(all));
@@ -357,7 +357,7 @@ private Q_SLOTS:
         Project project;
         const QString file = project.path(QStringLiteral("contract.yaml"));
         QVERIFY(writeAll(file, QByteArray(kDuplicate)));
-        const LoadResult loaded = ContractLoader::loadFile(file);
+        const LoadResult loaded = loadContractFile(file);
         QVERIFY(!loaded.ok());
         int found = 0;
         for (const Diagnostic &d : loaded.diagnostics) {
@@ -383,7 +383,7 @@ private Q_SLOTS:
         text.replace("needs: [weekly_revenue]", "needs: [weekly_revenu]");
         const QString file = project.path(QStringLiteral("contract.yaml"));
         QVERIFY(writeAll(file, text));
-        const LoadResult loaded = ContractLoader::loadFile(file);
+        const LoadResult loaded = loadContractFile(file);
         QVERIFY(!loaded.ok());
         QVERIFY2(errors(loaded.diagnostics)
                      .contains(QStringLiteral("node 'publish_revenue' needs unknown node "

@@ -1,0 +1,257 @@
+#pragma once
+
+// Internal to the contract loader (contractloader.cpp and loader/*.cpp); not
+// part of the engine's API. The loader reads a file in three stages:
+//   1. raw-text guards (rawtext.cpp): size, UTF-8 and nesting, before yaml-cpp;
+//   2. the walker (walker.cpp): typed reads of one YAML entry, each problem a
+//      Diagnostic at its line and column;
+//   3. the builder (ContractBuilder), one .cpp per section of the file:
+//      connections.cpp (connections, pools, secrets), alerting.cpp,
+//      nodes.cpp, report.cpp (report, escalation, sections), include.cpp and
+//      crossrefs.cpp (names, sources, cycles), run by build() in
+//      contractloader.cpp.
+
+#include "engine/contract/contract.h"
+#include "engine/contract/contractloader.h"
+#include "engine/contract/diagnostic.h"
+#include "engine/contract/include.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+class QRegularExpression;
+
+namespace vouch::engine::loader {
+
+// ---------------------------------------------------------------- raw text
+
+struct TextPos
+{
+    int line = 1;
+    int column = 1;
+};
+
+// Returns the position of the first byte that is not valid UTF-8, if any.
+std::optional<TextPos> firstInvalidUtf8(const QByteArray &bytes);
+
+// Estimates YAML nesting depth without parsing: flow brackets outside quotes
+// and comments, plus block indentation and compact "- - -" sequences. An
+// estimate is enough: it only has to stop absurd input before yaml-cpp sees it.
+std::optional<TextPos> firstTooDeep(const QByteArray &bytes, int limit);
+
+// ---------------------------------------------------------------- the walker
+
+const QRegularExpression &identifierPattern();
+
+// A longer id would validate and then fail at run time, when its log file
+// cannot be created (kMaxIdLength, contract.h). Every id and name shares the
+// limit so that one rule describes them all.
+// Empty when `id` is short enough; otherwise what is wrong, naming the first
+// characters of the id (the whole of it would swamp the message).
+QString idLengthProblem(const QString &id, const QString &what);
+
+const QRegularExpression &envPattern();
+
+QString qs(const std::string &s);
+
+QString describeType(const YAML::Node &n);
+
+class Walker
+{
+public:
+    Walker(const QString &fileName, const QString &baseDir, const QByteArray &text)
+        : m_file(fileName)
+        , m_baseDir(baseDir)
+    {
+        m_lines = QString::fromUtf8(text).split(QLatin1Char('\n'));
+    }
+
+    Diagnostics diagnostics;
+
+    void error(SourcePos pos, const QString &message)
+    {
+        add(Diagnostic::Severity::Error, pos, message);
+    }
+    void warning(SourcePos pos, const QString &message)
+    {
+        add(Diagnostic::Severity::Warning, pos, message);
+    }
+
+    bool full() const { return diagnostics.size() >= ContractLoader::kMaxDiagnostics; }
+
+    static SourcePos posOf(const YAML::Node &n, SourcePos fallback = {})
+    {
+        if (!n.IsDefined())
+            return fallback;
+        const YAML::Mark mark = n.Mark();
+        if (mark.is_null() || mark.line < 0)
+            return fallback;
+        return {mark.line + 1, mark.column + 1};
+    }
+
+    // Column of character `offset` inside a scalar that starts at `pos`,
+    // skipping an opening quote when the scalar is quoted on its line.
+    SourcePos inside(SourcePos pos, int offset) const;
+
+    // A mapping's entries, with unknown and duplicate keys reported.
+    struct Entry
+    {
+        QString key;
+        YAML::Node keyNode;
+        YAML::Node value;
+        SourcePos keyPos;
+    };
+
+    QList<Entry> entries(const YAML::Node &map, const QStringList &allowed, const QString &where,
+                         SourcePos fallback);
+    void unknownKey(SourcePos pos, const QString &key, const QStringList &allowed,
+                    const QString &where);
+    bool expectMap(const YAML::Node &n, const QString &what, SourcePos pos);
+
+    std::optional<QString> text(const Entry &e, const QString &where);
+    std::optional<QString> identifier(const Entry &e, const QString &where);
+    std::optional<int> integer(const Entry &e, const QString &where, int min, int max);
+    // A list of text items with their positions; a single scalar is refused
+    // so that `needs: a, b` is not silently one odd name.
+    std::optional<QList<std::pair<QString, SourcePos>>> textList(const Entry &e,
+                                                                 const QString &where);
+    std::optional<Duration> duration(const Entry &e, const QString &where, bool allowZero = false);
+    std::optional<WeeklyTime> weeklyTime(const Entry &e, const QString &where);
+    std::optional<Threshold> threshold(const Entry &e, const QString &where);
+    std::optional<Template> templ(const Entry &e, const QString &where);
+
+    // `${NAME}` references must be well formed; secrets may only be references.
+    bool checkEnvRefs(const QString &value, SourcePos pos, const QString &what);
+
+    QString resolvePath(const QString &relative) const;
+
+    QString file() const { return m_file; }
+
+private:
+    void add(Diagnostic::Severity severity, SourcePos pos, const QString &message);
+
+    QString m_file;
+    QString m_baseDir;
+    QStringList m_lines;
+};
+
+// ---------------------------------------------------------------- keys (keys.cpp)
+
+// The keys each part of a contract may use.
+extern const QStringList kTopKeys;
+extern const QStringList kIncludeKeys;
+extern const QStringList kDbtIncludeKeys;
+extern const QStringList kAlertingKeys;
+extern const QStringList kChannelKeys;
+extern const QStringList kRouteKeys;
+extern const QStringList kRouteWhenKeys;
+extern const QStringList kDeliveryKeys;
+extern const QStringList kReportKeys;
+extern const QStringList kOwnerKeys;
+extern const QStringList kEscalationKeys;
+extern const QStringList kSectionKeys;
+extern const QStringList kConnectionKeys;
+extern const QStringList kCommonNodeKeys;
+extern const QStringList kWaitKeys;
+// The keys a node of `kind` takes besides kCommonNodeKeys, and those of all kinds.
+QStringList kindKeys(NodeKind kind);
+QStringList allKindKeys();
+
+// ---------------------------------------------------------------- the builder
+
+struct NodeExtra
+{
+    SourcePos idPos;
+    QList<std::pair<QString, SourcePos>> needs;
+    SourcePos connectionPos;
+    SourcePos poolPos;
+};
+
+struct SectionExtra
+{
+    QList<std::pair<QString, SourcePos>> needs;
+    QList<std::pair<QString, SourcePos>> sources;
+    SourcePos idPos;
+};
+
+class ContractBuilder
+{
+public:
+    ContractBuilder(Walker &w, const IncludeExpander &expandInclude)
+        : m_w(w)
+        , m_expandInclude(expandInclude)
+    {}
+
+    std::shared_ptr<Contract> build(const YAML::Node &root);
+
+private:
+    // connections.cpp
+    void readConnections(const YAML::Node &map, Contract &c, SourcePos pos);
+    std::optional<ValueRef> secret(const Walker::Entry &e, const QString &where);
+    void readPools(const YAML::Node &map, Contract &c, SourcePos pos);
+
+    // alerting.cpp
+    void readAlerting(const YAML::Node &map, Contract &c, SourcePos pos);
+    void readChannels(const YAML::Node &map, Contract &c, SourcePos pos);
+    static bool isReference(const QString &text);
+    static QString referenceText(const ValueRef &ref);
+    void readRoutes(const Walker::Entry &e, Contract &c);
+    void crossCheckAlerting(const Contract &c);
+
+    // nodes.cpp
+    void readNodes(const YAML::Node &list, Contract &c, SourcePos pos);
+    void readNode(const YAML::Node &map, Contract &c, SourcePos itemPos, int index);
+    void readRun(const Walker::Entry &e, Node &node, const QString &where);
+    void readSqlFile(const QString &relative, SourcePos pos, Node &node, const QString &where);
+    void readWait(const Walker::Entry &e, Node &node, const QString &where);
+    void checkKindRequirements(const Node &node, const QHash<QString, Walker::Entry> &keys,
+                               SourcePos pos, const QString &where);
+
+    // report.cpp
+    void readReport(const YAML::Node &map, Contract &c, SourcePos pos);
+    void readEscalation(const Walker::Entry &e, Report &r);
+    void readSections(const YAML::Node &list, Report &r, SourcePos pos);
+
+    // include.cpp
+    void readInclude(const Walker::Entry &e);
+    std::optional<QString> includePath(const QString &value, SourcePos pos, const QString &what);
+    void mergeInclude(Contract &c);
+
+    // crossrefs.cpp
+    void crossCheck(const Contract &c);
+    void reportCycles(const Contract &c, const QList<QList<int>> &needs);
+
+    struct NameRef
+    {
+        QString name;
+        SourcePos pos;
+        QString who;
+    };
+
+    struct PendingInclude
+    {
+        IncludeSpec spec;
+        SourcePos pos;
+        bool broken = false; // the block itself has errors: nothing is expanded
+    };
+
+    Walker &m_w;
+    const IncludeExpander &m_expandInclude; // may be empty: an include is then an error
+    QList<NameRef> m_channelRefs;
+    QList<NameRef> m_sectionRefs;
+    std::optional<PendingInclude> m_include;
+    bool m_includeFailed = false; // names the include would define are not checked
+    QList<NodeExtra> m_nodeExtras;
+    QList<SectionExtra> m_sectionExtras;
+};
+
+} // namespace vouch::engine::loader

@@ -1,0 +1,342 @@
+// `nodes:`: each node, its kind's keys and requirements, sql_file, wait.
+#include "engine/contract/loader/loaderstate.h"
+
+#include "engine/util/suggest.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+
+namespace vouch::engine::loader {
+
+void ContractBuilder::readNodes(const YAML::Node &list, Contract &c, SourcePos pos)
+{
+    if (!list.IsSequence()) {
+        m_w.error(Walker::posOf(list, pos),
+                  QStringLiteral("'nodes' must be a list of nodes (each item starting with "
+                                 "'- id:'), found %1")
+                      .arg(describeType(list)));
+        return;
+    }
+    if (list.size() == 0 && !m_include)
+        m_w.error(Walker::posOf(list, pos), QStringLiteral("'nodes' is empty; a reporting path "
+                                                           "needs at least one node"));
+    int index = 0;
+    for (const YAML::Node &item : list) {
+        ++index;
+        if (m_w.full())
+            return;
+        const SourcePos itemPos = Walker::posOf(item, pos);
+        if (!m_w.expectMap(item, QStringLiteral("node #%1").arg(index), itemPos))
+            continue;
+        readNode(item, c, itemPos, index);
+    }
+}
+
+void ContractBuilder::readNode(const YAML::Node &map, Contract &c, SourcePos itemPos, int index)
+{
+    Node node;
+    NodeExtra extra;
+    node.pos = itemPos;
+    // First pass: id and kind decide which keys are allowed.
+    QString where = QStringLiteral("node #%1").arg(index);
+    YAML::Node idNode = map["id"];
+    YAML::Node kindNode = map["kind"];
+    if (idNode.IsDefined() && idNode.IsScalar()) {
+        node.id = qs(idNode.Scalar());
+        extra.idPos = Walker::posOf(idNode, itemPos);
+        where = QStringLiteral("node '%1'").arg(node.id);
+    }
+    std::optional<NodeKind> kind;
+    if (kindNode.IsDefined() && kindNode.IsScalar()) {
+        kind = nodeKindFromString(qs(kindNode.Scalar()));
+        if (!kind) {
+            const QString k = qs(kindNode.Scalar());
+            const QString hint = closestMatch(k, nodeKindNames());
+            m_w.error(Walker::posOf(kindNode, itemPos),
+                      QStringLiteral("unknown kind '%1' in %2; %3")
+                          .arg(k, where,
+                               hint.isEmpty() ? QStringLiteral("use one of: %1")
+                                                    .arg(nodeKindNames().join(QStringLiteral(", ")))
+                                              : QStringLiteral("did you mean '%1'?").arg(hint)));
+        }
+    }
+    QStringList allowed = kCommonNodeKeys;
+    allowed += kind ? kindKeys(*kind) : allKindKeys();
+
+    bool sawId = false, sawKind = false;
+    std::optional<YAML::Node> runNode;
+    QHash<QString, Walker::Entry> byKey;
+    QHash<QString, SourcePos> misplaced;
+    // Keys of another kind get a precise message rather than "unknown key".
+    QStringList acceptAll = allowed + allKindKeys();
+    acceptAll.removeDuplicates();
+    for (const auto &e : m_w.entries(map, acceptAll, where, itemPos)) {
+        if (!allowed.contains(e.key)) {
+            m_w.error(e.keyPos, QStringLiteral("'%1' is not used by %2 nodes (%3)")
+                                    .arg(e.key, toString(*kind), where));
+            continue;
+        }
+        byKey.insert(e.key, e);
+    }
+    if (byKey.contains(QStringLiteral("id"))) {
+        sawId = true;
+        if (auto id = m_w.identifier(byKey[QStringLiteral("id")], QStringLiteral("node")))
+            node.id = *id;
+        else
+            node.id.clear();
+    }
+    if (byKey.contains(QStringLiteral("kind"))) {
+        sawKind = true;
+        if (!kindNode.IsScalar())
+            m_w.text(byKey[QStringLiteral("kind")], where);
+    }
+    if (!sawId)
+        m_w.error(itemPos, QStringLiteral("%1 is missing required key 'id'").arg(where));
+    if (!sawKind)
+        m_w.error(itemPos, QStringLiteral("%1 is missing required key 'kind' (one of: %2)")
+                               .arg(where, nodeKindNames().join(QStringLiteral(", "))));
+    if (kind)
+        node.kind = *kind;
+
+    for (auto it = byKey.cbegin(); it != byKey.cend(); ++it) {
+        const Walker::Entry &e = it.value();
+        const QString &k = e.key;
+        const SourcePos vp = Walker::posOf(e.value, e.keyPos);
+        if (k == QLatin1String("needs")) {
+            if (auto items = m_w.textList(e, where)) {
+                extra.needs = *items;
+                for (const auto &[name, p] : *items)
+                    node.needs.append(name);
+            }
+        } else if (k == QLatin1String("description")) {
+            node.description = m_w.text(e, where).value_or(QString());
+        } else if (k == QLatin1String("owner")) {
+            node.owner = m_w.text(e, where).value_or(QString());
+        } else if (k == QLatin1String("group")) {
+            if (auto g = m_w.identifier(e, QStringLiteral("group")))
+                node.group = *g;
+        } else if (k == QLatin1String("tags")) {
+            if (auto items = m_w.textList(e, where)) {
+                for (const auto &[tag, p] : *items)
+                    node.tags.append(tag);
+            }
+        } else if (k == QLatin1String("retries")) {
+            node.retries = m_w.integer(e, where, 0, 100).value_or(0);
+        } else if (k == QLatin1String("retry_delay")) {
+            node.retryDelay = m_w.duration(e, where, true).value_or(Duration{});
+        } else if (k == QLatin1String("timeout")) {
+            node.timeout = m_w.duration(e, where);
+        } else if (k == QLatin1String("pool")) {
+            node.pool = m_w.text(e, where).value_or(QString());
+            extra.poolPos = vp;
+        } else if (k == QLatin1String("impact")) {
+            node.impact = m_w.templ(e, where);
+        } else if (k == QLatin1String("run")) {
+            runNode = e.value;
+            readRun(e, node, where);
+        } else if (k == QLatin1String("env")) {
+            if (!m_w.expectMap(e.value, QStringLiteral("'env' in %1").arg(where), e.keyPos))
+                continue;
+            for (auto o = e.value.begin(); o != e.value.end(); ++o) {
+                if (!o->first.IsScalar() || !(o->second.IsScalar() || o->second.IsNull())) {
+                    m_w.error(Walker::posOf(o->first, e.keyPos),
+                              QStringLiteral("'env' in %1 must map names to text").arg(where));
+                    continue;
+                }
+                const QString value = o->second.IsNull() ? QString() : qs(o->second.Scalar());
+                m_w.checkEnvRefs(value, Walker::posOf(o->second, e.keyPos), where);
+                node.env.insert(qs(o->first.Scalar()), value);
+            }
+        } else if (k == QLatin1String("working_dir")) {
+            node.workingDir = m_w.text(e, where).value_or(QString());
+        } else if (k == QLatin1String("connection")) {
+            node.connection = m_w.text(e, where).value_or(QString());
+            extra.connectionPos = vp;
+        } else if (k == QLatin1String("sql")) {
+            if (e.value.IsSequence()) {
+                if (auto items = m_w.textList(e, where)) {
+                    for (const auto &[stmt, p] : *items)
+                        node.statements += splitSqlStatements(stmt);
+                }
+            } else if (auto t = m_w.text(e, where)) {
+                node.statements = splitSqlStatements(*t);
+            }
+        } else if (k == QLatin1String("sql_file")) {
+            if (auto t = m_w.text(e, where))
+                readSqlFile(*t, vp, node, where);
+        } else if (k == QLatin1String("loaded_at")) {
+            node.loadedAt = m_w.text(e, where).value_or(QString());
+        } else if (k == QLatin1String("path")) {
+            if (auto t = m_w.text(e, where)) {
+                m_w.checkEnvRefs(*t, vp, where);
+                node.path = t->contains(QLatin1String("${")) ? *t : m_w.resolvePath(*t);
+            }
+        } else if (k == QLatin1String("warn_after")) {
+            node.warnAfter = m_w.duration(e, where);
+        } else if (k == QLatin1String("error_after")) {
+            node.errorAfter = m_w.duration(e, where);
+        } else if (k == QLatin1String("wait")) {
+            readWait(e, node, where);
+        } else if (k == QLatin1String("value")) {
+            node.value = m_w.text(e, where).value_or(QString());
+        } else if (k == QLatin1String("reference")) {
+            node.reference = m_w.text(e, where).value_or(QString());
+        } else if (k == QLatin1String("rows")) {
+            node.rows = m_w.text(e, where).value_or(QString());
+        } else if (k == QLatin1String("sample_limit")) {
+            node.sampleLimit = m_w.integer(e, where, 1, 1000).value_or(10);
+        } else if (k == QLatin1String("warn_if")) {
+            node.warnIf = m_w.threshold(e, where);
+        } else if (k == QLatin1String("error_if")) {
+            node.errorIf = m_w.threshold(e, where);
+        }
+    }
+
+    if (kind)
+        checkKindRequirements(node, byKey, itemPos, where);
+
+    m_nodeExtras.append(extra);
+    c.nodes.append(node);
+}
+
+void ContractBuilder::readRun(const Walker::Entry &e, Node &node, const QString &where)
+{
+    if (e.value.IsSequence()) {
+        auto items = m_w.textList(e, where);
+        if (!items)
+            return;
+        for (const auto &[arg, p] : *items)
+            node.argv.append(arg);
+        if (node.argv.isEmpty())
+            m_w.error(
+                Walker::posOf(e.value, e.keyPos),
+                QStringLiteral("'run' in %1 is an empty list; name the program to run").arg(where));
+    } else if (auto t = m_w.text(e, where)) {
+        node.shell = *t;
+        if (t->trimmed().isEmpty())
+            m_w.error(Walker::posOf(e.value, e.keyPos),
+                      QStringLiteral("'run' in %1 is empty; give a command").arg(where));
+    }
+}
+
+void ContractBuilder::readSqlFile(const QString &relative, SourcePos pos, Node &node,
+                                  const QString &where)
+{
+    const QString path = m_w.resolvePath(relative);
+    node.sqlFile = path;
+    QFile f(path);
+    if (!QFileInfo(path).isFile()) {
+        m_w.error(pos, QStringLiteral("sql_file '%1' for %2 not found (looked for %3)")
+                           .arg(relative, where, path));
+        return;
+    }
+    if (f.size() > ContractLoader::kMaxFileBytes) {
+        m_w.error(
+            pos, QStringLiteral("sql_file '%1' for %2 is larger than 16 MiB").arg(relative, where));
+        return;
+    }
+    if (!f.open(QIODevice::ReadOnly)) {
+        m_w.error(pos, QStringLiteral("cannot read sql_file '%1' for %2: %3")
+                           .arg(relative, where, f.errorString()));
+        return;
+    }
+    const QByteArray bytes = f.readAll();
+    if (firstInvalidUtf8(bytes)) {
+        m_w.error(
+            pos,
+            QStringLiteral("sql_file '%1' for %2 is not valid UTF-8 text").arg(relative, where));
+        return;
+    }
+    node.statements = splitSqlStatements(QString::fromUtf8(bytes));
+    if (node.statements.isEmpty())
+        m_w.error(pos,
+                  QStringLiteral("sql_file '%1' for %2 has no statements").arg(relative, where));
+}
+
+void ContractBuilder::readWait(const Walker::Entry &e, Node &node, const QString &where)
+{
+    const QString what = QStringLiteral("'wait' in %1").arg(where);
+    if (!m_w.expectMap(e.value, what, e.keyPos))
+        return;
+    WaitPolicy wait;
+    bool sawEvery = false;
+    for (const auto &w : m_w.entries(e.value, kWaitKeys, what, e.keyPos)) {
+        if (w.key == QLatin1String("every")) {
+            sawEvery = true;
+            wait.every = m_w.duration(w, what).value_or(Duration{});
+        } else if (w.key == QLatin1String("until")) {
+            wait.until = m_w.weeklyTime(w, what);
+        } else if (w.key == QLatin1String("up_to")) {
+            wait.upTo = m_w.duration(w, what);
+        }
+    }
+    const SourcePos pos = Walker::posOf(e.value, e.keyPos);
+    if (!sawEvery)
+        m_w.error(pos,
+                  QStringLiteral("%1 needs 'every' (how often to look again, e.g. 5m)").arg(what));
+    const bool hasUntil = e.value["until"].IsDefined();
+    const bool hasUpTo = e.value["up_to"].IsDefined();
+    if (hasUntil == hasUpTo)
+        m_w.error(pos, QStringLiteral("%1 needs exactly one limit: 'until: \"MON 10:00\"' or "
+                                      "'up_to: 2h'")
+                           .arg(what));
+    node.wait = wait;
+}
+
+void ContractBuilder::checkKindRequirements(const Node &node,
+                                            const QHash<QString, Walker::Entry> &keys,
+                                            SourcePos pos, const QString &where)
+{
+    auto has = [&](const char *k) { return keys.contains(QString::fromLatin1(k)); };
+    auto need = [&](const char *k, const QString &hint) {
+        if (!has(k))
+            m_w.error(pos, QStringLiteral("%1 is missing required key '%2' (%3)")
+                               .arg(where, QString::fromLatin1(k), hint));
+    };
+    switch (node.kind) {
+    case NodeKind::Command:
+        need("run", QStringLiteral("a list [program, args...] or a shell string"));
+        break;
+    case NodeKind::Sql:
+        need("connection", QStringLiteral("the name of a connection"));
+        if (has("sql") == has("sql_file"))
+            m_w.error(pos,
+                      QStringLiteral("%1 needs exactly one of 'sql' or 'sql_file'").arg(where));
+        break;
+    case NodeKind::Freshness:
+        if (has("loaded_at") == has("path"))
+            m_w.error(pos, QStringLiteral("%1 needs exactly one of 'loaded_at' (a query) or "
+                                          "'path' (a file)")
+                               .arg(where));
+        if (has("loaded_at"))
+            need("connection", QStringLiteral("the connection 'loaded_at' runs on"));
+        if (!has("warn_after") && !has("error_after"))
+            m_w.error(pos, QStringLiteral("%1 needs 'warn_after' and/or 'error_after'").arg(where));
+        if (node.warnAfter && node.errorAfter && *node.warnAfter >= *node.errorAfter)
+            m_w.error(
+                Walker::posOf(keys.value(QStringLiteral("warn_after")).value, pos),
+                QStringLiteral("'warn_after' (%1) must be shorter than 'error_after' (%2) in %3")
+                    .arg(formatDuration(*node.warnAfter), formatDuration(*node.errorAfter), where));
+        break;
+    case NodeKind::Check:
+        need("connection", QStringLiteral("the connection the queries run on"));
+        need("value", QStringLiteral("a query returning one number"));
+        if (!has("warn_if") && !has("error_if"))
+            m_w.error(pos, QStringLiteral("%1 needs 'warn_if' and/or 'error_if'").arg(where));
+        for (const auto &[key, th] :
+             {std::pair{"warn_if", node.warnIf}, std::pair{"error_if", node.errorIf}}) {
+            if (th && th->needsReference() && !has("reference"))
+                m_w.error(Walker::posOf(keys.value(QString::fromLatin1(key)).value, pos),
+                          QStringLiteral("'%1: %2' compares against a reference; add a "
+                                         "'reference' query to %3")
+                              .arg(QString::fromLatin1(key), th->text, where));
+        }
+        break;
+    case NodeKind::Publish:
+    case NodeKind::Noop:
+        break;
+    }
+}
+
+} // namespace vouch::engine::loader
