@@ -306,8 +306,12 @@ AlertsPanel::AlertsPanel(QWidget *parent)
     connect(m_acknowledge, &QPushButton::clicked, this, [this] { requestAcknowledge(); });
     connect(m_model, &QAbstractItemModel::modelReset, this,
             [this] { m_acknowledge->setEnabled(selectedAlert() > 0); });
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this] { m_acknowledge->setEnabled(selectedAlert() > 0); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        m_acknowledge->setEnabled(selectedAlert() > 0);
+        const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+        if (!rows.isEmpty() && rows.first().row() < m_model->rowCount())
+            Q_EMIT alertSelected(m_model->alert(rows.first().row()));
+    });
     connect(m_view, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
         Q_EMIT alertActivated(index.data(AlertsModel::RootNodeRole).toString());
     });

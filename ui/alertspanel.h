@@ -95,6 +95,8 @@ public:
 Q_SIGNALS:
     void loaded();
     void alertActivated(const QString &rootNode);
+    // An alert row became current (for the detail pane beside the dock).
+    void alertSelected(const vouch::engine::AlertRecord &alert);
     void error(const QString &message);
 
 private:

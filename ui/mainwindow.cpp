@@ -8,6 +8,7 @@
 #include "engine/util/clock.h"
 #include "ui/alertspanel.h"
 #include "ui/deliveryservice.h"
+#include "ui/detailpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/graph/statepalette.h"
 #include "ui/inspector.h"
@@ -35,9 +36,12 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 
@@ -99,6 +103,11 @@ MainWindow::MainWindow(QWidget *parent)
 
     connect(m_graph, &GraphView::nodeSelected, this, [this](const QString &id) {
         m_inspector->setNode(id);
+        if (!id.isEmpty() && m_inspectorUntilSelection && !isWelcomeShown()) {
+            m_inspectorUntilSelection = false;
+            m_inspectorDock->show();
+            resizeDocks({m_inspectorDock}, {std::max(380, width() * 28 / 100)}, Qt::Horizontal);
+        }
         if (!id.isEmpty() && m_historyPage)
             m_historyPage->setSelectedNode(id);
         updateActions();
@@ -122,9 +131,15 @@ MainWindow::MainWindow(QWidget *parent)
                                  : QSize(1400, 900);
         resize(std::min(1600, screen.width()), std::min(1000, screen.height()));
     }
-    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    m_firstLayout = !restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     updateRecentMenu();
     showWelcome();
+    if (m_firstLayout) {
+        // First launch: the graph has the window. The inspector waits for a
+        // node to be selected; the Report dock is the bottom tab in front.
+        m_showInspector = false;
+        m_inspectorUntilSelection = true;
+    }
     updateActions();
 }
 
@@ -163,7 +178,14 @@ void MainWindow::createActions()
     m_runAction->setObjectName(QStringLiteral("runAction"));
     m_runAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_runAction->setToolTip(tr("Run every node of the report for its period"));
-    connect(m_runAction, &QAction::triggered, m_controller, &RunController::startRun);
+    // The first run of a period starts at once; after that, Run is a rerun
+    // of every node, with the same preview and required reason as any other.
+    connect(m_runAction, &QAction::triggered, this, [this] {
+        if (m_controller->runId() > 0)
+            requestRerun(RerunKind::Everything);
+        else
+            m_controller->startRun();
+    });
 
     m_rerunAction = new QAction(tr("Re&run…"), this);
     m_rerunAction->setObjectName(QStringLiteral("rerunAction"));
@@ -259,7 +281,21 @@ void MainWindow::createToolBar()
                             "next one"));
     connect(m_search, &QLineEdit::textChanged, m_graph, &GraphView::setSearchText);
     connect(m_search, &QLineEdit::returnPressed, m_graph, &GraphView::findNext);
-    bar->addWidget(m_search);
+    m_searchWidgets << bar->addWidget(m_search);
+    m_findCount = new QLabel(bar);
+    m_findCount->setObjectName(QStringLiteral("findCount"));
+    m_findCount->setContentsMargins(6, 0, 6, 0);
+    connect(m_graph, &GraphView::findStatusChanged, this, [this](int current, int count) {
+        if (m_search->text().trimmed().isEmpty())
+            m_findCount->clear();
+        else if (count == 0)
+            m_findCount->setText(tr("no match"));
+        else if (current == 0)
+            m_findCount->setText(tr("%n match(es)", nullptr, count));
+        else
+            m_findCount->setText(tr("%1 of %2").arg(current).arg(count));
+    });
+    m_searchWidgets << bar->addWidget(m_findCount);
 
     m_sections = new QComboBox(bar);
     m_sections->setObjectName(QStringLiteral("sectionFilter"));
@@ -268,7 +304,7 @@ void MainWindow::createToolBar()
     connect(m_sections, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_graph->setSectionFilter(m_sections->itemData(index).toString());
     });
-    bar->addWidget(m_sections);
+    m_searchWidgets << bar->addWidget(m_sections);
 
     m_groupsMenu = new QMenu(this);
     m_groupsButton = new QToolButton(bar);
@@ -276,7 +312,32 @@ void MainWindow::createToolBar()
     m_groupsButton->setText(tr("Collapse groups"));
     m_groupsButton->setPopupMode(QToolButton::InstantPopup);
     m_groupsButton->setMenu(m_groupsMenu);
-    bar->addWidget(m_groupsButton);
+    m_groupsAction = bar->addWidget(m_groupsButton);
+}
+
+// A bottom dock's panel scrolls rather than force its height on the window,
+// so the graph keeps most of it (a panel's minimum is taller than a quarter
+// of a 720-pixel screen).
+QWidget *MainWindow::scrollable(QWidget *panel)
+{
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(panel->objectName() + QStringLiteral("Scroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(panel);
+    return scroll;
+}
+
+// The panel, and the detail of what is selected in it beside it.
+QWidget *MainWindow::withDetail(QWidget *panel, DetailPane *detail)
+{
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(panel->objectName() + QStringLiteral("Split"));
+    splitter->addWidget(scrollable(panel));
+    splitter->addWidget(detail);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    return splitter;
 }
 
 void MainWindow::createDocks()
@@ -306,23 +367,38 @@ void MainWindow::createDocks()
     m_reportPanel = new ReportPanel(this);
     m_reportDock = new QDockWidget(tr("Report"), this);
     m_reportDock->setObjectName(QStringLiteral("reportDock"));
-    m_reportDock->setWidget(m_reportPanel);
+    m_reportDetail = new DetailPane(this);
+    m_reportDetail->setObjectName(QStringLiteral("reportDetail"));
+    m_reportDock->setWidget(withDetail(m_reportPanel, m_reportDetail));
     addDockWidget(Qt::BottomDockWidgetArea, m_reportDock);
     tabifyDockWidget(m_logDock, m_reportDock);
     m_alertsPanel = new AlertsPanel(this);
     m_alertsDock = new QDockWidget(tr("Alerts"), this);
     m_alertsDock->setObjectName(QStringLiteral("alertsDock"));
-    m_alertsDock->setWidget(m_alertsPanel);
+    m_alertDetail = new DetailPane(this);
+    m_alertDetail->setObjectName(QStringLiteral("alertDetail"));
+    m_alertsDock->setWidget(withDetail(m_alertsPanel, m_alertDetail));
     addDockWidget(Qt::BottomDockWidgetArea, m_alertsDock);
     tabifyDockWidget(m_reportDock, m_alertsDock);
     // Months of runs: completion against the deadline, durations, checks.
     m_historyPage = new HistoryPage(this);
     m_historyDock = new QDockWidget(tr("History"), this);
     m_historyDock->setObjectName(QStringLiteral("historyDock"));
-    m_historyDock->setWidget(m_historyPage);
+    m_historyDock->setWidget(scrollable(m_historyPage));
     addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
     tabifyDockWidget(m_alertsDock, m_historyDock);
-    m_logDock->raise();
+    m_reportDock->raise(); // what can publish comes first; the log is a tab away
+    for (DetailPane *detail : {m_reportDetail, m_alertDetail}) {
+        detail->setRunModel(m_controller->model());
+        connect(detail, &DetailPane::revealNode, this, [this](const QString &id) {
+            m_sections->setCurrentIndex(0); // the whole graph, so the node is on it
+            m_graph->selectNode(id);
+        });
+        connect(detail, &DetailPane::rerunRequested, this,
+                [this](const QString &selector) { requestRerun(RerunKind::Selection, selector); });
+    }
+    connect(m_reportPanel, &ReportPanel::sectionSelected, m_reportDetail, &DetailPane::showSection);
+    connect(m_alertsPanel, &AlertsPanel::alertSelected, m_alertDetail, &DetailPane::showAlert);
     // After a decision, the one assessment it returned: the status bar says
     // "published with caveats" too, without reading the store again.
     connect(m_reportPanel, &ReportPanel::assessed, m_controller, &RunController::showAssessment);
@@ -504,6 +580,10 @@ void MainWindow::showWelcome()
         m_showAlerts = !m_alertsDock->isHidden();
         m_showHistory = !m_historyDock->isHidden();
     }
+    for (QAction *a : std::as_const(m_searchWidgets))
+        a->setVisible(false);
+    m_fitAction->setVisible(false);
+    m_groupsAction->setVisible(false);
     m_inspectorDock->hide();
     m_logDock->hide();
     m_reportDock->hide();
@@ -522,6 +602,20 @@ void MainWindow::showGraph()
         m_historyDock->setVisible(m_showHistory);
     }
     m_stack->setCurrentIndex(kGraphPage);
+    for (QAction *a : std::as_const(m_searchWidgets))
+        a->setVisible(true);
+    m_fitAction->setVisible(true);
+    m_groupsAction->setVisible(true);
+    if (m_firstLayout) {
+        // The bottom docks take about a quarter of the window, so the graph
+        // keeps at least 60 % of its height at 1600 x 1000 and 1280 x 720.
+        m_firstLayout = false;
+        m_reportDock->raise();
+        // After the window is laid out (the demo opens before it shows).
+        QTimer::singleShot(0, this, [this] {
+            resizeDocks({m_reportDock}, {height() * kBottomDockShare / 100}, Qt::Vertical);
+        });
+    }
 }
 
 // ------------------------------------------------------------------ opening
@@ -622,10 +716,16 @@ QMenu *MainWindow::createNodeMenu(const QString &id, QWidget *parent)
     downstream->setObjectName(QStringLiteral("rerunDownstream"));
     connect(downstream, &QAction::triggered, this,
             [this, id] { requestRerun(RerunKind::NodeAndDownstream, id); });
+    QAction *sources = menu->addAction(tr("Rerun from its sources…"));
+    sources->setObjectName(QStringLiteral("rerunFromSources"));
+    sources->setToolTip(tr("The node, everything upstream back to what loads its data, and "
+                           "everything downstream"));
+    connect(sources, &QAction::triggered, this,
+            [this, id] { requestRerun(RerunKind::FromSources, id); });
     QAction *failed = menu->addAction(tr("Rerun failed…"));
     failed->setObjectName(QStringLiteral("rerunFailed"));
     connect(failed, &QAction::triggered, this, [this] { requestRerun(RerunKind::Failed); });
-    for (QAction *a : {node, downstream, failed})
+    for (QAction *a : {node, downstream, sources, failed})
         a->setEnabled(hasRun && !running);
     menu->addSeparator();
     QAction *cancelNode = menu->addAction(tr("Cancel this node"));
@@ -658,14 +758,18 @@ RerunDialog *MainWindow::requestRerun(RerunKind kind, const QString &nodeId)
         showError(tr("Wait for the run to finish, or cancel it, before a rerun."));
         return nullptr;
     }
-    if (kind != RerunKind::Failed && nodeId.isEmpty()) {
+    const bool needsNode = kind != RerunKind::Failed && kind != RerunKind::Everything;
+    if (needsNode && nodeId.isEmpty()) {
         showError(tr("Select a node to rerun."));
         return nullptr;
     }
     if (m_rerunDialog)
         m_rerunDialog->close();
     RerunRequest request;
-    request.selector = kind == RerunKind::Failed ? QString() : nodeId;
+    request.selector = !needsNode                       ? QString()
+                       : kind == RerunKind::FromSources ? QStringLiteral("+%1+").arg(nodeId)
+                       : kind == RerunKind::Selection   ? nodeId
+                                                        : nodeId;
     request.downstream = kind == RerunKind::NodeAndDownstream;
     request.failedOnly = kind == RerunKind::Failed;
     auto *dialog = new RerunDialog(m_controller->model()->graph(), m_controller->latestStates(),
@@ -677,6 +781,15 @@ RerunDialog *MainWindow::requestRerun(RerunKind kind, const QString &nodeId)
         break;
     case RerunKind::NodeAndDownstream:
         dialog->setWindowTitle(tr("Rerun %1 and downstream").arg(nodeId));
+        break;
+    case RerunKind::FromSources:
+        dialog->setWindowTitle(tr("Rerun %1 from its sources").arg(nodeId));
+        break;
+    case RerunKind::Selection:
+        dialog->setWindowTitle(tr("Rerun %1").arg(nodeId));
+        break;
+    case RerunKind::Everything:
+        dialog->setWindowTitle(tr("Run every node again"));
         break;
     case RerunKind::Failed:
         dialog->setWindowTitle(tr("Rerun what failed"));

@@ -24,6 +24,7 @@ namespace vouch::ui {
 
 class AlertsPanel;
 class DeliveryService;
+class DetailPane;
 class SettingsDialog;
 class GraphView;
 class Inspector;
@@ -46,6 +47,9 @@ public:
         Node,              // this node
         NodeAndDownstream, // this node and everything downstream of it
         Failed,            // every node that did not pass
+        FromSources,       // this node, its upstream back to the loaders, and downstream
+        Selection,         // a selector (nodeId holds it), from a next step
+        Everything,        // every node again (Run after the period's first run)
     };
 
     explicit MainWindow(QWidget *parent = nullptr);
@@ -96,6 +100,8 @@ private:
     void createMenus();
     void createToolBar();
     void createDocks();
+    QWidget *scrollable(QWidget *panel);
+    QWidget *withDetail(QWidget *panel, DetailPane *detail);
     void createStatusBar();
     void connectController();
 
@@ -132,7 +138,10 @@ private:
     QPlainTextEdit *m_log = nullptr;
     QPointer<RerunDialog> m_rerunDialog;
     QString m_pendingSelection;
-    bool m_docksParked = false; // hidden while the welcome page shows
+    bool m_docksParked = false;             // hidden while the welcome page shows
+    bool m_firstLayout = false;             // no saved window state: lay the docks out once
+    bool m_inspectorUntilSelection = false; // first launch: the inspector opens with a selection
+    static constexpr int kBottomDockShare = 24; // percent of the window's height
     bool m_showInspector = true;
     bool m_showLog = true;
     bool m_showReport = true;
@@ -155,6 +164,11 @@ private:
     QMenu *m_groupsMenu = nullptr;
     QToolButton *m_groupsButton = nullptr;
     QLineEdit *m_search = nullptr;
+    QLabel *m_findCount = nullptr;    // "2 of 4" beside the Find field
+    QList<QAction *> m_searchWidgets; // graph-only toolbar widgets, hidden on the welcome page
+    QAction *m_groupsAction = nullptr;
+    DetailPane *m_reportDetail = nullptr; // the selected section's detail
+    DetailPane *m_alertDetail = nullptr;  // the selected alert's detail
     QComboBox *m_sections = nullptr;
     QLabel *m_progress = nullptr;
     QLabel *m_reportStatus = nullptr;

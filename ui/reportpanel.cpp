@@ -158,6 +158,16 @@ ReportPanel::ReportPanel(QWidget *parent)
     layout->addWidget(m_banner);
     layout->addWidget(m_deadline);
     layout->addWidget(m_sections, 2);
+    connect(m_sections, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
+        const engine::Verdict *v = verdict();
+        if (!item || !v)
+            return;
+        const QString id = item->data(0, Qt::UserRole).toString();
+        for (const SectionVerdict &s : v->sections) {
+            if (s.id == id)
+                Q_EMIT sectionSelected(s);
+        }
+    });
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_approve);
     buttons->addWidget(m_hold);

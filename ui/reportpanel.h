@@ -105,6 +105,8 @@ Q_SIGNALS:
     // A decision was recorded (message for people), and the panel refreshed.
     void decided(const QString &message);
     void error(const QString &message);
+    // A section row became current (for the detail pane beside the dock).
+    void sectionSelected(const vouch::engine::SectionVerdict &section);
 
 private:
     DecisionDialog *openDialog(engine::Decision::Kind kind);
