@@ -1,6 +1,6 @@
 #pragma once
 
-#include "engine/run/nodestate.h"
+#include "engine/graph/nodestate.h"
 
 #include <QDateTime>
 #include <QList>
@@ -11,27 +11,6 @@
 #include <optional>
 
 namespace vouch::engine {
-
-// One state change of one node in one attempt of a run. The scheduler
-// records it here before it tells anyone else about it.
-struct Transition
-{
-    qint64 runId = 0;
-    int attempt = 0;
-    QString nodeId;
-    NodeState state = NodeState::Pending;
-    QDateTime at;  // UTC
-    int tries = 0; // execution tries inside this attempt (retries count up)
-    Freshness freshness = Freshness::Unknown;
-    QString message;
-    std::optional<double> value;
-    std::optional<double> reference;
-    std::optional<qint64> ageSeconds;
-    QDateTime observedAt;          // freshness: the source's last load
-    QList<QStringList> sampleRows; // check: header row, then sample failing rows
-    QString logPath;
-    qint64 processGroup = 0; // command: the process group while running, 0 otherwise
-};
 
 struct RunRecord
 {
@@ -78,6 +57,7 @@ struct NodeRunRecord
     QDateTime startedAt;  // first transition to running in that attempt
     QDateTime finishedAt; // terminal transition in that attempt
     qint64 processGroup = 0;
+    std::optional<Waiting> waiting; // of the latest transition
 };
 
 struct EventRecord
@@ -89,6 +69,7 @@ struct EventRecord
     NodeState state = NodeState::Pending;
     QDateTime at;
     QString message;
+    std::optional<Waiting> waiting;
 };
 
 // A reconnect or a rerun asked of whoever executes a report (team mode):
