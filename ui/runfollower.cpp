@@ -22,6 +22,7 @@ Transition fromEvent(const EventRecord &e)
     t.state = e.state;
     t.at = e.at;
     t.message = e.message;
+    t.waiting = e.waiting;
     return t;
 }
 
@@ -43,6 +44,7 @@ Transition fromRecord(qint64 runId, const NodeRunRecord &r)
     t.sampleRows = r.sampleRows;
     t.logPath = r.logPath;
     t.processGroup = r.processGroup;
+    t.waiting = r.waiting;
     return t;
 }
 } // namespace

@@ -21,26 +21,6 @@ QVariant msOrNull(const QDateTime &time)
     return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant();
 }
 
-NodeState nodeStateFrom(const QString &text)
-{
-    static const QHash<QString, NodeState> states = [] {
-        QHash<QString, NodeState> map;
-        for (int i = int(NodeState::Pending); i <= int(NodeState::Interrupted); ++i)
-            map.insert(toString(NodeState(i)), NodeState(i));
-        return map;
-    }();
-    return states.value(text, NodeState::Pending);
-}
-
-Freshness freshnessFrom(const QString &text)
-{
-    for (Freshness f : {Freshness::Fresh, Freshness::StaleWarn, Freshness::StaleError}) {
-        if (text == toString(f))
-            return f;
-    }
-    return Freshness::Unknown;
-}
-
 QVariant sampleRowsJson(const QList<QStringList> &rows)
 {
     if (rows.isEmpty())
@@ -49,29 +29,6 @@ QVariant sampleRowsJson(const QList<QStringList> &rows)
     for (const QStringList &row : rows)
         array.append(QJsonArray::fromStringList(row));
     return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
-}
-
-QList<QStringList> sampleRowsFrom(const QVariant &value)
-{
-    QList<QStringList> rows;
-    if (value.isNull())
-        return rows;
-    const QJsonArray array = QJsonDocument::fromJson(value.toString().toUtf8()).array();
-    for (const QJsonValue &row : array) {
-        QStringList cells;
-        for (const QJsonValue &cell : row.toArray())
-            cells.append(cell.toString());
-        rows.append(cells);
-    }
-    return rows;
-}
-
-QStringList stringListFrom(const QString &json)
-{
-    QStringList list;
-    for (const QJsonValue &value : QJsonDocument::fromJson(json.toUtf8()).array())
-        list.append(value.toString());
-    return list;
 }
 
 QString stringListJson(const QStringList &list)
@@ -87,7 +44,43 @@ qint64 nowMs()
     return clockNow().toMSecsSinceEpoch();
 }
 
+QVariantList waitingColumns(const std::optional<Waiting> &waiting)
+{
+    if (!waiting)
+        return {QVariant(QMetaType::fromType<QString>()), QVariant(QMetaType::fromType<qint64>()),
+                QVariant(QMetaType::fromType<qint64>())};
+    return {text(waiting->reason), msOrNull(waiting->nextLook), msOrNull(waiting->deadline)};
+}
+
+std::optional<Waiting> waitingFrom(const QSqlQuery &q, int first)
+{
+    if (q.value(first).isNull())
+        return std::nullopt;
+    return rowFromAt(q, first, &Waiting::reason, &Waiting::nextLook, &Waiting::deadline);
+}
+
 } // namespace storedetail
+
+void readColumn(const QVariant &v, NodeState &out)
+{
+    static const QHash<QString, NodeState> states = [] {
+        QHash<QString, NodeState> map;
+        for (int i = int(NodeState::Pending); i <= int(NodeState::Interrupted); ++i)
+            map.insert(toString(NodeState(i)), NodeState(i));
+        return map;
+    }();
+    out = states.value(v.toString(), NodeState::Pending);
+}
+
+void readColumn(const QVariant &v, Freshness &out)
+{
+    const QString text = v.toString();
+    out = Freshness::Unknown;
+    for (Freshness f : {Freshness::Fresh, Freshness::StaleWarn, Freshness::StaleError}) {
+        if (text == toString(f))
+            out = f;
+    }
+}
 
 StateStore::StateStore()
     : d(std::make_unique<Private>())

@@ -113,7 +113,7 @@ struct LeaseRecord
 class StateStore
 {
 public:
-    static constexpr int kSchemaVersion = 8;
+    static constexpr int kSchemaVersion = 9;
 
     // Where a PostgreSQL store lives. The password never appears in
     // display(), in logs or in error messages.

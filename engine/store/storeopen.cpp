@@ -61,61 +61,39 @@ bool writableByMe(const QString &path)
 int StateStore::Private::schemaVersion()
 {
     QSqlQuery q = query();
-    if (pg) {
-        // pg_tables lists every table, whatever this user may read.
-        if (!q.exec(QStringLiteral(
-                "SELECT count(*), count(*) FILTER (WHERE tablename = 'schema_version') "
-                "FROM pg_catalog.pg_tables WHERE schemaname = current_schema()")) ||
-            !q.next()) {
-            fail(QStringLiteral("cannot read the schema"), q.lastError());
-            return -1;
-        }
-        const int tables = q.value(0).toInt();
-        const bool versioned = q.value(1).toInt() > 0;
-        q.finish();
-        if (!versioned) {
-            if (tables == 0)
-                return 0;
-            lastError = QStringLiteral("%1 is not a Vouch state store (a database with "
-                                       "tables but without a schema_version table)")
-                            .arg(path);
-            return -1;
-        }
-        if (!q.exec(QStringLiteral("SELECT coalesce(max(version), 0) FROM schema_version")) ||
-            !q.next()) {
-            fail(QStringLiteral("cannot read the schema version"), q.lastError());
-            return -1;
-        }
-        return q.value(0).toInt();
-    }
-    if (!q.exec(QStringLiteral(
-            "SELECT count(*), coalesce(sum(name = 'schema_version'), 0) FROM sqlite_master "
-            "WHERE type = 'table' AND name NOT LIKE 'sqlite%'"))) {
+    // pg_tables lists every table, whatever this user may read.
+    const QString tables =
+        pg ? QStringLiteral("SELECT count(*), count(*) FILTER (WHERE tablename = 'schema_version') "
+                            "FROM pg_catalog.pg_tables WHERE schemaname = current_schema()")
+           : QStringLiteral("SELECT count(*), coalesce(sum(name = 'schema_version'), 0) FROM "
+                            "sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'");
+    if (!q.exec(tables) || !q.next()) {
         const QSqlError error = q.lastError();
-        if (error.nativeErrorCode() == QLatin1String("26")) // SQLITE_NOTADB
+        if (!pg && error.nativeErrorCode() == QLatin1String("26")) // SQLITE_NOTADB
             lastError =
                 QStringLiteral("%1 is not a Vouch state store (not an SQLite database)").arg(path);
         else
             fail(QStringLiteral("cannot read the schema"), error);
         return -1;
     }
-    q.next();
-    const int tables = q.value(0).toInt();
+    const int count = q.value(0).toInt();
     const bool versioned = q.value(1).toInt() > 0;
     q.finish();
     if (!versioned) {
-        if (tables == 0)
+        if (count == 0)
             return 0;
-        lastError = QStringLiteral("%1 is not a Vouch state store (an SQLite database without "
-                                   "a schema_version table)")
+        lastError = (pg ? QStringLiteral("%1 is not a Vouch state store (a database with tables "
+                                         "but without a schema_version table)")
+                        : QStringLiteral("%1 is not a Vouch state store (an SQLite database "
+                                         "without a schema_version table)"))
                         .arg(path);
         return -1;
     }
-    if (!q.exec(QStringLiteral("SELECT coalesce(max(version), 0) FROM schema_version"))) {
+    if (!q.exec(QStringLiteral("SELECT coalesce(max(version), 0) FROM schema_version")) ||
+        !q.next()) {
         fail(QStringLiteral("cannot read the schema version"), q.lastError());
         return -1;
     }
-    q.next();
     return q.value(0).toInt();
 }
 

@@ -73,6 +73,19 @@ inline constexpr Migration kMigration6 = {
     nullptr,
 };
 
+// A late source being waited for (Transition::waiting): why, when it is
+// looked at again and until when, on the node's row and on its events. All
+// three NULL when the node is not waiting.
+inline constexpr Migration kMigration9 = {
+    "ALTER TABLE node_runs ADD COLUMN waiting_reason TEXT",
+    "ALTER TABLE node_runs ADD COLUMN waiting_next BIGINT",
+    "ALTER TABLE node_runs ADD COLUMN waiting_until BIGINT",
+    "ALTER TABLE events ADD COLUMN waiting_reason TEXT",
+    "ALTER TABLE events ADD COLUMN waiting_next BIGINT",
+    "ALTER TABLE events ADD COLUMN waiting_until BIGINT",
+    nullptr,
+};
+
 // Qt binds a null QString as NULL; the text columns are NOT NULL DEFAULT ''.
 QString text(const QString &value);
 QVariant msOrNull(const QDateTime &time);
@@ -81,12 +94,12 @@ QVariant optionalOrNull(const std::optional<T> &value)
 {
     return value ? QVariant::fromValue(*value) : QVariant();
 }
-NodeState nodeStateFrom(const QString &text);
-Freshness freshnessFrom(const QString &text);
 QVariant sampleRowsJson(const QList<QStringList> &rows);
-QList<QStringList> sampleRowsFrom(const QVariant &value);
-QStringList stringListFrom(const QString &json);
 QString stringListJson(const QStringList &list);
+// A waiting late source as the three waiting_* columns (reason, next look,
+// deadline: all NULL when not waiting), and back from `first` on.
+QVariantList waitingColumns(const std::optional<Waiting> &waiting);
+std::optional<Waiting> waitingFrom(const QSqlQuery &q, int first);
 // Runs, attempts and node transitions are stamped by the clock they are
 // judged by (engine/util/clock.h).
 qint64 nowMs();
@@ -94,6 +107,10 @@ qint64 nowMs();
 } // namespace vouch::engine::storedetail
 
 namespace vouch::engine {
+
+// For rowFrom() (storesql.h): states and freshness are stored as their names.
+void readColumn(const QVariant &v, NodeState &out);
+void readColumn(const QVariant &v, Freshness &out);
 
 struct StateStore::Private
 {

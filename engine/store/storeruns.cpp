@@ -15,42 +15,23 @@ using namespace storedetail;
 namespace {
 
 constexpr char kInsertEvent[] =
-    "INSERT INTO events (run_id, attempt, node_id, state, at, message) VALUES (?, ?, ?, ?, ?, ?)";
+    "INSERT INTO events (run_id, attempt, node_id, state, at, message, waiting_reason, "
+    "waiting_next, waiting_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-// Runs right after kInsertEvent in the same transaction: last_insert_rowid()
+// The node row upsert: %1 the VALUES rows, %2 the larger-of function
+// (SQLite's max, PostgreSQL's greatest). On SQLite it runs right after
+// kInsertEvent in the same transaction, one row at a time: last_insert_rowid()
 // is that event's seq (node_runs is WITHOUT ROWID, so it does not move it).
+// On PostgreSQL it takes many rows at once, updated_seq bound (the events'
+// seqs being known before the insert).
 constexpr char kUpsertNodeRun[] = R"(
     INSERT INTO node_runs (run_id, node_id, attempt, state, tries, freshness, message, value,
         reference, age_seconds, observed_at, sample_rows, log_path, started_at, finished_at,
-        process_group, updated_seq)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, last_insert_rowid())
-    ON CONFLICT (run_id, node_id, attempt) DO UPDATE SET
-        state = excluded.state,
-        tries = max(node_runs.tries, excluded.tries),
-        freshness = coalesce(nullif(excluded.freshness, ''), node_runs.freshness),
-        message = coalesce(nullif(excluded.message, ''), node_runs.message),
-        value = coalesce(excluded.value, node_runs.value),
-        reference = coalesce(excluded.reference, node_runs.reference),
-        age_seconds = coalesce(excluded.age_seconds, node_runs.age_seconds),
-        observed_at = coalesce(excluded.observed_at, node_runs.observed_at),
-        sample_rows = coalesce(excluded.sample_rows, node_runs.sample_rows),
-        log_path = coalesce(nullif(excluded.log_path, ''), node_runs.log_path),
-        started_at = coalesce(node_runs.started_at, excluded.started_at),
-        finished_at = excluded.finished_at,
-        process_group = excluded.process_group,
-        updated_seq = excluded.updated_seq
-)";
-
-// The same upsert on PostgreSQL, for many rows at once (%1: the VALUES rows;
-// updated_seq is bound, the events' seqs being known before the insert).
-constexpr char kUpsertNodeRunPg[] = R"(
-    INSERT INTO node_runs (run_id, node_id, attempt, state, tries, freshness, message, value,
-        reference, age_seconds, observed_at, sample_rows, log_path, started_at, finished_at,
-        process_group, updated_seq)
+        process_group, waiting_reason, waiting_next, waiting_until, updated_seq)
     VALUES %1
     ON CONFLICT (run_id, node_id, attempt) DO UPDATE SET
         state = excluded.state,
-        tries = greatest(node_runs.tries, excluded.tries),
+        tries = %2(node_runs.tries, excluded.tries),
         freshness = coalesce(nullif(excluded.freshness, ''), node_runs.freshness),
         message = coalesce(nullif(excluded.message, ''), node_runs.message),
         value = coalesce(excluded.value, node_runs.value),
@@ -62,8 +43,17 @@ constexpr char kUpsertNodeRunPg[] = R"(
         started_at = coalesce(node_runs.started_at, excluded.started_at),
         finished_at = excluded.finished_at,
         process_group = excluded.process_group,
+        waiting_reason = excluded.waiting_reason,
+        waiting_next = excluded.waiting_next,
+        waiting_until = excluded.waiting_until,
         updated_seq = excluded.updated_seq
 )";
+
+QString upsertNodeRunSql(const QString &values, bool pg)
+{
+    return QString::fromUtf8(kUpsertNodeRun)
+        .arg(values, pg ? QStringLiteral("greatest") : QStringLiteral("max"));
+}
 
 constexpr char kSelectRun[] = R"(
     SELECT r.id, r.report_id, r.period, r.contract_path, r.created_at,
@@ -74,15 +64,21 @@ constexpr char kSelectRun[] = R"(
 
 RunRecord runFrom(const QSqlQuery &query)
 {
-    RunRecord run;
-    run.id = query.value(0).toLongLong();
-    run.reportId = query.value(1).toString();
-    run.period = query.value(2).toString();
-    run.contractPath = query.value(3).toString();
-    run.createdAt = storedTime(query.value(4));
-    run.latestAttempt = query.value(5).toInt();
-    run.pinnedClock = storedTime(query.value(6));
-    return run;
+    return rowFrom(query, &RunRecord::id, &RunRecord::reportId, &RunRecord::period,
+                   &RunRecord::contractPath, &RunRecord::createdAt, &RunRecord::latestAttempt,
+                   &RunRecord::pinnedClock);
+}
+
+constexpr char kEventColumns[] = "e.seq, e.run_id, e.attempt, e.node_id, e.state, e.at, e.message, "
+                                 "e.waiting_reason, e.waiting_next, e.waiting_until";
+
+EventRecord eventFrom(const QSqlQuery &q)
+{
+    EventRecord e =
+        rowFrom(q, &EventRecord::seq, &EventRecord::runId, &EventRecord::attempt,
+                &EventRecord::nodeId, &EventRecord::state, &EventRecord::at, &EventRecord::message);
+    e.waiting = waitingFrom(q, 7);
+    return e;
 }
 
 } // namespace
@@ -97,7 +93,10 @@ bool StateStore::Private::prepareFlush()
     }
     if (!upsertNodeRun) {
         QSqlQuery q = query();
-        if (!q.prepare(QString::fromUtf8(kUpsertNodeRun)))
+        if (!q.prepare(upsertNodeRunSql(
+                QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                               "last_insert_rowid())"),
+                false)))
             return fail(QStringLiteral("cannot prepare the node run upsert"), q.lastError());
         upsertNodeRun = std::move(q);
     }
@@ -116,6 +115,9 @@ bool StateStore::Private::write(const Transition &t)
     event.bindValue(3, state);
     event.bindValue(4, at);
     event.bindValue(5, text(t.message));
+    const QVariantList waiting = waitingColumns(t.waiting);
+    for (int i = 0; i < waiting.size(); ++i)
+        event.bindValue(6 + i, waiting.at(i));
     if (!event.exec())
         return fail(QStringLiteral("cannot record %1 of node %2 (run %3, attempt %4)")
                         .arg(state, t.nodeId)
@@ -140,6 +142,8 @@ bool StateStore::Private::write(const Transition &t)
     row.bindValue(13, t.state == NodeState::Running ? at : QVariant());
     row.bindValue(14, isTerminal(t.state) ? at : QVariant());
     row.bindValue(15, t.processGroup);
+    for (int i = 0; i < waiting.size(); ++i)
+        row.bindValue(16 + i, waiting.at(i));
     if (!row.exec())
         return fail(QStringLiteral("cannot record %1 of node %2 (run %3, attempt %4)")
                         .arg(state, t.nodeId)
@@ -180,14 +184,16 @@ bool StateStore::Private::writePg(const QList<Transition> &batch)
         QVariantList values;
         for (qsizetype i = from; i < from + n; ++i) {
             const Transition &t = batch.at(i);
-            rows.append(QStringLiteral("(?, ?, ?, ?, ?, ?, ?)"));
+            rows.append(QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
             values << seqs.at(i) << t.runId << t.attempt << t.nodeId << toString(t.state)
-                   << (t.at.isValid() ? t.at.toMSecsSinceEpoch() : nowMs()) << text(t.message);
+                   << (t.at.isValid() ? t.at.toMSecsSinceEpoch() : nowMs()) << text(t.message)
+                   << waitingColumns(t.waiting);
         }
         QSqlQuery insert = query();
         if (!exec(insert,
                   QStringLiteral("INSERT INTO events (seq, run_id, attempt, node_id, state, "
-                                 "at, message) VALUES ") +
+                                 "at, message, waiting_reason, waiting_next, waiting_until) "
+                                 "VALUES ") +
                       rows.join(QStringLiteral(", ")),
                   values, what))
             return false;
@@ -196,7 +202,7 @@ bool StateStore::Private::writePg(const QList<Transition> &batch)
     // One row per node and attempt, merged as the upsert would merge them.
     struct Row
     {
-        QVariantList v; // the 17 columns of kUpsertNodeRun, in order
+        QVariantList v; // the 20 columns of kUpsertNodeRun, in order
     };
     QList<Row> merged;
     QHash<QString, qsizetype> index;
@@ -219,8 +225,8 @@ bool StateStore::Private::writePg(const QList<Transition> &batch)
                text(t.logPath),
                t.state == NodeState::Running ? QVariant(at) : QVariant(),
                isTerminal(t.state) ? QVariant(at) : QVariant(),
-               t.processGroup,
-               seqs.at(i)};
+               t.processGroup};
+        r.v << waitingColumns(t.waiting) << seqs.at(i);
         const QString key = QStringLiteral("%1\n%2\n%3").arg(t.runId).arg(t.attempt).arg(t.nodeId);
         const auto found = index.constFind(key);
         if (found == index.constEnd()) {
@@ -245,8 +251,8 @@ bool StateStore::Private::writePg(const QList<Transition> &batch)
         if (old[13].isNull())
             old[13] = r.v[13];
         old[14] = r.v[14];
-        old[15] = r.v[15];
-        old[16] = r.v[16];
+        for (int c = 15; c < 20; ++c) // process group, waiting, updated_seq: the latest
+            old[c] = r.v[c];
     }
     constexpr int kNodeRows = 500;
     for (qsizetype from = 0; from < merged.size(); from += kNodeRows) {
@@ -254,12 +260,12 @@ bool StateStore::Private::writePg(const QList<Transition> &batch)
         QStringList rows;
         QVariantList values;
         for (qsizetype i = from; i < from + n; ++i) {
-            rows.append(QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            rows.append(
+                QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
             values += merged.at(i).v;
         }
         QSqlQuery upsert = query();
-        if (!exec(upsert, QString::fromUtf8(kUpsertNodeRunPg).arg(rows.join(QStringLiteral(", "))),
-                  values, what))
+        if (!exec(upsert, upsertNodeRunSql(rows.join(QStringLiteral(", ")), true), values, what))
             return false;
     }
     return true;
@@ -418,15 +424,11 @@ QList<AttemptRecord> StateStore::attempts(qint64 runId) const
                  {runId}, QStringLiteral("cannot read the attempts of run %1").arg(runId)))
         return result;
     while (q.next()) {
-        AttemptRecord a;
+        AttemptRecord a =
+            rowFrom(q, &AttemptRecord::attempt, &AttemptRecord::who, &AttemptRecord::reason,
+                    &AttemptRecord::selection, &AttemptRecord::startedAt,
+                    &AttemptRecord::finishedAt, &AttemptRecord::contractSha256);
         a.runId = runId;
-        a.attempt = q.value(0).toInt();
-        a.who = q.value(1).toString();
-        a.reason = q.value(2).toString();
-        a.selection = stringListFrom(q.value(3).toString());
-        a.startedAt = storedTime(q.value(4));
-        a.finishedAt = storedTime(q.value(5));
-        a.contractSha256 = q.value(6).toString();
         result.append(a);
     }
     return result;
@@ -500,7 +502,8 @@ QList<NodeRunRecord> StateStore::nodeRuns(qint64 runId) const
     if (!d->exec(q, QStringLiteral(R"(
             SELECT n.node_id, n.attempt, n.state, n.tries, n.freshness, n.message, n.value,
                 n.reference, n.age_seconds, n.observed_at, n.sample_rows, n.log_path,
-                n.started_at, n.finished_at, n.process_group
+                n.started_at, n.finished_at, n.process_group, n.waiting_reason, n.waiting_next,
+                n.waiting_until
             FROM node_runs n
             WHERE n.run_id = ? AND n.attempt = (SELECT max(m.attempt) FROM node_runs m
                                                 WHERE m.run_id = n.run_id AND m.node_id = n.node_id)
@@ -508,25 +511,13 @@ QList<NodeRunRecord> StateStore::nodeRuns(qint64 runId) const
                  {runId}, QStringLiteral("cannot read the nodes of run %1").arg(runId)))
         return result;
     while (q.next()) {
-        NodeRunRecord r;
-        r.nodeId = q.value(0).toString();
-        r.attempt = q.value(1).toInt();
-        r.state = nodeStateFrom(q.value(2).toString());
-        r.tries = q.value(3).toInt();
-        r.freshness = freshnessFrom(q.value(4).toString());
-        r.message = q.value(5).toString();
-        if (!q.value(6).isNull())
-            r.value = q.value(6).toDouble();
-        if (!q.value(7).isNull())
-            r.reference = q.value(7).toDouble();
-        if (!q.value(8).isNull())
-            r.ageSeconds = q.value(8).toLongLong();
-        r.observedAt = storedTime(q.value(9));
-        r.sampleRows = sampleRowsFrom(q.value(10));
-        r.logPath = q.value(11).toString();
-        r.startedAt = storedTime(q.value(12));
-        r.finishedAt = storedTime(q.value(13));
-        r.processGroup = q.value(14).toLongLong();
+        NodeRunRecord r = rowFrom(
+            q, &NodeRunRecord::nodeId, &NodeRunRecord::attempt, &NodeRunRecord::state,
+            &NodeRunRecord::tries, &NodeRunRecord::freshness, &NodeRunRecord::message,
+            &NodeRunRecord::value, &NodeRunRecord::reference, &NodeRunRecord::ageSeconds,
+            &NodeRunRecord::observedAt, &NodeRunRecord::sampleRows, &NodeRunRecord::logPath,
+            &NodeRunRecord::startedAt, &NodeRunRecord::finishedAt, &NodeRunRecord::processGroup);
+        r.waiting = waitingFrom(q, 15);
         result.append(r);
     }
     return result;
@@ -538,21 +529,13 @@ QList<EventRecord> StateStore::events(qint64 runId, qint64 afterSeq) const
     QList<EventRecord> result;
     QSqlQuery q = d->query();
     if (!d->exec(q,
-                 QStringLiteral("SELECT seq, attempt, node_id, state, at, message FROM events "
-                                "WHERE run_id = ? AND seq > ? ORDER BY seq"),
+                 QStringLiteral("SELECT %1 FROM events e WHERE e.run_id = ? AND e.seq > ? ORDER BY "
+                                "e.seq")
+                     .arg(QLatin1String(kEventColumns)),
                  {runId, afterSeq}, QStringLiteral("cannot read the events of run %1").arg(runId)))
         return result;
-    while (q.next()) {
-        EventRecord e;
-        e.seq = q.value(0).toLongLong();
-        e.runId = runId;
-        e.attempt = q.value(1).toInt();
-        e.nodeId = q.value(2).toString();
-        e.state = nodeStateFrom(q.value(3).toString());
-        e.at = storedTime(q.value(4));
-        e.message = q.value(5).toString();
-        result.append(e);
-    }
+    while (q.next())
+        result.append(eventFrom(q));
     return result;
 }
 
@@ -604,8 +587,7 @@ QList<EventRecord> StateStore::eventsSince(qint64 afterSeq, const QString &repor
     d->clearError();
     QList<EventRecord> result;
     QSqlQuery q = d->query();
-    QString sql = QStringLiteral("SELECT e.seq, e.run_id, e.attempt, e.node_id, e.state, e.at, "
-                                 "e.message FROM events e");
+    QString sql = QStringLiteral("SELECT %1 FROM events e").arg(QLatin1String(kEventColumns));
     QVariantList values;
     if (!reportId.isEmpty()) {
         sql +=
@@ -618,17 +600,8 @@ QList<EventRecord> StateStore::eventsSince(qint64 afterSeq, const QString &repor
     values << afterSeq << limit;
     if (!d->exec(q, sql, values, QStringLiteral("cannot read the events")))
         return result;
-    while (q.next()) {
-        EventRecord e;
-        e.seq = q.value(0).toLongLong();
-        e.runId = q.value(1).toLongLong();
-        e.attempt = q.value(2).toInt();
-        e.nodeId = q.value(3).toString();
-        e.state = nodeStateFrom(q.value(4).toString());
-        e.at = storedTime(q.value(5));
-        e.message = q.value(6).toString();
-        result.append(e);
-    }
+    while (q.next())
+        result.append(eventFrom(q));
     return result;
 }
 

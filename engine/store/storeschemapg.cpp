@@ -304,7 +304,7 @@ const Migrations &pgMigrations()
 {
     static constexpr Migrations migrations = {&kPgMigration1, &kPgMigration2, &kPgMigration3,
                                               &kPgMigration4, &kPgMigration5, &kMigration6,
-                                              &kPgMigration7, &kPgMigration8};
+                                              &kPgMigration7, &kPgMigration8, &kMigration9};
     return migrations;
 }
 

@@ -210,7 +210,7 @@ const Migrations &sqliteMigrations()
 {
     static constexpr Migrations migrations = {&kMigration1, &kMigration2, &kMigration3,
                                               &kMigration4, &kMigration5, &kMigration6,
-                                              &kMigration7, &kMigration8};
+                                              &kMigration7, &kMigration8, &kMigration9};
     return migrations;
 }
 
