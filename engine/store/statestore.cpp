@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSqlDriver>
 
 namespace vouch::engine {
 
@@ -121,6 +122,23 @@ QString StateStore::databaseUser() const
 bool StateStore::lastErrorRefused() const
 {
     return d->lastErrorRefused;
+}
+
+bool StateStore::onTableChanged(const QString &table, QObject *context,
+                                std::function<void()> onChange)
+{
+    if (!d->pg)
+        return false;
+    QSqlDriver *driver = d->db.driver();
+    const QString channel = QStringLiteral("vouch_") + table;
+    if (!driver->subscribeToNotification(channel))
+        return false;
+    QObject::connect(driver, &QSqlDriver::notification, context,
+                     [channel, onChange = std::move(onChange)](const QString &name) {
+                         if (name == channel)
+                             onChange();
+                     });
+    return true;
 }
 
 QString StateStore::connectionName() const

@@ -7,8 +7,11 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
+
+class QObject;
 
 namespace vouch::engine {
 
@@ -58,6 +61,25 @@ struct NodeRunRecord
     QDateTime finishedAt; // terminal transition in that attempt
     qint64 processGroup = 0;
     std::optional<Waiting> waiting; // of the latest transition
+};
+
+// One run in a report's history (the History page): when it completed and
+// which of its nodes ended warned or failed.
+struct RunHistoryRecord
+{
+    qint64 runId = 0;
+    // When the last node of the run's latest attempt finished; invalid while
+    // a node of that attempt is unfinished, or when none ran.
+    QDateTime completedAt;
+    QStringList warnedOrFailed; // nodes whose latest state is warned or failed
+};
+
+// One passing execution of a node: its latest attempt in one run.
+struct NodeDurationRecord
+{
+    qint64 runId = 0;
+    QDateTime startedAt;
+    QDateTime finishedAt;
 };
 
 struct EventRecord
@@ -205,6 +227,14 @@ public:
     // interrupted node ids. Callers hold the run's lease.
     QStringList markInterrupted(qint64 runId, const QString &message);
 
+    // History, one aggregate query each (storehistory.cpp). A run of
+    // `runIds` that has no node rows yet is left out of history().
+    QList<RunHistoryRecord> history(const QList<qint64> &runIds) const;
+    // Per run of `runIds`: `nodeId`'s latest attempt there, when it passed
+    // (succeeded or warned) and has both times.
+    QList<NodeDurationRecord> nodeDurations(const QString &nodeId,
+                                            const QList<qint64> &runIds) const;
+
     // Leases: at most one live holder per key (e.g. "weekly_operating_report/2026-W47").
     // Acquiring succeeds when the key is free, expired, or already held by
     // `holder` (then it renews). Time is the store's clock (UTC now).
@@ -231,6 +261,12 @@ public:
     // The QtSql connection name, for engine code on the same thread that
     // keeps its own tables in this store (the trust layer). Not for the UI.
     QString connectionName() const;
+
+    // PostgreSQL: calls `onChange` on this store's thread, while `context`
+    // lives, whenever a statement writes `table` (the vouch_<table>
+    // notifications of the schema: requests, events, decisions, leases,
+    // attempts). False on SQLite, which has no notifications.
+    bool onTableChanged(const QString &table, QObject *context, std::function<void()> onChange);
 
 private:
     StateStore();
