@@ -25,16 +25,6 @@ namespace {
 // Any constant: the advisory lock that serialises migrations on a server.
 constexpr qint64 kMigrationLock = 0x766f756368; // "vouch"
 
-// A store from a newer Vouch is left as it is, with what to do.
-QString newerSchema(const QString &store, int version)
-{
-    return QStringLiteral("state store %1 was written by a newer Vouch (schema %2; this Vouch "
-                          "reads up to %3); upgrade Vouch or use another --state file")
-        .arg(store)
-        .arg(version)
-        .arg(StateStore::kSchemaVersion);
-}
-
 // SQLite would only notice a foreign file at the first query; checking the
 // header first also guarantees we never write to it. Empty when it is fine
 // (or empty, or missing: a new store).
@@ -95,6 +85,21 @@ int StateStore::Private::schemaVersion()
         return -1;
     }
     return q.value(0).toInt();
+}
+
+int StateStore::Private::checkedSchemaVersion()
+{
+    const int version = schemaVersion();
+    if (version <= kSchemaVersion)
+        return version;
+    // A store from a newer Vouch is left as it is, with what to do.
+    lastError = QStringLiteral("state store %1 was written by a newer Vouch (schema %2; this Vouch "
+                               "reads up to %3); upgrade Vouch%4")
+                    .arg(path)
+                    .arg(version)
+                    .arg(kSchemaVersion)
+                    .arg(pg ? QString() : QStringLiteral(" or use another --state file"));
+    return -1;
 }
 
 bool StateStore::Private::migrate(int from)
@@ -248,15 +253,9 @@ std::unique_ptr<StateStore> StateStore::openServer(const ServerAddress &address,
     if (!p.exec(QStringLiteral("SET client_min_messages = warning"),
                 QStringLiteral("cannot configure")))
         return refuse(p.lastError);
-    const int version = p.schemaVersion();
+    const int version = p.checkedSchemaVersion();
     if (version < 0)
         return refuse(p.lastError);
-    if (version > kSchemaVersion)
-        return refuse(QStringLiteral("state store %1 was written by a newer Vouch (schema %2; this "
-                                     "Vouch reads up to %3); upgrade Vouch")
-                          .arg(p.path)
-                          .arg(version)
-                          .arg(kSchemaVersion));
     if (version < kSchemaVersion && !p.migrate(version))
         return refuse(p.lastError);
     return store;
@@ -310,11 +309,9 @@ std::unique_ptr<StateStore> StateStore::open(const QString &path, QString *error
     if (!p.exec(QStringLiteral("PRAGMA busy_timeout = 5000"), QStringLiteral("cannot configure")) ||
         !p.exec(QStringLiteral("PRAGMA foreign_keys = ON"), QStringLiteral("cannot configure")))
         return refuse(p.lastError);
-    const int version = p.schemaVersion();
+    const int version = p.checkedSchemaVersion();
     if (version < 0)
         return refuse(p.lastError);
-    if (version > kSchemaVersion)
-        return refuse(newerSchema(file, version));
 
     {
         // Switching a new file to WAL needs it to itself for a moment; when
@@ -404,11 +401,9 @@ std::unique_ptr<StateStore> StateStore::openReadOnly(const QString &path, QStrin
     if (writable && !p.exec(QStringLiteral("PRAGMA query_only = ON"),
                             QStringLiteral("cannot make the connection read-only")))
         return refuse(p.lastError);
-    const int version = p.schemaVersion();
+    const int version = p.checkedSchemaVersion();
     if (version < 0)
         return refuse(p.lastError);
-    if (version > kSchemaVersion)
-        return refuse(newerSchema(file, version));
     if (version == 0)
         return refuse(QStringLiteral("state store %1 holds no runs yet (no Vouch schema); run a "
                                      "contract first (vouch run FILE)")

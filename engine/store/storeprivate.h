@@ -215,6 +215,9 @@ struct StateStore::Private
     // The schema version of the file: 0 for a new, empty database; -1 (with
     // lastError set) for a file that is not ours. (storeopen.cpp)
     int schemaVersion();
+    // The same, and -1 with lastError saying what to do for a store from a
+    // newer Vouch (which is left as it is).
+    int checkedSchemaVersion();
     bool migrate(int from);
 
     // Writing transitions (storeruns.cpp).
