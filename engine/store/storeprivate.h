@@ -3,8 +3,9 @@
 // The internals of StateStore, shared by its source files: statestore.cpp
 // (the value helpers), storeopen.cpp (opening, schema version, migrations),
 // storeschemasqlite.cpp and storeschemapg.cpp (the migrations themselves),
-// storeruns.cpp (runs, attempts, transitions, events) and storeleases.cpp
-// (leases and requests). Not for any other code.
+// storeruns.cpp (runs, attempts, transitions, events), storeleases.cpp
+// (leases and requests) and storehistory.cpp (the History page's
+// aggregates). Not for any other code.
 
 #include "engine/store/statestore.h"
 #include "engine/store/storesql.h"
@@ -22,7 +23,8 @@ namespace vouch::engine::storedetail {
 
 // Every timestamp column holds milliseconds since the epoch, UTC (NULL when
 // unknown): compact, sortable, cheap to bind, and the same on PostgreSQL
-// (bigint). Every write binds its values; no value is ever spliced into SQL.
+// (bigint). Every write binds its values; no value is ever spliced into SQL
+// (storehistory.cpp lists run ids, integers the store gave out, in IN (...)).
 //
 // Migrations: migration N (1-based) brings the schema from N-1 to N. Each one
 // runs in its own IMMEDIATE transaction together with the row that records it
