@@ -26,9 +26,6 @@
 #include <QTimeZone>
 #include <QVBoxLayout>
 #include <QValueAxis>
-#include <QtSql/QSqlDatabase>
-#include <QtSql/QSqlError>
-#include <QtSql/QSqlQuery>
 
 #include <algorithm>
 #include <cmath>
@@ -48,35 +45,18 @@ namespace {
 constexpr double kMsPerHour = 3600.0 * 1000.0;
 constexpr double kMsPerMinute = 60.0 * 1000.0;
 
-// The run ids as an SQL list; they are integers from the store itself.
-QString idList(const QList<HistoryPage::Period> &periods)
+QList<qint64> runIds(const QList<HistoryPage::Period> &periods)
 {
-    QStringList ids;
+    QList<qint64> ids;
     ids.reserve(periods.size());
     for (const auto &p : periods)
-        ids.append(QString::number(p.runId));
-    return ids.join(QLatin1Char(','));
-}
-
-bool exec(QSqlQuery &q, const QString &sql, const QVariantList &values, QString *error)
-{
-    q.setForwardOnly(true);
-    if (!q.prepare(sql)) {
-        *error = q.lastError().text();
-        return false;
-    }
-    for (int i = 0; i < values.size(); ++i)
-        q.bindValue(i, values.at(i));
-    if (!q.exec()) {
-        *error = q.lastError().text();
-        return false;
-    }
-    return true;
+        ids.append(p.runId);
+    return ids;
 }
 
 // Per run: the duration of `nodeId` in the latest attempt that touched it,
-// when that execution passed. One query for all runs.
-QList<HistoryPage::Duration> readDurations(const QSqlDatabase &db,
+// when that execution passed.
+QList<HistoryPage::Duration> readDurations(const engine::StateStore &store,
                                            const QList<HistoryPage::Period> &periods,
                                            const QString &nodeId, QString *error)
 {
@@ -86,20 +66,16 @@ QList<HistoryPage::Duration> readDurations(const QSqlDatabase &db,
     QHash<qint64, qint64> startOf;
     for (const auto &p : periods)
         startOf.insert(p.runId, p.startMs);
-    QSqlQuery q(db);
-    const QString sql = QStringLiteral(R"(
-        SELECT n.run_id, n.started_at, n.finished_at FROM node_runs n
-        WHERE n.node_id = ? AND n.run_id IN (%1) AND n.state IN ('succeeded', 'warned')
-          AND n.started_at IS NOT NULL AND n.finished_at IS NOT NULL
-          AND n.attempt = (SELECT max(m.attempt) FROM node_runs m
-                           WHERE m.run_id = n.run_id AND m.node_id = n.node_id))")
-                            .arg(idList(periods));
-    if (!exec(q, sql, {nodeId}, error))
+    const auto rows = store.nodeDurations(nodeId, runIds(periods));
+    if (!store.lastError().isEmpty()) {
+        *error = store.lastError();
         return result;
-    while (q.next()) {
+    }
+    for (const auto &row : rows) {
         HistoryPage::Duration d;
-        d.startMs = startOf.value(q.value(0).toLongLong());
-        d.durationMs = std::max<qint64>(0, q.value(2).toLongLong() - q.value(1).toLongLong());
+        d.startMs = startOf.value(row.runId);
+        d.durationMs = std::max<qint64>(0, row.finishedAt.toMSecsSinceEpoch() -
+                                               row.startedAt.toMSecsSinceEpoch());
         result.append(d);
     }
     std::sort(result.begin(), result.end(),
@@ -150,60 +126,32 @@ HistoryPage::LoadResult loadHistory(const QString &statePath, const engine::Cont
         return result;
     }
 
-    const QSqlDatabase db = QSqlDatabase::database(store->connectionName(), false);
-    const QString ids = idList(result.periods);
-
-    // 1. Completion: when the last node of the latest attempt finished; a run
-    // with a node of that attempt still unfinished has not completed.
-    {
-        QSqlQuery q(db);
-        const QString sql = QStringLiteral(R"(
-            SELECT a.run_id, max(n.finished_at), sum(n.finished_at IS NULL)
-            FROM (SELECT run_id, max(attempt) AS attempt FROM attempts
-                  WHERE run_id IN (%1) GROUP BY run_id) a
-            JOIN node_runs n ON n.run_id = a.run_id AND n.attempt = a.attempt
-            GROUP BY a.run_id)")
-                                .arg(ids);
-        if (!exec(q, sql, {}, &error)) {
-            result.error = error;
-            return result;
-        }
-        while (q.next()) {
-            const int i = indexOf.value(q.value(0).toLongLong(), -1);
-            if (i < 0 || q.value(1).isNull() || q.value(2).toLongLong() > 0)
-                continue;
-            auto &p = result.periods[i];
-            p.completed = true;
-            p.completionHours = (q.value(1).toLongLong() - p.endMs) / kMsPerHour;
-        }
+    // Completion (when the last node of the latest attempt finished) and
+    // check failures (checks whose latest state warned or failed).
+    const auto history = store->history(runIds(result.periods));
+    if (!store->lastError().isEmpty()) {
+        result.error = store->lastError();
+        return result;
     }
-
-    // 2. Check failures: checks whose latest state warned or failed.
-    {
-        QSet<QString> checks;
-        for (const auto &node : contract->nodes)
-            if (node.kind == engine::NodeKind::Check)
-                checks.insert(node.id);
-        QSqlQuery q(db);
-        const QString sql = QStringLiteral(R"(
-            SELECT n.run_id, n.node_id FROM node_runs n
-            WHERE n.run_id IN (%1) AND n.state IN ('warned', 'failed')
-              AND n.attempt = (SELECT max(m.attempt) FROM node_runs m
-                               WHERE m.run_id = n.run_id AND m.node_id = n.node_id))")
-                                .arg(ids);
-        if (!checks.isEmpty() && !exec(q, sql, {}, &error)) {
-            result.error = error;
-            return result;
+    QSet<QString> checks;
+    for (const auto &node : contract->nodes)
+        if (node.kind == engine::NodeKind::Check)
+            checks.insert(node.id);
+    for (const auto &row : history) {
+        const int i = indexOf.value(row.runId, -1);
+        if (i < 0)
+            continue;
+        auto &p = result.periods[i];
+        if (row.completedAt.isValid()) {
+            p.completed = true;
+            p.completionHours = (row.completedAt.toMSecsSinceEpoch() - p.endMs) / kMsPerHour;
         }
-        while (!checks.isEmpty() && q.next()) {
-            const int i = indexOf.value(q.value(0).toLongLong(), -1);
-            if (i >= 0 && checks.contains(q.value(1).toString()))
-                ++result.periods[i].checkFailures;
-        }
+        for (const QString &node : row.warnedOrFailed)
+            p.checkFailures += checks.contains(node) ? 1 : 0;
     }
 
     // 3. The selected node's durations.
-    result.durations = readDurations(db, result.periods, nodeId, &error);
+    result.durations = readDurations(*store, result.periods, nodeId, &error);
     if (!error.isEmpty())
         result.error = error;
     result.elapsedMs = timer.elapsed();
@@ -512,8 +460,7 @@ void HistoryPage::startDurationLoad()
             QString error;
             QList<Duration> durations;
             if (auto store = engine::StateStore::open(path, &error))
-                durations = readDurations(QSqlDatabase::database(store->connectionName(), false),
-                                          periods, node, &error);
+                durations = readDurations(*store, periods, node, &error);
             return durations;
         },
         [this, generation, durationGeneration](QList<Duration> durations) {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "engine/graph/graph.h"
-#include "engine/run/nodestate.h"
+#include "engine/graph/nodestate.h"
 #include "engine/run/rerunplan.h"
 
 #include <QDialog>

@@ -2,7 +2,7 @@
 
 #include "engine/contract/contract.h"
 #include "engine/control/runfollower.h"
-#include "engine/run/nodestate.h"
+#include "engine/graph/nodestate.h"
 #include "engine/trust/verdict.h"
 #include "engine/util/clock.h"
 

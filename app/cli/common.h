@@ -2,7 +2,7 @@
 
 #include "engine/contract/contract.h"
 #include "engine/contract/diagnostic.h"
-#include "engine/run/nodestate.h"
+#include "engine/graph/nodestate.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
 

@@ -144,7 +144,7 @@ int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
                 if (t.state == NodeState::Running) {
                     if (!started.contains(t.nodeId))
                         started.insert(t.nodeId, t.at);
-                    if (t.message.startsWith(QLatin1String("waiting:")))
+                    if (t.waiting)
                         out << "  " << glyph(t.state) << ' '
                             << QStringLiteral("waiting").leftJustified(16) << t.nodeId << "  "
                             << t.message.mid(9) << '\n';

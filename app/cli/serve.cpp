@@ -17,8 +17,6 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QSocketNotifier>
-#include <QSqlDatabase>
-#include <QSqlDriver>
 #include <QTextStream>
 #include <QTimeZone>
 #include <QTimer>
@@ -94,12 +92,8 @@ public:
             log::error(QStringLiteral("%1: %2").arg(m_contract->report.id, openError));
         } else {
             m_control->acquireLease(runnerKey(m_contract->report.id), myHolder(), leaseSeconds());
-            if (m_control->isPostgres()) {
-                QSqlDriver *driver =
-                    QSqlDatabase::database(m_control->connectionName(), false).driver();
-                driver->subscribeToNotification(QStringLiteral("vouch_requests"));
-                connect(driver, &QSqlDriver::notification, this, [this] { service(); });
-            }
+            // PostgreSQL: a request written anywhere wakes the runner at once.
+            m_control->onTableChanged(QStringLiteral("requests"), this, [this] { service(); });
         }
         const QDateTime now = clockNow();
         const QDateTime last = lastFireAtOrBefore(m_contract->report.schedule, now, m_zone);

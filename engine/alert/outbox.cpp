@@ -26,51 +26,40 @@ qint64 nowMs()
     return wallNow().toMSecsSinceEpoch();
 }
 
-std::optional<AlertChannel::Type> serviceFrom(const QString &text)
+} // namespace
+
+// For rowFrom() (storesql.h): a channel type and a delivery status are
+// stored as their names; an unknown service reads as a webhook.
+void readColumn(const QVariant &v, AlertChannel::Type &out)
 {
+    out = AlertChannel::Type::Webhook;
     for (auto t : {AlertChannel::Type::Slack, AlertChannel::Type::Teams,
                    AlertChannel::Type::PagerDuty, AlertChannel::Type::Webhook}) {
-        if (toString(t) == text)
-            return t;
+        if (toString(t) == v.toString())
+            out = t;
     }
-    return std::nullopt;
 }
 
-DeliveryStatus statusFrom(const QString &text)
+void readColumn(const QVariant &v, DeliveryStatus &out)
 {
-    if (text == QLatin1String("delivered"))
-        return DeliveryStatus::Delivered;
-    if (text == QLatin1String("failed"))
-        return DeliveryStatus::Failed;
-    return DeliveryStatus::Pending;
+    const QString text = v.toString();
+    out = text == QLatin1String("delivered") ? DeliveryStatus::Delivered
+          : text == QLatin1String("failed")  ? DeliveryStatus::Failed
+                                             : DeliveryStatus::Pending;
 }
 
+namespace {
+
+// Reads the columns of kColumns, in that order.
 Delivery deliveryFrom(const QSqlQuery &q)
 {
-    Delivery d;
-    d.alertId = q.value(0).toLongLong();
-    d.eventSeq = q.value(1).toLongLong();
-    d.channel = q.value(2).toString();
-    d.runId = q.value(3).toLongLong();
-    d.reportId = q.value(4).toString();
-    d.event = q.value(5).toString();
-    d.service = serviceFrom(q.value(6).toString()).value_or(AlertChannel::Type::Webhook);
-    d.target = q.value(7).toString();
-    d.routingKey = q.value(8).toString();
-    d.signingSecret = q.value(9).toString();
-    d.payload = q.value(10).toString().toUtf8();
-    d.status = statusFrom(q.value(11).toString());
-    d.tries = q.value(12).toInt();
-    d.createdAt = storedTime(q.value(13));
-    d.nextAt = storedTime(q.value(14));
-    d.giveUpAt = storedTime(q.value(15));
-    d.finishedAt = storedTime(q.value(16));
-    d.httpStatus = q.value(17).toInt();
-    d.lastError = q.value(18).toString();
-    d.timeoutMs = q.value(19).toLongLong();
-    d.firstRetryMs = q.value(20).toLongLong();
-    d.maxRetryMs = q.value(21).toLongLong();
-    return d;
+    return rowFrom(q, &Delivery::alertId, &Delivery::eventSeq, &Delivery::channel, &Delivery::runId,
+                   &Delivery::reportId, &Delivery::event, &Delivery::service, &Delivery::target,
+                   &Delivery::routingKey, &Delivery::signingSecret, &Delivery::payload,
+                   &Delivery::status, &Delivery::tries, &Delivery::createdAt, &Delivery::nextAt,
+                   &Delivery::giveUpAt, &Delivery::finishedAt, &Delivery::httpStatus,
+                   &Delivery::lastError, &Delivery::timeoutMs, &Delivery::firstRetryMs,
+                   &Delivery::maxRetryMs);
 }
 
 // QtSql binds a null QString as NULL; these columns are NOT NULL ''.
@@ -191,17 +180,10 @@ int Outbox::enqueue(const Contract &contract, QString *error)
     qint64 last = after;
     QList<AlertEvent> events;
     while (q.next()) {
-        AlertEvent e;
-        e.eventSeq = q.value(0).toLongLong();
-        e.alertId = q.value(1).toLongLong();
-        e.event = q.value(2).toString();
-        e.severity = q.value(3).toString();
-        e.headline = q.value(4).toString();
-        e.at = storedTime(q.value(5));
-        e.runId = q.value(6).toLongLong();
-        e.rootNode = q.value(7).toString();
-        e.details = QJsonDocument::fromJson(q.value(8).toString().toUtf8()).object();
-        e.period = q.value(9).toString();
+        AlertEvent e = rowFrom(q, &AlertEvent::eventSeq, &AlertEvent::alertId, &AlertEvent::event,
+                               &AlertEvent::severity, &AlertEvent::headline, &AlertEvent::at,
+                               &AlertEvent::runId, &AlertEvent::rootNode, &AlertEvent::details,
+                               &AlertEvent::period);
         e.reportId = reportId;
         e.reportName = contract.report.name;
         if (!contract.alerting.link.isEmpty()) {

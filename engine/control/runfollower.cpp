@@ -20,6 +20,7 @@ Transition fromEvent(const EventRecord &e)
     t.state = e.state;
     t.at = e.at;
     t.message = e.message;
+    t.waiting = e.waiting;
     return t;
 }
 
@@ -41,6 +42,7 @@ Transition fromRecord(qint64 runId, const NodeRunRecord &r)
     t.sampleRows = r.sampleRows;
     t.logPath = r.logPath;
     t.processGroup = r.processGroup;
+    t.waiting = r.waiting;
     return t;
 }
 } // namespace

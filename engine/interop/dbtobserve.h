@@ -7,7 +7,7 @@
 // the caller's thread.
 
 #include "engine/contract/diagnostic.h"
-#include "engine/run/nodestate.h"
+#include "engine/graph/nodestate.h"
 
 #include <QByteArrayView>
 #include <QDateTime>

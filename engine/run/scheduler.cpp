@@ -97,7 +97,8 @@ struct Scheduler::Private
 
     void transition(int index, NodeState newState, const NodeOutcome *outcome = nullptr,
                     const QString &message = QString(), qint64 processGroup = 0,
-                    const QString &logPath = QString())
+                    const QString &logPath = QString(),
+                    const std::optional<Waiting> &waiting = std::nullopt)
     {
         state[index] = newState;
         Transition t;
@@ -110,6 +111,7 @@ struct Scheduler::Private
         t.message = message;
         t.processGroup = processGroup;
         t.logPath = logPath;
+        t.waiting = waiting;
         if (outcome) {
             t.freshness = outcome->freshness;
             if (message.isEmpty())
@@ -455,13 +457,16 @@ struct Scheduler::Private
             if (now.addMSecs(every.count()) <= limit) {
                 // A late source is waited for: it stays running (waiting),
                 // and so does everything downstream of it.
+                const Waiting waiting{outcome.message, now.addMSecs(every.count()).toUTC(),
+                                      limit.toUTC()};
                 transition(index, NodeState::Running, &outcome,
                            QStringLiteral("waiting: %1; looking again at %2 (until %3)")
-                               .arg(outcome.message,
-                                    now.addMSecs(every.count())
-                                        .toTimeZone(zone)
-                                        .toString(QStringLiteral("ddd HH:mm:ss")),
-                                    limit.toTimeZone(zone).toString(QStringLiteral("ddd HH:mm"))));
+                               .arg(waiting.reason,
+                                    waiting.nextLook.toTimeZone(zone).toString(
+                                        QStringLiteral("ddd HH:mm:ss")),
+                                    waiting.deadline.toTimeZone(zone).toString(
+                                        QStringLiteral("ddd HH:mm"))),
+                           0, QString(), waiting);
                 auto *timer = armTimer(index, every);
                 QObject::connect(timer, &QTimer::timeout, q, [this, index] {
                     disarmTimer(index);

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "engine/contract/contract.h"
-#include "engine/run/nodestate.h"
+#include "engine/graph/nodestate.h"
 
 #include <QDate>
 #include <QDateTime>

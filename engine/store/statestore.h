@@ -1,37 +1,19 @@
 #pragma once
 
-#include "engine/run/nodestate.h"
+#include "engine/graph/nodestate.h"
 
 #include <QDateTime>
 #include <QList>
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
-namespace vouch::engine {
+class QObject;
 
-// One state change of one node in one attempt of a run. The scheduler
-// records it here before it tells anyone else about it.
-struct Transition
-{
-    qint64 runId = 0;
-    int attempt = 0;
-    QString nodeId;
-    NodeState state = NodeState::Pending;
-    QDateTime at;  // UTC
-    int tries = 0; // execution tries inside this attempt (retries count up)
-    Freshness freshness = Freshness::Unknown;
-    QString message;
-    std::optional<double> value;
-    std::optional<double> reference;
-    std::optional<qint64> ageSeconds;
-    QDateTime observedAt;          // freshness: the source's last load
-    QList<QStringList> sampleRows; // check: header row, then sample failing rows
-    QString logPath;
-    qint64 processGroup = 0; // command: the process group while running, 0 otherwise
-};
+namespace vouch::engine {
 
 struct RunRecord
 {
@@ -78,6 +60,26 @@ struct NodeRunRecord
     QDateTime startedAt;  // first transition to running in that attempt
     QDateTime finishedAt; // terminal transition in that attempt
     qint64 processGroup = 0;
+    std::optional<Waiting> waiting; // of the latest transition
+};
+
+// One run in a report's history (the History page): when it completed and
+// which of its nodes ended warned or failed.
+struct RunHistoryRecord
+{
+    qint64 runId = 0;
+    // When the last node of the run's latest attempt finished; invalid while
+    // a node of that attempt is unfinished, or when none ran.
+    QDateTime completedAt;
+    QStringList warnedOrFailed; // nodes whose latest state is warned or failed
+};
+
+// One passing execution of a node: its latest attempt in one run.
+struct NodeDurationRecord
+{
+    qint64 runId = 0;
+    QDateTime startedAt;
+    QDateTime finishedAt;
 };
 
 struct EventRecord
@@ -89,6 +91,7 @@ struct EventRecord
     NodeState state = NodeState::Pending;
     QDateTime at;
     QString message;
+    std::optional<Waiting> waiting;
 };
 
 // A reconnect or a rerun asked of whoever executes a report (team mode):
@@ -132,7 +135,7 @@ struct LeaseRecord
 class StateStore
 {
 public:
-    static constexpr int kSchemaVersion = 8;
+    static constexpr int kSchemaVersion = 9;
 
     // Where a PostgreSQL store lives. The password never appears in
     // display(), in logs or in error messages.
@@ -224,6 +227,14 @@ public:
     // interrupted node ids. Callers hold the run's lease.
     QStringList markInterrupted(qint64 runId, const QString &message);
 
+    // History, one aggregate query each (storehistory.cpp). A run of
+    // `runIds` that has no node rows yet is left out of history().
+    QList<RunHistoryRecord> history(const QList<qint64> &runIds) const;
+    // Per run of `runIds`: `nodeId`'s latest attempt there, when it passed
+    // (succeeded or warned) and has both times.
+    QList<NodeDurationRecord> nodeDurations(const QString &nodeId,
+                                            const QList<qint64> &runIds) const;
+
     // Leases: at most one live holder per key (e.g. "weekly_operating_report/2026-W47").
     // Acquiring succeeds when the key is free, expired, or already held by
     // `holder` (then it renews). Time is the store's clock (UTC now).
@@ -250,6 +261,12 @@ public:
     // The QtSql connection name, for engine code on the same thread that
     // keeps its own tables in this store (the trust layer). Not for the UI.
     QString connectionName() const;
+
+    // PostgreSQL: calls `onChange` on this store's thread, while `context`
+    // lives, whenever a statement writes `table` (the vouch_<table>
+    // notifications of the schema: requests, events, decisions, leases,
+    // attempts). False on SQLite, which has no notifications.
+    bool onTableChanged(const QString &table, QObject *context, std::function<void()> onChange);
 
 private:
     StateStore();

@@ -74,19 +74,9 @@ QString hashOf(const Row &row)
 // Reads the columns of kColumns, in that order.
 Row rowFrom(const QSqlQuery &q)
 {
-    Row row;
-    row.seq = q.value(0).toLongLong();
-    row.atMs = q.value(1).toLongLong();
-    row.who = q.value(2).toString();
-    row.action = q.value(3).toString();
-    row.reportId = q.value(4).toString();
-    row.period = q.value(5).toString();
-    if (!q.value(6).isNull())
-        row.runId = q.value(6).toLongLong();
-    row.details = q.value(7).toString();
-    row.prevHash = q.value(8).toString();
-    row.hash = q.value(9).toString();
-    return row;
+    return vouch::engine::rowFrom(q, &Row::seq, &Row::atMs, &Row::who, &Row::action, &Row::reportId,
+                                  &Row::period, &Row::runId, &Row::details, &Row::prevHash,
+                                  &Row::hash);
 }
 
 AuditEntry entryFrom(const Row &row)

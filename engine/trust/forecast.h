@@ -1,6 +1,6 @@
 #pragma once
 
-#include "engine/run/nodestate.h"
+#include "engine/graph/nodestate.h"
 
 #include <QDate>
 #include <QDateTime>

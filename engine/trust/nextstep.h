@@ -13,7 +13,7 @@
 //
 // Pure: any thread.
 
-#include "engine/run/nodestate.h"
+#include "engine/graph/nodestate.h"
 
 #include <QString>
 #include <QStringList>

@@ -5,7 +5,7 @@
 // Pure functions over a snapshot of one run: no clock, no store, no I/O.
 
 #include "engine/contract/contract.h"
-#include "engine/run/nodestate.h"
+#include "engine/graph/nodestate.h"
 
 #include <QDateTime>
 #include <QHash>

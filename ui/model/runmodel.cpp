@@ -52,7 +52,7 @@ void RunModel::load(const QList<NodeRunRecord> &records)
         NodeView &v = m_nodes[index];
         v.state = r.state;
         v.freshness = r.freshness;
-        v.waiting = false;
+        v.waiting = r.state == NodeState::Running && r.waiting.has_value();
         v.attempt = r.attempt;
         v.tries = r.tries;
         v.value = r.value;
@@ -120,8 +120,7 @@ void RunModel::flushPending()
         }
         v.state = t.state;
         v.tries = std::max(v.tries, t.tries);
-        v.waiting =
-            t.state == NodeState::Running && t.message.startsWith(QLatin1String("waiting:"));
+        v.waiting = t.state == NodeState::Running && t.waiting.has_value();
         if (t.freshness != Freshness::Unknown)
             v.freshness = t.freshness;
         if (!t.message.isEmpty())

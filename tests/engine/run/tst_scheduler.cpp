@@ -460,6 +460,20 @@ private Q_SLOTS:
             waited |=
                 e.nodeId == QLatin1String("src") && e.message.startsWith(QLatin1String("waiting:"));
         QVERIFY(waited);
+        // The wait is a field of the transition (issue 13), stored with each
+        // event: the reason, the next look and the deadline (up_to: 20s).
+        for (const EventRecord &e : o.events) {
+            const bool waiting =
+                e.nodeId == QLatin1String("src") && e.message.startsWith(QLatin1String("waiting:"));
+            QCOMPARE(e.waiting.has_value(), waiting);
+            if (waiting) {
+                QVERIFY(!e.waiting->reason.isEmpty());
+                QVERIFY(e.message.contains(e.waiting->reason));
+                QVERIFY(e.waiting->nextLook.isValid());
+                QVERIFY(e.waiting->nextLook <= e.waiting->deadline);
+                QVERIFY(e.waiting->deadline <= e.at.addSecs(20));
+            }
+        }
     }
 
     void lateSourceSettlesWhenTheWaitEnds()

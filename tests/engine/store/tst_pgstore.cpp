@@ -193,6 +193,42 @@ private Q_SLOTS:
         QVERIFY(!q.exec(QStringLiteral("DELETE FROM events")));
     }
 
+    // Transition::waiting through the batched writes: merged per node like
+    // the other columns (the latest transition's, cleared when it has none),
+    // and on every event.
+    void waitingRoundTrips()
+    {
+        QString error;
+        auto store = StateStore::open(pgFreshDatabase(QStringLiteral("wait")), &error);
+        QVERIFY2(store, qPrintable(error));
+        const qint64 run = store->createRun(QStringLiteral("weekly"), QStringLiteral("2026-W47"),
+                                            QStringLiteral("/c.yaml"));
+        QCOMPARE(store->beginAttempt(run, QStringLiteral("alice"), QStringLiteral("run"),
+                                     {QStringLiteral("a"), QStringLiteral("b")}),
+                 1);
+        const Waiting waiting{QStringLiteral("loaded 7 h ago"), kT0.addSecs(300),
+                              kT0.addSecs(3600)};
+        Transition a = transition(run, 1, QStringLiteral("a"), NodeState::Running, 10);
+        a.waiting = waiting;
+        Transition b = transition(run, 1, QStringLiteral("b"), NodeState::Running, 10);
+        b.waiting = waiting;
+        // In one batch: `b` waits, then runs again without waiting.
+        store->record(a);
+        store->record(b);
+        store->record(transition(run, 1, QStringLiteral("b"), NodeState::Running, 20));
+        QVERIFY2(store->flush(&error), qPrintable(error));
+        const QList<NodeRunRecord> rows = store->nodeRuns(run);
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[0].waiting, std::optional<Waiting>(waiting));
+        QVERIFY(!rows[1].waiting);
+        const QList<EventRecord> events = store->events(run);
+        QCOMPARE(events.size(), 3);
+        QCOMPARE(events[0].waiting, std::optional<Waiting>(waiting));
+        QCOMPARE(events[1].waiting, std::optional<Waiting>(waiting));
+        QVERIFY(!events[2].waiting);
+        QCOMPARE(store->eventsSince(0).at(1).waiting, std::optional<Waiting>(waiting));
+    }
+
     void leasesUseTheServersClock()
     {
         QString error;

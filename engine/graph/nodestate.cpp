@@ -1,4 +1,4 @@
-#include "engine/run/nodestate.h"
+#include "engine/graph/nodestate.h"
 
 namespace vouch::engine {
 

@@ -1,0 +1,619 @@
+// Runs, attempts, transitions (buffered, then flushed in one transaction)
+// and the event history.
+
+#include "engine/store/storeprivate.h"
+#include "engine/util/clock.h"
+
+#include <QHash>
+
+#include <algorithm>
+
+namespace vouch::engine {
+
+using namespace storedetail;
+
+namespace {
+
+constexpr char kInsertEvent[] =
+    "INSERT INTO events (run_id, attempt, node_id, state, at, message, waiting_reason, "
+    "waiting_next, waiting_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// The node row upsert: %1 the VALUES rows, %2 the larger-of function
+// (SQLite's max, PostgreSQL's greatest). On SQLite it runs right after
+// kInsertEvent in the same transaction, one row at a time: last_insert_rowid()
+// is that event's seq (node_runs is WITHOUT ROWID, so it does not move it).
+// On PostgreSQL it takes many rows at once, updated_seq bound (the events'
+// seqs being known before the insert).
+constexpr char kUpsertNodeRun[] = R"(
+    INSERT INTO node_runs (run_id, node_id, attempt, state, tries, freshness, message, value,
+        reference, age_seconds, observed_at, sample_rows, log_path, started_at, finished_at,
+        process_group, waiting_reason, waiting_next, waiting_until, updated_seq)
+    VALUES %1
+    ON CONFLICT (run_id, node_id, attempt) DO UPDATE SET
+        state = excluded.state,
+        tries = %2(node_runs.tries, excluded.tries),
+        freshness = coalesce(nullif(excluded.freshness, ''), node_runs.freshness),
+        message = coalesce(nullif(excluded.message, ''), node_runs.message),
+        value = coalesce(excluded.value, node_runs.value),
+        reference = coalesce(excluded.reference, node_runs.reference),
+        age_seconds = coalesce(excluded.age_seconds, node_runs.age_seconds),
+        observed_at = coalesce(excluded.observed_at, node_runs.observed_at),
+        sample_rows = coalesce(excluded.sample_rows, node_runs.sample_rows),
+        log_path = coalesce(nullif(excluded.log_path, ''), node_runs.log_path),
+        started_at = coalesce(node_runs.started_at, excluded.started_at),
+        finished_at = excluded.finished_at,
+        process_group = excluded.process_group,
+        waiting_reason = excluded.waiting_reason,
+        waiting_next = excluded.waiting_next,
+        waiting_until = excluded.waiting_until,
+        updated_seq = excluded.updated_seq
+)";
+
+QString upsertNodeRunSql(const QString &values, bool pg)
+{
+    return QString::fromUtf8(kUpsertNodeRun)
+        .arg(values, pg ? QStringLiteral("greatest") : QStringLiteral("max"));
+}
+
+constexpr char kSelectRun[] = R"(
+    SELECT r.id, r.report_id, r.period, r.contract_path, r.created_at,
+        (SELECT coalesce(max(a.attempt), 0) FROM attempts a WHERE a.run_id = r.id),
+        r.pinned_clock
+    FROM runs r
+)";
+
+RunRecord runFrom(const QSqlQuery &query)
+{
+    return rowFrom(query, &RunRecord::id, &RunRecord::reportId, &RunRecord::period,
+                   &RunRecord::contractPath, &RunRecord::createdAt, &RunRecord::latestAttempt,
+                   &RunRecord::pinnedClock);
+}
+
+constexpr char kEventColumns[] = "e.seq, e.run_id, e.attempt, e.node_id, e.state, e.at, e.message, "
+                                 "e.waiting_reason, e.waiting_next, e.waiting_until";
+
+EventRecord eventFrom(const QSqlQuery &q)
+{
+    EventRecord e =
+        rowFrom(q, &EventRecord::seq, &EventRecord::runId, &EventRecord::attempt,
+                &EventRecord::nodeId, &EventRecord::state, &EventRecord::at, &EventRecord::message);
+    e.waiting = waitingFrom(q, 7);
+    return e;
+}
+
+} // namespace
+
+bool StateStore::Private::prepareFlush()
+{
+    if (!insertEvent) {
+        QSqlQuery q = query();
+        if (!q.prepare(QString::fromUtf8(kInsertEvent)))
+            return fail(QStringLiteral("cannot prepare the event insert"), q.lastError());
+        insertEvent = std::move(q);
+    }
+    if (!upsertNodeRun) {
+        QSqlQuery q = query();
+        if (!q.prepare(upsertNodeRunSql(
+                QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                               "last_insert_rowid())"),
+                false)))
+            return fail(QStringLiteral("cannot prepare the node run upsert"), q.lastError());
+        upsertNodeRun = std::move(q);
+    }
+    return true;
+}
+
+bool StateStore::Private::write(const Transition &t)
+{
+    const QString state = toString(t.state);
+    const QVariant at = t.at.isValid() ? t.at.toMSecsSinceEpoch() : nowMs();
+
+    QSqlQuery &event = *insertEvent;
+    event.bindValue(0, t.runId);
+    event.bindValue(1, t.attempt);
+    event.bindValue(2, t.nodeId);
+    event.bindValue(3, state);
+    event.bindValue(4, at);
+    event.bindValue(5, text(t.message));
+    const QVariantList waiting = waitingColumns(t.waiting);
+    for (int i = 0; i < waiting.size(); ++i)
+        event.bindValue(6 + i, waiting.at(i));
+    if (!event.exec())
+        return fail(QStringLiteral("cannot record %1 of node %2 (run %3, attempt %4)")
+                        .arg(state, t.nodeId)
+                        .arg(t.runId)
+                        .arg(t.attempt),
+                    event.lastError());
+
+    QSqlQuery &row = *upsertNodeRun;
+    row.bindValue(0, t.runId);
+    row.bindValue(1, t.nodeId);
+    row.bindValue(2, t.attempt);
+    row.bindValue(3, state);
+    row.bindValue(4, t.tries);
+    row.bindValue(5, text(toString(t.freshness)));
+    row.bindValue(6, text(t.message));
+    row.bindValue(7, optionalOrNull(t.value));
+    row.bindValue(8, optionalOrNull(t.reference));
+    row.bindValue(9, optionalOrNull(t.ageSeconds));
+    row.bindValue(10, msOrNull(t.observedAt));
+    row.bindValue(11, sampleRowsJson(t.sampleRows));
+    row.bindValue(12, text(t.logPath));
+    row.bindValue(13, t.state == NodeState::Running ? at : QVariant());
+    row.bindValue(14, isTerminal(t.state) ? at : QVariant());
+    row.bindValue(15, t.processGroup);
+    for (int i = 0; i < waiting.size(); ++i)
+        row.bindValue(16 + i, waiting.at(i));
+    if (!row.exec())
+        return fail(QStringLiteral("cannot record %1 of node %2 (run %3, attempt %4)")
+                        .arg(state, t.nodeId)
+                        .arg(t.runId)
+                        .arg(t.attempt),
+                    row.lastError());
+    return true;
+}
+
+// PostgreSQL: the batch in a few statements instead of two per
+// transition. Events get their seqs under a table lock, so that seq order
+// is commit order and a watcher reading "seq > the last I saw" misses
+// nothing; node rows are merged per (run, node, attempt) first, because
+// one statement may not update the same row twice.
+bool StateStore::Private::writePg(const QList<Transition> &batch)
+{
+    const QString what = QStringLiteral("cannot record %1 transitions").arg(batch.size());
+    QSqlQuery q = query();
+    if (!exec(QStringLiteral("LOCK TABLE events IN EXCLUSIVE MODE"), what) ||
+        !exec(q,
+              QStringLiteral("SELECT nextval(pg_get_serial_sequence('events', 'seq')) "
+                             "FROM generate_series(1, ?::integer)"),
+              {int(batch.size())}, what))
+        return false;
+    QList<qint64> seqs;
+    seqs.reserve(batch.size());
+    while (q.next())
+        seqs.append(q.value(0).toLongLong());
+    q.finish();
+    if (seqs.size() != batch.size())
+        return fail(what, q.lastError());
+    std::sort(seqs.begin(), seqs.end());
+
+    constexpr int kEventRows = 1000;
+    for (qsizetype from = 0; from < batch.size(); from += kEventRows) {
+        const qsizetype n = std::min<qsizetype>(kEventRows, batch.size() - from);
+        QStringList rows;
+        QVariantList values;
+        for (qsizetype i = from; i < from + n; ++i) {
+            const Transition &t = batch.at(i);
+            rows.append(QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            values << seqs.at(i) << t.runId << t.attempt << t.nodeId << toString(t.state)
+                   << (t.at.isValid() ? t.at.toMSecsSinceEpoch() : nowMs()) << text(t.message)
+                   << waitingColumns(t.waiting);
+        }
+        QSqlQuery insert = query();
+        if (!exec(insert,
+                  QStringLiteral("INSERT INTO events (seq, run_id, attempt, node_id, state, "
+                                 "at, message, waiting_reason, waiting_next, waiting_until) "
+                                 "VALUES ") +
+                      rows.join(QStringLiteral(", ")),
+                  values, what))
+            return false;
+    }
+
+    // One row per node and attempt, merged as the upsert would merge them.
+    struct Row
+    {
+        QVariantList v; // the 20 columns of kUpsertNodeRun, in order
+    };
+    QList<Row> merged;
+    QHash<QString, qsizetype> index;
+    for (qsizetype i = 0; i < batch.size(); ++i) {
+        const Transition &t = batch.at(i);
+        const qint64 at = t.at.isValid() ? t.at.toMSecsSinceEpoch() : nowMs();
+        Row r;
+        r.v = {t.runId,
+               t.nodeId,
+               t.attempt,
+               toString(t.state),
+               t.tries,
+               text(toString(t.freshness)),
+               text(t.message),
+               optionalOrNull(t.value),
+               optionalOrNull(t.reference),
+               optionalOrNull(t.ageSeconds),
+               msOrNull(t.observedAt),
+               sampleRowsJson(t.sampleRows),
+               text(t.logPath),
+               t.state == NodeState::Running ? QVariant(at) : QVariant(),
+               isTerminal(t.state) ? QVariant(at) : QVariant(),
+               t.processGroup};
+        r.v << waitingColumns(t.waiting) << seqs.at(i);
+        const QString key = QStringLiteral("%1\n%2\n%3").arg(t.runId).arg(t.attempt).arg(t.nodeId);
+        const auto found = index.constFind(key);
+        if (found == index.constEnd()) {
+            index.insert(key, merged.size());
+            merged.append(r);
+            continue;
+        }
+        QVariantList &old = merged[*found].v;
+        const auto nonEmpty = [](const QVariant &v) {
+            return !v.isNull() && !v.toString().isEmpty();
+        };
+        old[3] = r.v[3];
+        old[4] = std::max(old[4].toInt(), r.v[4].toInt());
+        for (int c : {5, 6, 12}) {
+            if (nonEmpty(r.v[c]))
+                old[c] = r.v[c];
+        }
+        for (int c : {7, 8, 9, 10, 11}) {
+            if (!r.v[c].isNull())
+                old[c] = r.v[c];
+        }
+        if (old[13].isNull())
+            old[13] = r.v[13];
+        old[14] = r.v[14];
+        for (int c = 15; c < 20; ++c) // process group, waiting, updated_seq: the latest
+            old[c] = r.v[c];
+    }
+    constexpr int kNodeRows = 500;
+    for (qsizetype from = 0; from < merged.size(); from += kNodeRows) {
+        const qsizetype n = std::min<qsizetype>(kNodeRows, merged.size() - from);
+        QStringList rows;
+        QVariantList values;
+        for (qsizetype i = from; i < from + n; ++i) {
+            rows.append(
+                QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            values += merged.at(i).v;
+        }
+        QSqlQuery upsert = query();
+        if (!exec(upsert, upsertNodeRunSql(rows.join(QStringLiteral(", ")), true), values, what))
+            return false;
+    }
+    return true;
+}
+
+std::optional<RunRecord> StateStore::Private::oneRun(const QString &sql, const QVariantList &values,
+                                                     const QString &what)
+{
+    QSqlQuery q = query();
+    if (!exec(q, sql, values, what) || !q.next())
+        return std::nullopt;
+    return runFrom(q);
+}
+
+qint64 StateStore::createRun(const QString &reportId, const QString &period,
+                             const QString &contractPath)
+{
+    d->clearError();
+    QSqlQuery q = d->query();
+    if (!d->exec(q,
+                 QStringLiteral("INSERT INTO runs (report_id, period, contract_path, created_at) "
+                                "VALUES (?, ?, ?, ?)"),
+                 {text(reportId), text(period), text(contractPath), nowMs()},
+                 QStringLiteral("cannot create the run of %1 for %2").arg(reportId, period)))
+        return 0;
+    return q.lastInsertId().toLongLong();
+}
+
+bool StateStore::setPinnedClock(qint64 runId, const QDateTime &judgedAt)
+{
+    d->clearError();
+    QSqlQuery q = d->query();
+    return d->exec(q, QStringLiteral("UPDATE runs SET pinned_clock = ? WHERE id = ?"),
+                   {judgedAt.isValid() ? QVariant(judgedAt.toMSecsSinceEpoch())
+                                       : QVariant(QMetaType::fromType<qint64>()),
+                    runId},
+                   QStringLiteral("cannot record the clock of run %1").arg(runId));
+}
+
+std::optional<RunRecord> StateStore::run(qint64 runId) const
+{
+    d->clearError();
+    return d->oneRun(QString::fromUtf8(kSelectRun) + QStringLiteral(" WHERE r.id = ?"), {runId},
+                     QStringLiteral("cannot read run %1").arg(runId));
+}
+
+std::optional<RunRecord> StateStore::latestRun(const QString &reportId) const
+{
+    d->clearError();
+    const QString order = QStringLiteral(" ORDER BY r.created_at DESC, r.id DESC LIMIT 1");
+    const QString what = QStringLiteral("cannot read the latest run");
+    if (reportId.isEmpty())
+        return d->oneRun(QString::fromUtf8(kSelectRun) + order, {}, what);
+    return d->oneRun(QString::fromUtf8(kSelectRun) + QStringLiteral(" WHERE r.report_id = ?") +
+                         order,
+                     {reportId}, what);
+}
+
+std::optional<RunRecord> StateStore::findRun(const QString &reportId, const QString &period) const
+{
+    d->clearError();
+    return d->oneRun(QString::fromUtf8(kSelectRun) +
+                         QStringLiteral(" WHERE r.report_id = ? AND r.period = ?"),
+                     {reportId, period},
+                     QStringLiteral("cannot find the run of %1 for %2").arg(reportId, period));
+}
+
+QList<RunRecord> StateStore::runs(const QString &reportId, int limit) const
+{
+    d->clearError();
+    QString sql = QString::fromUtf8(kSelectRun);
+    QVariantList values;
+    if (!reportId.isEmpty()) {
+        sql += QStringLiteral(" WHERE r.report_id = ?");
+        values.append(reportId);
+    }
+    sql += QStringLiteral(" ORDER BY r.created_at DESC, r.id DESC LIMIT ?");
+    // No limit: -1 on SQLite, NULL (LIMIT ALL) on PostgreSQL.
+    values.append(limit > 0 ? QVariant(limit) : d->pg ? QVariant() : QVariant(-1));
+    QList<RunRecord> result;
+    QSqlQuery q = d->query();
+    if (!d->exec(q, sql, values, QStringLiteral("cannot list runs")))
+        return result;
+    while (q.next())
+        result.append(runFrom(q));
+    return result;
+}
+
+int StateStore::beginAttempt(qint64 runId, const QString &who, const QString &reason,
+                             const QStringList &selection, const QString &contractSha256,
+                             const QByteArray &contractText)
+{
+    d->clearError();
+    const QString what = QStringLiteral("cannot begin an attempt of run %1").arg(runId);
+    if (!d->begin(what))
+        return 0;
+    int attempt = 0;
+    {
+        QSqlQuery q = d->query();
+        if (!d->exec(q,
+                     QStringLiteral("SELECT coalesce(max(attempt), 0) + 1 FROM attempts "
+                                    "WHERE run_id = ?"),
+                     {runId}, what) ||
+            !q.next()) {
+            q.finish();
+            d->rollback();
+            return 0;
+        }
+        attempt = q.value(0).toInt();
+        q.finish();
+        if (!d->exec(
+                q,
+                QStringLiteral("INSERT INTO attempts (run_id, attempt, who, reason, started_at, "
+                               "contract_sha256) VALUES (?, ?, ?, ?, ?, ?)"),
+                {runId, attempt, text(who), text(reason), nowMs(),
+                 contractSha256.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                          : QVariant(contractSha256)},
+                what) ||
+            (!contractSha256.isEmpty() &&
+             !d->exec(q,
+                      QStringLiteral("INSERT INTO contract_texts (sha256, body) VALUES (?, ?) "
+                                     "ON CONFLICT (sha256) DO NOTHING"),
+                      {contractSha256, contractText}, what)) ||
+            !d->exec(q,
+                     QStringLiteral("INSERT INTO attempt_selections (run_id, attempt, selection) "
+                                    "VALUES (?, ?, ?)"),
+                     {runId, attempt, stringListJson(selection)}, what)) {
+            d->rollback();
+            return 0;
+        }
+    }
+    return d->commit(what) ? attempt : 0;
+}
+
+void StateStore::finishAttempt(qint64 runId, int attempt)
+{
+    d->clearError();
+    QSqlQuery q = d->query();
+    d->exec(q,
+            QStringLiteral("UPDATE attempts SET finished_at = ? WHERE run_id = ? AND attempt = ?"),
+            {nowMs(), runId, attempt},
+            QStringLiteral("cannot finish attempt %1 of run %2").arg(attempt).arg(runId));
+}
+
+QList<AttemptRecord> StateStore::attempts(qint64 runId) const
+{
+    d->clearError();
+    QList<AttemptRecord> result;
+    QSqlQuery q = d->query();
+    if (!d->exec(q,
+                 QStringLiteral("SELECT a.attempt, a.who, a.reason, coalesce(s.selection, '[]'), "
+                                "a.started_at, a.finished_at, a.contract_sha256 "
+                                "FROM attempts a LEFT JOIN attempt_selections s "
+                                "ON s.run_id = a.run_id AND s.attempt = a.attempt "
+                                "WHERE a.run_id = ? ORDER BY a.attempt"),
+                 {runId}, QStringLiteral("cannot read the attempts of run %1").arg(runId)))
+        return result;
+    while (q.next()) {
+        AttemptRecord a =
+            rowFrom(q, &AttemptRecord::attempt, &AttemptRecord::who, &AttemptRecord::reason,
+                    &AttemptRecord::selection, &AttemptRecord::startedAt,
+                    &AttemptRecord::finishedAt, &AttemptRecord::contractSha256);
+        a.runId = runId;
+        result.append(a);
+    }
+    return result;
+}
+
+std::optional<QByteArray> StateStore::contractText(const QString &sha256) const
+{
+    d->clearError();
+    QSqlQuery q = d->query();
+    if (!d->exec(q, QStringLiteral("SELECT body FROM contract_texts WHERE sha256 = ?"), {sha256},
+                 QStringLiteral("cannot read the contract %1").arg(sha256.left(12))) ||
+        !q.next())
+        return std::nullopt;
+    return q.value(0).toByteArray();
+}
+
+void StateStore::record(const Transition &transition)
+{
+    Q_ASSERT(transition.runId > 0 && transition.attempt > 0 && !transition.nodeId.isEmpty());
+    d->buffer.append(transition);
+}
+
+bool StateStore::flush(QString *error)
+{
+    d->clearError();
+    if (d->buffer.isEmpty())
+        return true;
+    const auto failed = [this, error] {
+        if (error)
+            *error = d->lastError;
+        return false;
+    };
+    const QString what = QStringLiteral("cannot flush %1 transitions").arg(d->buffer.size());
+    if (d->pg) {
+        if (!d->begin(what))
+            return failed();
+        if (!d->writePg(d->buffer)) {
+            d->rollback();
+            return failed(); // the buffer is kept for the next flush
+        }
+        if (!d->commit(what))
+            return failed();
+        d->buffer.clear();
+        return true;
+    }
+    if (!d->prepareFlush() || !d->begin(what))
+        return failed();
+    for (const Transition &t : std::as_const(d->buffer)) {
+        if (!d->write(t)) {
+            d->rollback();
+            // The buffer is kept: a later flush retries (e.g. after a busy timeout).
+            return failed();
+        }
+    }
+    if (!d->commit(what))
+        return failed();
+    d->buffer.clear();
+    return true;
+}
+
+int StateStore::pending() const
+{
+    return int(d->buffer.size());
+}
+
+QList<NodeRunRecord> StateStore::nodeRuns(qint64 runId) const
+{
+    d->clearError();
+    QList<NodeRunRecord> result;
+    QSqlQuery q = d->query();
+    if (!d->exec(q, QStringLiteral(R"(
+            SELECT n.node_id, n.attempt, n.state, n.tries, n.freshness, n.message, n.value,
+                n.reference, n.age_seconds, n.observed_at, n.sample_rows, n.log_path,
+                n.started_at, n.finished_at, n.process_group, n.waiting_reason, n.waiting_next,
+                n.waiting_until
+            FROM node_runs n
+            WHERE n.run_id = ? AND n.attempt = (SELECT max(m.attempt) FROM node_runs m
+                                                WHERE m.run_id = n.run_id AND m.node_id = n.node_id)
+            ORDER BY n.node_id)"),
+                 {runId}, QStringLiteral("cannot read the nodes of run %1").arg(runId)))
+        return result;
+    while (q.next()) {
+        NodeRunRecord r = rowFrom(
+            q, &NodeRunRecord::nodeId, &NodeRunRecord::attempt, &NodeRunRecord::state,
+            &NodeRunRecord::tries, &NodeRunRecord::freshness, &NodeRunRecord::message,
+            &NodeRunRecord::value, &NodeRunRecord::reference, &NodeRunRecord::ageSeconds,
+            &NodeRunRecord::observedAt, &NodeRunRecord::sampleRows, &NodeRunRecord::logPath,
+            &NodeRunRecord::startedAt, &NodeRunRecord::finishedAt, &NodeRunRecord::processGroup);
+        r.waiting = waitingFrom(q, 15);
+        result.append(r);
+    }
+    return result;
+}
+
+QList<EventRecord> StateStore::events(qint64 runId, qint64 afterSeq) const
+{
+    d->clearError();
+    QList<EventRecord> result;
+    QSqlQuery q = d->query();
+    if (!d->exec(q,
+                 QStringLiteral("SELECT %1 FROM events e WHERE e.run_id = ? AND e.seq > ? ORDER BY "
+                                "e.seq")
+                     .arg(QLatin1String(kEventColumns)),
+                 {runId, afterSeq}, QStringLiteral("cannot read the events of run %1").arg(runId)))
+        return result;
+    while (q.next())
+        result.append(eventFrom(q));
+    return result;
+}
+
+QStringList StateStore::markInterrupted(qint64 runId, const QString &message)
+{
+    // Flush first so that what we read includes everything recorded so far.
+    if (!flush())
+        return {};
+    const QList<NodeRunRecord> rows = nodeRuns(runId);
+    if (!d->lastError.isEmpty())
+        return {};
+    const QDateTime now = clockNow();
+    QStringList ids;
+    for (const NodeRunRecord &row : rows) {
+        // Pending nodes never started: they stay pending for the next attempt.
+        if (isTerminal(row.state) || row.state == NodeState::Pending)
+            continue;
+        Transition t;
+        t.runId = runId;
+        t.attempt = row.attempt;
+        t.nodeId = row.nodeId;
+        t.state = NodeState::Interrupted;
+        t.at = now;
+        t.tries = row.tries;
+        t.message = message;
+        // Kept so that recovery can still find (and kill) an orphaned process group.
+        t.processGroup = row.processGroup;
+        record(t);
+        ids.append(row.nodeId);
+    }
+    if (!flush())
+        return {};
+    // The attempt that died never finished itself: it ends now, at recovery,
+    // so that history shows when it was known to be over (callers hold the
+    // run's lease, so no live process is still in it).
+    // On failure lastError() says so; the nodes are interrupted all the same.
+    QSqlQuery q = d->query();
+    d->exec(q,
+            QStringLiteral("UPDATE attempts SET finished_at = ? WHERE run_id = ? AND "
+                           "finished_at IS NULL"),
+            {nowMs(), runId},
+            QStringLiteral("cannot finish the interrupted attempts of run %1").arg(runId));
+    return ids;
+}
+
+QList<EventRecord> StateStore::eventsSince(qint64 afterSeq, const QString &reportId,
+                                           int limit) const
+{
+    d->clearError();
+    QList<EventRecord> result;
+    QSqlQuery q = d->query();
+    QString sql = QStringLiteral("SELECT %1 FROM events e").arg(QLatin1String(kEventColumns));
+    QVariantList values;
+    if (!reportId.isEmpty()) {
+        sql +=
+            QStringLiteral(" JOIN runs r ON r.id = e.run_id WHERE r.report_id = ? AND e.seq > ?");
+        values << reportId;
+    } else {
+        sql += QStringLiteral(" WHERE e.seq > ?");
+    }
+    sql += QStringLiteral(" ORDER BY e.seq LIMIT ?");
+    values << afterSeq << limit;
+    if (!d->exec(q, sql, values, QStringLiteral("cannot read the events")))
+        return result;
+    while (q.next())
+        result.append(eventFrom(q));
+    return result;
+}
+
+qint64 StateStore::lastEventSeq() const
+{
+    d->clearError();
+    QSqlQuery q = d->query();
+    if (!d->exec(q, QStringLiteral("SELECT coalesce(max(seq), 0) FROM events"), {},
+                 QStringLiteral("cannot read the events")) ||
+        !q.next())
+        return 0;
+    return q.value(0).toLongLong();
+}
+
+} // namespace vouch::engine
