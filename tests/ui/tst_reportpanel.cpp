@@ -15,6 +15,7 @@
 #include "support/testguard.h"
 #include "ui/alertspanel.h"
 #include "ui/approvedialog.h"
+#include "ui/detailpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/mainwindow.h"
 #include "ui/model/runmodel.h"
@@ -36,6 +37,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
 #include <QTreeWidget>
 
 using namespace vouch;
@@ -344,8 +346,13 @@ void TestReportPanel::docksInMainWindow()
     auto *alertsDock = window.findChild<QDockWidget *>(QStringLiteral("alertsDock"));
     QVERIFY(reportDock);
     QVERIFY(alertsDock);
-    QCOMPARE(reportDock->widget(), window.reportPanel());
-    QCOMPARE(alertsDock->widget(), window.alertsPanel());
+    // Each panel scrolls inside its dock, with the detail pane beside it.
+    QVERIFY(reportDock->isAncestorOf(window.reportPanel()));
+    QVERIFY(alertsDock->isAncestorOf(window.alertsPanel()));
+    auto *reportDetail = window.findChild<DetailPane *>(QStringLiteral("reportDetail"));
+    auto *alertDetail = window.findChild<DetailPane *>(QStringLiteral("alertDetail"));
+    QVERIFY(reportDetail && reportDock->isAncestorOf(reportDetail));
+    QVERIFY(alertDetail && alertsDock->isAncestorOf(alertDetail));
 
     // Opening the contract loads its latest run into both docks.
     QSignalSpy reportLoaded(window.reportPanel(), &ReportPanel::loaded);
@@ -356,6 +363,30 @@ void TestReportPanel::docksInMainWindow()
     QVERIFY2(window.reportPanel()->bannerText().contains(QStringLiteral("published with caveats")),
              qPrintable(window.reportPanel()->bannerText()));
     QVERIFY(window.alertsPanel()->model()->rowCount() >= 1);
+
+    // Selecting an alert shows its whole headline and a next step beside the list.
+    auto *alertsView = window.alertsPanel()->findChild<QTableView *>();
+    QVERIFY(alertsView);
+    alertsView->selectRow(0);
+    const AlertRecord selected = window.alertsPanel()->model()->alert(0);
+    QTRY_VERIFY2_WITH_TIMEOUT(alertDetail->plainText().contains(selected.headline),
+                              qPrintable(alertDetail->plainText()), kLoadTimeoutMs);
+    QVERIFY2(alertDetail->plainText().contains(QStringLiteral("Can publish")),
+             qPrintable(alertDetail->plainText()));
+    // A section row shows its findings, each a link to the graph.
+    auto *sections =
+        window.reportPanel()->findChild<QTreeWidget *>(QStringLiteral("reportSections"));
+    QVERIFY(sections);
+    QTreeWidgetItem *notSafe = nullptr;
+    for (int i = 0; i < sections->topLevelItemCount(); ++i) {
+        if (!sections->topLevelItem(i)->text(2).isEmpty())
+            notSafe = sections->topLevelItem(i);
+    }
+    QVERIFY(notSafe);
+    sections->setCurrentItem(notSafe);
+    QVERIFY2(reportDetail->plainText().startsWith(notSafe->text(0)),
+             qPrintable(reportDetail->plainText()));
+    QVERIFY(reportDetail->browser()->toHtml().contains(QStringLiteral("href=\"node:")));
 
     // Activating an alert selects its root cause in the graph.
     const AlertRecord alert = window.alertsPanel()->model()->alert(0);
