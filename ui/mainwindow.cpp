@@ -398,6 +398,7 @@ void MainWindow::createDocks()
                 [this](const QString &selector) { requestRerun(RerunKind::Selection, selector); });
     }
     connect(m_reportPanel, &ReportPanel::sectionSelected, m_reportDetail, &DetailPane::showSection);
+    connect(m_reportPanel, &ReportPanel::loaded, this, &MainWindow::focusOnTheProblem);
     connect(m_alertsPanel, &AlertsPanel::alertSelected, m_alertDetail, &DetailPane::showAlert);
     // After a decision, the one assessment it returned: the status bar says
     // "published with caveats" too, without reading the store again.
@@ -688,6 +689,44 @@ void MainWindow::updateRecentMenu()
         connect(a, &QAction::triggered, this, [this, path] { openContract(path); });
     }
     m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+// When a run has a problem, the graph opens on the path of the most affected
+// section (the worst status with findings: blocked, held, then caveated) with
+// its root cause selected: once per attempt, and never over a node the user
+// selected.
+void MainWindow::focusOnTheProblem()
+{
+    const engine::Verdict *verdict = m_reportPanel->verdict();
+    if (!verdict || isWelcomeShown())
+        return;
+    const auto key = std::pair(m_controller->runId(), m_controller->attempt());
+    if (key == m_focusedAttempt || !m_graph->selectedNode().isEmpty())
+        return;
+    const auto rank = [](engine::SectionStatus status) {
+        switch (status) {
+        case engine::SectionStatus::Blocked:
+            return 3;
+        case engine::SectionStatus::Held:
+            return 2;
+        case engine::SectionStatus::Caveated:
+            return 1;
+        default:
+            return 0;
+        }
+    };
+    const engine::SectionVerdict *worst = nullptr;
+    for (const engine::SectionVerdict &section : verdict->sections) {
+        if (!section.findings.isEmpty() && rank(section.status) > 0 &&
+            (!worst || rank(section.status) > rank(worst->status)))
+            worst = &section;
+    }
+    if (!worst)
+        return;
+    m_focusedAttempt = key;
+    if (const int index = m_sections->findData(worst->id); index >= 0)
+        m_sections->setCurrentIndex(index);
+    selectNodeWhenReady(worst->findings.first().nodeId);
 }
 
 void MainWindow::selectNodeWhenReady(const QString &id)

@@ -101,6 +101,7 @@ private:
     void createToolBar();
     void createDocks();
     QWidget *scrollable(QWidget *panel);
+    void focusOnTheProblem();
     QWidget *withDetail(QWidget *panel, DetailPane *detail);
     void createStatusBar();
     void connectController();
@@ -138,8 +139,9 @@ private:
     QPlainTextEdit *m_log = nullptr;
     QPointer<RerunDialog> m_rerunDialog;
     QString m_pendingSelection;
-    bool m_docksParked = false;             // hidden while the welcome page shows
-    bool m_firstLayout = false;             // no saved window state: lay the docks out once
+    std::pair<qint64, int> m_focusedAttempt{0, 0}; // the attempt focusOnTheProblem() last opened on
+    bool m_docksParked = false;                    // hidden while the welcome page shows
+    bool m_firstLayout = false;                    // no saved window state: lay the docks out once
     bool m_inspectorUntilSelection = false; // first launch: the inspector opens with a selection
     static constexpr int kBottomDockShare = 24; // percent of the window's height
     bool m_showInspector = true;

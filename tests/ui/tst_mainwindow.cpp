@@ -7,6 +7,7 @@
 #include "support/testguard.h"
 #include "ui/approvedialog.h"
 #include "ui/graph/graphview.h"
+#include "ui/graph/nodeitem.h"
 #include "ui/graph/statepalette.h"
 #include "ui/inspector.h"
 #include "ui/mainwindow.h"
@@ -27,6 +28,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
 #include <QScopeGuard>
@@ -138,6 +140,7 @@ private Q_SLOTS:
     void demoClickInspectAndRerunDownstream();
     void statusBarFollowsAnApproval();
     void appTellsTheStoryTheDemoPrinted();
+    void firstLaunchOpensOnTheProblem();
 
 private:
     QTemporaryDir m_home;
@@ -597,6 +600,64 @@ void TestMainWindow::appTellsTheStoryTheDemoPrinted()
     QTRY_VERIFY2_WITH_TIMEOUT(deadline->text().contains(QStringLiteral(" left")),
                               qPrintable(deadline->text()), 20000);
     QVERIFY2(!deadline->text().contains(QStringLiteral("overdue")), qPrintable(deadline->text()));
+}
+
+// First launch (no saved window state) on a run with a problem, at the two
+// sizes users have: the graph gets at least 60 % of the height, the Report
+// tab is in front, the graph opens on the most affected section's path with
+// the root cause selected (and the inspector then), and node names stay
+// readable (8 px or more) when the whole Brightside path is fitted.
+void TestMainWindow::firstLaunchOpensOnTheProblem()
+{
+    QTemporaryDir dir;
+    QProcess demo;
+    demo.start(QStringLiteral(VOUCH_BINARY),
+               {QStringLiteral("demo"), QStringLiteral("--headless"), QStringLiteral("--scenario"),
+                QStringLiteral("sku-cost-gap"), QStringLiteral("--dir"), dir.path()});
+    QVERIFY(demo.waitForFinished(240000));
+    QCOMPARE(demo.exitCode(), 10);
+    qputenv("VOUCH_STATE", dir.filePath(QStringLiteral("state.db")).toUtf8());
+    qputenv("VOUCH_DATA", dir.path().toUtf8());
+    const auto restore = qScopeGuard([] {
+        qunsetenv("VOUCH_STATE");
+        qunsetenv("VOUCH_DATA");
+    });
+    for (const QSize size : {QSize(1600, 1000), QSize(1280, 720)}) {
+        const QByteArray at =
+            QByteArray::number(size.width()) + 'x' + QByteArray::number(size.height());
+        QSettings(QStringLiteral("vouch"), QStringLiteral("vouch")).clear();
+        MainWindow window;
+        window.resize(size);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy opened(window.controller(), &RunController::contractOpened);
+        window.openContract(
+            QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside/contract.yaml"));
+        QVERIFY(opened.wait(20000));
+        GraphView *graph = window.graphView();
+        QTRY_COMPARE_WITH_TIMEOUT(graph->selectedNode(), QStringLiteral("chk_sku_cost_mapped"),
+                                  20000);
+        auto *sections = window.findChild<QComboBox *>(QStringLiteral("sectionFilter"));
+        QVERIFY(sections);
+        QCOMPARE(sections->currentData().toString(), QStringLiteral("contribution_margin"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.inspector()->isVisible(), 5000);
+        QVERIFY2(graph->height() >= window.height() * 6 / 10,
+                 qPrintable(at + ": graph " + QByteArray::number(graph->height())));
+        // The Report tab in front of the Log (a tab behind has no visible region).
+        auto *reportDock = window.findChild<QDockWidget *>(QStringLiteral("reportDock"));
+        auto *logDock = window.findChild<QDockWidget *>(QStringLiteral("logDock"));
+        QVERIFY2(!reportDock->visibleRegion().isEmpty(), at.constData());
+        QVERIFY2(logDock->visibleRegion().isEmpty(), at.constData());
+
+        // The whole path, fitted: names at 8 px or more.
+        QSignalSpy laidOut(graph, &GraphView::layoutReady);
+        sections->setCurrentIndex(0);
+        QVERIFY(laidOut.wait(20000));
+        graph->fitAll();
+        const double lod = graph->transform().m11();
+        QVERIFY2(ui::NodeItem::coarseNamePixels(lod, QSizeF(268, 60)) >= 8,
+                 qPrintable(at + ": fitted scale " + QByteArray::number(lod)));
+    }
 }
 
 #include "tst_mainwindow.moc"
