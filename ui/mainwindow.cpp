@@ -557,6 +557,7 @@ void MainWindow::connectController()
         m_reportStatus->setText(m_controller->verdict().headline);
         m_reportStatus->setToolTip(m_controller->verdict().sections.join(u'\n'));
     });
+    connect(c, &RunController::decisionsChanged, this, &MainWindow::refreshPanels);
     connect(c, &RunController::error, this, &MainWindow::showError);
 }
 

@@ -691,6 +691,14 @@ void RunController::startFollowing(qint64 runId, qint64 afterSeq)
                     connected ? tr("Reconnected to the state store; caught up")
                               : tr("Lost the state store (%1); reconnecting").arg(message));
             });
+    // A decision recorded elsewhere (the command line, another workstation):
+    // the verdict and the docks follow, as they follow runs.
+    connect(follower, &RunFollower::decisionsChanged, this, [this, current] {
+        if (!current())
+            return;
+        refreshVerdict();
+        Q_EMIT decisionsChanged();
+    });
     connect(follower, &RunFollower::failed, this, [this, current](const QString &message) {
         if (current())
             Q_EMIT error(message);

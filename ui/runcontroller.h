@@ -140,6 +140,8 @@ Q_SIGNALS:
     void runFinished(const QString &verdict);
     // The verdict was read again without a run ending (updateVerdict).
     void verdictUpdated();
+    // A publication decision was recorded, here or elsewhere.
+    void decisionsChanged();
     void error(const QString &message);
     // The executor, attempts or requests of the followed run changed.
     void teamChanged();

@@ -79,6 +79,7 @@ void RunFollower::start()
     connect(m_watcher, &StoreWatcher::leasesChanged, this, team);
     connect(m_watcher, &StoreWatcher::attemptsChanged, this, team);
     connect(m_watcher, &StoreWatcher::requestsChanged, this, team);
+    connect(m_watcher, &StoreWatcher::decisionsChanged, this, &RunFollower::decisionsChanged);
     connect(m_watcher, &StoreWatcher::connectionLost, this,
             [this](const QString &e) { Q_EMIT connectionChanged(false, e); });
     connect(m_watcher, &StoreWatcher::reconnected, this,

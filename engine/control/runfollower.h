@@ -55,6 +55,8 @@ Q_SIGNALS:
                      const QList<vouch::engine::NodeRunRecord> &records);
     void teamChanged(const vouch::engine::TeamView &view);
     void connectionChanged(bool connected, const QString &error);
+    // A publication decision was recorded (by anyone, anywhere).
+    void decisionsChanged();
     void failed(const QString &error);
 
 private:

@@ -88,16 +88,32 @@ void StoreWatcher::catchUp()
 // The keep-alive: a trivial query on PostgreSQL (a dropped connection only
 // shows when it is used), the new-event check on SQLite. Reconnects when the
 // connection is gone.
+void StoreWatcher::checkDecisions()
+{
+    QSqlQuery q(QSqlDatabase::database(m_store->connectionName(), false));
+    if (!q.exec(QStringLiteral("SELECT coalesce(max(seq), 0) FROM audit_log")) || !q.next())
+        return; // an older store, or no right to read the log: nothing to follow
+    const qint64 seq = q.value(0).toLongLong();
+    // The first look reports decisions already on the record too: whoever
+    // follows may have loaded the run just before one was written.
+    if (seq != m_auditSeq && (m_auditSeq >= 0 || seq > 0))
+        Q_EMIT decisionsChanged();
+    m_auditSeq = seq;
+}
+
 void StoreWatcher::check()
 {
     if (m_store) {
         if (!m_store->isPostgres()) {
             catchUp();
+            checkDecisions();
             return;
         }
         QSqlQuery q(QSqlDatabase::database(m_store->connectionName(), false));
-        if (q.exec(QStringLiteral("SELECT 1")))
+        if (q.exec(QStringLiteral("SELECT 1"))) {
+            checkDecisions();
             return;
+        }
         m_lostError = q.lastError().text().trimmed();
         q = QSqlQuery();
         m_store.reset();

@@ -49,6 +49,9 @@ private:
     void onNotification(const QString &channel);
     void catchUp();
     void check();
+    // Decisions are audit entries: a new one (from the command line or
+    // another workstation) emits decisionsChanged. Looked at on every tick.
+    void checkDecisions();
 
     QString m_statePath;
     QString m_reportId;
@@ -56,6 +59,7 @@ private:
     std::unique_ptr<StateStore> m_store;
     QTimer m_keepAlive;
     QString m_lostError;
+    qint64 m_auditSeq = -1; // the newest audit entry seen; -1 before the first look
 };
 
 } // namespace vouch::engine

@@ -141,6 +141,7 @@ private Q_SLOTS:
     void statusBarFollowsAnApproval();
     void appTellsTheStoryTheDemoPrinted();
     void firstLaunchOpensOnTheProblem();
+    void decisionElsewhereReachesTheWindow();
 
 private:
     QTemporaryDir m_home;
@@ -658,6 +659,52 @@ void TestMainWindow::firstLaunchOpensOnTheProblem()
         QVERIFY2(ui::NodeItem::coarseNamePixels(lod, QSizeF(268, 60)) >= 8,
                  qPrintable(at + ": fitted scale " + QByteArray::number(lod)));
     }
+}
+
+// A decision recorded by another process (here `vouch approve`; another
+// workstation's app writes the same audit entry) reaches the open window:
+// the status bar and the Report dock follow without a click.
+void TestMainWindow::decisionElsewhereReachesTheWindow()
+{
+    QTemporaryDir dir;
+    {
+        QFile wh(dir.filePath(QStringLiteral("wh.db")));
+        QVERIFY(wh.open(QIODevice::WriteOnly));
+    }
+    const QString path =
+        writeFile(dir.filePath(QStringLiteral("caveated.yaml")),
+                  QByteArray(kCaveatedContract)
+                      .replace("@APPROVER@", osLogin().toUtf8())
+                      .replace("@WAREHOUSE@", dir.filePath(QStringLiteral("wh.db")).toUtf8()));
+    qputenv("VOUCH_NOW", "2026-11-30T08:00:00Z");
+    const auto restore = qScopeGuard([] { qunsetenv("VOUCH_NOW"); });
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    RunController *controller = window.controller();
+    QSignalSpy opened(controller, &RunController::contractOpened);
+    window.openContract(path);
+    QVERIFY(opened.wait(10000));
+    QSignalSpy finished(controller, &RunController::runFinished);
+    QTest::mouseClick(toolButtonFor(window, window.runAction()), Qt::LeftButton);
+    QVERIFY(finished.wait(60000));
+    auto *status = window.findChild<QLabel *>(QStringLiteral("reportStatusLabel"));
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("caveated")),
+                              qPrintable(status->text()), 10000);
+
+    QProcess approve;
+    approve.start(QStringLiteral(VOUCH_BINARY),
+                  {QStringLiteral("approve"), QStringLiteral("--section"), QStringLiteral("margin"),
+                   QStringLiteral("--caveat"), QStringLiteral("Margin is provisional."),
+                   QStringLiteral("--state"), controller->statePath(), path});
+    QVERIFY(approve.waitForFinished(60000));
+    QVERIFY2(approve.exitCode() == 10, approve.readAllStandardError().constData());
+
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("published with caveats")),
+                              qPrintable(status->text()), 20000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        window.reportPanel()->bannerText().contains(QStringLiteral("published with caveats")),
+        qPrintable(window.reportPanel()->bannerText()), 20000);
 }
 
 #include "tst_mainwindow.moc"
