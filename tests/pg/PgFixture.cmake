@@ -1,7 +1,7 @@
 # The throwaway PostgreSQL server of the team-mode tests, as a ctest fixture:
 # `ctest` alone starts it before and stops it after every test that needs it
-# (tests/engine/**/tst_pg*.cpp, tests/ui/tst_pg*.cpp and tests/app/tst_team*.cpp). They read its URL from
-# VOUCH_TEST_PG_FILE and skip (77) when the server binaries are missing.
+# (tests/engine/**/tst_pg*.cpp, tests/ui/**/tst_pg*.cpp and tests/app/**/tst_team*.cpp). They read
+# its URL from VOUCH_TEST_PG_FILE and skip (77) when the server binaries are missing.
 set(VOUCH_PG_FIXTURE_DIR ${CMAKE_CURRENT_BINARY_DIR}/pg)
 add_test(NAME pg_cluster_start
     COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/pg/pg-fixture.sh start ${VOUCH_PG_FIXTURE_DIR})
@@ -14,7 +14,7 @@ file(GLOB_RECURSE VOUCH_PG_TESTS CONFIGURE_DEPENDS
     ${CMAKE_CURRENT_SOURCE_DIR}/engine/tst_pg*.cpp
     ${CMAKE_CURRENT_SOURCE_DIR}/app/tst_team*.cpp)
 if(VOUCH_BUILD_GUI)
-    file(GLOB VOUCH_PG_UI_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/ui/tst_pg*.cpp)
+    file(GLOB_RECURSE VOUCH_PG_UI_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/ui/tst_pg*.cpp)
     list(APPEND VOUCH_PG_TESTS ${VOUCH_PG_UI_TESTS})
     foreach(src IN LISTS VOUCH_PG_UI_TESTS)
         get_filename_component(name ${src} NAME_WE)
