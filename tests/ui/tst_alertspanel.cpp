@@ -9,6 +9,7 @@
 #include "support/testguard.h"
 #include "ui/alertspanel.h"
 
+#include <QAbstractItemModelTester>
 #include <QDir>
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -84,6 +85,9 @@ private Q_SLOTS:
             }
         }
         AlertsPanel panel;
+        // Every item model runs under the tester; loads and reloads included.
+        QAbstractItemModelTester tester(panel.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         QSignalSpy loadedSpy(&panel, &AlertsPanel::loaded);
         ReportSource source;
         source.contract = loaded.contract;
