@@ -1,5 +1,5 @@
 // The Settings dialog against a real Secret Service (its own D-Bus session
-// and GNOME Keyring, see tests/keyring/run-with-keyring.sh): secrets are
+// and GNOME Keyring, see tests/support/run-with-keyring.sh): secrets are
 // listed by name, set through the dialog (typed blind) and deleted; each
 // alert channel says whether its secret resolves. Values never appear in a
 // widget.

@@ -1,6 +1,6 @@
 #pragma once
 
-// The throwaway PostgreSQL server of the team-mode tests (tests/pg/pg-fixture.sh,
+// The throwaway PostgreSQL server of the team-mode tests (tests/support/pg-fixture.sh,
 // a ctest fixture): its admin URL, one fresh database per test, and a main()
 // that skips (77) when there is no server.
 
