@@ -2,6 +2,7 @@
 // and its exit codes.
 
 #include "support/testguard.h"
+#include "support/vouchprocess.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -23,26 +24,13 @@
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = vouch::test::VouchResult;
 
 Result runVouch(const QStringList &args, const QString &workingDir = QString())
 {
-    QProcess p;
-    if (!workingDir.isEmpty())
-        p.setWorkingDirectory(workingDir);
-    p.start(QStringLiteral(VOUCH_BINARY), args);
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    vouch::test::VouchOptions options;
+    options.workingDirectory = workingDir;
+    return vouch::test::runVouch(args, options);
 }
 
 const QByteArray kContract = R"(vouch: 1
@@ -103,15 +91,7 @@ Result runVouchAsNobody(const QStringList &args, const QString &home)
                            QStringLiteral("XDG_CONFIG_HOME=") + home + QStringLiteral("/config"),
                            QStringLiteral("XDG_CACHE_HOME=") + home + QStringLiteral("/cache"),
                            QStringLiteral(VOUCH_BINARY)};
-    QProcess p;
-    p.start(QStringLiteral("runuser"), command + args);
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return vouch::test::runProgram(QStringLiteral("runuser"), command + args);
 }
 
 const QString kNow = QStringLiteral("2026-11-30T08:00:00Z");

@@ -1,5 +1,5 @@
 // Secrets against a real Secret Service: this test runs inside its own D-Bus
-// session with a fresh GNOME Keyring (tests/keyring/run-with-keyring.sh).
+// session with a fresh GNOME Keyring (tests/support/run-with-keyring.sh).
 // vouch secret set / list / delete through the real binary; a contract's
 // keychain:NAME references resolved at send time; and, after a run that
 // delivered alerts with those secrets, none of them is in the logs, the

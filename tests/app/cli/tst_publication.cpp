@@ -2,6 +2,7 @@
 // refusals change nothing, decisions are in the hash-chained audit log and in
 // the warehouse's vouch_publication table, and tampering is detected.
 
+#include "support/demofixture.h"
 #include "support/testguard.h"
 
 #include <QDir>
@@ -16,84 +17,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <pwd.h>
-#include <unistd.h>
-
 namespace {
 
-const QString kNow = QStringLiteral("2026-11-30T06:00:00Z");
+const QString kNow = vouch::test::DemoFixture::now();
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-QString login()
-{
-    const passwd *pw = getpwuid(getuid());
-    return pw ? QString::fromLocal8Bit(pw->pw_name) : QString();
-}
-
-class Fixture
-{
-public:
-    Fixture()
-    {
-        run({QStringLiteral("demo"), QStringLiteral("init"), dir.path(),
-             QStringLiteral("--scenario"), QStringLiteral("sku-cost-gap"), QStringLiteral("--now"),
-             kNow});
-        // The demo contract, with this machine's login among the approvers.
-        const QString source = QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside");
-        QDirIterator it(source, QDir::Files, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            const QString from = it.next();
-            const QString to =
-                dir.filePath(QStringLiteral("contract/") + QDir(source).relativeFilePath(from));
-            QDir().mkpath(QFileInfo(to).absolutePath());
-            QFile::copy(from, to);
-        }
-        QFile f(contract());
-        f.open(QIODevice::ReadWrite);
-        QByteArray text = f.readAll();
-        text.replace("approvers: [analytics-lead]",
-                     "approvers: [analytics-lead, " + login().toUtf8() + "]");
-        f.resize(0);
-        f.write(text);
-    }
-
-    QString contract() const { return dir.filePath(QStringLiteral("contract/contract.yaml")); }
-    QString state() const { return dir.filePath(QStringLiteral("state.db")); }
-
-    Result run(const QStringList &args) const
-    {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("VOUCH_DATA"), dir.path());
-        env.insert(QStringLiteral("VOUCH_NOW"), kNow);
-        // The environment cannot make someone an approver.
-        env.insert(QStringLiteral("VOUCH_USER"), QStringLiteral("analytics-lead"));
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(VOUCH_BINARY), args);
-        if (!p.waitForFinished(120000)) {
-            p.kill();
-            p.waitForFinished();
-            return {};
-        }
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
-    }
-
-    QJsonObject status() const
-    {
-        const Result r = run({QStringLiteral("status"), QStringLiteral("--json"),
-                              QStringLiteral("--state"), state()});
-        return QJsonDocument::fromJson(r.out.toUtf8()).object();
-    }
-
-    QTemporaryDir dir;
-};
+using Result = vouch::test::VouchResult;
+using Fixture = vouch::test::DemoFixture;
+using vouch::test::login;
 
 } // namespace
 
@@ -346,11 +276,7 @@ nodes:
         const QString state = dir.filePath(QStringLiteral("state.db"));
         const auto vouch = [&](QStringList args) {
             args << QStringLiteral("--state") << state << QStringLiteral("--now") << kNow;
-            QProcess p;
-            p.start(QStringLiteral(VOUCH_BINARY), args);
-            p.waitForFinished(120000);
-            return Result{p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                          QString::fromUtf8(p.readAllStandardError())};
+            return vouch::test::runVouch(args);
         };
         const auto status = [&] {
             const Result r = vouch({QStringLiteral("status"), QStringLiteral("--json"), contract});
@@ -439,13 +365,7 @@ nodes:
 )");
         }
         const QString state = dir.filePath(QStringLiteral("state.db"));
-        const auto vouch = [](const QStringList &args) {
-            QProcess p;
-            p.start(QStringLiteral(VOUCH_BINARY), args);
-            p.waitForFinished(120000);
-            return Result{p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                          QString::fromUtf8(p.readAllStandardError())};
-        };
+        const auto vouch = [](const QStringList &args) { return vouch::test::runVouch(args); };
         Result r = vouch({QStringLiteral("run"), contract, QStringLiteral("--state"), state,
                           QStringLiteral("--period"), QStringLiteral("2026-W48"),
                           QStringLiteral("--now"), kNow});
