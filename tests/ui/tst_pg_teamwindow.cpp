@@ -102,12 +102,8 @@ private Q_SLOTS:
         const QString url = pgFreshDatabase(QStringLiteral("teamwin"));
         const QString runner = QStringLiteral("vouch_w_runner");
         const QString op = QStringLiteral("vouch_w_operator");
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("VOUCH_LEASE_SECONDS"), QStringLiteral("3"));
-        env.insert(QStringLiteral("VOUCH_SETTINGS"), dir.filePath(QStringLiteral("none.yaml")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
-        env.insert(QStringLiteral("XDG_STATE_HOME"), dir.filePath(QStringLiteral("state")));
-        env.remove(QStringLiteral("VOUCH_STATE"));
+        // (VOUCH_USER is unset in this process already.)
+        const QProcessEnvironment env = teamEnvironment(dir);
         vouch::test::VouchOptions options;
         options.env = env;
         {

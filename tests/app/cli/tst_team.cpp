@@ -26,22 +26,10 @@ using namespace vouch::test;
 
 namespace {
 
-QProcessEnvironment teamEnv(const QTemporaryDir &dir)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("VOUCH_LEASE_SECONDS"), QStringLiteral("3"));
-    env.insert(QStringLiteral("VOUCH_SETTINGS"), dir.filePath(QStringLiteral("none.yaml")));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
-    env.insert(QStringLiteral("XDG_STATE_HOME"), dir.filePath(QStringLiteral("state")));
-    env.remove(QStringLiteral("VOUCH_STATE"));
-    env.remove(QStringLiteral("VOUCH_USER"));
-    return env;
-}
-
 std::unique_ptr<QProcess> startVouch(const QTemporaryDir &dir, const QStringList &args)
 {
     VouchOptions options;
-    options.env = teamEnv(dir);
+    options.env = teamEnvironment(dir);
     return vouch::test::startVouch(args, options);
 }
 
@@ -55,7 +43,7 @@ struct Result
 Result runVouch(const QTemporaryDir &dir, const QStringList &args)
 {
     VouchOptions options;
-    options.env = teamEnv(dir);
+    options.env = teamEnvironment(dir);
     const VouchResult v = vouch::test::runVouch(args, options);
     Result r;
     if (v.timedOut)
