@@ -6,6 +6,7 @@
 #include "engine/contract/contractloader.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/alerts.h"
+#include "support/contracts.h"
 #include "support/testguard.h"
 #include "ui/alertspanel.h"
 
@@ -22,14 +23,7 @@ using namespace vouch::ui;
 
 namespace {
 
-const char *const kContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const char *const kContract = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - {id: margin, name: Contribution margin, needs: [chk], on_failure: caveat, owner: finance-lead}
 nodes:
   - {id: chk, kind: noop}

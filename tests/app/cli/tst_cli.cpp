@@ -1,6 +1,7 @@
 // The command line as a user meets it: the real `vouch` binary, its output
 // and its exit codes.
 
+#include "support/contracts.h"
 #include "support/testguard.h"
 #include "support/vouchprocess.h"
 
@@ -33,14 +34,7 @@ Result runVouch(const QStringList &args, const QString &workingDir = QString())
     return vouch::test::runVouch(args, options);
 }
 
-const QByteArray kContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const QByteArray kContract = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - id: revenue
       name: Revenue
       needs: [mart]
@@ -99,14 +93,7 @@ const QString kNow = QStringLiteral("2026-11-30T08:00:00Z");
 // A contract whose nodes are the given YAML list items.
 QByteArray contractWith(const QByteArray &nodes)
 {
-    return QByteArray(R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+    return QByteArray(VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - {id: revenue, name: Revenue, needs: [last], on_failure: block}
 nodes:
 )") + nodes;

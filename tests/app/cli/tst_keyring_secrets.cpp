@@ -6,6 +6,7 @@
 // state store, the outputs, the status JSON or the stored payloads. Without
 // a Secret Service, a clear error and no plain-text fallback.
 
+#include "support/contracts.h"
 #include "support/httprecorder.h"
 #include "support/testguard.h"
 #include "support/vouchprocess.h"
@@ -24,14 +25,7 @@ using vouch::test::HttpRecorder;
 
 namespace {
 
-const char *const kContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const char *const kContract = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - {id: margin, name: Contribution margin, needs: [chk_costs], on_failure: caveat, owner: finance-lead}
 connections:
   wh: {driver: sqlite, database: "@WAREHOUSE@"}

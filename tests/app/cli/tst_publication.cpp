@@ -2,6 +2,7 @@
 // refusals change nothing, decisions are in the hash-chained audit log and in
 // the warehouse's vouch_publication table, and tampering is detected.
 
+#include "support/contracts.h"
 #include "support/demofixture.h"
 #include "support/testguard.h"
 
@@ -250,14 +251,7 @@ private Q_SLOTS:
         {
             QFile f(contract);
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(QStringLiteral(R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  approvers: [%1]
+            f.write(QStringLiteral(VOUCH_TEST_WEEKLY_REPORT R"(  approvers: [%1]
   sections:
     - {id: trend, name: Trend, needs: [t], on_failure: caveat}
     - {id: headcount, name: Headcount, needs: [h], on_failure: hold}
@@ -350,14 +344,8 @@ nodes:
         {
             QFile f(contract);
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections: [{id: revenue, name: Revenue, needs: [mart], on_failure: hold}]
+            f.write(VOUCH_TEST_WEEKLY_REPORT
+                    R"(  sections: [{id: revenue, name: Revenue, needs: [mart], on_failure: hold}]
 nodes:
   - {id: mart, kind: command, run: ["true"]}
   - {id: explore_cohorts, kind: command, run: ["false"], needs: [mart]}

@@ -8,6 +8,7 @@
 
 #include "engine/contract/contractloader.h"
 #include "engine/store/statestore.h"
+#include "support/contracts.h"
 #include "support/testguard.h"
 
 #include <QAbstractItemModelTester>
@@ -22,14 +23,7 @@ using ui::RunModel;
 
 namespace {
 
-const char *const kContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const char *const kContract = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - {id: revenue, name: Revenue, needs: [chk], on_failure: hold}
 nodes:
   - {id: load, kind: noop}
@@ -37,14 +31,7 @@ nodes:
   - {id: chk, kind: noop, needs: [mart]}
 )";
 
-const char *const kSmallerContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const char *const kSmallerContract = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - {id: revenue, name: Revenue, needs: [load], on_failure: hold}
 nodes:
   - {id: load, kind: noop}
