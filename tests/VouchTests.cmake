@@ -26,8 +26,8 @@ function(vouch_add_qtest src)
     set(home ${PROJECT_SOURCE_DIR}/tests/support/isolated-home.sh)
     if(name MATCHES "keyring")
         # Against a real Secret Service: a private D-Bus session and a fresh
-        # GNOME Keyring (tests/keyring/run-with-keyring.sh); 77 = skipped.
-        add_test(NAME ${name} COMMAND ${home} ${PROJECT_SOURCE_DIR}/tests/keyring/run-with-keyring.sh
+        # GNOME Keyring (tests/support/run-with-keyring.sh); 77 = skipped.
+        add_test(NAME ${name} COMMAND ${home} ${PROJECT_SOURCE_DIR}/tests/support/run-with-keyring.sh
                                       $<TARGET_FILE:${name}>)
         set_tests_properties(${name} PROPERTIES SKIP_RETURN_CODE 77)
     else()

@@ -2,6 +2,8 @@
 
 #include "engine/store/statestore.h"
 #include "engine/util/clock.h"
+#include "ui/reportpanel.h"
+#include "ui/worker.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

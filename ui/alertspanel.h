@@ -2,7 +2,7 @@
 
 #include "engine/alert/outbox.h"
 #include "engine/trust/alerts.h"
-#include "ui/reportpanel.h"
+#include "ui/reportsource.h"
 
 #include <QAbstractTableModel>
 #include <QPointer>

@@ -1,6 +1,7 @@
 #include "ui/application.h"
 
 #include "engine/demo/demowarehouse.h"
+#include "engine/util/log.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -85,7 +86,44 @@ void installTranslators(QApplication &app)
         QApplication::installTranslator(qt);
 }
 
+QtMessageHandler g_previousHandler = nullptr;
+
+void forwardToLog(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    using engine::log::Level;
+    Level level = Level::Debug;
+    switch (type) {
+    case QtDebugMsg:
+        level = Level::Debug;
+        break;
+    case QtInfoMsg:
+        level = Level::Info;
+        break;
+    case QtWarningMsg:
+        level = Level::Warning;
+        break;
+    case QtCriticalMsg:
+    case QtFatalMsg:
+        level = Level::Error;
+        break;
+    }
+    const QLatin1String category(context.category ? context.category : "default");
+    engine::log::write(level, category == QLatin1String("default")
+                                  ? message
+                                  : QStringLiteral("%1: %2").arg(category, message));
+    if (g_previousHandler)
+        g_previousHandler(type, context, message);
+}
+
 } // namespace
+
+void startLogging(const QString &path)
+{
+    engine::log::initFile(path);
+    QtMessageHandler previous = qInstallMessageHandler(forwardToLog);
+    if (previous != forwardToLog)
+        g_previousHandler = previous;
+}
 
 bool isGuiCommand(const QStringList &args)
 {
@@ -112,6 +150,8 @@ int runApplication(int &argc, char **argv)
     QApplication::setOrganizationName(QStringLiteral("vouch"));
     QApplication::setApplicationDisplayName(QStringLiteral("Vouch"));
     installTranslators(app);
+    startLogging(engine::log::defaultLogFile());
+    engine::log::info(QStringLiteral("vouch desktop started"));
 
     MainWindow window;
     window.show();

@@ -14,4 +14,11 @@ bool isGuiCommand(const QStringList &args);
 // (`--select NODE` selects a node once the graph is laid out, for screenshots.)
 int runApplication(int &argc, char **argv);
 
+// Points the engine's logger (engine/util/log.h) at `path`, the rotating
+// file `vouch serve` writes too, and forwards Qt's own messages (qWarning
+// and the rest, from Qt or from us) to it as well as to the handler that
+// was installed before. runApplication() calls it with
+// engine::log::defaultLogFile().
+void startLogging(const QString &path);
+
 } // namespace vouch::ui

@@ -5,6 +5,7 @@
 #include "engine/store/statestore.h"
 #include "engine/trust/forecast.h"
 #include "engine/util/clock.h"
+#include "ui/worker.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -18,11 +19,9 @@
 #include <QHash>
 #include <QLabel>
 #include <QLineSeries>
-#include <QPointer>
 #include <QScatterSeries>
 #include <QSet>
 #include <QSignalBlocker>
-#include <QThreadPool>
 #include <QTimeZone>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -156,27 +155,6 @@ HistoryPage::LoadResult loadHistory(const QString &statePath, const engine::Cont
         result.error = error;
     result.elapsedMs = timer.elapsed();
     return result;
-}
-
-// Runs `work` on the global pool and `done` with its result on the GUI
-// thread, unless `guard` died meanwhile.
-template<typename Work, typename Done>
-void onWorker(QPointer<QObject> guard, Work work, Done done)
-{
-    QThreadPool::globalInstance()->start(
-        [guard, work = std::move(work), done = std::move(done)]() mutable {
-            auto result = work();
-            // Posted to the application object, which outlives the page; the
-            // guard is read on the GUI thread only.
-            if (QCoreApplication *app = QCoreApplication::instance())
-                QMetaObject::invokeMethod(
-                    app,
-                    [guard, done = std::move(done), result = std::move(result)]() mutable {
-                        if (guard)
-                            done(std::move(result));
-                    },
-                    Qt::QueuedConnection);
-        });
 }
 
 QChartView *makeView(QChart *chart, const QString &title, QWidget *parent)
@@ -433,8 +411,8 @@ void HistoryPage::startLoad()
     const quint64 durationGeneration = m_durationGeneration;
     m_loading = true;
     m_status->setText(tr("Loading…"));
-    onWorker(
-        QPointer<QObject>(this),
+    runOnWorker(
+        this,
         [path = m_statePath, contract = m_contract, node = m_selectedNode] {
             return loadHistory(path, contract, node);
         },
@@ -454,8 +432,8 @@ void HistoryPage::startDurationLoad()
 {
     const quint64 generation = m_loadGeneration;
     const quint64 durationGeneration = m_durationGeneration;
-    onWorker(
-        QPointer<QObject>(this),
+    runOnWorker(
+        this,
         [path = m_statePath, periods = m_periods, node = m_selectedNode] {
             QString error;
             QList<Duration> durations;

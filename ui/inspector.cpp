@@ -5,6 +5,7 @@
 #include "engine/util/clock.h"
 #include "ui/graph/statepalette.h"
 #include "ui/model/runmodel.h"
+#include "ui/worker.h"
 
 #include <QCoreApplication>
 #include <QEvent>
@@ -20,7 +21,6 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableWidget>
-#include <QThreadPool>
 #include <QVBoxLayout>
 
 namespace vouch::ui {
@@ -445,18 +445,12 @@ void Inspector::requestLogTail()
     const quint64 generation = ++m_logGeneration;
     m_sinceRead.clear();
     const QString path = v.logPath;
-    QPointer<Inspector> self(this);
-    QThreadPool::globalInstance()->start([self, path, generation] {
-        QByteArray tail = readTail(path, kLogTailBytes);
-        if (QCoreApplication *app = QCoreApplication::instance())
-            QMetaObject::invokeMethod(
-                app,
-                [self, generation, tail = std::move(tail)] {
-                    if (self && generation == self->m_logGeneration)
-                        self->onLogTail(tail);
-                },
-                Qt::QueuedConnection);
-    });
+    runOnWorker(
+        this, [path] { return readTail(path, kLogTailBytes); },
+        [this, generation](const QByteArray &tail) {
+            if (generation == m_logGeneration)
+                onLogTail(tail);
+        });
 }
 
 void Inspector::onLogTail(const QByteArray &tail)

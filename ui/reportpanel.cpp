@@ -7,6 +7,7 @@
 #include "engine/trust/assessment.h"
 #include "ui/approvedialog.h"
 #include "ui/runcontroller.h"
+#include "ui/worker.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

@@ -1,16 +1,13 @@
 #pragma once
 
-#include "engine/contract/contract.h"
 #include "engine/control/identity.h"
 #include "engine/trust/assessment.h"
 #include "engine/trust/auditlog.h"
 #include "engine/trust/verdict.h"
-#include "engine/util/clock.h"
+#include "ui/reportsource.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
 #include <QPointer>
-#include <QThreadPool>
 #include <QWidget>
 
 #include <optional>
@@ -24,42 +21,9 @@ namespace vouch::ui {
 
 class DecisionDialog;
 
-// Which run of which report a panel shows, and where its store lives.
-struct ReportSource
-{
-    engine::ContractPtr contract;
-    QString statePath;
-    QString dataDirectory; // VOUCH_DATA for the publication record
-    qint64 runId = 0;
-
-    // The process clock (engine/util/clock.h): the demo's replayed Monday,
-    // the pinned clock of the run shown, $VOUCH_NOW, or the wall clock.
-    QDateTime now() const { return engine::clockNow(); }
-};
-
 // The identity of the person at the desktop: the OS login, never the
 // environment (an environment variable cannot make someone an approver).
 using engine::osLogin;
-
-// Runs `work` on a worker of the global pool and `done` with its result on
-// the GUI thread, unless `receiver` is gone by then.
-template<typename Work, typename Done>
-void runOnWorker(QObject *receiver, Work work, Done done)
-{
-    QPointer<QObject> guard(receiver);
-    QThreadPool::globalInstance()->start(
-        [guard, work = std::move(work), done = std::move(done)]() mutable {
-            auto result = work();
-            if (QCoreApplication *app = QCoreApplication::instance())
-                QMetaObject::invokeMethod(
-                    app,
-                    [guard, done = std::move(done), result = std::move(result)]() mutable {
-                        if (guard)
-                            done(std::move(result));
-                    },
-                    Qt::QueuedConnection);
-        });
-}
 
 // The Report dock: the report's status in colour and words, the time left
 // to publish_by and the forecast completion, each section with its reason

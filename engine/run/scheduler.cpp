@@ -3,6 +3,7 @@
 #include "engine/graph/graph.h"
 #include "engine/run/commandexecutor.h"
 #include "engine/util/clock.h"
+#include "engine/util/log.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -147,8 +148,8 @@ struct Scheduler::Private
         QString error;
         if (!store->flush(&error)) {
             if (!flushFailingFor.isValid()) {
-                qWarning("vouch: could not write the state store (trying again): %s",
-                         qPrintable(error));
+                log::warn(QStringLiteral("could not write the state store (trying again): %1")
+                              .arg(error));
                 flushFailingFor.start();
             }
             flushError = error;

@@ -41,6 +41,19 @@ std::shared_ptr<spdlog::logger> logger()
     return created;
 }
 
+// $VOUCH_LOG_LEVEL, or `info`; a name spdlog does not know is not taken
+// for `off` (which is what spdlog::level::from_str would make of it).
+spdlog::level::level_enum fileLevel()
+{
+    const QByteArray name = qgetenv("VOUCH_LOG_LEVEL").trimmed().toLower();
+    if (name.isEmpty())
+        return spdlog::level::info;
+    const spdlog::level::level_enum level = spdlog::level::from_str(name.toStdString());
+    if (level == spdlog::level::off && name != "off")
+        return spdlog::level::info;
+    return level;
+}
+
 } // namespace
 
 void initFile(const QString &path)
@@ -51,9 +64,9 @@ void initFile(const QString &path)
     auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path.toStdString(),
                                                                        5 * 1024 * 1024, 5);
     auto created = std::make_shared<spdlog::logger>("vouch", sink);
-    created->set_level(spdlog::level::info);
+    created->set_level(fileLevel());
     created->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
-    created->flush_on(spdlog::level::info);
+    created->flush_on(spdlog::level::trace);
     spdlog::register_logger(created);
 }
 
@@ -61,6 +74,16 @@ QString defaultLogDirectory()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
            QStringLiteral("/logs");
+}
+
+QString defaultLogFile()
+{
+    return defaultLogDirectory() + QStringLiteral("/serve.log");
+}
+
+void debug(const QString &message)
+{
+    logger()->debug("{}", message);
 }
 
 void info(const QString &message)
@@ -78,6 +101,24 @@ void error(const QString &message)
     logger()->error("{}", message);
     if (const ErrorObserver observer = g_errorObserver.load())
         observer(message);
+}
+
+void write(Level level, const QString &message)
+{
+    switch (level) {
+    case Level::Debug:
+        logger()->debug("{}", message);
+        break;
+    case Level::Info:
+        logger()->info("{}", message);
+        break;
+    case Level::Warning:
+        logger()->warn("{}", message);
+        break;
+    case Level::Error:
+        logger()->error("{}", message);
+        break;
+    }
 }
 
 void setErrorObserver(ErrorObserver observer)

@@ -6,9 +6,11 @@
 #include "engine/contract/contractloader.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/alerts.h"
+#include "support/contracts.h"
 #include "support/testguard.h"
 #include "ui/alertspanel.h"
 
+#include <QAbstractItemModelTester>
 #include <QDir>
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -21,14 +23,7 @@ using namespace vouch::ui;
 
 namespace {
 
-const char *const kContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const char *const kContract = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - {id: margin, name: Contribution margin, needs: [chk], on_failure: caveat, owner: finance-lead}
 nodes:
   - {id: chk, kind: noop}
@@ -84,6 +79,9 @@ private Q_SLOTS:
             }
         }
         AlertsPanel panel;
+        // Every item model runs under the tester; loads and reloads included.
+        QAbstractItemModelTester tester(panel.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
         QSignalSpy loadedSpy(&panel, &AlertsPanel::loaded);
         ReportSource source;
         source.contract = loaded.contract;

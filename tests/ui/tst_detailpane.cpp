@@ -6,6 +6,7 @@
 #include "ui/model/runmodel.h"
 
 #include "engine/contract/contractloader.h"
+#include "support/contracts.h"
 #include "support/testguard.h"
 
 #include <QJsonArray>
@@ -22,14 +23,7 @@ using ui::RunModel;
 
 namespace {
 
-const char kContract[] = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const char kContract[] = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - {id: revenue, name: Revenue, needs: [stg_orders], on_failure: hold}
     - {id: margin, name: Contribution margin, needs: [chk_sku_cost], on_failure: caveat, owner: finance-data}
 connections:

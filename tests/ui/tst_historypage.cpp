@@ -6,6 +6,7 @@
 #include "engine/contract/contractloader.h"
 #include "engine/run/warehouseexecutor.h"
 #include "engine/store/statestore.h"
+#include "support/contracts.h"
 #include "support/testguard.h"
 #include "ui/historypage.h"
 
@@ -25,14 +26,7 @@ namespace {
 constexpr int kWaitMs = 30000;
 constexpr int kPeriods = 52;
 
-const QByteArray kContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const QByteArray kContract = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - {id: main, name: Main, needs: [publish], on_failure: hold}
 nodes:
   - {id: load, kind: noop}

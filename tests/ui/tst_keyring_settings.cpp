@@ -1,11 +1,12 @@
 // The Settings dialog against a real Secret Service (its own D-Bus session
-// and GNOME Keyring, see tests/keyring/run-with-keyring.sh): secrets are
+// and GNOME Keyring, see tests/support/run-with-keyring.sh): secrets are
 // listed by name, set through the dialog (typed blind) and deleted; each
 // alert channel says whether its secret resolves. Values never appear in a
 // widget.
 
 #include "engine/contract/contractloader.h"
 #include "engine/util/secrets.h"
+#include "support/contracts.h"
 #include "support/testguard.h"
 #include "ui/settingsdialog.h"
 
@@ -25,14 +26,7 @@ using namespace vouch::ui;
 
 namespace {
 
-const char *const kContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const char *const kContract = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - {id: margin, name: Contribution margin, needs: [chk], on_failure: caveat}
 nodes:
   - {id: chk, kind: noop}

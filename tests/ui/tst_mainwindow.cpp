@@ -4,7 +4,9 @@
 
 #include "engine/graph/graph.h"
 #include "engine/store/statestore.h"
+#include "support/clock.h"
 #include "support/testguard.h"
+#include "support/vouchprocess.h"
 #include "ui/approvedialog.h"
 #include "ui/graph/graphview.h"
 #include "ui/graph/nodeitem.h"
@@ -517,8 +519,7 @@ void TestMainWindow::statusBarFollowsAnApproval()
                       .replace("@APPROVER@", osLogin().toUtf8())
                       .replace("@WAREHOUSE@", dir.filePath(QStringLiteral("wh.db")).toUtf8()));
     // Monday morning of week 49, before the deadline: caveated, not late.
-    qputenv("VOUCH_NOW", "2026-11-30T08:00:00Z");
-    const auto restore = qScopeGuard([] { qunsetenv("VOUCH_NOW"); });
+    const vouch::test::PinnedNowVariable now("2026-11-30T08:00:00Z");
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -568,13 +569,15 @@ void TestMainWindow::statusBarFollowsAnApproval()
 void TestMainWindow::appTellsTheStoryTheDemoPrinted()
 {
     QTemporaryDir dir;
-    QProcess demo;
-    demo.start(QStringLiteral(VOUCH_BINARY),
-               {QStringLiteral("demo"), QStringLiteral("--headless"), QStringLiteral("--scenario"),
-                QStringLiteral("sku-cost-gap"), QStringLiteral("--dir"), dir.path()});
-    QVERIFY(demo.waitForFinished(240000));
-    const QString printed = QString::fromUtf8(demo.readAllStandardOutput());
-    QCOMPARE(demo.exitCode(), 10);
+    vouch::test::VouchOptions options;
+    options.timeoutMs = 240000;
+    const vouch::test::VouchResult demo = vouch::test::runVouch(
+        {QStringLiteral("demo"), QStringLiteral("--headless"), QStringLiteral("--scenario"),
+         QStringLiteral("sku-cost-gap"), QStringLiteral("--dir"), dir.path()},
+        options);
+    QVERIFY(!demo.timedOut && !demo.crashed);
+    const QString printed = demo.out;
+    QCOMPARE(demo.exitCode, 10);
     QVERIFY2(
         printed.contains(QStringLiteral("Report Weekly Operating Performance Report: caveated")),
         qPrintable(printed.right(400)));

@@ -1,12 +1,13 @@
-// The desktop window on a team store (the tests/pg server): a real
+// The desktop window on a team store (the PostgreSQL fixture of tests/support/): a real
 // `vouch serve` executes, and a MainWindow pointed at the same store follows
 // it live through LISTEN/NOTIFY: node states follow the runner's
 // transitions, the status bar names the runner, and a rerun asked from the
 // window becomes a request that the runner carries out as an attempt
 // "requested by <database user>". Offscreen; every wait has a timeout.
 
-#include "pg/pgtest.h"
+#include "support/pgtest.h"
 #include "support/testguard.h"
+#include "support/vouchprocess.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector.h"
 #include "ui/mainwindow.h"
@@ -101,21 +102,18 @@ private Q_SLOTS:
         const QString url = pgFreshDatabase(QStringLiteral("teamwin"));
         const QString runner = QStringLiteral("vouch_w_runner");
         const QString op = QStringLiteral("vouch_w_operator");
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("VOUCH_LEASE_SECONDS"), QStringLiteral("3"));
-        env.insert(QStringLiteral("VOUCH_SETTINGS"), dir.filePath(QStringLiteral("none.yaml")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
-        env.insert(QStringLiteral("XDG_STATE_HOME"), dir.filePath(QStringLiteral("state")));
-        env.remove(QStringLiteral("VOUCH_STATE"));
+        // (VOUCH_USER is unset in this process already.)
+        const QProcessEnvironment env = teamEnvironment(dir);
+        vouch::test::VouchOptions options;
+        options.env = env;
         {
-            QProcess init;
-            init.setProcessEnvironment(env);
-            init.setProcessChannelMode(QProcess::MergedChannels);
-            init.start(QStringLiteral(VOUCH_BINARY),
-                       {QStringLiteral("team"), QStringLiteral("init"), QStringLiteral("--state"),
-                        url, QStringLiteral("--operator"), op, QStringLiteral("--runner"), runner});
-            QVERIFY(init.waitForFinished(kTimeoutMs));
-            QVERIFY2(init.exitCode() == 0, init.readAll().constData());
+            options.timeoutMs = kTimeoutMs;
+            const vouch::test::VouchResult init = vouch::test::runVouch(
+                {QStringLiteral("team"), QStringLiteral("init"), QStringLiteral("--state"), url,
+                 QStringLiteral("--operator"), op, QStringLiteral("--runner"), runner},
+                options);
+            QVERIFY(!init.timedOut && init.exitCode != -1);
+            QVERIFY2(init.exitCode == 0, qPrintable(init.out + init.err));
         }
         const QString gate = dir.filePath(QStringLiteral("gate"));
         const QString contract = dir.filePath(QStringLiteral("c.yaml"));
@@ -127,11 +125,11 @@ private Q_SLOTS:
 
         // The runner: the run due last Monday was missed, so it starts now.
         const QString serveLog = dir.filePath(QStringLiteral("serve.log"));
-        QProcess serve;
-        serve.setProcessEnvironment(env);
-        serve.start(QStringLiteral(VOUCH_BINARY),
-                    {QStringLiteral("serve"), contract, QStringLiteral("--state"),
-                     pgUrlAs(url, runner), QStringLiteral("--log"), serveLog});
+        const std::unique_ptr<QProcess> serveProcess =
+            vouch::test::startVouch({QStringLiteral("serve"), contract, QStringLiteral("--state"),
+                                     pgUrlAs(url, runner), QStringLiteral("--log"), serveLog},
+                                    options);
+        QProcess &serve = *serveProcess;
         QVERIFY(serve.waitForStarted(kTimeoutMs));
         const auto stopServe = qScopeGuard([&serve] {
             if (serve.state() == QProcess::NotRunning)

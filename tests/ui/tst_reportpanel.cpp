@@ -12,6 +12,7 @@
 #include "engine/trust/assessment.h"
 #include "engine/trust/auditlog.h"
 #include "engine/util/clock.h"
+#include "support/clock.h"
 #include "support/testguard.h"
 #include "ui/alertspanel.h"
 #include "ui/approvedialog.h"
@@ -104,9 +105,8 @@ void TestReportPanel::initTestCase()
     QVERIFY(m_dir.isValid());
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
                        m_dir.filePath(QStringLiteral("config")));
-    qputenv("VOUCH_NOW", kNow.toString(Qt::ISODate).toUtf8());
     // The panels judge by the process clock: the replayed Monday, not today.
-    setProcessClock(Clock::pinned(kNow));
+    vouch::test::pinProcessClock(kNow);
     qputenv("VOUCH_DATA", m_dir.path().toUtf8());
     // The environment never makes anyone an approver.
     qputenv("VOUCH_USER", "analytics-lead");

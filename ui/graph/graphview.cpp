@@ -5,6 +5,7 @@
 #include "ui/graph/minimap.h"
 #include "ui/graph/nodeitem.h"
 #include "ui/model/runmodel.h"
+#include "ui/worker.h"
 
 #include <QApplication>
 #include <QContextMenuEvent>
@@ -16,7 +17,6 @@
 #include <QPainter>
 #include <QScopeGuard>
 #include <QScrollBar>
-#include <QThreadPool>
 #include <QToolTip>
 #include <QWheelEvent>
 
@@ -465,21 +465,16 @@ void GraphView::requestLayout(bool fit)
     const QString section = m_section;
     const QSet<QString> collapsed = m_collapsed;
     const LayoutOptions options = m_options;
-    const QPointer<GraphView> self(this);
-    QThreadPool::globalInstance()->start([=] {
-        std::shared_ptr<GraphProjection> result = project(graph, section, collapsed);
-        result->layout = layeredLayout(result->graph, options);
-        std::shared_ptr<const GraphProjection> done = std::move(result);
-        // Back on the GUI thread (the application object lives there), where
-        // the QPointer may be read safely.
-        QMetaObject::invokeMethod(
-            QCoreApplication::instance(),
-            [self, generation, done] {
-                if (self)
-                    self->applyLayout(generation, done);
-            },
-            Qt::QueuedConnection);
-    });
+    runOnWorker(
+        this,
+        [graph, section, collapsed, options] {
+            std::shared_ptr<GraphProjection> result = project(graph, section, collapsed);
+            result->layout = layeredLayout(result->graph, options);
+            return std::shared_ptr<const GraphProjection>(std::move(result));
+        },
+        [this, generation](const std::shared_ptr<const GraphProjection> &done) {
+            applyLayout(generation, done);
+        });
     viewport()->update();
 }
 

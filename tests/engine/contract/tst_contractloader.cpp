@@ -2,6 +2,7 @@
 // is a diagnostic with the right line, column and an actionable message.
 
 #include "engine/contract/contractloader.h"
+#include "support/contracts.h"
 #include "support/testguard.h"
 
 #include <QFile>
@@ -16,14 +17,7 @@ using namespace vouch::engine;
 namespace {
 
 // Line numbers matter: the malformed cases below edit single lines of this text.
-const QByteArray kBase = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  approvers: [analytics-lead]
+const QByteArray kBase = VOUCH_TEST_WEEKLY_REPORT R"(  approvers: [analytics-lead]
   sections:
     - id: revenue
       name: Revenue

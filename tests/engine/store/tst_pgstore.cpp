@@ -1,14 +1,14 @@
-// The state store on a real PostgreSQL server (the tests/pg fixture): the
-// same interface as on SQLite, migrations that two processes may run at
-// once, batched transitions, leases on the server's clock, requests, the
-// audit log's PostgreSQL path, the notifications watchers listen to, and a
-// watcher whose connection is killed that reconnects and misses nothing.
+// The state store on a real PostgreSQL server (the PostgreSQL fixture,
+// tests/support/pg-fixture.sh): the same interface as on SQLite, migrations that two processes may
+// run at once, batched transitions, leases on the server's clock, requests, the audit log's
+// PostgreSQL path, the notifications watchers listen to, and a watcher whose connection is killed
+// that reconnects and misses nothing.
 
 #include "engine/store/statestore.h"
 #include "engine/store/storewatcher.h"
 #include "engine/trust/auditlog.h"
 
-#include "pg/pgtest.h"
+#include "support/pgtest.h"
 
 #include <QCoreApplication>
 #include <QMutex>

@@ -1,5 +1,6 @@
 #include "engine/store/statestore.h"
 #include "engine/util/clock.h"
+#include "support/clock.h"
 #include "support/testguard.h"
 
 #include <QCoreApplication>
@@ -188,8 +189,7 @@ private Q_SLOTS:
         qint64 runId = 0;
         // Runs are stamped by the engine's clock, here pinned.
         const QDateTime pinned(QDate(2026, 11, 30), QTime(6, 0), Qt::UTC);
-        setProcessClock(Clock::pinned(pinned));
-        const auto wall = qScopeGuard([] { setProcessClock(Clock()); });
+        const vouch::test::PinnedClock clock(pinned);
         {
             auto store = StateStore::open(path, &error);
             QVERIFY2(store, qPrintable(error));

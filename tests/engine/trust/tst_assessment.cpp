@@ -6,6 +6,7 @@
 #include "engine/graph/graph.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
+#include "support/contracts.h"
 #include "support/testguard.h"
 
 #include <QTemporaryDir>
@@ -16,14 +17,7 @@ using namespace vouch::engine;
 
 namespace {
 
-const QByteArray kContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  escalation:
+const QByteArray kContract = VOUCH_TEST_WEEKLY_REPORT R"(  escalation:
     - {at: "MON 10:00", if: not_safe, notify: [head-of-finance]}
   alert: "{section} is not safe because {cause} {publishable} can publish."
   sections:

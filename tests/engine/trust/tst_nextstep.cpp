@@ -5,6 +5,7 @@
 #include "engine/contract/contractloader.h"
 #include "engine/graph/graph.h"
 #include "engine/trust/nextstep.h"
+#include "support/contracts.h"
 #include "support/testguard.h"
 
 #include <QTest>
@@ -13,14 +14,7 @@ using namespace vouch::engine;
 
 namespace {
 
-const QByteArray kContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const QByteArray kContract = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - {id: revenue, name: Revenue, needs: [stg_settlements], on_failure: hold, owner: finance-data}
     - {id: margin, name: Margin, needs: [chk_sku_cost], on_failure: caveat}
 connections:

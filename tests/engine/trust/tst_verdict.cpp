@@ -4,6 +4,7 @@
 #include "engine/graph/graph.h"
 #include "engine/trust/alerts.h"
 #include "engine/trust/verdict.h"
+#include "support/contracts.h"
 #include "support/testguard.h"
 
 #include <QJsonArray>
@@ -17,14 +18,7 @@ namespace {
 // revenue (block) needs mart_rev <- stg_orders <- src_orders
 // margin (caveat) needs mart_margin <- {stg_orders, chk_costs <- src_costs}
 // cash (hold) needs mart_cash <- src_payouts
-const QByteArray kContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  approvers: [lead]
+const QByteArray kContract = VOUCH_TEST_WEEKLY_REPORT R"(  approvers: [lead]
   alert: "{section} is not safe because {cause} {publishable} can publish."
   sections:
     - {id: revenue, name: Revenue, needs: [mart_rev], on_failure: block, fallback: "Use the admin export."}
@@ -91,14 +85,7 @@ RunSnapshot snapshot(const QStringList &states)
 
 // The same path without any alert template, with a freshness source and an
 // exploratory model that no section and no publish step needs.
-const QByteArray kPlainContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const QByteArray kPlainContract = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - {id: revenue, name: Revenue, needs: [mart_rev], on_failure: hold}
     - {id: margin, name: Margin, needs: [mart_margin], on_failure: caveat}
     - {id: cash, name: Cash, needs: [mart_cash], on_failure: hold}

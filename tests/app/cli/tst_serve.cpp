@@ -6,6 +6,7 @@
 #include "engine/store/statestore.h"
 #include "support/httprecorder.h"
 #include "support/testguard.h"
+#include "support/vouchprocess.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -65,18 +66,15 @@ constexpr Instant kThursdayAfterMidnight{"2026-12-03T00:30:00Z", "2026-W48"};
 
 int serveOnce(const QTemporaryDir &dir, const QString &now)
 {
-    QProcess p;
-    p.start(QStringLiteral(VOUCH_BINARY),
-            {QStringLiteral("serve"), dir.filePath(QStringLiteral("c.yaml")),
-             QStringLiteral("--state"), dir.filePath(QStringLiteral("state.db")),
-             QStringLiteral("--log"), dir.filePath(QStringLiteral("serve.log")),
-             QStringLiteral("--once"), QStringLiteral("--now"), now});
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return -1;
-    }
-    return p.exitCode();
+    vouch::test::VouchOptions options;
+    options.timeoutMs = 60000;
+    return vouch::test::runVouch({QStringLiteral("serve"), dir.filePath(QStringLiteral("c.yaml")),
+                                  QStringLiteral("--state"),
+                                  dir.filePath(QStringLiteral("state.db")), QStringLiteral("--log"),
+                                  dir.filePath(QStringLiteral("serve.log")),
+                                  QStringLiteral("--once"), QStringLiteral("--now"), now},
+                                 options)
+        .exitCode;
 }
 
 QString readLog(const QTemporaryDir &dir)

@@ -1,16 +1,18 @@
 #pragma once
 
-// The throwaway PostgreSQL server of the team-mode tests (tests/pg/pg-fixture.sh,
+// The throwaway PostgreSQL server of the team-mode tests (tests/support/pg-fixture.sh,
 // a ctest fixture): its admin URL, one fresh database per test, and a main()
 // that skips (77) when there is no server.
 
 #include "support/testguard.h"
 
 #include <QFile>
+#include <QProcessEnvironment>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QString>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
 #include <QUuid>
@@ -76,6 +78,21 @@ inline QString pgUrlAs(const QString &url, const QString &user)
     QUrl u(url);
     u.setUserName(user);
     return u.toString();
+}
+
+// The environment of a `vouch` of team mode in `dir`: short leases (3 s),
+// no settings file, data and state under `dir`, and neither a store nor a
+// user from the environment.
+inline QProcessEnvironment teamEnvironment(const QTemporaryDir &dir)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("VOUCH_LEASE_SECONDS"), QStringLiteral("3"));
+    env.insert(QStringLiteral("VOUCH_SETTINGS"), dir.filePath(QStringLiteral("none.yaml")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("XDG_STATE_HOME"), dir.filePath(QStringLiteral("state")));
+    env.remove(QStringLiteral("VOUCH_STATE"));
+    env.remove(QStringLiteral("VOUCH_USER"));
+    return env;
 }
 
 } // namespace vouch::test

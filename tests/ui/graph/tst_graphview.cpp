@@ -9,6 +9,7 @@
 
 #include "engine/contract/contractloader.h"
 #include "engine/store/statestore.h"
+#include "support/contracts.h"
 #include "support/testguard.h"
 
 #include <QAbstractItemModelTester>
@@ -36,14 +37,7 @@ constexpr int kBigLayoutTimeoutMs = 180000;
 //   ingest_ads -> src_ads -> stg_ads -> mart_marketing -> publish
 //   stg_orders -> mart_marketing
 // Sections: revenue needs chk_revenue; marketing needs mart_marketing.
-const char kContract[] = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const char kContract[] = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - id: revenue
       name: Revenue
       needs: [chk_revenue]

@@ -1,11 +1,12 @@
 // Secrets against a real Secret Service: this test runs inside its own D-Bus
-// session with a fresh GNOME Keyring (tests/keyring/run-with-keyring.sh).
+// session with a fresh GNOME Keyring (tests/support/run-with-keyring.sh).
 // vouch secret set / list / delete through the real binary; a contract's
 // keychain:NAME references resolved at send time; and, after a run that
 // delivered alerts with those secrets, none of them is in the logs, the
 // state store, the outputs, the status JSON or the stored payloads. Without
 // a Secret Service, a clear error and no plain-text fallback.
 
+#include "support/contracts.h"
 #include "support/httprecorder.h"
 #include "support/testguard.h"
 #include "support/vouchprocess.h"
@@ -24,14 +25,7 @@ using vouch::test::HttpRecorder;
 
 namespace {
 
-const char *const kContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const char *const kContract = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - {id: margin, name: Contribution margin, needs: [chk_costs], on_failure: caveat, owner: finance-lead}
 connections:
   wh: {driver: sqlite, database: "@WAREHOUSE@"}

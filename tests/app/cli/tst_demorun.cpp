@@ -4,6 +4,7 @@
 // status, controlled reruns and their dry runs on the same store.
 
 #include "support/testguard.h"
+#include "support/vouchprocess.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -18,28 +19,15 @@ namespace {
 // A Monday morning, so every run sees the same week (2026-W48) and ages.
 const QString kNow = QStringLiteral("2026-11-30T06:00:00Z");
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = vouch::test::VouchResult;
 
 Result runVouch(const QStringList &args, const QMap<QString, QString> &env = {})
 {
-    QProcess p;
-    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    vouch::test::VouchOptions options;
     for (auto it = env.cbegin(); it != env.cend(); ++it)
-        e.insert(it.key(), it.value());
-    p.setProcessEnvironment(e);
-    p.start(QStringLiteral(VOUCH_BINARY), args);
-    if (!p.waitForFinished(240000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+        options.env.insert(it.key(), it.value());
+    options.timeoutMs = 240000;
+    return vouch::test::runVouch(args, options);
 }
 
 QJsonObject status(const QString &dir)

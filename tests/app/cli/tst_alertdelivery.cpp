@@ -5,6 +5,7 @@
 // channel) is acknowledged exactly once and none is lost; a channel that
 // never recovers is given up on, visibly.
 
+#include "support/contracts.h"
 #include "support/httprecorder.h"
 #include "support/testguard.h"
 #include "support/vouchprocess.h"
@@ -29,14 +30,7 @@ namespace {
 
 const QString kNow = QStringLiteral("2026-11-30T08:00:00Z");
 
-const char *const kContractHead = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const char *const kContractHead = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - id: margin
       name: Contribution margin
       needs: [chk_costs]

@@ -1,7 +1,9 @@
 // The command line as a user meets it: the real `vouch` binary, its output
 // and its exit codes.
 
+#include "support/contracts.h"
 #include "support/testguard.h"
+#include "support/vouchprocess.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -23,36 +25,16 @@
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = vouch::test::VouchResult;
 
 Result runVouch(const QStringList &args, const QString &workingDir = QString())
 {
-    QProcess p;
-    if (!workingDir.isEmpty())
-        p.setWorkingDirectory(workingDir);
-    p.start(QStringLiteral(VOUCH_BINARY), args);
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    vouch::test::VouchOptions options;
+    options.workingDirectory = workingDir;
+    return vouch::test::runVouch(args, options);
 }
 
-const QByteArray kContract = R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+const QByteArray kContract = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - id: revenue
       name: Revenue
       needs: [mart]
@@ -103,15 +85,7 @@ Result runVouchAsNobody(const QStringList &args, const QString &home)
                            QStringLiteral("XDG_CONFIG_HOME=") + home + QStringLiteral("/config"),
                            QStringLiteral("XDG_CACHE_HOME=") + home + QStringLiteral("/cache"),
                            QStringLiteral(VOUCH_BINARY)};
-    QProcess p;
-    p.start(QStringLiteral("runuser"), command + args);
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return vouch::test::runProgram(QStringLiteral("runuser"), command + args);
 }
 
 const QString kNow = QStringLiteral("2026-11-30T08:00:00Z");
@@ -119,14 +93,7 @@ const QString kNow = QStringLiteral("2026-11-30T08:00:00Z");
 // A contract whose nodes are the given YAML list items.
 QByteArray contractWith(const QByteArray &nodes)
 {
-    return QByteArray(R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections:
+    return QByteArray(VOUCH_TEST_WEEKLY_REPORT R"(  sections:
     - {id: revenue, name: Revenue, needs: [last], on_failure: block}
 nodes:
 )") + nodes;

@@ -3,6 +3,7 @@
 // a chain recomputed from an edited entry and entries cut off the end together
 // with the sequence record.
 
+#include "support/demofixture.h"
 #include "support/httprecorder.h"
 #include "support/testguard.h"
 #include "support/vouchprocess.h"
@@ -20,111 +21,38 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <pwd.h>
-#include <unistd.h>
-
 namespace {
 
-const QString kNow = QStringLiteral("2026-11-30T06:00:00Z");
+const QString kNow = vouch::test::DemoFixture::now();
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = vouch::test::VouchResult;
+using vouch::test::login;
 
-QString login()
+// The exit code, the error output and the end of the output, for a mismatch.
+QString outcome(const Result &r)
 {
-    const passwd *pw = getpwuid(getuid());
-    return pw ? QString::fromLocal8Bit(pw->pw_name) : QString();
+    return QStringLiteral("exit %1; %2 … %3").arg(r.exitCode).arg(r.err, r.out.right(1200));
 }
 
-class Fixture
+class Fixture : public vouch::test::DemoFixture
 {
 public:
-    Fixture()
-    {
-        run({QStringLiteral("demo"), QStringLiteral("init"), dir.path(),
-             QStringLiteral("--scenario"), QStringLiteral("sku-cost-gap"), QStringLiteral("--now"),
-             kNow});
-        // The demo contract, with this machine's login among the approvers.
-        const QString source = QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside");
-        QDirIterator it(source, QDir::Files, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            const QString from = it.next();
-            const QString to =
-                dir.filePath(QStringLiteral("contract/") + QDir(source).relativeFilePath(from));
-            QDir().mkpath(QFileInfo(to).absolutePath());
-            QFile::copy(from, to);
-        }
-        QFile f(contract());
-        f.open(QIODevice::ReadWrite);
-        QByteArray text = f.readAll();
-        text.replace("approvers: [analytics-lead]",
-                     "approvers: [analytics-lead, " + login().toUtf8() + "]");
-        f.resize(0);
-        f.write(text);
-    }
-
-    QString contract() const { return dir.filePath(QStringLiteral("contract/contract.yaml")); }
-    QString state() const { return dir.filePath(QStringLiteral("state.db")); }
-
-    QProcessEnvironment env() const
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("VOUCH_DATA"), dir.path());
-        env.insert(QStringLiteral("VOUCH_NOW"), kNow);
-        env.insert(QStringLiteral("VOUCH_USER"), QStringLiteral("analytics-lead"));
-        return env;
-    }
-
-    Result run(const QStringList &args) const
-    {
-        QProcess p;
-        p.setProcessEnvironment(env());
-        p.start(QStringLiteral(VOUCH_BINARY), args);
-        if (!p.waitForFinished(120000)) {
-            p.kill();
-            p.waitForFinished();
-            return {};
-        }
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
-    }
-
-    QJsonObject status() const
-    {
-        const Result r = run({QStringLiteral("status"), QStringLiteral("--json"),
-                              QStringLiteral("--state"), state()});
-        return QJsonDocument::fromJson(r.out.toUtf8()).object();
-    }
-
     // Runs the demo and records two decisions: an approval, then a hold.
     void runAndDecide() const
     {
         Result r = run({QStringLiteral("run"), contract(), QStringLiteral("--state"), state(),
                         QStringLiteral("--period"), QStringLiteral("2026-W48"),
                         QStringLiteral("--no-wait")});
-        QVERIFY2(
-            r.exitCode == 10,
-            qPrintable(
-                QStringLiteral("exit %1; %2 … %3").arg(r.exitCode).arg(r.err, r.out.right(1200))));
+        QVERIFY2(r.exitCode == 10, qPrintable(outcome(r)));
         r = run({QStringLiteral("approve"), QStringLiteral("--section"),
                  QStringLiteral("contribution_margin"), QStringLiteral("--caveat"),
                  QStringLiteral("Margin excludes 14 SKUs without a cost."),
                  QStringLiteral("--state"), state(), contract()});
-        QVERIFY2(
-            r.exitCode == 10,
-            qPrintable(
-                QStringLiteral("exit %1; %2 … %3").arg(r.exitCode).arg(r.err, r.out.right(1200))));
+        QVERIFY2(r.exitCode == 10, qPrintable(outcome(r)));
         r = run({QStringLiteral("hold"), QStringLiteral("--reason"),
                  QStringLiteral("CFO wants margin re-checked"), QStringLiteral("--state"), state(),
                  contract()});
-        QVERIFY2(
-            r.exitCode == 20,
-            qPrintable(
-                QStringLiteral("exit %1; %2 … %3").arg(r.exitCode).arg(r.err, r.out.right(1200))));
+        QVERIFY2(r.exitCode == 20, qPrintable(outcome(r)));
     }
 
     Result verify(const QStringList &extra = {}) const
@@ -133,8 +61,6 @@ public:
                                QStringLiteral("--state"), state()} +
                    extra);
     }
-
-    QTemporaryDir dir;
 };
 
 void addField(QByteArray &out, const QByteArray &bytes)

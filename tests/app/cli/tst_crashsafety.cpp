@@ -11,6 +11,7 @@
 // (a first attempt), half a store that already holds many attempts.
 
 #include "support/testguard.h"
+#include "support/vouchprocess.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -729,20 +730,11 @@ private:
 
     Result vouch(const QStringList &args) const
     {
-        QProcess p;
-        p.setProcessEnvironment(environment());
-        p.start(QStringLiteral(VOUCH_BINARY), args);
-        Result r;
-        if (!p.waitForFinished(kProcessTimeoutMs)) {
-            p.kill();
-            p.waitForFinished(10000);
-            r.timedOut = true;
-        }
-        r.exitCode = p.exitCode();
-        r.crashed = p.exitStatus() == QProcess::CrashExit;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
+        vouch::test::VouchOptions options;
+        options.env = environment();
+        options.timeoutMs = kProcessTimeoutMs;
+        const vouch::test::VouchResult v = vouch::test::runVouch(args, options);
+        return {v.exitCode, v.crashed, v.timedOut, v.out, v.err};
     }
 
     QStringList runArgs(const QString &store) const

@@ -2,6 +2,7 @@
 // binary, the shared dbt artifacts, `vouch validate` and `vouch status`.
 
 #include "support/testguard.h"
+#include "support/vouchprocess.h"
 
 #include <QDir>
 #include <QFile>
@@ -14,25 +15,8 @@
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Result runVouch(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(VOUCH_BINARY), args);
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
+using Result = vouch::test::VouchResult;
+using vouch::test::runVouch;
 
 QString shared(const char *relative)
 {

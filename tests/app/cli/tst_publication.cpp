@@ -2,6 +2,8 @@
 // refusals change nothing, decisions are in the hash-chained audit log and in
 // the warehouse's vouch_publication table, and tampering is detected.
 
+#include "support/contracts.h"
+#include "support/demofixture.h"
 #include "support/testguard.h"
 
 #include <QDir>
@@ -16,84 +18,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <pwd.h>
-#include <unistd.h>
-
 namespace {
 
-const QString kNow = QStringLiteral("2026-11-30T06:00:00Z");
+const QString kNow = vouch::test::DemoFixture::now();
 
-struct Result
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-QString login()
-{
-    const passwd *pw = getpwuid(getuid());
-    return pw ? QString::fromLocal8Bit(pw->pw_name) : QString();
-}
-
-class Fixture
-{
-public:
-    Fixture()
-    {
-        run({QStringLiteral("demo"), QStringLiteral("init"), dir.path(),
-             QStringLiteral("--scenario"), QStringLiteral("sku-cost-gap"), QStringLiteral("--now"),
-             kNow});
-        // The demo contract, with this machine's login among the approvers.
-        const QString source = QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside");
-        QDirIterator it(source, QDir::Files, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            const QString from = it.next();
-            const QString to =
-                dir.filePath(QStringLiteral("contract/") + QDir(source).relativeFilePath(from));
-            QDir().mkpath(QFileInfo(to).absolutePath());
-            QFile::copy(from, to);
-        }
-        QFile f(contract());
-        f.open(QIODevice::ReadWrite);
-        QByteArray text = f.readAll();
-        text.replace("approvers: [analytics-lead]",
-                     "approvers: [analytics-lead, " + login().toUtf8() + "]");
-        f.resize(0);
-        f.write(text);
-    }
-
-    QString contract() const { return dir.filePath(QStringLiteral("contract/contract.yaml")); }
-    QString state() const { return dir.filePath(QStringLiteral("state.db")); }
-
-    Result run(const QStringList &args) const
-    {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("VOUCH_DATA"), dir.path());
-        env.insert(QStringLiteral("VOUCH_NOW"), kNow);
-        // The environment cannot make someone an approver.
-        env.insert(QStringLiteral("VOUCH_USER"), QStringLiteral("analytics-lead"));
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(VOUCH_BINARY), args);
-        if (!p.waitForFinished(120000)) {
-            p.kill();
-            p.waitForFinished();
-            return {};
-        }
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
-    }
-
-    QJsonObject status() const
-    {
-        const Result r = run({QStringLiteral("status"), QStringLiteral("--json"),
-                              QStringLiteral("--state"), state()});
-        return QJsonDocument::fromJson(r.out.toUtf8()).object();
-    }
-
-    QTemporaryDir dir;
-};
+using Result = vouch::test::VouchResult;
+using Fixture = vouch::test::DemoFixture;
+using vouch::test::login;
 
 } // namespace
 
@@ -320,14 +251,7 @@ private Q_SLOTS:
         {
             QFile f(contract);
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(QStringLiteral(R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  approvers: [%1]
+            f.write(QStringLiteral(VOUCH_TEST_WEEKLY_REPORT R"(  approvers: [%1]
   sections:
     - {id: trend, name: Trend, needs: [t], on_failure: caveat}
     - {id: headcount, name: Headcount, needs: [h], on_failure: hold}
@@ -346,11 +270,7 @@ nodes:
         const QString state = dir.filePath(QStringLiteral("state.db"));
         const auto vouch = [&](QStringList args) {
             args << QStringLiteral("--state") << state << QStringLiteral("--now") << kNow;
-            QProcess p;
-            p.start(QStringLiteral(VOUCH_BINARY), args);
-            p.waitForFinished(120000);
-            return Result{p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                          QString::fromUtf8(p.readAllStandardError())};
+            return vouch::test::runVouch(args);
         };
         const auto status = [&] {
             const Result r = vouch({QStringLiteral("status"), QStringLiteral("--json"), contract});
@@ -424,14 +344,8 @@ nodes:
         {
             QFile f(contract);
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(R"(vouch: 1
-report:
-  id: weekly
-  name: Weekly report
-  timezone: Europe/London
-  schedule: "0 6 * * MON"
-  publish_by: "MON 12:00"
-  sections: [{id: revenue, name: Revenue, needs: [mart], on_failure: hold}]
+            f.write(VOUCH_TEST_WEEKLY_REPORT
+                    R"(  sections: [{id: revenue, name: Revenue, needs: [mart], on_failure: hold}]
 nodes:
   - {id: mart, kind: command, run: ["true"]}
   - {id: explore_cohorts, kind: command, run: ["false"], needs: [mart]}
@@ -439,13 +353,7 @@ nodes:
 )");
         }
         const QString state = dir.filePath(QStringLiteral("state.db"));
-        const auto vouch = [](const QStringList &args) {
-            QProcess p;
-            p.start(QStringLiteral(VOUCH_BINARY), args);
-            p.waitForFinished(120000);
-            return Result{p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-                          QString::fromUtf8(p.readAllStandardError())};
-        };
+        const auto vouch = [](const QStringList &args) { return vouch::test::runVouch(args); };
         Result r = vouch({QStringLiteral("run"), contract, QStringLiteral("--state"), state,
                           QStringLiteral("--period"), QStringLiteral("2026-W48"),
                           QStringLiteral("--now"), kNow});

@@ -1,5 +1,5 @@
 // Team mode end to end through the real binary, on the real PostgreSQL
-// server of the tests/pg fixture: a runner (`vouch serve`) and two
+// server of the PostgreSQL fixture (tests/support/): a runner (`vouch serve`) and two
 // workstations watching (`vouch status --follow`); a rerun requested by one
 // is executed by the runner and seen by both; an approver's decision is
 // recorded and a viewer's refused by the database's grants; a SIGKILLed
@@ -7,7 +7,8 @@
 
 #include "engine/store/statestore.h"
 
-#include "pg/pgtest.h"
+#include "support/pgtest.h"
+#include "support/vouchprocess.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -25,24 +26,11 @@ using namespace vouch::test;
 
 namespace {
 
-QProcessEnvironment teamEnv(const QTemporaryDir &dir)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("VOUCH_LEASE_SECONDS"), QStringLiteral("3"));
-    env.insert(QStringLiteral("VOUCH_SETTINGS"), dir.filePath(QStringLiteral("none.yaml")));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data")));
-    env.insert(QStringLiteral("XDG_STATE_HOME"), dir.filePath(QStringLiteral("state")));
-    env.remove(QStringLiteral("VOUCH_STATE"));
-    env.remove(QStringLiteral("VOUCH_USER"));
-    return env;
-}
-
 std::unique_ptr<QProcess> startVouch(const QTemporaryDir &dir, const QStringList &args)
 {
-    auto p = std::make_unique<QProcess>();
-    p->setProcessEnvironment(teamEnv(dir));
-    p->start(QStringLiteral(VOUCH_BINARY), args);
-    return p;
+    VouchOptions options;
+    options.env = teamEnvironment(dir);
+    return vouch::test::startVouch(args, options);
 }
 
 struct Result
@@ -54,16 +42,15 @@ struct Result
 
 Result runVouch(const QTemporaryDir &dir, const QStringList &args)
 {
-    auto p = startVouch(dir, args);
+    VouchOptions options;
+    options.env = teamEnvironment(dir);
+    const VouchResult v = vouch::test::runVouch(args, options);
     Result r;
-    if (!p->waitForFinished(120000)) {
-        p->kill();
-        p->waitForFinished();
-        return r;
-    }
-    r.code = p->exitCode();
-    r.err = QString::fromUtf8(p->readAllStandardError());
-    r.out = QString::fromUtf8(p->readAllStandardOutput()) + r.err;
+    if (v.timedOut)
+        return r; // as if it wrote nothing
+    r.code = v.exitCode;
+    r.err = v.err;
+    r.out = v.out + v.err;
     return r;
 }
 

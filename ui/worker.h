@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QObject>
+#include <QPointer>
+#include <QThreadPool>
+
+#include <utility>
+
+namespace vouch::ui {
+
+// Runs `work` on a worker of the global pool and `done` with its result on
+// the GUI thread, unless `receiver` is gone by then. The result is posted to
+// the application object (which lives on the GUI thread and outlives every
+// widget), so the guard is only read there. `work` must not touch
+// `receiver`; a `done` that may be superseded by a later request checks a
+// generation number of its own.
+template<typename Work, typename Done>
+void runOnWorker(QObject *receiver, Work work, Done done)
+{
+    QPointer<QObject> guard(receiver);
+    QThreadPool::globalInstance()->start(
+        [guard, work = std::move(work), done = std::move(done)]() mutable {
+            auto result = work();
+            if (QCoreApplication *app = QCoreApplication::instance())
+                QMetaObject::invokeMethod(
+                    app,
+                    [guard, done = std::move(done), result = std::move(result)]() mutable {
+                        if (guard)
+                            done(std::move(result));
+                    },
+                    Qt::QueuedConnection);
+        });
+}
+
+} // namespace vouch::ui
