@@ -558,6 +558,8 @@ void MainWindow::connectController()
         m_reportStatus->setToolTip(m_controller->verdict().sections.join(u'\n'));
     });
     connect(c, &RunController::decisionsChanged, this, &MainWindow::refreshPanels);
+    connect(c, &RunController::publicationWritten, m_reportPanel,
+            &ReportPanel::setPublicationProblem);
     connect(c, &RunController::error, this, &MainWindow::showError);
 }
 

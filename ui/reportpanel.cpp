@@ -30,7 +30,8 @@ struct ReportPanel::Loaded
     QList<AuditEntry> audit;
     AuditVerification verification;
     QString auditError;
-    DecisionResult decision; // after submit()
+    DecisionResult decision;  // after submit()
+    QString publicationError; // after submit(): the record could not be written
 };
 
 namespace {
@@ -118,6 +119,9 @@ ReportPanel::ReportPanel(QWidget *parent)
     , m_permission(new QLabel(this))
     , m_history(new QTreeWidget(this))
     , m_chain(new QLabel(this))
+    , m_publicationBox(new QWidget(this))
+    , m_publicationWarning(new QLabel(m_publicationBox))
+    , m_rewrite(new QPushButton(tr("Write it again"), m_publicationBox))
 {
     setObjectName(QStringLiteral("reportPanel"));
     m_banner->setObjectName(QStringLiteral("reportBanner"));
@@ -157,6 +161,20 @@ ReportPanel::ReportPanel(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
+    // Beside the banner, never only in the status bar: a report that says
+    // "published" without its record is not published for its readers.
+    m_publicationBox->setObjectName(QStringLiteral("publicationProblem"));
+    m_publicationWarning->setObjectName(QStringLiteral("publicationWarning"));
+    m_publicationWarning->setWordWrap(true);
+    m_publicationWarning->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_rewrite->setObjectName(QStringLiteral("rewritePublication"));
+    auto *problemRow = new QHBoxLayout(m_publicationBox);
+    problemRow->setContentsMargins(0, 0, 0, 0);
+    problemRow->addWidget(m_publicationWarning, 1);
+    problemRow->addWidget(m_rewrite);
+    m_publicationBox->setVisible(false);
+    connect(m_rewrite, &QPushButton::clicked, this, &ReportPanel::rewritePublication);
+    layout->addWidget(m_publicationBox);
     layout->addWidget(m_deadline);
     layout->addWidget(m_sections, 2);
     connect(m_sections, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
@@ -467,6 +485,7 @@ void ReportPanel::submit(Decision::Kind kind, const QList<std::pair<QString, QSt
                 return result;
             }
             readAudit(*store, source, result);
+            result.publicationError = outcome.publicationError;
             if (!outcome.publicationError.isEmpty())
                 result.error =
                     tr("The publication record was not written: %1").arg(outcome.publicationError);
@@ -477,6 +496,8 @@ void ReportPanel::submit(Decision::Kind kind, const QList<std::pair<QString, QSt
                 m_loading = false;
                 showLoaded(result);
             }
+            if (result.decision.ok)
+                setPublicationProblem(result.publicationError);
             if (!result.error.isEmpty())
                 Q_EMIT error(result.error);
             if (result.decision.ok && result.assessment)
@@ -487,6 +508,40 @@ void ReportPanel::submit(Decision::Kind kind, const QList<std::pair<QString, QSt
                 Q_EMIT error(result.decision.message);
             Q_EMIT loaded();
         });
+}
+
+void ReportPanel::setPublicationProblem(const QString &problem)
+{
+    m_publicationProblem = problem;
+    m_publicationWarning->setText(
+        tr("\u26a0 The publication record was not written, so readers of vouch_publication do "
+           "not see this verdict yet: %1")
+            .arg(problem));
+    m_publicationBox->setVisible(!problem.isEmpty());
+    m_rewrite->setEnabled(!problem.isEmpty() && m_source.contract && m_source.runId > 0);
+}
+
+void ReportPanel::rewritePublication()
+{
+    if (!m_source.contract || m_source.runId <= 0)
+        return;
+    m_rewrite->setEnabled(false);
+    const ReportSource source = m_source;
+    runOnWorker(
+        this,
+        [source]() -> QString {
+            QString error;
+            auto store = StateStore::open(source.statePath, &error);
+            if (!store)
+                return tr("the state store cannot be opened: %1").arg(error);
+            const Graph graph = Graph::fromContract(*source.contract);
+            const auto assessment = assess(*store, *source.contract, graph, source.runId,
+                                           source.now(), /*syncAlerts=*/false);
+            if (!assessment)
+                return tr("run %1 is not in %2").arg(source.runId).arg(source.statePath);
+            return writePublication(*source.contract, graph, *assessment, source.dataDirectory);
+        },
+        [this](const QString &problem) { setPublicationProblem(problem); });
 }
 
 } // namespace vouch::ui

@@ -59,6 +59,15 @@ public:
     QPushButton *holdButton() const { return m_hold; }
     QLabel *permissionLabel() const { return m_permission; }
 
+    // The publication record (vouch_publication) could not be written: a
+    // warning that stays in the dock, with "Write it again", until a write
+    // succeeds. Empty: written (the warning goes).
+    void setPublicationProblem(const QString &problem);
+    QString publicationProblem() const { return m_publicationProblem; }
+    QPushButton *rewriteButton() const { return m_rewrite; }
+    // Writes the publication record of the run again, from its assessment now.
+    void rewritePublication();
+
     struct Loaded; // what a worker read from the store
 
 Q_SIGNALS:
@@ -95,6 +104,10 @@ private:
     QLabel *m_permission;
     QTreeWidget *m_history;
     QLabel *m_chain;
+    QWidget *m_publicationBox;
+    QLabel *m_publicationWarning;
+    QPushButton *m_rewrite;
+    QString m_publicationProblem;
 };
 
 } // namespace vouch::ui

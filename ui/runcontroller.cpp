@@ -536,6 +536,8 @@ void RunController::onFinished(quint64 generation, const QString &runPeriod,
     if (generation == m_generation) {
         m_verdict = outcome.assessment ? summarise(*outcome.assessment) : VerdictSummary();
         m_verdictFor = {m_runId, m_attempt};
+        if (outcome.assessment)
+            Q_EMIT publicationWritten(outcome.publicationError);
         // From now on, follow what others do with this run.
         if (!m_follower && !m_demo)
             startFollowing(m_runId, outcome.lastSeq);

@@ -140,6 +140,8 @@ Q_SIGNALS:
     void runFinished(const QString &verdict);
     // The verdict was read again without a run ending (updateVerdict).
     void verdictUpdated();
+    // An attempt wrote its publication record (problem empty) or could not.
+    void publicationWritten(const QString &problem);
     // A publication decision was recorded, here or elsewhere.
     void decisionsChanged();
     void error(const QString &message);

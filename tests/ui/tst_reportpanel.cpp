@@ -31,6 +31,7 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void approveWithCaveatsAsApprover();
     void docksInMainWindow();
     void resolvedAlertShowsResolved();
+    void publicationProblemStaysUntilWritten();
 
 private:
     ReportSource source(const ContractPtr &contract) const
@@ -457,4 +459,61 @@ void TestReportPanel::resolvedAlertShowsResolved()
 }
 
 VOUCH_TEST_MAIN(TestReportPanel)
+// A publication record that cannot be written stays a warning in the dock
+// (not a status-bar flash beside a "published" banner) until a write
+// succeeds. The warehouse is made to refuse it: vouch_publication is a view.
+void TestReportPanel::publicationProblemStaysUntilWritten()
+{
+    const QString warehouse = m_dir.filePath(QStringLiteral("warehouse.db"));
+    const auto sql = [&warehouse](const QString &statement) {
+        QProcess p;
+        p.start(QStringLiteral("sqlite3"), {warehouse, statement});
+        return p.waitForFinished(30000) && p.exitCode() == 0
+                   ? QString::fromUtf8(p.readAllStandardOutput()).trimmed()
+                   : QStringLiteral("error: ") + QString::fromUtf8(p.readAllStandardError());
+    };
+    QCOMPARE(sql(QStringLiteral("DROP TABLE IF EXISTS vouch_publication; CREATE VIEW "
+                                "vouch_publication AS SELECT 1 AS refused")),
+             QString());
+
+    ReportPanel panel;
+    QSignalSpy loaded(&panel, &ReportPanel::loaded);
+    panel.setSource(source(m_approverContract));
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), kLoadTimeoutMs);
+    auto *box = panel.findChild<QWidget *>(QStringLiteral("publicationProblem"));
+    QVERIFY(box);
+    QVERIFY(!box->isVisible());
+
+    // The approver holds the report (approved earlier: a hold is the decision left).
+    QSignalSpy decided(&panel, &ReportPanel::decided);
+    QSignalSpy errors(&panel, &ReportPanel::error);
+    QTest::mouseClick(panel.holdButton(), Qt::LeftButton);
+    DecisionDialog *dialog = panel.decisionDialog();
+    QVERIFY(dialog);
+    dialog->editorFor(QString())->setText(QStringLiteral("waiting for the cost sheet"));
+    QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok),
+                      Qt::LeftButton);
+    QVERIFY2(decided.wait(kRunTimeoutMs),
+             qPrintable(errors.isEmpty() ? QString() : errors.first().first().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(box->isVisible(), kLoadTimeoutMs);
+    QVERIFY2(!panel.publicationProblem().isEmpty(), "the write should have failed");
+    auto *warning = panel.findChild<QLabel *>(QStringLiteral("publicationWarning"));
+    QVERIFY2(warning->text().contains(QStringLiteral("publication record was not written")),
+             qPrintable(warning->text()));
+    // Reloading the panel (a rerun elsewhere, a refresh) does not hide it.
+    panel.reload();
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 3, kLoadTimeoutMs);
+    QVERIFY(box->isVisible());
+
+    // Once the warehouse takes it, "Write it again" writes it and the warning goes.
+    QCOMPARE(sql(QStringLiteral("DROP VIEW vouch_publication")), QString());
+    QVERIFY(panel.rewriteButton()->isEnabled());
+    QTest::mouseClick(panel.rewriteButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!box->isVisible(), kLoadTimeoutMs);
+    QCOMPARE(panel.publicationProblem(), QString());
+    QCOMPARE(sql(QStringLiteral("SELECT status FROM vouch_publication")), QStringLiteral("held"));
+}
+
 #include "tst_reportpanel.moc"
