@@ -14,11 +14,13 @@
 #include <QCoreApplication>
 #include <QDateTimeAxis>
 #include <QElapsedTimer>
+#include <QFontMetrics>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHash>
 #include <QLabel>
 #include <QLineSeries>
+#include <QLocale>
 #include <QScatterSeries>
 #include <QSet>
 #include <QSignalBlocker>
@@ -28,6 +30,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace vouch::ui {
 
@@ -560,16 +563,23 @@ void HistoryPage::applyDurations(const QList<Duration> &durations)
     QList<QPointF> medians;
     QList<QPointF> p90s;
     QList<qint64> window;
+    qint64 longest = 0;
+    for (const Duration &d : durations)
+        longest = std::max(longest, d.durationMs);
+    const DurationScale scale = durationScale(longest);
+    m_durationY->setTitleText(scale.unit);
+    m_durationY->setLabelFormat(longest < 10 * scale.msPerUnit ? QStringLiteral("%.1f")
+                                                               : QStringLiteral("%.0f"));
     double high = 0;
     for (const Duration &d : durations) {
         window.append(d.durationMs);
         if (window.size() > kRollingWindow)
             window.removeFirst();
         const engine::DurationStats stats = engine::statsFrom(window);
-        points.append(QPointF(d.startMs, d.durationMs / kMsPerMinute));
-        medians.append(QPointF(d.startMs, stats.medianMs / kMsPerMinute));
-        p90s.append(QPointF(d.startMs, stats.p90Ms / kMsPerMinute));
-        high = std::max(high, d.durationMs / kMsPerMinute);
+        points.append(QPointF(d.startMs, d.durationMs / scale.msPerUnit));
+        medians.append(QPointF(d.startMs, stats.medianMs / scale.msPerUnit));
+        p90s.append(QPointF(d.startMs, stats.p90Ms / scale.msPerUnit));
+        high = std::max(high, d.durationMs / scale.msPerUnit);
     }
     m_duration->replace(points);
     m_median->replace(medians);
@@ -579,6 +589,53 @@ void HistoryPage::applyDurations(const QList<Duration> &durations)
     m_durationY->setRange(0, high > 0 ? high * 1.15 : 1);
     m_durationY->applyNiceNumbers();
     Q_EMIT durationLoaded();
+}
+
+HistoryPage::DurationScale HistoryPage::durationScale(qint64 longestMs)
+{
+    if (longestMs < 2 * 60 * 1000)
+        return {1000.0, tr("seconds")};
+    if (longestMs < 2 * 3600 * 1000)
+        return {double(kMsPerMinute), tr("minutes")};
+    return {double(kMsPerHour), tr("hours")};
+}
+
+QString HistoryPage::durationUnit() const
+{
+    return m_durationY->titleText();
+}
+
+int HistoryPage::timeAxisLabelWidth() const
+{
+    // The widest date the format can print, in the axis's font, and a gap.
+    const QFontMetrics metrics(m_completionX->labelsFont());
+    const QString widest =
+        QLocale().toString(QDateTime(QDate(2026, 12, 28), QTime(0, 0)), m_completionX->format());
+    return metrics.horizontalAdvance(widest) + metrics.horizontalAdvance(QLatin1Char('M')) * 2;
+}
+
+int HistoryPage::timeAxisTickCount() const
+{
+    return m_completionX->tickCount();
+}
+
+void HistoryPage::fitTimeAxes()
+{
+    int narrowest = std::numeric_limits<int>::max();
+    for (QChartView *view : {m_completionView, m_onTimeView, m_durationView, m_checksView})
+        narrowest = std::min(narrowest, int(view->chart()->plotArea().width()));
+    if (narrowest <= 0 || narrowest == std::numeric_limits<int>::max())
+        return;
+    const int ticks = std::clamp(narrowest / timeAxisLabelWidth() + 1, 2, 7);
+    for (QDateTimeAxis *axis : {m_completionX, m_onTimeX, m_durationX, m_checksX})
+        axis->setTickCount(ticks);
+}
+
+void HistoryPage::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    // The plot areas follow the new size once the charts have laid out.
+    QMetaObject::invokeMethod(this, &HistoryPage::fitTimeAxes, Qt::QueuedConnection);
 }
 
 } // namespace vouch::ui

@@ -57,10 +57,23 @@ public:
     QList<QPointF> completionPoints() const;           // hours after the period's end
     double publishByHours() const { return m_publishByHours; }
     QList<QPointF> onTimeRatePoints() const;     // percent
-    QList<QPointF> durationPoints() const;       // minutes
-    QList<QPointF> durationMedianPoints() const; // minutes, rolling
-    QList<QPointF> durationP90Points() const;    // minutes, rolling
-    QList<QPointF> checkFailurePoints() const;   // count
+    QList<QPointF> durationPoints() const;       // in durationUnit()
+    QList<QPointF> durationMedianPoints() const; // in durationUnit(), rolling
+    QList<QPointF> durationP90Points() const;    // in durationUnit(), rolling
+    QString durationUnit() const;                // the duration axis: seconds, minutes or hours
+    // The unit a duration trend reads best in, from its longest duration:
+    // seconds under 2 minutes, minutes under 2 hours, hours beyond.
+    struct DurationScale
+    {
+        double msPerUnit;
+        QString unit;
+    };
+    static DurationScale durationScale(qint64 longestMs);
+    // The date labels under the charts: as many as fit the narrowest chart
+    // without eliding one.
+    int timeAxisTickCount() const;
+    int timeAxisLabelWidth() const;            // pixels one date label needs, with a gap
+    QList<QPointF> checkFailurePoints() const; // count
     QComboBox *nodeSelector() const { return m_nodeBox; }
 
     // What the worker computes; public so the worker function can fill it.
@@ -91,7 +104,11 @@ Q_SIGNALS:
     // which wait on this instead of a fixed time).
     void staleLoadDropped();
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    void fitTimeAxes();
     void startLoad();
     void startDurationLoad();
     void applyLoad(const LoadResult &result);

@@ -10,6 +10,7 @@
 #include "support/testguard.h"
 #include "ui/historypage.h"
 
+#include <QChartView>
 #include <QComboBox>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -176,6 +177,8 @@ private Q_SLOTS:
     void selectingANodeUpdatesTheDurationTrend();
     void emptyStoreLoadsWithoutPeriods();
     void newerSourceSupersedesTheOlder();
+    void durationsReadInSensibleUnits();
+    void dateLabelsFitTheirCharts();
 
 private:
     QTemporaryDir m_dir;
@@ -272,12 +275,15 @@ void TestHistoryPage::selectingANodeUpdatesTheDurationTrend()
     QCOMPARE(page.durationMedianPoints().first().y(), 10.0);
     QCOMPARE(page.durationMedianPoints().at(7).y(), 12.5);
     QCOMPARE(page.durationP90Points().at(7).y(), 16.0);
+    QCOMPARE(page.durationUnit(), QStringLiteral("minutes")); // 10 to 16 minutes
 
     // And through the API, for the main window.
     page.setSelectedNode(QStringLiteral("chk_a"));
     QCOMPARE(box->currentData().toString(), QStringLiteral("chk_a"));
     QVERIFY(durations.wait(kWaitMs));
-    QCOMPARE(ys(page.durationPoints()), QList<double>(kPeriods, 1.0));
+    // One minute each: under two minutes, the trend reads in seconds.
+    QCOMPARE(ys(page.durationPoints()), QList<double>(kPeriods, 60.0));
+    QCOMPARE(page.durationUnit(), QStringLiteral("seconds"));
 }
 
 void TestHistoryPage::emptyStoreLoadsWithoutPeriods()
@@ -308,6 +314,44 @@ void TestHistoryPage::newerSourceSupersedesTheOlder()
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, kWaitMs);
     QCOMPARE(dropped.count(), 1);
     QCOMPARE(page.periodsShown(), 0);
+}
+
+// A two-second demo run reads in seconds, a night's load in hours, never
+// "0 minutes".
+void TestHistoryPage::durationsReadInSensibleUnits()
+{
+    QCOMPARE(HistoryPage::durationScale(2000).unit, QStringLiteral("seconds"));
+    QCOMPARE(HistoryPage::durationScale(2000).msPerUnit, 1000.0);
+    QCOMPARE(HistoryPage::durationScale(119 * 1000).unit, QStringLiteral("seconds"));
+    QCOMPARE(HistoryPage::durationScale(16 * 60 * 1000).unit, QStringLiteral("minutes"));
+    QCOMPARE(HistoryPage::durationScale(5 * 3600 * 1000).unit, QStringLiteral("hours"));
+}
+
+// However narrow the page, every date label under a chart has room for its
+// whole text: fewer ticks, not elided dates.
+void TestHistoryPage::dateLabelsFitTheirCharts()
+{
+    HistoryPage page;
+    QSignalSpy loaded(&page, &HistoryPage::loaded);
+    page.setSource(m_statePath, m_contract);
+    for (const int width : {1500, 900, 760}) {
+        page.resize(width, 700);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        if (loaded.isEmpty())
+            QVERIFY(loaded.wait(kWaitMs));
+        QCoreApplication::processEvents();
+        QTest::qWait(50); // the charts lay out, then the page fits the axes (queued)
+        const int plot = page.findChildren<QChartView *>().first()->chart()->plotArea().width();
+        const int ticks = page.timeAxisTickCount();
+        QVERIFY2(ticks >= 2, qPrintable(QString::number(ticks)));
+        QVERIFY2((ticks - 1) * page.timeAxisLabelWidth() <= plot,
+                 qPrintable(QStringLiteral("%1 ticks of %2 px in %3 px at width %4")
+                                .arg(ticks)
+                                .arg(page.timeAxisLabelWidth())
+                                .arg(plot)
+                                .arg(width)));
+    }
 }
 
 VOUCH_TEST_MAIN(TestHistoryPage)
