@@ -311,6 +311,19 @@ void TestReportPanel::approveWithCaveatsAsApprover()
              qPrintable(panel.bannerText()));
     QVERIFY(panel.verdict());
     QCOMPARE(toString(panel.verdict()->status), toString(ReportStatus::PublishedWithCaveats));
+    // The decided section keeps its reason and fallback beside the decision.
+    auto *rows = panel.findChild<QTreeWidget *>(QStringLiteral("reportSections"));
+    QTreeWidgetItem *margin = nullptr;
+    for (int i = 0; i < rows->topLevelItemCount(); ++i) {
+        if (rows->topLevelItem(i)->data(0, Qt::UserRole).toString() ==
+            QStringLiteral("contribution_margin"))
+            margin = rows->topLevelItem(i);
+    }
+    QVERIFY(margin);
+    QVERIFY2(margin->text(1).contains(QStringLiteral("decided by")), qPrintable(margin->text(1)));
+    QVERIFY2(margin->text(2).contains(QStringLiteral("SKU cost mapping failed")),
+             qPrintable(margin->text(2)));
+    QVERIFY2(!margin->text(3).isEmpty(), "the fallback column is kept");
 
     const QList<AuditEntry> entries = auditEntries();
     QCOMPARE(entries.size(), 1);
