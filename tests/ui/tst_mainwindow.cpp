@@ -708,6 +708,29 @@ void TestMainWindow::decisionElsewhereReachesTheWindow()
     QTRY_VERIFY2_WITH_TIMEOUT(
         window.reportPanel()->bannerText().contains(QStringLiteral("published with caveats")),
         qPrintable(window.reportPanel()->bannerText()), 20000);
+
+    // The period has run: Run (and Ctrl+R) now previews a rerun of every node
+    // and asks for a reason, like any other rerun.
+    QTest::mouseClick(toolButtonFor(window, window.runAction()), Qt::LeftButton);
+    RerunDialog *preview = window.rerunDialog();
+    QVERIFY(preview);
+    QVERIFY(preview->isVisible());
+    QCOMPARE(preview->nodeIds(), QStringList{QStringLiteral("chk")});
+    QVERIFY(!preview->okButton()->isEnabled()); // no reason yet
+    QVERIFY(!controller->isRunning());
+    preview->reject();
+
+    // "Rerun from its sources…" is in the node menu.
+    std::unique_ptr<QMenu> menu(window.createNodeMenu(QStringLiteral("chk"), &window));
+    auto *sources = menu->findChild<QAction *>(QStringLiteral("rerunFromSources"));
+    QVERIFY(sources);
+    QVERIFY(sources->isEnabled());
+    sources->trigger();
+    QVERIFY(window.rerunDialog());
+    QCOMPARE(window.rerunDialog()->nodeIds(), QStringList{QStringLiteral("chk")});
+    QVERIFY2(window.rerunDialog()->windowTitle().contains(QStringLiteral("from its sources")),
+             qPrintable(window.rerunDialog()->windowTitle()));
+    window.rerunDialog()->reject();
 }
 
 #include "tst_mainwindow.moc"
