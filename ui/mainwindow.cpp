@@ -107,6 +107,9 @@ MainWindow::MainWindow(QWidget *parent)
             m_inspectorUntilSelection = false;
             m_inspectorDock->show();
             resizeDocks({m_inspectorDock}, {std::max(380, width() * 28 / 100)}, Qt::Horizontal);
+            // The graph just lost the inspector's width: fit it again once
+            // the dock has taken it, so the whole path stays in view.
+            QTimer::singleShot(0, m_graph, &GraphView::fitAll);
         }
         if (!id.isEmpty() && m_historyPage)
             m_historyPage->setSelectedNode(id);
@@ -727,9 +730,14 @@ void MainWindow::focusOnTheProblem()
     if (!worst)
         return;
     m_focusedAttempt = key;
-    if (const int index = m_sections->findData(worst->id); index >= 0)
-        m_sections->setCurrentIndex(index);
-    selectNodeWhenReady(worst->findings.first().nodeId);
+    if (const int index = m_sections->findData(worst->id);
+        index >= 0 && index != m_sections->currentIndex()) {
+        m_sections->setCurrentIndex(index); // lays out and fits the section's path
+        m_pendingSelection = worst->findings.first().nodeId;
+    } else {
+        selectNodeWhenReady(worst->findings.first().nodeId);
+    }
+    m_reportPanel->selectSection(worst->id); // and its detail beside the list
 }
 
 void MainWindow::selectNodeWhenReady(const QString &id)

@@ -510,6 +510,15 @@ void ReportPanel::submit(Decision::Kind kind, const QList<std::pair<QString, QSt
         });
 }
 
+void ReportPanel::selectSection(const QString &sectionId)
+{
+    for (int i = 0; i < m_sections->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = m_sections->topLevelItem(i);
+        if (item->data(0, Qt::UserRole).toString() == sectionId)
+            m_sections->setCurrentItem(item);
+    }
+}
+
 void ReportPanel::setPublicationProblem(const QString &problem)
 {
     m_publicationProblem = problem;

@@ -63,6 +63,8 @@ public:
     // warning that stays in the dock, with "Write it again", until a write
     // succeeds. Empty: written (the warning goes).
     void setPublicationProblem(const QString &problem);
+    // Makes a section's row current (and so shows its detail).
+    void selectSection(const QString &sectionId);
     QString publicationProblem() const { return m_publicationProblem; }
     QPushButton *rewriteButton() const { return m_rewrite; }
     // Writes the publication record of the run again, from its assessment now.
