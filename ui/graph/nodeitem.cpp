@@ -118,24 +118,27 @@ void paintCoarse(QPainter *painter, const QRectF &box, const StateStyle &style, 
         painter->setBrush(hatch);
         painter->drawRect(box);
     }
-    const double labelPixels = kMinLabelPixels / std::max(lod, 0.01); // in scene units
-    QFont glyphFont = state.glyphFont;
-    painter->setPen(style.ink);
-    if (NodeItem::coarseNamePixels(lod, box.size()) > 0) {
-        const QRectF square(box.left(), box.top(), box.height(), box.height());
-        glyphFont.setPixelSize(int(box.height() * 0.6));
-        painter->setFont(glyphFont);
-        painter->drawText(square, Qt::AlignCenter, style.glyph);
-        QFont font = state.idFont;
-        font.setPixelSize(int(std::ceil(std::max(labelPixels, box.height() * 0.3))));
-        const QRectF text = box.adjusted(box.height(), 0, -box.height() * 0.15, 0);
-        painter->setFont(font);
-        painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter,
-                          QFontMetricsF(font).elidedText(label, Qt::ElideRight, text.width()));
-    } else if (lod >= kGlyphLod) {
-        glyphFont.setPixelSize(int(box.height() * 0.8));
-        painter->setFont(glyphFont);
-        painter->drawText(box, Qt::AlignCenter, style.glyph);
+    // The overview of a large graph: colour (and hatch) only, nothing else to set up.
+    if (lod >= kGlyphLod) {
+        const double namePixels = NodeItem::coarseNamePixels(lod, box.size());
+        QFont glyphFont = state.glyphFont;
+        painter->setPen(style.ink);
+        if (namePixels > 0) {
+            const QRectF square(box.left(), box.top(), box.height(), box.height());
+            glyphFont.setPixelSize(int(box.height() * 0.6));
+            painter->setFont(glyphFont);
+            painter->drawText(square, Qt::AlignCenter, style.glyph);
+            QFont font = state.idFont;
+            font.setPixelSize(int(std::ceil(namePixels / lod)));
+            const QRectF text = box.adjusted(box.height(), 0, -box.height() * 0.15, 0);
+            painter->setFont(font);
+            painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter,
+                              QFontMetricsF(font).elidedText(label, Qt::ElideRight, text.width()));
+        } else {
+            glyphFont.setPixelSize(int(box.height() * 0.8));
+            painter->setFont(glyphFont);
+            painter->drawText(box, Qt::AlignCenter, style.glyph);
+        }
     }
     if (selected || (flags & GraphSceneState::Matched)) {
         QPen pen(selected ? state.palette.highlight() : state.palette.match(), 3);
