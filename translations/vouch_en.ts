@@ -4,7 +4,7 @@
 <context>
     <name>vouch::ui::AlertsModel</name>
     <message>
-        <location filename="../ui/alertspanel.cpp" line="+42"/>
+        <location filename="../ui/alertspanel.cpp" line="+44"/>
         <source>open</source>
         <translation type="unfinished"></translation>
     </message>
@@ -74,7 +74,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+11"/>
         <source>, acknowledged by %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -138,12 +138,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+34"/>
+        <location line="+38"/>
         <source>All sections</source>
         <translation type="unfinished">All sections</translation>
     </message>
     <message>
-        <location line="-29"/>
+        <location line="-33"/>
         <source>Section:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -153,7 +153,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+63"/>
         <location line="+107"/>
         <source>The state store cannot be opened: %1</source>
         <translation type="unfinished">The state store cannot be opened: %1</translation>
@@ -182,7 +182,7 @@
 <context>
     <name>vouch::ui::DecisionDialog</name>
     <message>
-        <location filename="../ui/approvedialog.cpp" line="+28"/>
+        <location filename="../ui/approvedialog.cpp" line="+52"/>
         <source>Approve with caveats</source>
         <translation type="unfinished"></translation>
     </message>
@@ -192,7 +192,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Caveat for %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -251,14 +251,107 @@
     </message>
 </context>
 <context>
+    <name>vouch::ui::DetailPane</name>
+    <message>
+        <location filename="../ui/detailpane.cpp" line="+43"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>Select an alert or a section to see what it means and what to do next.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Can publish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Needs a caveat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Held</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Blocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Owners</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Root cause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Fallbacks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Caveat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Fallback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Decision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1: %2</source>
+        <translation type="unfinished">%1: %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Nothing it rests on has failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Findings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Next step:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Rerun from %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>vouch::ui::GraphView</name>
     <message>
-        <location filename="../ui/graph/graphview.cpp" line="+122"/>
+        <location filename="../ui/graph/graphview.cpp" line="+125"/>
         <source>Reporting path graph</source>
         <translation>Reporting path graph</translation>
     </message>
     <message>
-        <location line="+573"/>
+        <location line="+640"/>
         <source>group %1</source>
         <translation>group %1</translation>
     </message>
@@ -288,7 +381,7 @@
         <translation>Double-click to expand</translation>
     </message>
     <message>
-        <location line="+207"/>
+        <location line="+234"/>
         <source>No reporting path to show.</source>
         <translation>No reporting path to show.</translation>
     </message>
@@ -306,7 +399,7 @@
 <context>
     <name>vouch::ui::HistoryPage</name>
     <message>
-        <location filename="../ui/historypage.cpp" line="+294"/>
+        <location filename="../ui/historypage.cpp" line="+223"/>
         <location line="+129"/>
         <source>History</source>
         <translation type="unfinished"></translation>
@@ -324,11 +417,12 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+367"/>
         <source>hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-365"/>
         <source>publish_by</source>
         <translation type="unfinished"></translation>
     </message>
@@ -362,17 +456,18 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+296"/>
+        <location line="+295"/>
         <source>Duration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-294"/>
+        <location line="-293"/>
+        <location line="+331"/>
         <source>minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-327"/>
         <source>median to p90</source>
         <translation type="unfinished"></translation>
     </message>
@@ -419,7 +514,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+129"/>
         <source>Could not read the history: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -436,6 +531,11 @@
     <message>
         <location line="+11"/>
         <source>Duration of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>seconds</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -675,12 +775,12 @@
 <context>
     <name>vouch::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+81"/>
+        <location filename="../ui/mainwindow.cpp" line="+85"/>
         <source>Vouch</source>
         <translation>Vouch</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+81"/>
         <source>&amp;Open contract…</source>
         <translation>&amp;Open contract…</translation>
     </message>
@@ -696,17 +796,17 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+68"/>
+        <location line="+75"/>
         <source>&amp;Run</source>
         <translation>&amp;Run</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-72"/>
         <source>Run every node of the report for its period</source>
         <translation>Run every node of the report for its period</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+10"/>
         <source>Re&amp;run…</source>
         <translation>Re&amp;run…</translation>
     </message>
@@ -786,7 +886,25 @@
         <translation>Highlight nodes whose id contains this text; Enter jumps to the next one</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+12"/>
+        <source>no match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n match(es)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Show only what one report section needs</source>
         <translation>Show only what one report section needs</translation>
     </message>
@@ -796,7 +914,7 @@
         <translation>Collapse groups</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+35"/>
         <source>Inspector</source>
         <translation>Inspector</translation>
     </message>
@@ -811,17 +929,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Alerts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>History</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+50"/>
         <source>Go to %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -876,7 +994,7 @@
         <translation>Report running</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+103"/>
         <source>Open contract</source>
         <translation>Open contract</translation>
     </message>
@@ -891,7 +1009,7 @@
         <translation>Making the Brightside demo warehouse (scenario %1)…</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+115"/>
         <source>Rerun this node…</source>
         <translation>Rerun this node…</translation>
     </message>
@@ -899,6 +1017,16 @@
         <location line="+3"/>
         <source>Rerun this node and downstream…</source>
         <translation>Rerun this node and downstream…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Rerun from its sources…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The node, everything upstream back to what loads its data, and everything downstream</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+4"/>
@@ -926,19 +1054,30 @@
         <translation>Wait for the run to finish, or cancel it, before a rerun.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Select a node to rerun.</source>
         <translation>Select a node to rerun.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
+        <location line="+9"/>
         <source>Rerun %1</source>
         <translation>Rerun %1</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-6"/>
         <source>Rerun %1 and downstream</source>
         <translation>Rerun %1 and downstream</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rerun %1 from its sources</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Run every node again</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
@@ -977,7 +1116,7 @@
 <context>
     <name>vouch::ui::NodeItem</name>
     <message>
-        <location filename="../ui/graph/nodeitem.cpp" line="+140"/>
+        <location filename="../ui/graph/nodeitem.cpp" line="+189"/>
         <source>1 node</source>
         <translation>1 node</translation>
     </message>
@@ -1027,12 +1166,12 @@
         <translation>%1, not %2</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+75"/>
         <source>×%1</source>
         <translation>×%1</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+89"/>
         <source>%1 (group)</source>
         <translation>%1 (group)</translation>
     </message>
@@ -1045,13 +1184,13 @@
 <context>
     <name>vouch::ui::ReportPanel</name>
     <message>
-        <location filename="../ui/reportpanel.cpp" line="+69"/>
-        <location line="+399"/>
+        <location filename="../ui/reportpanel.cpp" line="+56"/>
+        <location line="+428"/>
         <source>Run %1 is not in %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-363"/>
+        <location line="-395"/>
         <source>safe</source>
         <translation type="unfinished">safe</translation>
     </message>
@@ -1096,7 +1235,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+6"/>
+        <source>Write it again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Section</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1136,7 +1280,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+39"/>
         <source>Decisions and audit history</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1147,12 +1291,12 @@
     </message>
     <message>
         <location line="+31"/>
-        <location line="+216"/>
+        <location line="+215"/>
         <source>The state store cannot be opened: %1</source>
         <translation type="unfinished">The state store cannot be opened: %1</translation>
     </message>
     <message>
-        <location line="-185"/>
+        <location line="-184"/>
         <source>Report %1 · %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1269,6 +1413,21 @@
         <source>The publication record was not written: %1</source>
         <translation type="unfinished">The publication record was not written: %1</translation>
     </message>
+    <message>
+        <location line="+35"/>
+        <source>⚠ The publication record was not written, so readers of vouch_publication do not see this verdict yet: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>the state store cannot be opened: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>run %1 is not in %2</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>vouch::ui::RerunDialog</name>
@@ -1293,7 +1452,7 @@
         <translation>Why</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+22"/>
         <source>&amp;Reason (recorded with your name in the run&apos;s history):</source>
         <translation>&amp;Reason (recorded with your name in the run&apos;s history):</translation>
     </message>
@@ -1314,7 +1473,7 @@
 <context>
     <name>vouch::ui::RunController</name>
     <message>
-        <location filename="../ui/runcontroller.cpp" line="+53"/>
+        <location filename="../ui/runcontroller.cpp" line="+51"/>
         <source>safe</source>
         <translation>safe</translation>
     </message>
@@ -1325,12 +1484,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+200"/>
+        <location line="+183"/>
         <source>held</source>
         <translation>held</translation>
     </message>
     <message>
-        <location line="-198"/>
+        <location line="-181"/>
         <source>not safe (blocks the report)</source>
         <translation>not safe (blocks the report)</translation>
     </message>
@@ -1358,14 +1517,14 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+350"/>
-        <location line="+124"/>
-        <location line="+361"/>
+        <location line="+383"/>
+        <location line="+18"/>
+        <location line="+359"/>
         <source>The state store cannot be opened: %1</source>
         <translation>The state store cannot be opened: %1</translation>
     </message>
     <message>
-        <location line="-721"/>
+        <location line="-663"/>
         <source>running</source>
         <translation>running</translation>
     </message>
@@ -1415,7 +1574,7 @@
         <translation>published with caveats</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+13"/>
         <source>A run is in progress. Cancel it before opening another contract.</source>
         <translation>A run is in progress. Cancel it before opening another contract.</translation>
     </message>
@@ -1460,27 +1619,27 @@
         <translation>A run is already in progress.</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+92"/>
         <source>%1 for %2 is being run by %3; wait for it, or cancel it there.</source>
         <translation>%1 for %2 is being run by %3; wait for it, or cancel it there.</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="-80"/>
         <source>The run&apos;s period &apos;%1&apos; is not an ISO week.</source>
         <translation>The run&apos;s period &apos;%1&apos; is not an ISO week.</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+98"/>
         <source>The run could not run: %1</source>
         <translation>The run could not run: %1</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+3"/>
         <source>The run vanished from %1</source>
         <translation>The run vanished from %1</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+5"/>
         <source>The publication record was not written: %1</source>
         <translation>The publication record was not written: %1</translation>
     </message>
@@ -1490,7 +1649,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+70"/>
         <location line="+3"/>
         <source>Executing: this workstation</source>
         <translation type="unfinished"></translation>
@@ -1521,7 +1680,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+87"/>
         <source>rerun of %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1551,7 +1710,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+64"/>
         <source>There is no run to ask about yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1582,18 +1741,9 @@
     </message>
 </context>
 <context>
-    <name>vouch::ui::RunFollower</name>
-    <message>
-        <location filename="../ui/runfollower.cpp" line="+69"/>
-        <location line="+25"/>
-        <source>The store cannot be watched: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>vouch::ui::RunModel</name>
     <message>
-        <location filename="../ui/model/runmodel.cpp" line="+184"/>
+        <location filename="../ui/model/runmodel.cpp" line="+183"/>
         <source>waiting</source>
         <translation>waiting</translation>
     </message>
