@@ -183,6 +183,11 @@ void TestMainWindow::welcomePageWithoutContract()
     QVERIFY(window.welcomePage()->demoButton()->isEnabled());
     QVERIFY(window.welcomePage()->openButton()->isEnabled());
     QVERIFY(!window.welcomePage()->recentList()->isVisible()); // no recent contracts yet
+    // The graph's controls wait for a graph: no empty Find field or section list.
+    for (const char *name : {"searchEdit", "sectionFilter", "findCount"}) {
+        auto *control = window.findChild<QWidget *>(QString::fromLatin1(name));
+        QVERIFY2(control && !control->isVisible(), name);
+    }
 
     // A contract that does not load keeps the welcome page and says why.
     QTemporaryDir dir;
@@ -644,6 +649,8 @@ void TestMainWindow::firstLaunchOpensOnTheProblem()
         auto *sections = window.findChild<QComboBox *>(QStringLiteral("sectionFilter"));
         QVERIFY(sections);
         QCOMPARE(sections->currentData().toString(), QStringLiteral("contribution_margin"));
+        QVERIFY(sections->isVisible());
+        QVERIFY(window.findChild<QWidget *>(QStringLiteral("searchEdit"))->isVisible());
         QTRY_VERIFY_WITH_TIMEOUT(window.inspector()->isVisible(), 5000);
         QVERIFY2(graph->height() >= window.height() * 6 / 10,
                  qPrintable(at + ": graph " + QByteArray::number(graph->height())));
