@@ -5,9 +5,9 @@
 #include "engine/run/warehouseexecutor.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
+#include "engine/util/worker.h"
 #include "ui/approvedialog.h"
 #include "ui/runcontroller.h"
-#include "ui/worker.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

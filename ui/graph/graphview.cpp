@@ -1,11 +1,11 @@
 #include "ui/graph/graphview.h"
 
 #include "engine/graph/graph.h"
+#include "engine/util/worker.h"
 #include "ui/graph/edgeitem.h"
 #include "ui/graph/minimap.h"
 #include "ui/graph/nodeitem.h"
 #include "ui/model/runmodel.h"
-#include "ui/worker.h"
 
 #include <QApplication>
 #include <QContextMenuEvent>
@@ -465,7 +465,7 @@ void GraphView::requestLayout(bool fit)
     const QString section = m_section;
     const QSet<QString> collapsed = m_collapsed;
     const LayoutOptions options = m_options;
-    runOnWorker(
+    engine::runOnWorker(
         this,
         [graph, section, collapsed, options] {
             std::shared_ptr<GraphProjection> result = project(graph, section, collapsed);
