@@ -370,21 +370,11 @@ ObserveResult record(StateStore &store, const ObserveRequest &request)
         if (start.isValid() && start > end)
             start = end;
         if (start.isValid() && o.state.state != NodeState::Skipped) {
-            Transition running;
-            running.runId = runId;
-            running.attempt = attempt;
-            running.nodeId = id;
-            running.state = NodeState::Running;
-            running.at = start;
+            Transition running = makeTransition(runId, attempt, id, NodeState::Running, start);
             running.tries = 1;
             store.record(running);
         }
-        Transition t;
-        t.runId = runId;
-        t.attempt = attempt;
-        t.nodeId = id;
-        t.state = o.state.state;
-        t.at = end;
+        Transition t = makeTransition(runId, attempt, id, o.state.state, end);
         t.tries = o.state.state == NodeState::Skipped ? 0 : 1;
         t.freshness = o.state.freshness;
         t.message = r.message.trimmed();
@@ -400,12 +390,7 @@ ObserveResult record(StateStore &store, const ObserveRequest &request)
         result.states.insert(id, t.state);
     }
     for (const QString &id : std::as_const(untouched)) {
-        Transition t;
-        t.runId = runId;
-        t.attempt = attempt;
-        t.nodeId = id;
-        t.state = NodeState::Skipped;
-        t.at = when;
+        Transition t = makeTransition(runId, attempt, id, NodeState::Skipped, when);
         t.message = QStringLiteral("not part of this dbt invocation (%1)")
                         .arg(first.command.isEmpty() ? QStringLiteral("dbt") : first.command);
         store.record(t);
