@@ -2,8 +2,8 @@
 
 #include "engine/store/statestore.h"
 #include "engine/util/clock.h"
+#include "engine/util/worker.h"
 #include "ui/reportpanel.h"
-#include "ui/worker.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

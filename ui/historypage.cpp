@@ -5,7 +5,7 @@
 #include "engine/store/statestore.h"
 #include "engine/trust/forecast.h"
 #include "engine/util/clock.h"
-#include "ui/worker.h"
+#include "engine/util/worker.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -414,7 +414,7 @@ void HistoryPage::startLoad()
     const quint64 durationGeneration = m_durationGeneration;
     m_loading = true;
     m_status->setText(tr("Loading…"));
-    runOnWorker(
+    engine::runOnWorker(
         this,
         [path = m_statePath, contract = m_contract, node = m_selectedNode] {
             return loadHistory(path, contract, node);
@@ -435,7 +435,7 @@ void HistoryPage::startDurationLoad()
 {
     const quint64 generation = m_loadGeneration;
     const quint64 durationGeneration = m_durationGeneration;
-    runOnWorker(
+    engine::runOnWorker(
         this,
         [path = m_statePath, periods = m_periods, node = m_selectedNode] {
             QString error;

@@ -3,9 +3,9 @@
 #include "engine/graph/graph.h"
 #include "engine/trust/verdict.h"
 #include "engine/util/clock.h"
+#include "engine/util/worker.h"
 #include "ui/graph/statepalette.h"
 #include "ui/model/runmodel.h"
-#include "ui/worker.h"
 
 #include <QCoreApplication>
 #include <QEvent>

@@ -5,9 +5,9 @@
 #include "engine/run/warehouseexecutor.h"
 #include "engine/store/statestore.h"
 #include "engine/trust/assessment.h"
+#include "engine/util/worker.h"
 #include "ui/approvedialog.h"
 #include "ui/runcontroller.h"
-#include "ui/worker.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -35,6 +35,17 @@ struct ReportPanel::Loaded
 };
 
 namespace {
+
+// The state store for a worker (a StateStore is per thread: each worker
+// opens its own); null, with `result.error` saying why, when it cannot.
+std::unique_ptr<StateStore> openStore(const ReportSource &source, ReportPanel::Loaded &result)
+{
+    QString error;
+    auto store = StateStore::open(source.statePath, &error);
+    if (!store)
+        result.error = ReportPanel::tr("The state store cannot be opened: %1").arg(error);
+    return store;
+}
 
 // The report's audit history for the run's period, and the chain's check.
 void readAudit(StateStore &store, const ReportSource &source, ReportPanel::Loaded &result)
@@ -250,13 +261,8 @@ void ReportPanel::reload()
         this,
         [source] {
             Loaded result;
-            QString error;
-            auto store = StateStore::open(source.statePath, &error);
-            if (!store) {
-                result.error = tr("The state store cannot be opened: %1").arg(error);
-                return result;
-            }
-            readInto(*store, source, result);
+            if (auto store = openStore(source, result))
+                readInto(*store, source, result);
             return result;
         },
         [this, generation](Loaded result) {
@@ -464,13 +470,9 @@ void ReportPanel::submit(Decision::Kind kind, const QList<std::pair<QString, QSt
         this,
         [source, kind, texts] {
             Loaded result;
-            QString error;
-            // A StateStore is per thread: this worker opens its own.
-            auto store = StateStore::open(source.statePath, &error);
-            if (!store) {
-                result.error = tr("The state store cannot be opened: %1").arg(error);
+            auto store = openStore(source, result);
+            if (!store)
                 return result;
-            }
             DecisionRequest request;
             request.runId = source.runId;
             request.kind = kind;

@@ -10,6 +10,7 @@
 #include "engine/trust/assessment.h"
 #include "engine/trust/auditlog.h"
 #include "engine/util/log.h"
+#include "engine/util/worker.h"
 #include "ui/model/runmodel.h"
 
 #include <QCoreApplication>
@@ -175,26 +176,6 @@ RunController::~RunController()
     delete m_runner.data();
 }
 
-template<typename Work, typename Done>
-void RunController::onWorker(Work work, Done done)
-{
-    QPointer<RunController> self(this);
-    QThreadPool::globalInstance()->start(
-        [self, work = std::move(work), done = std::move(done)]() mutable {
-            auto result = work();
-            // Posted to the application object, which outlives this controller;
-            // the guard is read on the GUI thread only.
-            if (QCoreApplication *app = QCoreApplication::instance())
-                QMetaObject::invokeMethod(
-                    app,
-                    [self, done = std::move(done), result = std::move(result)]() mutable {
-                        if (self)
-                            done(std::move(result));
-                    },
-                    Qt::QueuedConnection);
-        });
-}
-
 void RunController::setOpening(bool opening)
 {
     if (m_opening == opening)
@@ -259,47 +240,48 @@ void RunController::openContract(const QString &path, const QString &statePath,
             store = StateStore::defaultPath();
     }
     const Clock base = m_baseClock;
-    onWorker([absolute, store, base] { return loadContractAndRun(absolute, store, base); },
-             [this, generation, absolute, store, dataDirectory](OpenResult result) {
-                 if (generation != m_generation)
-                     return; // superseded by a later open
-                 setOpening(false);
-                 if (!result.contract) {
-                     Q_EMIT error(result.error);
-                     return;
-                 }
-                 m_contract = result.contract;
-                 m_contractPath = absolute;
-                 m_statePath = store;
-                 m_dataDirectory =
-                     dataDirectory.isEmpty() ? qEnvironmentVariable("VOUCH_DATA") : dataDirectory;
-                 m_demo = false;
-                 // Judge (and stamp) what follows by the run's pinned clock
-                 // when it has one, else by the app's.
-                 setProcessClock(!m_baseClock.isPinned() && result.pinnedClock.isValid()
-                                     ? Clock::pinned(result.pinnedClock)
-                                     : m_baseClock);
-                 m_runId = result.runId;
-                 m_attempt = result.attempt;
-                 m_period = result.period;
-                 m_selection.clear();
-                 m_finalElapsedMs = 0;
-                 m_elapsed.invalidate();
-                 m_verdict = result.verdict;
-                 m_model->setContract(m_contract);
-                 m_model->load(result.records);
-                 m_verdictFor = result.attemptFinished ? std::pair(m_runId, m_attempt)
-                                                       : std::pair<qint64, int>(0, 0);
-                 stopFollowing();
-                 if (result.storeExists)
-                     startFollowing(m_runId, result.lastSeq);
-                 Q_EMIT contractOpened(absolute);
-                 if (!result.error.isEmpty())
-                     Q_EMIT error(result.error);
-                 if (m_runId > 0)
-                     Q_EMIT runLoaded(m_runId, m_attempt);
-                 emitProgress();
-             });
+    engine::runOnWorker(
+        this, [absolute, store, base] { return loadContractAndRun(absolute, store, base); },
+        [this, generation, absolute, store, dataDirectory](OpenResult result) {
+            if (generation != m_generation)
+                return; // superseded by a later open
+            setOpening(false);
+            if (!result.contract) {
+                Q_EMIT error(result.error);
+                return;
+            }
+            m_contract = result.contract;
+            m_contractPath = absolute;
+            m_statePath = store;
+            m_dataDirectory =
+                dataDirectory.isEmpty() ? qEnvironmentVariable("VOUCH_DATA") : dataDirectory;
+            m_demo = false;
+            // Judge (and stamp) what follows by the run's pinned clock
+            // when it has one, else by the app's.
+            setProcessClock(!m_baseClock.isPinned() && result.pinnedClock.isValid()
+                                ? Clock::pinned(result.pinnedClock)
+                                : m_baseClock);
+            m_runId = result.runId;
+            m_attempt = result.attempt;
+            m_period = result.period;
+            m_selection.clear();
+            m_finalElapsedMs = 0;
+            m_elapsed.invalidate();
+            m_verdict = result.verdict;
+            m_model->setContract(m_contract);
+            m_model->load(result.records);
+            m_verdictFor = result.attemptFinished ? std::pair(m_runId, m_attempt)
+                                                  : std::pair<qint64, int>(0, 0);
+            stopFollowing();
+            if (result.storeExists)
+                startFollowing(m_runId, result.lastSeq);
+            Q_EMIT contractOpened(absolute);
+            if (!result.error.isEmpty())
+                Q_EMIT error(result.error);
+            if (m_runId > 0)
+                Q_EMIT runLoaded(m_runId, m_attempt);
+            emitProgress();
+        });
 }
 
 void RunController::openDemo(const QString &scenario, const QString &dir)
@@ -318,7 +300,8 @@ void RunController::openDemo(const QString &scenario, const QString &dir)
         ContractPtr contract;
         QString contractPath;
     };
-    onWorker(
+    engine::runOnWorker(
+        this,
         [absolute, scenario, now] {
             DemoResult result;
             QDir().mkpath(absolute);
@@ -814,7 +797,8 @@ void RunController::refreshVerdict(bool announce)
     const QString path = m_statePath;
     const qint64 runId = m_runId;
     const quint64 generation = m_generation;
-    onWorker(
+    engine::runOnWorker(
+        this,
         [contract, path, runId] {
             VerdictSummary verdict;
             QString error;
@@ -872,7 +856,8 @@ void RunController::sendRequest(const QString &kind, const QStringList &nodeIds,
         qint64 id = 0;
         QString who;
     };
-    onWorker(
+    engine::runOnWorker(
+        this,
         [r, path]() mutable {
             SendResult result;
             QString error;

@@ -178,11 +178,6 @@ private:
     void refreshVerdict(bool announce = true);
     void sendRequest(const QString &kind, const QStringList &nodeIds, const QString &reason);
 
-    // Runs `work` on a worker and `done` with its result on this object's
-    // thread, unless this object is gone by then.
-    template<typename Work, typename Done>
-    void onWorker(Work work, Done done);
-
     RunModel *m_model = nullptr;
     engine::ContractPtr m_contract;
     QString m_contractPath;

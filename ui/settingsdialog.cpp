@@ -3,7 +3,7 @@
 #include "engine/alert/outbox.h"
 #include "engine/store/statestore.h"
 #include "engine/util/secrets.h"
-#include "ui/worker.h"
+#include "engine/util/worker.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>

@@ -512,8 +512,7 @@ int serveCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     const QString statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
     setHolderRole(QStringLiteral("runner"));
-    const QString logPath = a.options.value(
-        QStringLiteral("log"), log::defaultLogDirectory() + QStringLiteral("/serve.log"));
+    const QString logPath = a.options.value(QStringLiteral("log"), log::defaultLogFile());
     log::initFile(logPath);
     log::info(QStringLiteral("vouch serve started for %1 contract(s); state %2")
                   .arg(contracts.size())

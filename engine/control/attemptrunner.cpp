@@ -5,6 +5,7 @@
 #include "engine/run/runthread.h"
 #include "engine/store/statestore.h"
 #include "engine/util/clock.h"
+#include "engine/util/worker.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -15,26 +16,6 @@
 namespace vouch::engine {
 
 namespace {
-
-// Runs `work` on a worker of the global pool and `done` with its result on
-// the application's thread, unless `receiver` is gone by then.
-template<typename Work, typename Done>
-void offloaded(QObject *receiver, Work work, Done done)
-{
-    QPointer<QObject> guard(receiver);
-    QThreadPool::globalInstance()->start(
-        [guard, work = std::move(work), done = std::move(done)]() mutable {
-            auto result = work();
-            if (QCoreApplication *app = QCoreApplication::instance())
-                QMetaObject::invokeMethod(
-                    app,
-                    [guard, done = std::move(done), result = std::move(result)]() mutable {
-                        if (guard)
-                            done(std::move(result));
-                    },
-                    Qt::QueuedConnection);
-        });
-}
 
 QString keyOf(const AttemptSpec &spec)
 {
@@ -174,7 +155,7 @@ void AttemptRunner::start()
     }
     m_preparing = true;
     const AttemptSpec spec = m_spec;
-    offloaded(
+    runOnWorker(
         this,
         [spec] {
             Prepared p = prepareAttempt(spec);
@@ -261,7 +242,7 @@ void AttemptRunner::onRunFinished(qint64 runId, int attempt, const QString &erro
     }
     const AttemptSpec spec = m_spec;
     AttemptOutcome outcome = m_outcome;
-    offloaded(
+    runOnWorker(
         this,
         [spec, outcome, error]() mutable {
             QString openError;

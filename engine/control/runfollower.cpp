@@ -13,12 +13,7 @@ constexpr int kSqliteTeamPollMs = 2000;
 
 Transition fromEvent(const EventRecord &e)
 {
-    Transition t;
-    t.runId = e.runId;
-    t.attempt = e.attempt;
-    t.nodeId = e.nodeId;
-    t.state = e.state;
-    t.at = e.at;
+    Transition t = makeTransition(e.runId, e.attempt, e.nodeId, e.state, e.at);
     t.message = e.message;
     t.waiting = e.waiting;
     return t;
@@ -26,20 +21,10 @@ Transition fromEvent(const EventRecord &e)
 
 Transition fromRecord(qint64 runId, const NodeRunRecord &r)
 {
-    Transition t;
-    t.runId = runId;
-    t.attempt = r.attempt;
-    t.nodeId = r.nodeId;
-    t.state = r.state;
-    t.at = r.finishedAt.isValid() ? r.finishedAt : r.startedAt;
+    Transition t = makeTransition(runId, r.attempt, r.nodeId, r.state,
+                                  r.finishedAt.isValid() ? r.finishedAt : r.startedAt);
+    copyFindings(t, r);
     t.tries = r.tries;
-    t.freshness = r.freshness;
-    t.message = r.message;
-    t.value = r.value;
-    t.reference = r.reference;
-    t.ageSeconds = r.ageSeconds;
-    t.observedAt = r.observedAt;
-    t.sampleRows = r.sampleRows;
     t.logPath = r.logPath;
     t.processGroup = r.processGroup;
     t.waiting = r.waiting;

@@ -64,4 +64,16 @@ bool isPassing(NodeState state)
     return state == NodeState::Succeeded || state == NodeState::Warned;
 }
 
+Transition makeTransition(qint64 runId, int attempt, const QString &nodeId, NodeState state,
+                          const QDateTime &at)
+{
+    Transition t;
+    t.runId = runId;
+    t.attempt = attempt;
+    t.nodeId = nodeId;
+    t.state = state;
+    t.at = at;
+    return t;
+}
+
 } // namespace vouch::engine

@@ -72,4 +72,26 @@ struct Transition
     std::optional<Waiting> waiting;
 };
 
+// The change of node `nodeId`, in attempt `attempt` of run `runId`, to
+// `state` at `at` (UTC); the caller adds what else it knows.
+Transition makeTransition(qint64 runId, int attempt, const QString &nodeId, NodeState state,
+                          const QDateTime &at);
+
+// Copies what a node's step found (its state, the freshness, value and
+// reference measured, the source's age and last load, the message and the
+// sample rows) between the records that carry it: Transition, the store's
+// NodeRunRecord, the verdict's NodeFacts and the desktop's NodeView.
+template<typename To, typename From>
+void copyFindings(To &to, const From &from)
+{
+    to.state = from.state;
+    to.freshness = from.freshness;
+    to.message = from.message;
+    to.value = from.value;
+    to.reference = from.reference;
+    to.ageSeconds = from.ageSeconds;
+    to.observedAt = from.observedAt;
+    to.sampleRows = from.sampleRows;
+}
+
 } // namespace vouch::engine

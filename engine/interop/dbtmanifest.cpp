@@ -1,6 +1,6 @@
 #include "engine/interop/dbtmanifest.h"
 
-#include "engine/interop/jsonpull.h"
+#include "engine/interop/artifactread.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -326,9 +326,7 @@ ManifestResult parseManifest(QByteArrayView bytes, const QString &fileName)
     ManifestResult result;
     JsonPull j(bytes.data(), bytes.data() + bytes.size());
     auto error = [&](qint64 offset, const QString &message) {
-        const auto [line, column] = j.lineColumn(offset);
-        result.diagnostics.append({Diagnostic::Severity::Error, fileName, offset < 0 ? 0 : line,
-                                   offset < 0 ? 0 : column, message});
+        result.diagnostics.append(interop::jsonError(j, fileName, offset, message));
         return result;
     };
     if (bytes.isEmpty())
@@ -379,9 +377,7 @@ ManifestResult parseManifest(QByteArrayView bytes, const QString &fileName)
                 m.unmapped.append(u);
         }
     }
-    if (j.ok() && !j.atEnd())
-        j.fail(QStringLiteral("unexpected text after the end of the JSON document"));
-    if (!j.ok())
+    if (!interop::finishDocument(j))
         return error(j.errorOffset(), QStringLiteral("not valid JSON: %1").arg(j.error()));
 
     if (!sawMetadata || schemaUrl.isEmpty())
@@ -444,25 +440,21 @@ ManifestResult parseManifest(QByteArrayView bytes, const QString &fileName)
 
 ManifestResult readManifest(const QString &path)
 {
-    ManifestResult result;
-    auto fail = [&](const QString &message) {
-        result.diagnostics.append({Diagnostic::Severity::Error, path, 0, 0, message});
-        return result;
-    };
     QFile file(path);
     if (const QString problem = interop::openJsonFile(
             file, QStringLiteral("give the path of dbt's target/manifest.json"),
             QStringLiteral("give the manifest.json file (usually in the project's target/ "
                            "directory)"));
         !problem.isEmpty())
-        return fail(problem);
+        return interop::unreadableArtifact<ManifestResult>(path, problem);
     const qint64 size = file.size();
     if (size == 0)
         return parseManifest(QByteArrayView(), path);
     // Map rather than read: the pages are the page cache's, and the parser
     // touches each byte once.
     if (uchar *mapped = file.map(0, size)) {
-        result = parseManifest(QByteArrayView(reinterpret_cast<const char *>(mapped), size), path);
+        ManifestResult result =
+            parseManifest(QByteArrayView(reinterpret_cast<const char *>(mapped), size), path);
         file.unmap(mapped);
         return result;
     }

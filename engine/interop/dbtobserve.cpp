@@ -1,7 +1,7 @@
 #include "engine/interop/dbtobserve.h"
 
 #include "engine/contract/contract.h"
-#include "engine/interop/jsonpull.h"
+#include "engine/interop/artifactread.h"
 #include "engine/store/statestore.h"
 #include "engine/util/clock.h"
 
@@ -10,7 +10,10 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <algorithm>
+#include <initializer_list>
 #include <string_view>
+#include <utility>
 
 namespace vouch::engine::dbt {
 
@@ -38,6 +41,25 @@ QDateTime parseTime(const QString &text)
     return at.isValid() ? at.toUTC() : QDateTime();
 }
 
+// Reads the object at `j`: the members `fields` names as text (see
+// readScalarText), the others skipped.
+bool readTextMembers(JsonPull &j,
+                     std::initializer_list<std::pair<std::string_view, QString *>> fields)
+{
+    if (!j.beginObject())
+        return false;
+    std::string_view key;
+    while (j.nextKey(&key)) {
+        const auto field = std::find_if(fields.begin(), fields.end(),
+                                        [key](const auto &f) { return f.first == key; });
+        if (field != fields.end())
+            j.readScalarText(field->second);
+        else
+            j.skipValue();
+    }
+    return j.ok();
+}
+
 bool readTiming(JsonPull &j, NodeResult *r)
 {
     if (j.peek() != JsonPull::Type::Array)
@@ -48,17 +70,8 @@ bool readTiming(JsonPull &j, NodeResult *r)
             j.skipValue();
             continue;
         }
-        j.beginObject();
         QString started, completed;
-        std::string_view key;
-        while (j.nextKey(&key)) {
-            if (key == "started_at")
-                j.readScalarText(&started);
-            else if (key == "completed_at")
-                j.readScalarText(&completed);
-            else
-                j.skipValue();
-        }
+        readTextMembers(j, {{"started_at", &started}, {"completed_at", &completed}});
         const QDateTime s = parseTime(started);
         const QDateTime c = parseTime(completed);
         if (s.isValid() && (!r->startedAt.isValid() || s < r->startedAt))
@@ -148,9 +161,7 @@ RunResultsResult parseRunResults(QByteArrayView bytes, const QString &fileName)
     RunResultsResult result;
     JsonPull j(bytes.data(), bytes.data() + bytes.size());
     auto error = [&](qint64 offset, const QString &message) {
-        const auto [line, column] = j.lineColumn(offset);
-        result.diagnostics.append({Diagnostic::Severity::Error, fileName, offset < 0 ? 0 : line,
-                                   offset < 0 ? 0 : column, message});
+        result.diagnostics.append(interop::jsonError(j, fileName, offset, message));
         return result;
     };
     if (bytes.isEmpty())
@@ -180,14 +191,7 @@ RunResultsResult parseRunResults(QByteArrayView bytes, const QString &fileName)
                     j.skipValue();
             }
         } else if (key == "args" && j.peek() == JsonPull::Type::Object) {
-            j.beginObject();
-            std::string_view k;
-            while (j.nextKey(&k)) {
-                if (k == "which")
-                    j.readScalarText(&r.command);
-                else
-                    j.skipValue();
-            }
+            readTextMembers(j, {{"which", &r.command}});
         } else if (key == "results") {
             sawResults = true;
             if (!j.beginArray())
@@ -207,9 +211,7 @@ RunResultsResult parseRunResults(QByteArrayView bytes, const QString &fileName)
             j.skipValue();
         }
     }
-    if (j.ok() && !j.atEnd())
-        j.fail(QStringLiteral("unexpected text after the end of the JSON document"));
-    if (!j.ok())
+    if (!interop::finishDocument(j))
         return error(j.errorOffset(), QStringLiteral("not valid JSON: %1").arg(j.error()));
     static const QRegularExpression schema(
         QStringLiteral("/(run-results|sources)/v(\\d+)(\\.json)?$"));
@@ -244,17 +246,12 @@ RunResultsResult parseRunResults(QByteArrayView bytes, const QString &fileName)
 
 RunResultsResult readRunResults(const QString &path)
 {
-    RunResultsResult result;
-    auto fail = [&](const QString &message) {
-        result.diagnostics.append({Diagnostic::Severity::Error, path, 0, 0, message});
-        return result;
-    };
     QFile file(path);
     if (const QString problem = interop::openJsonFile(
             file, QStringLiteral("give dbt's target/run_results.json or target/sources.json"),
             QStringLiteral("give the JSON file"));
         !problem.isEmpty())
-        return fail(problem);
+        return interop::unreadableArtifact<RunResultsResult>(path, problem);
     const QByteArray bytes = file.readAll();
     return parseRunResults(bytes, path);
 }
@@ -373,21 +370,11 @@ ObserveResult record(StateStore &store, const ObserveRequest &request)
         if (start.isValid() && start > end)
             start = end;
         if (start.isValid() && o.state.state != NodeState::Skipped) {
-            Transition running;
-            running.runId = runId;
-            running.attempt = attempt;
-            running.nodeId = id;
-            running.state = NodeState::Running;
-            running.at = start;
+            Transition running = makeTransition(runId, attempt, id, NodeState::Running, start);
             running.tries = 1;
             store.record(running);
         }
-        Transition t;
-        t.runId = runId;
-        t.attempt = attempt;
-        t.nodeId = id;
-        t.state = o.state.state;
-        t.at = end;
+        Transition t = makeTransition(runId, attempt, id, o.state.state, end);
         t.tries = o.state.state == NodeState::Skipped ? 0 : 1;
         t.freshness = o.state.freshness;
         t.message = r.message.trimmed();
@@ -403,12 +390,7 @@ ObserveResult record(StateStore &store, const ObserveRequest &request)
         result.states.insert(id, t.state);
     }
     for (const QString &id : std::as_const(untouched)) {
-        Transition t;
-        t.runId = runId;
-        t.attempt = attempt;
-        t.nodeId = id;
-        t.state = NodeState::Skipped;
-        t.at = when;
+        Transition t = makeTransition(runId, attempt, id, NodeState::Skipped, when);
         t.message = QStringLiteral("not part of this dbt invocation (%1)")
                         .arg(first.command.isEmpty() ? QStringLiteral("dbt") : first.command);
         store.record(t);

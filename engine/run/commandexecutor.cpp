@@ -16,9 +16,6 @@
 #include <utility>
 
 #include <unistd.h>
-#ifdef Q_OS_LINUX
-#include <sys/prctl.h>
-#endif
 
 namespace vouch::engine {
 
@@ -256,25 +253,14 @@ void CommandExecutor::start()
     // stays pending until the mask is cleared, and then acts by default.
     m_process->setChildProcessModifier([engine, registry, slot] {
         ::setpgid(0, 0);
-        // Ignored signals survive exec; the command gets the default ones.
-        struct sigaction standard = {};
-        standard.sa_handler = SIG_DFL;
-        for (int sig = 1; sig < NSIG; ++sig) {
-            if (sig != SIGKILL && sig != SIGSTOP)
-                ::sigaction(sig, &standard, nullptr);
-        }
-#ifdef Q_OS_LINUX
-        // Dies with the engine's thread that started it (the scheduler's).
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-#endif
-        if (::getppid() != engine) // the engine died before prctl took effect
+        // The command gets the default signals and dies with the engine's
+        // thread that started it (the scheduler's).
+        if (!Reaper::resetChildSignals(engine, SIGKILL))
             ::_exit(128 + SIGKILL);
         // Listed before the command can start anything: from here on the
         // reaper kills this group if the engine dies.
         Reaper::writeSlot(registry, slot, ::getpid());
-        sigset_t none;
-        ::sigemptyset(&none);
-        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        Reaper::unblockSignals();
     });
 
     connect(m_process, &QProcess::readyReadStandardOutput, this, &CommandExecutor::readOutput);

@@ -152,6 +152,29 @@ void Reaper::writeSlot(int registry, off_t slot, pid_t processGroup) noexcept
     [[maybe_unused]] const auto written = ::pwrite(registry, line, SlotSize, slot);
 }
 
+bool Reaper::resetChildSignals(pid_t engine, int deathSignal) noexcept
+{
+    struct sigaction standard = {};
+    standard.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; ++sig) {
+        if (sig != SIGKILL && sig != SIGSTOP)
+            ::sigaction(sig, &standard, nullptr);
+    }
+#ifdef Q_OS_LINUX
+    ::prctl(PR_SET_PDEATHSIG, deathSignal);
+#else
+    (void)deathSignal;
+#endif
+    return ::getppid() == engine;
+}
+
+void Reaper::unblockSignals() noexcept
+{
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
 bool Reaper::ensureWatcher(QString *error)
 {
     if (m_watcher > 0) {
@@ -221,20 +244,9 @@ bool Reaper::startWatcher(QString *error)
             ::lseek(3, 0, SEEK_SET); // the offset is shared; the engine only pwrite()s
             ::setpgid(0, 0);         // out of the terminal's reach (Ctrl-C, hangup)
             [[maybe_unused]] const int cd = ::chdir("/");
-            struct sigaction standard = {};
-            standard.sa_handler = SIG_DFL;
-            for (int sig = 1; sig < NSIG; ++sig) {
-                if (sig != SIGKILL && sig != SIGSTOP)
-                    ::sigaction(sig, &standard, nullptr);
-            }
-#ifdef Q_OS_LINUX
-            ::prctl(PR_SET_PDEATHSIG, SIGHUP);
-#endif
-            if (::getppid() != engine) // the engine died before prctl took effect
-                ::_exit(0);            // its commands did too: none had been started yet
-            sigset_t none;
-            ::sigemptyset(&none);
-            ::sigprocmask(SIG_SETMASK, &none, nullptr);
+            if (!Reaper::resetChildSignals(engine, SIGHUP))
+                ::_exit(0); // its commands died too: none had been started yet
+            Reaper::unblockSignals();
             ::execve(shell, argv, envp);
             ::_exit(127);
         }

@@ -56,6 +56,15 @@ public:
     int registry() const { return m_registry; }
     // In the forked child, before exec: async-signal-safe.
     static void writeSlot(int registry, off_t slot, pid_t processGroup) noexcept;
+    // In a forked child, before exec (async-signal-safe), for the watcher and
+    // for every command: all signals back to their default action (ignored
+    // ones would survive exec) and, on Linux, `deathSignal` when the thread
+    // that forked it dies. False when that parent, `engine`, is gone already
+    // (it died before the death signal took effect).
+    static bool resetChildSignals(pid_t engine, int deathSignal) noexcept;
+    // In the forked child, last before exec: no signal blocked any more (the
+    // forking thread blocks them all around the fork).
+    static void unblockSignals() noexcept;
 
 private:
     Reaper() = default;

@@ -102,12 +102,7 @@ struct Scheduler::Private
                     const std::optional<Waiting> &waiting = std::nullopt)
     {
         state[index] = newState;
-        Transition t;
-        t.runId = runId;
-        t.attempt = attempt;
-        t.nodeId = graph.id(index);
-        t.state = newState;
-        t.at = clockNow();
+        Transition t = makeTransition(runId, attempt, graph.id(index), newState, clockNow());
         t.tries = tries[index];
         t.message = message;
         t.processGroup = processGroup;

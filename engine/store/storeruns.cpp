@@ -553,12 +553,7 @@ QStringList StateStore::markInterrupted(qint64 runId, const QString &message)
         // Pending nodes never started: they stay pending for the next attempt.
         if (isTerminal(row.state) || row.state == NodeState::Pending)
             continue;
-        Transition t;
-        t.runId = runId;
-        t.attempt = row.attempt;
-        t.nodeId = row.nodeId;
-        t.state = NodeState::Interrupted;
-        t.at = now;
+        Transition t = makeTransition(runId, row.attempt, row.nodeId, NodeState::Interrupted, now);
         t.tries = row.tries;
         t.message = message;
         // Kept so that recovery can still find (and kill) an orphaned process group.

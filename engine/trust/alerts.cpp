@@ -178,6 +178,44 @@ const char *kSelect =
     "SELECT id, run_id, root_node, state, severity, headline, details, opened_at, updated_at, "
     "resolved_at, acknowledged_by, acknowledged_at, acknowledge_note FROM alerts";
 
+// One line of an alert's history.
+void insertEvent(QSqlDatabase &db, qint64 alertId, AlertState state, AlertSeverity severity,
+                 const QString &headline, const QDateTime &now)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO alert_events (alert_id, state, severity, headline, "
+                             "at) VALUES (?, ?, ?, ?, ?)"));
+    q.addBindValue(alertId);
+    q.addBindValue(toString(state));
+    q.addBindValue(toString(severity));
+    q.addBindValue(headline);
+    q.addBindValue(ms(now));
+    q.exec();
+}
+
+// Opens an alert for `draft` in run `runId` and writes the first line of its
+// history: the new alert's id, or nothing when it cannot be written.
+std::optional<qint64> insertAlert(QSqlDatabase &db, qint64 runId, const AlertDraft &draft,
+                                  const QDateTime &now)
+{
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral(
+        "INSERT INTO alerts (run_id, root_node, state, severity, headline, details, opened_at, "
+        "updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)"));
+    q.addBindValue(runId);
+    q.addBindValue(draft.rootNode);
+    q.addBindValue(toString(draft.severity));
+    q.addBindValue(draft.headline);
+    q.addBindValue(QString::fromUtf8(QJsonDocument(draft.details).toJson(QJsonDocument::Compact)));
+    q.addBindValue(ms(now));
+    q.addBindValue(ms(now));
+    if (!q.exec())
+        return std::nullopt;
+    const qint64 id = q.lastInsertId().toLongLong();
+    insertEvent(db, id, AlertState::Open, draft.severity, draft.headline, now);
+    return id;
+}
+
 } // namespace
 
 AlertSeverity severityFor(const QList<FailurePolicy> &policies, bool blocking, const QDateTime &now,
@@ -371,40 +409,13 @@ QList<AlertRecord> AlertBook::sync(qint64 runId, const QList<AlertDraft> &drafts
     for (const AlertRecord &r : alerts(runId))
         existing.insert(r.rootNode, r);
     db.transaction();
-    auto logEvent = [&](qint64 id, AlertState state, AlertSeverity severity,
-                        const QString &headline) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO alert_events (alert_id, state, severity, headline, "
-                                 "at) VALUES (?, ?, ?, ?, ?)"));
-        q.addBindValue(id);
-        q.addBindValue(toString(state));
-        q.addBindValue(toString(severity));
-        q.addBindValue(headline);
-        q.addBindValue(ms(now));
-        q.exec();
-    };
     QSet<QString> current;
     for (const AlertDraft &d : drafts) {
         current.insert(d.rootNode);
-        const QString details =
-            QString::fromUtf8(QJsonDocument(d.details).toJson(QJsonDocument::Compact));
         auto it = existing.constFind(d.rootNode);
         if (it == existing.constEnd()) {
-            QSqlQuery q(db);
-            q.prepare(QStringLiteral(
-                "INSERT INTO alerts (run_id, root_node, state, severity, headline, details, "
-                "opened_at, updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)"));
-            q.addBindValue(runId);
-            q.addBindValue(d.rootNode);
-            q.addBindValue(toString(d.severity));
-            q.addBindValue(d.headline);
-            q.addBindValue(details);
-            q.addBindValue(ms(now));
-            q.addBindValue(ms(now));
-            if (q.exec()) {
-                const qint64 id = q.lastInsertId().toLongLong();
-                logEvent(id, AlertState::Open, d.severity, d.headline);
-                if (auto r = alert(id))
+            if (const std::optional<qint64> id = insertAlert(db, runId, d, now)) {
+                if (auto r = alert(*id))
                     changed << *r;
             }
             continue;
@@ -421,11 +432,11 @@ QList<AlertRecord> AlertBook::sync(qint64 runId, const QList<AlertDraft> &drafts
         q.addBindValue(toString(state));
         q.addBindValue(toString(d.severity));
         q.addBindValue(d.headline);
-        q.addBindValue(details);
+        q.addBindValue(QString::fromUtf8(QJsonDocument(d.details).toJson(QJsonDocument::Compact)));
         q.addBindValue(ms(now));
         q.addBindValue(old.id);
         if (q.exec()) {
-            logEvent(old.id, state, d.severity, d.headline);
+            insertEvent(db, old.id, state, d.severity, d.headline, now);
             if (auto r = alert(old.id))
                 changed << *r;
         }
@@ -441,7 +452,7 @@ QList<AlertRecord> AlertBook::sync(qint64 runId, const QList<AlertDraft> &drafts
         q.addBindValue(ms(now));
         q.addBindValue(old.id);
         if (q.exec()) {
-            logEvent(old.id, AlertState::Resolved, old.severity, old.headline);
+            insertEvent(db, old.id, AlertState::Resolved, old.severity, old.headline, now);
             if (auto r = alert(old.id))
                 changed << *r;
         }
@@ -492,29 +503,8 @@ std::optional<AlertRecord> AlertBook::raise(qint64 runId, const AlertDraft &draf
                                             const QDateTime &now)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral(
-        "INSERT INTO alerts (run_id, root_node, state, severity, headline, details, opened_at, "
-        "updated_at) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)"));
-    q.addBindValue(runId);
-    q.addBindValue(draft.rootNode);
-    q.addBindValue(toString(draft.severity));
-    q.addBindValue(draft.headline);
-    q.addBindValue(QString::fromUtf8(QJsonDocument(draft.details).toJson(QJsonDocument::Compact)));
-    q.addBindValue(ms(now));
-    q.addBindValue(ms(now));
-    if (!q.exec())
-        return std::nullopt;
-    const qint64 id = q.lastInsertId().toLongLong();
-    QSqlQuery e(db);
-    e.prepare(QStringLiteral("INSERT INTO alert_events (alert_id, state, severity, headline, at) "
-                             "VALUES (?, 'open', ?, ?, ?)"));
-    e.addBindValue(id);
-    e.addBindValue(toString(draft.severity));
-    e.addBindValue(draft.headline);
-    e.addBindValue(ms(now));
-    e.exec();
-    return alert(id);
+    const std::optional<qint64> id = insertAlert(db, runId, draft, now);
+    return id ? alert(*id) : std::nullopt;
 }
 
 bool AlertBook::hasAlert(qint64 runId, const QString &rootNode) const

@@ -89,14 +89,7 @@ std::optional<Assessment> assess(StateStore &store, const Contract &contract, co
     QList<NodeProgress> progress(graph.size());
     for (const NodeRunRecord &r : store.nodeRuns(runId)) {
         NodeFacts facts;
-        facts.state = r.state;
-        facts.freshness = r.freshness;
-        facts.value = r.value;
-        facts.reference = r.reference;
-        facts.ageSeconds = r.ageSeconds;
-        facts.observedAt = r.observedAt;
-        facts.message = r.message;
-        facts.sampleRows = r.sampleRows;
+        copyFindings(facts, r);
         a.snapshot.nodes.insert(r.nodeId, facts);
         const int index = graph.indexOf(r.nodeId);
         if (index >= 0)

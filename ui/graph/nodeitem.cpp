@@ -162,6 +162,41 @@ void paintOutline(QPainter *painter, const GraphSceneState &state, quint8 flags,
     painter->drawRoundedRect(box.adjusted(-2.5, -2.5, 2.5, 2.5), 8, 8);
 }
 
+// What painting one element (a node or a group box) starts from; the
+// painter is faded already when the element is dimmed.
+struct PaintFrame
+{
+    const StateStyle &style;
+    quint8 flags;
+    bool selected;
+    QRectF box;
+    double lod;
+};
+
+PaintFrame beginPaint(QPainter *painter, const QStyleOptionGraphicsItem *option,
+                      const GraphSceneState &state, int ref, StateKey key)
+{
+    const quint8 flags = state.flags(ref);
+    if (flags & GraphSceneState::Dimmed)
+        painter->setOpacity(kDimmedOpacity);
+    return {state.palette.style(key), flags, state.isSelected(ref),
+            QRectF(QPointF(0, 0), state.nodeSize),
+            option->levelOfDetailFromTransform(painter->worldTransform())};
+}
+
+// The box in the state's tint, its stripe and disc in the state's colour.
+void paintCard(QPainter *painter, const GraphSceneState &state, const StateStyle &style)
+{
+    painter->setPen(QPen(state.palette.border(), 1));
+    painter->setBrush(style.fill);
+    painter->drawPath(state.boxPath);
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(style.colour);
+    painter->drawPath(state.stripePath);
+    drawDisc(painter, QRectF(kStripe + kPad, kRow1 + (kRowHeight - kDisc) / 2 + 1, kDisc, kDisc),
+             style, state.glyphFont);
+}
+
 void paintBadge(QPainter *painter, const GraphSceneState &state, const NodeBadge &badge,
                 const QRectF &row, double *usedWidth)
 {
@@ -293,29 +328,17 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     const GraphSceneState &state = *m_state;
     const StatePalette &palette = state.palette;
     const NodeView &view = m_model->node(m_index);
-    const StateStyle &style = palette.style(stateKey(view));
-    const quint8 flags = state.flags(m_index);
-    const bool selected = state.isSelected(m_index);
-    const QRectF box(QPointF(0, 0), state.nodeSize);
-    const double lod = option->levelOfDetailFromTransform(painter->worldTransform());
-
-    if (flags & GraphSceneState::Dimmed)
-        painter->setOpacity(kDimmedOpacity);
-    if (lod < kTextLod) {
-        paintCoarse(painter, box, style, stateKey(view), view.id, flags, selected, state, lod);
+    const PaintFrame frame = beginPaint(painter, option, state, m_index, stateKey(view));
+    const StateStyle &style = frame.style;
+    const QRectF &box = frame.box;
+    if (frame.lod < kTextLod) {
+        paintCoarse(painter, box, style, stateKey(view), view.id, frame.flags, frame.selected,
+                    state, frame.lod);
         return;
     }
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setRenderHint(QPainter::TextAntialiasing);
-
-    painter->setPen(QPen(palette.border(), 1));
-    painter->setBrush(style.fill);
-    painter->drawPath(state.boxPath);
-    painter->setPen(Qt::NoPen);
-    painter->setBrush(style.colour);
-    painter->drawPath(state.stripePath);
-    drawDisc(painter, QRectF(kStripe + kPad, kRow1 + (kRowHeight - kDisc) / 2 + 1, kDisc, kDisc),
-             style, state.glyphFont);
+    paintCard(painter, state, style);
 
     // Row 1: the id, and the attempt when this is a rerun.
     double right = box.width() - kPad;
@@ -349,7 +372,7 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     painter->drawText(row, Qt::AlignLeft | Qt::AlignVCenter,
                       QFontMetricsF(state.textFont).elidedText(words, Qt::ElideRight, row.width()));
 
-    paintOutline(painter, state, flags, selected);
+    paintOutline(painter, state, frame.flags, frame.selected);
 }
 
 GroupItem::GroupItem(int group, const GraphSceneState *state)
@@ -370,20 +393,16 @@ void GroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     const GraphSceneState &state = *m_state;
     const StatePalette &palette = state.palette;
     const int ref = GraphSceneState::groupRef(m_group);
-    const StateStyle &style = palette.style(state.key(ref));
-    const quint8 flags = state.flags(ref);
-    const bool selected = state.isSelected(ref);
-    const QRectF box(QPointF(0, 0), state.nodeSize);
-    const double lod = option->levelOfDetailFromTransform(painter->worldTransform());
-
-    if (flags & GraphSceneState::Dimmed)
-        painter->setOpacity(kDimmedOpacity);
-    if (lod < kTextLod) {
+    const PaintFrame frame = beginPaint(painter, option, state, ref, state.key(ref));
+    const StateStyle &style = frame.style;
+    const QRectF &box = frame.box;
+    if (frame.lod < kTextLod) {
         painter->setPen(Qt::NoPen);
         painter->setBrush(palette.border());
         painter->drawRect(box.translated(6, 6));
         paintCoarse(painter, box, style, state.key(ref),
-                    state.model->graph().groupNames().value(m_group), flags, selected, state, lod);
+                    state.model->graph().groupNames().value(m_group), frame.flags, frame.selected,
+                    state, frame.lod);
         return;
     }
     painter->setRenderHint(QPainter::Antialiasing);
@@ -394,13 +413,7 @@ void GroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     painter->setBrush(palette.groupBase());
     painter->drawPath(state.boxPath.translated(8, 8));
     painter->drawPath(state.boxPath.translated(4, 4));
-    painter->setBrush(style.fill);
-    painter->drawPath(state.boxPath);
-    painter->setPen(Qt::NoPen);
-    painter->setBrush(style.colour);
-    painter->drawPath(state.stripePath);
-    drawDisc(painter, QRectF(kStripe + kPad, kRow1 + (kRowHeight - kDisc) / 2 + 1, kDisc, kDisc),
-             style, state.glyphFont);
+    paintCard(painter, state, style);
 
     const QString name = state.model->graph().groupNames().value(m_group);
     const QRectF titleRect(kTextLeft, kRow1, box.width() - kPad - kTextLeft, kRowHeight);
@@ -419,7 +432,7 @@ void GroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     painter->drawText(row, Qt::AlignLeft | Qt::AlignVCenter,
                       QFontMetricsF(state.textFont).elidedText(words, Qt::ElideRight, row.width()));
 
-    paintOutline(painter, state, flags, selected);
+    paintOutline(painter, state, frame.flags, frame.selected);
 }
 
 // --- GraphSceneState -------------------------------------------------------

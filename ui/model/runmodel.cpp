@@ -50,17 +50,10 @@ void RunModel::load(const QList<NodeRunRecord> &records)
         if (index < 0)
             continue;
         NodeView &v = m_nodes[index];
-        v.state = r.state;
-        v.freshness = r.freshness;
+        copyFindings(v, r);
         v.waiting = r.state == NodeState::Running && r.waiting.has_value();
         v.attempt = r.attempt;
         v.tries = r.tries;
-        v.value = r.value;
-        v.reference = r.reference;
-        v.ageSeconds = r.ageSeconds;
-        v.observedAt = r.observedAt;
-        v.sampleRows = r.sampleRows;
-        v.message = r.message;
         v.logPath = r.logPath;
         v.startedAt = r.startedAt;
         v.finishedAt = r.finishedAt;

@@ -7,12 +7,14 @@
 
 #include <utility>
 
-namespace vouch::ui {
+namespace vouch::engine {
 
 // Runs `work` on a worker of the global pool and `done` with its result on
-// the GUI thread, unless `receiver` is gone by then. The result is posted to
-// the application object (which lives on the GUI thread and outlives every
-// widget), so the guard is only read there. `work` must not touch
+// the application's (GUI) thread, unless `receiver` is gone by then. The
+// result is posted to the application object (which lives on that thread and
+// outlives every widget and controller), so the guard is only read there.
+// QtCore only: the engine (AttemptRunner), the desktop app and the command
+// line share this one helper. `work` must not touch
 // `receiver`; a `done` that may be superseded by a later request checks a
 // generation number of its own.
 template<typename Work, typename Done>
@@ -33,4 +35,4 @@ void runOnWorker(QObject *receiver, Work work, Done done)
         });
 }
 
-} // namespace vouch::ui
+} // namespace vouch::engine
