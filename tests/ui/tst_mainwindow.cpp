@@ -146,8 +146,38 @@ private Q_SLOTS:
     void decisionElsewhereReachesTheWindow();
 
 private:
+    // Writes the caveated contract (the OS login its approver) and an empty
+    // warehouse into `dir`, opens it in `window` and runs it from the
+    // toolbar until the status bar says "caveated".
+    void runCaveated(MainWindow &window, const QTemporaryDir &dir);
+
     QTemporaryDir m_home;
 };
+
+void TestMainWindow::runCaveated(MainWindow &window, const QTemporaryDir &dir)
+{
+    {
+        QFile wh(dir.filePath(QStringLiteral("wh.db")));
+        QVERIFY(wh.open(QIODevice::WriteOnly)); // an empty SQLite file is a valid database
+    }
+    const QString path =
+        writeFile(dir.filePath(QStringLiteral("caveated.yaml")),
+                  QByteArray(kCaveatedContract)
+                      .replace("@APPROVER@", osLogin().toUtf8())
+                      .replace("@WAREHOUSE@", dir.filePath(QStringLiteral("wh.db")).toUtf8()));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy opened(window.controller(), &RunController::contractOpened);
+    window.openContract(path);
+    QVERIFY(opened.wait(10000));
+    QSignalSpy finished(window.controller(), &RunController::runFinished);
+    QTest::mouseClick(toolButtonFor(window, window.runAction()), Qt::LeftButton);
+    QVERIFY(finished.wait(60000));
+    auto *status = window.findChild<QLabel *>(QStringLiteral("reportStatusLabel"));
+    QVERIFY(status);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("caveated")),
+                              qPrintable(status->text()), 10000);
+}
 
 void TestMainWindow::initTestCase()
 {
@@ -162,7 +192,10 @@ void TestMainWindow::initTestCase()
 void TestMainWindow::init()
 {
     QSettings(QStringLiteral("vouch"), QStringLiteral("vouch")).clear();
-    QFile::remove(m_home.filePath("state.db"));
+    // A fresh store for every test, write-ahead log included: a -wal left
+    // beside a new file would bring the last test's runs back.
+    for (const char *name : {"state.db", "state.db-wal", "state.db-shm"})
+        QFile::remove(m_home.filePath(QString::fromLatin1(name)));
 }
 
 void TestMainWindow::welcomePageWithoutContract()
@@ -514,31 +547,13 @@ VOUCH_TEST_MAIN(TestMainWindow)
 void TestMainWindow::statusBarFollowsAnApproval()
 {
     QTemporaryDir dir;
-    {
-        QFile wh(dir.filePath(QStringLiteral("wh.db")));
-        QVERIFY(wh.open(QIODevice::WriteOnly)); // an empty SQLite file is a valid database
-    }
-    const QString path =
-        writeFile(dir.filePath(QStringLiteral("caveated.yaml")),
-                  QByteArray(kCaveatedContract)
-                      .replace("@APPROVER@", osLogin().toUtf8())
-                      .replace("@WAREHOUSE@", dir.filePath(QStringLiteral("wh.db")).toUtf8()));
     // Monday morning of week 49, before the deadline: caveated, not late.
     const vouch::test::PinnedNowVariable now("2026-11-30T08:00:00Z");
     MainWindow window;
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    RunController *controller = window.controller();
-    QSignalSpy opened(controller, &RunController::contractOpened);
-    window.openContract(path);
-    QVERIFY(opened.wait(10000));
-    QSignalSpy finished(controller, &RunController::runFinished);
-    QTest::mouseClick(toolButtonFor(window, window.runAction()), Qt::LeftButton);
-    QVERIFY(finished.wait(60000));
+    runCaveated(window, dir);
+    if (QTest::currentTestFailed())
+        return;
     auto *status = window.findChild<QLabel *>(QStringLiteral("reportStatusLabel"));
-    QVERIFY(status);
-    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("caveated")),
-                              qPrintable(status->text()), 10000);
 
     // Ctrl+1…4 bring the Report, Alerts, History and Log docks forward.
     for (const auto &[key, name] :
@@ -589,8 +604,9 @@ void TestMainWindow::appTellsTheStoryTheDemoPrinted()
 
     qputenv("VOUCH_STATE", dir.filePath(QStringLiteral("state.db")).toUtf8());
     qputenv("VOUCH_DATA", dir.path().toUtf8());
-    const auto restore = qScopeGuard([] {
-        qunsetenv("VOUCH_STATE");
+    // Back to this test case's own store (initTestCase), not the default one.
+    const auto restore = qScopeGuard([this] {
+        qputenv("VOUCH_STATE", m_home.filePath("state.db").toUtf8());
         qunsetenv("VOUCH_DATA");
     });
     MainWindow window;
@@ -627,8 +643,9 @@ void TestMainWindow::firstLaunchOpensOnTheProblem()
     QCOMPARE(demo.exitCode(), 10);
     qputenv("VOUCH_STATE", dir.filePath(QStringLiteral("state.db")).toUtf8());
     qputenv("VOUCH_DATA", dir.path().toUtf8());
-    const auto restore = qScopeGuard([] {
-        qunsetenv("VOUCH_STATE");
+    // Back to this test case's own store (initTestCase), not the default one.
+    const auto restore = qScopeGuard([this] {
+        qputenv("VOUCH_STATE", m_home.filePath("state.db").toUtf8());
         qunsetenv("VOUCH_DATA");
     });
     for (const QSize size : {QSize(1600, 1000), QSize(1280, 720)}) {
@@ -677,30 +694,14 @@ void TestMainWindow::firstLaunchOpensOnTheProblem()
 void TestMainWindow::decisionElsewhereReachesTheWindow()
 {
     QTemporaryDir dir;
-    {
-        QFile wh(dir.filePath(QStringLiteral("wh.db")));
-        QVERIFY(wh.open(QIODevice::WriteOnly));
-    }
-    const QString path =
-        writeFile(dir.filePath(QStringLiteral("caveated.yaml")),
-                  QByteArray(kCaveatedContract)
-                      .replace("@APPROVER@", osLogin().toUtf8())
-                      .replace("@WAREHOUSE@", dir.filePath(QStringLiteral("wh.db")).toUtf8()));
-    qputenv("VOUCH_NOW", "2026-11-30T08:00:00Z");
-    const auto restore = qScopeGuard([] { qunsetenv("VOUCH_NOW"); });
+    const vouch::test::PinnedNowVariable now("2026-11-30T08:00:00Z");
     MainWindow window;
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    runCaveated(window, dir);
+    if (QTest::currentTestFailed())
+        return;
     RunController *controller = window.controller();
-    QSignalSpy opened(controller, &RunController::contractOpened);
-    window.openContract(path);
-    QVERIFY(opened.wait(10000));
-    QSignalSpy finished(controller, &RunController::runFinished);
-    QTest::mouseClick(toolButtonFor(window, window.runAction()), Qt::LeftButton);
-    QVERIFY(finished.wait(60000));
+    const QString path = dir.filePath(QStringLiteral("caveated.yaml"));
     auto *status = window.findChild<QLabel *>(QStringLiteral("reportStatusLabel"));
-    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("caveated")),
-                              qPrintable(status->text()), 10000);
 
     QProcess approve;
     approve.start(QStringLiteral(VOUCH_BINARY),

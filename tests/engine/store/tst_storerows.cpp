@@ -21,13 +21,7 @@ const QDateTime kT0 = QDateTime::fromMSecsSinceEpoch(1'790'000'000'000, Qt::UTC)
 Transition transition(qint64 runId, int attempt, const QString &nodeId, NodeState state,
                       qint64 offsetMs = 0)
 {
-    Transition t;
-    t.runId = runId;
-    t.attempt = attempt;
-    t.nodeId = nodeId;
-    t.state = state;
-    t.at = kT0.addMSecs(offsetMs);
-    return t;
+    return makeTransition(runId, attempt, nodeId, state, kT0.addMSecs(offsetMs));
 }
 
 const Waiting kWaiting{QStringLiteral("raw_orders loaded 7 h ago (warn after 6 h)"),
