@@ -2,6 +2,9 @@
 
 #include "ui/model/runmodel.h"
 
+#include "engine/run/cappedlog.h"
+#include "engine/util/worker.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QTextBrowser>
@@ -43,15 +46,10 @@ QString namesOrNone(const QStringList &names)
     return names.isEmpty() ? DetailPane::tr("none") : esc(names.join(QStringLiteral(", ")));
 }
 
-// The last lines of a log file, read directly: at most a couple of KB.
-QString logTail(const QString &path)
+// The last lines of a log's tail.
+QString lastLines(const QByteArray &tail)
 {
-    QFile file(path);
-    if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
-        return {};
-    if (file.size() > kLogTailBytes)
-        file.seek(file.size() - kLogTailBytes);
-    QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
+    QStringList lines = QString::fromUtf8(tail).split(QLatin1Char('\n'));
     while (!lines.isEmpty() && lines.last().trimmed().isEmpty())
         lines.removeLast();
     if (lines.size() > kLogTailLines)
@@ -90,6 +88,7 @@ void DetailPane::setRunModel(const RunModel *model)
 
 void DetailPane::clear()
 {
+    ++m_generation;
     m_step = {};
     m_browser->setHtml(QStringLiteral("<p style=\"color:gray\">%1</p>")
                            .arg(esc(tr("Select an alert or a section to see what it means and "
@@ -132,7 +131,7 @@ void DetailPane::showAlert(const AlertRecord &alert)
         html += QStringLiteral("</ul>");
     }
     html += nextStepHtml(root, owners);
-    m_browser->setHtml(html);
+    present(html);
 }
 
 void DetailPane::showSection(const SectionVerdict &section)
@@ -161,7 +160,34 @@ void DetailPane::showSection(const SectionVerdict &section)
         html += nextStepHtml(section.findings.first().nodeId,
                              section.owner.isEmpty() ? QStringList() : QStringList{section.owner});
     }
+    present(html);
+}
+
+void DetailPane::present(const QString &html)
+{
+    const quint64 generation = ++m_generation;
     m_browser->setHtml(html);
+    if (!m_step.showLog)
+        return;
+    // The failed node's log tail is read on a worker, then added: a log on a
+    // slow disk never holds up the GUI thread.
+    const int index = m_model ? m_model->indexOf(m_step.rerunFrom) : -1;
+    if (index < 0)
+        return;
+    const NodeView &view = m_model->node(index);
+    Q_EMIT logTailLoading();
+    runOnWorker(
+        this, [path = view.logPath] { return CappedLog::readTail(path, kLogTailBytes); },
+        [this, generation, html, message = view.message](const QByteArray &bytes) {
+            if (generation != m_generation)
+                return; // another alert or section is shown by now
+            QString tail = lastLines(bytes);
+            if (tail.isEmpty())
+                tail = message;
+            if (!tail.isEmpty())
+                m_browser->setHtml(html + QStringLiteral("<pre>%1</pre>").arg(esc(tail)));
+            Q_EMIT logTailShown();
+        });
 }
 
 QString DetailPane::nextStepHtml(const QString &rootNode, const QStringList &owners)
@@ -196,14 +222,7 @@ QString DetailPane::nextStepHtml(const QString &rootNode, const QStringList &own
         }
         html += QStringLiteral("</table>");
     }
-    if (m_step.showLog) {
-        QString tail = logTail(view.logPath);
-        if (tail.isEmpty())
-            tail = view.message;
-        if (!tail.isEmpty())
-            html += QStringLiteral("<pre>%1</pre>").arg(esc(tail));
-    }
-    return html;
+    return html; // and the log tail, if the step shows it, from show()
 }
 
 void DetailPane::onAnchor(const QUrl &url)

@@ -43,14 +43,19 @@ Q_SIGNALS:
     void revealNode(const QString &id);
     // "Rerun from …": open the rerun preview with this selection.
     void rerunRequested(const QString &selector);
+    // The failed node's log tail is being read on a worker / has been added.
+    void logTailLoading();
+    void logTailShown();
 
 private:
     QString nextStepHtml(const QString &rootNode, const QStringList &owners);
+    void present(const QString &html);
     void onAnchor(const QUrl &url);
 
     const RunModel *m_model = nullptr;
     QTextBrowser *m_browser = nullptr;
     engine::NextStep m_step;
+    quint64 m_generation = 0; // a log tail read for what was shown before is dropped
 };
 
 } // namespace vouch::ui

@@ -1,6 +1,7 @@
 #include "ui/inspector.h"
 
 #include "engine/graph/graph.h"
+#include "engine/run/cappedlog.h"
 #include "engine/trust/verdict.h"
 #include "engine/util/clock.h"
 #include "engine/util/worker.h"
@@ -118,17 +119,6 @@ QString policyWords(FailurePolicy policy)
         return Inspector::tr("publish with a caveat");
     }
     return {};
-}
-
-QByteArray readTail(const QString &path, qsizetype cap)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    const qint64 size = file.size();
-    if (size > cap)
-        file.seek(size - cap);
-    return file.read(cap);
 }
 
 } // namespace
@@ -446,7 +436,7 @@ void Inspector::requestLogTail()
     m_sinceRead.clear();
     const QString path = v.logPath;
     runOnWorker(
-        this, [path] { return readTail(path, kLogTailBytes); },
+        this, [path] { return engine::CappedLog::readTail(path, kLogTailBytes); },
         [this, generation](const QByteArray &tail) {
             if (generation == m_logGeneration)
                 onLogTail(tail);

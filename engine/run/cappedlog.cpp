@@ -152,6 +152,17 @@ qint64 CappedLog::cutBytes() const
     return m_total - m_headLimit - m_tailLimit;
 }
 
+QByteArray CappedLog::readTail(const QString &path, qint64 cap)
+{
+    QFile file(path);
+    if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
+        return {};
+    const qint64 size = file.size();
+    if (size > cap)
+        file.seek(size - cap);
+    return file.read(cap);
+}
+
 QString CappedLog::lastLine(int maxChars) const
 {
     qsizetype end = m_recent.size();

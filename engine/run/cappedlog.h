@@ -50,6 +50,10 @@ public:
 
     static QByteArray marker(qint64 cutBytes);
 
+    // The last `cap` bytes of a log file (all of it when shorter); empty when
+    // it cannot be read. File I/O: call it off the GUI thread.
+    static QByteArray readTail(const QString &path, qint64 cap);
+
 private:
     void writeToFile(const char *data, qint64 size);
     void pushTail(const char *data, qint64 size);

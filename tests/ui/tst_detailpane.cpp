@@ -185,7 +185,10 @@ private Q_SLOTS:
         alert.rootNode = QStringLiteral("ingest_orders");
         alert.headline = QStringLiteral("Revenue is not safe because ingest_orders failed.");
         alert.details = QJsonObject{{QStringLiteral("node"), QStringLiteral("ingest_orders")}};
+        // The tail is read on a worker and added when it arrives.
+        QSignalSpy shown(m_pane.get(), &DetailPane::logTailShown);
         m_pane->showAlert(alert);
+        QVERIFY(shown.wait(5000));
         const QString text = m_pane->plainText();
         QVERIFY2(text.contains(QStringLiteral("error: 401")), qPrintable(text));
         QVERIFY(!text.contains(QStringLiteral("line 5\n"))); // only the tail
