@@ -816,9 +816,9 @@ RerunDialog *MainWindow::requestRerun(RerunKind kind, const QString &nodeId)
     if (m_rerunDialog)
         m_rerunDialog->close();
     RerunRequest request;
+    // A node (Selection: a whole selector); from its sources, with its upstream too.
     request.selector = !needsNode                       ? QString()
                        : kind == RerunKind::FromSources ? QStringLiteral("+%1+").arg(nodeId)
-                       : kind == RerunKind::Selection   ? nodeId
                                                         : nodeId;
     request.downstream = kind == RerunKind::NodeAndDownstream;
     request.failedOnly = kind == RerunKind::Failed;

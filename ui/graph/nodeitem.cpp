@@ -328,12 +328,13 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     const GraphSceneState &state = *m_state;
     const StatePalette &palette = state.palette;
     const NodeView &view = m_model->node(m_index);
-    const PaintFrame frame = beginPaint(painter, option, state, m_index, stateKey(view));
+    const StateKey key = stateKey(view);
+    const PaintFrame frame = beginPaint(painter, option, state, m_index, key);
     const StateStyle &style = frame.style;
     const QRectF &box = frame.box;
     if (frame.lod < kTextLod) {
-        paintCoarse(painter, box, style, stateKey(view), view.id, frame.flags, frame.selected,
-                    state, frame.lod);
+        paintCoarse(painter, box, style, key, view.id, frame.flags, frame.selected, state,
+                    frame.lod);
         return;
     }
     painter->setRenderHint(QPainter::Antialiasing);
