@@ -11,8 +11,10 @@
 #include "engine/util/clock.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QProcessEnvironment>
 #include <QStringList>
+#include <QThread>
 
 namespace vouch::test {
 
@@ -60,5 +62,22 @@ public:
     PinnedNowVariable(const PinnedNowVariable &) = delete;
     PinnedNowVariable &operator=(const PinnedNowVariable &) = delete;
 };
+
+// Joins a thread, giving up after `timeoutMs` by the monotonic clock.
+// QThread::wait(timeout) is a timed condition wait, which Debian 12's
+// libfaketime (its "monotonic fix", on unless FAKETIME_FORCE_MONOTONIC_FIX=0)
+// turns into an immediate timeout; polling isFinished() keeps a test honest
+// under `faketime` however it is started.
+inline bool joins(QThread *thread, int timeoutMs)
+{
+    QElapsedTimer elapsed;
+    elapsed.start();
+    while (!thread->isFinished()) {
+        if (elapsed.hasExpired(timeoutMs))
+            return false;
+        QThread::msleep(5);
+    }
+    return thread->wait(); // finished: returns at once
+}
 
 } // namespace vouch::test

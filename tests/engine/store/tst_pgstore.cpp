@@ -8,6 +8,7 @@
 #include "engine/store/storewatcher.h"
 #include "engine/trust/auditlog.h"
 
+#include "support/clock.h"
 #include "support/pgtest.h"
 
 #include <QCoreApplication>
@@ -99,7 +100,7 @@ private Q_SLOTS:
         for (QThread *t : threads)
             t->start();
         for (QThread *t : threads) {
-            QVERIFY(t->wait(120000));
+            QVERIFY(vouch::test::joins(t, 120000));
             delete t;
         }
         QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));

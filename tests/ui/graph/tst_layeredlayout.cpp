@@ -2,6 +2,7 @@
 
 #include "engine/contract/contractloader.h"
 #include "engine/graph/graph.h"
+#include "support/clock.h"
 #include "support/testguard.h"
 
 #include <QRandomGenerator>
@@ -529,7 +530,7 @@ private Q_SLOTS:
         Layout threaded;
         std::unique_ptr<QThread> worker(QThread::create([&] { threaded = layeredLayout(g); }));
         worker->start();
-        QVERIFY(worker->wait(30000));
+        QVERIFY(vouch::test::joins(worker.get(), 30000));
         compareLayouts(threaded, first);
     }
 
