@@ -36,8 +36,16 @@ bool CappedLog::open()
     if (m_path.isEmpty())
         return true;
     const QFileInfo info(m_path);
+    // Only checks here; the file is created on the first output (create()),
+    // so a silent command leaves no file and costs no inode.
     if (!QDir().mkpath(info.absolutePath())) {
         setError(QStringLiteral("cannot create directory %1").arg(info.absolutePath()));
+        return false;
+    }
+    const QByteArray directory = QFile::encodeName(info.absolutePath());
+    if (::access(directory.constData(), W_OK | X_OK) != 0) {
+        setError(QStringLiteral("cannot write log file %1: %2")
+                     .arg(m_path, QString::fromLocal8Bit(std::strerror(errno))));
         return false;
     }
     // Log paths are predictable (logs/RUN/ATTEMPT/NODE.TRY.log): whoever can
@@ -58,6 +66,14 @@ bool CappedLog::open()
             return false;
         }
     }
+    m_opened = true;
+    return true;
+}
+
+bool CappedLog::create()
+{
+    m_created = true;
+    const QByteArray native = QFile::encodeName(m_path);
     const int fd = ::open(native.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                           0666); // the umask decides, as for any file the user creates
     if (fd < 0) {
@@ -190,7 +206,11 @@ QByteArray CappedLog::marker(qint64 cutBytes)
 
 void CappedLog::writeToFile(const char *data, qint64 size)
 {
-    if (!m_file.isOpen() || size <= 0)
+    if (size <= 0 || !m_opened)
+        return;
+    if (!m_created && !create())
+        return;
+    if (!m_file.isOpen())
         return;
     if (m_file.write(data, size) != size)
         setError(QStringLiteral("cannot write log file %1: %2").arg(m_path, m_file.errorString()));

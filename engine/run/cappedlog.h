@@ -9,6 +9,8 @@ namespace vouch::engine {
 // A log file with a size cap that keeps both ends of the output.
 //
 // Output is written to the file as it arrives, so a viewer can follow it live.
+// The file is created with the first output: a command that prints nothing
+// leaves no file (a reader treats a missing log as an empty one).
 // Once the total exceeds maxBytes the file stops growing: its first
 // maxBytes - maxBytes/2 bytes (the head) stay as written, and the last
 // maxBytes/2 bytes (the tail) are kept in a ring buffer. finish() then
@@ -28,10 +30,12 @@ public:
     CappedLog(const CappedLog &) = delete;
     CappedLog &operator=(const CappedLog &) = delete;
 
-    // Creates the parent directories and a new file, replacing a regular
-    // file of that name. Returns false (see errorString()) when the file
-    // cannot be written, or when the path is a symbolic link or anything but
-    // a regular file: the log never writes through it.
+    // Creates the parent directories and removes a regular file of that
+    // name; the new file is created on the first append(). Returns false
+    // (see errorString()) when the directory cannot be written, or when the
+    // path is a symbolic link or anything but a regular file: the log never
+    // writes through it. Something planted at the path between open() and
+    // the first output is refused the same way, then (finish() says so).
     bool open();
     void append(const QByteArray &data);
     // Writes head + marker + tail if output was cut, and closes the file.
@@ -55,6 +59,7 @@ public:
     static QByteArray readTail(const QString &path, qint64 cap);
 
 private:
+    bool create();
     void writeToFile(const char *data, qint64 size);
     void pushTail(const char *data, qint64 size);
     QByteArray tail() const;
@@ -68,6 +73,8 @@ private:
     QFile m_file;
     qint64 m_total = 0;
     bool m_finished = false;
+    bool m_opened = false;  // open() succeeded
+    bool m_created = false; // the file was created (or creating it failed)
     QString m_error;
 
     // The bytes after the head, last m_tailLimit of them, as a ring.

@@ -60,6 +60,8 @@ private Q_SLOTS:
     void symlinkAtThePathIsRefused();
     void fifoAtThePathIsRefused();
     void previousRegularLogIsReplaced();
+    void silentLogLeavesNoFile();
+    void symlinkPlantedAfterOpenIsRefused();
     void finishIsIdempotent();
     void lastLine_data();
     void lastLine();
@@ -241,6 +243,61 @@ void TestCappedLog::previousRegularLogIsReplaced()
     log.append("new\n");
     QVERIFY(log.finish());
     QCOMPARE(readAll(path), QByteArray("new\n"));
+}
+
+// The file is made by the first output: 10,000 silent commands create no
+// inode. open() still checks the path and removes an older log of that name.
+void TestCappedLog::silentLogLeavesNoFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("run/1/node.1.log"));
+    QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
+    {
+        QFile old(path);
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.write("a crashed attempt's output\n");
+    }
+    CappedLog log(path, 100);
+    QVERIFY2(log.open(), qPrintable(log.errorString()));
+    QVERIFY(!QFileInfo::exists(path));
+    QVERIFY(log.finish());
+    QVERIFY(!QFileInfo::exists(path));
+    QCOMPARE(log.totalBytes(), 0);
+
+    CappedLog speaks(path, 100);
+    QVERIFY(speaks.open());
+    QVERIFY(!QFileInfo::exists(path));
+    speaks.append("first\n");
+    QVERIFY(QFileInfo(path).isFile()); // live, before finish()
+    QCOMPARE(readAll(path), QByteArray("first\n"));
+    QVERIFY(speaks.finish());
+}
+
+// Between open() and the first output a symbolic link appears at the path:
+// creating the file refuses it; the output is still counted, never written
+// through the link, and finish() reports the refusal.
+void TestCappedLog::symlinkPlantedAfterOpenIsRefused()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString target = dir.filePath(QStringLiteral("precious.txt"));
+    {
+        QFile file(target);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("keep me\n");
+    }
+    const QString path = dir.filePath(QStringLiteral("logs/1/1/node.1.log"));
+    CappedLog log(path, 100);
+    QVERIFY2(log.open(), qPrintable(log.errorString()));
+    QVERIFY(QFile::link(target, path));
+    log.append("overwritten\n");
+    QVERIFY(!log.finish());
+    QCOMPARE(log.totalBytes(), 12);
+    QCOMPARE(log.lastLine(), QStringLiteral("overwritten"));
+    QVERIFY2(log.errorString().contains(QStringLiteral("a symbolic link")),
+             qPrintable(log.errorString()));
+    QCOMPARE(readAll(target), QByteArray("keep me\n"));
 }
 
 void TestCappedLog::finishIsIdempotent()
