@@ -26,7 +26,7 @@ namespace {
 const char *kUsage = R"(usage: vouch COMMAND [ARGS]
 
   validate FILE...              check contracts; errors as FILE:LINE:COL: error: ...
-  run FILE [--state DB] [--period P] [--concurrency N] [--no-wait]
+  run FILE [--state DB] [--period P] [--concurrency N] [--no-wait] [--progress all|brief]
                                 run the reporting path headless; progress, then the verdict
   status [FILE] [--state DB] [--json | --follow]
                                 the latest run: report, sections, nodes; --follow: live

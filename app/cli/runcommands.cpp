@@ -1,4 +1,5 @@
 #include "app/cli/runcommands.h"
+#include "app/cli/progress.h"
 
 #include "app/cli/alertcommands.h"
 
@@ -92,21 +93,13 @@ QHash<QString, NodeRunRecord> latestByNode(const StateStore &store, qint64 runId
     return result;
 }
 
-QString formatMs(qint64 ms)
-{
-    if (ms < 1000)
-        return QStringLiteral("%1ms").arg(ms);
-    if (ms < 60000)
-        return QStringLiteral("%1s").arg(double(ms) / 1000.0, 0, 'f', 1);
-    return formatDuration(Duration(ms / 1000));
-}
-
 struct AttemptRequest
 {
     ContractPtr contract;
     RunContext context;
     RunOptions options;
     bool quiet = false;
+    ProgressMode progress = ProgressMode::All;
 };
 
 // Runs one attempt (engine/control's AttemptRunner: lease, recovery, run,
@@ -115,12 +108,16 @@ struct AttemptRequest
 int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
 {
     const Contract &contract = *request.contract;
+    const int nodes =
+        request.options.nodes.isEmpty() ? contract.nodes.size() : request.options.nodes.size();
+    ProgressPrinter progress(out, request.progress, nodes);
     AttemptSpec spec;
     spec.contract = request.contract;
     spec.context = request.context;
     spec.options = request.options;
     // Each due delivery is tried once, after the verdict is printed.
     spec.deliver = [&](StateStore &store, const Assessment &assessment) {
+        progress.finish();
         printAssessment(contract, assessment, out);
         deliverAlerts(store, contract, out);
     };
@@ -130,38 +127,16 @@ int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
             out << "marked " << interrupted.size() << " node(s) interrupted by an earlier crash: "
                 << interrupted.join(QStringLiteral(", ")) << '\n';
     });
-    QHash<QString, QDateTime> started;
     QObject::connect(&runner, &AttemptRunner::runStarted, [&](qint64 id, int a) {
         out << contract.report.name << ", period " << request.context.period << ", run " << id
             << " attempt " << a << '\n';
         out.flush();
     });
-    QObject::connect(
-        &runner, &AttemptRunner::transitionsCommitted, [&](const QList<Transition> &batch) {
-            if (request.quiet)
-                return;
-            for (const Transition &t : batch) {
-                if (t.state == NodeState::Running) {
-                    if (!started.contains(t.nodeId))
-                        started.insert(t.nodeId, t.at);
-                    if (t.waiting)
-                        out << "  " << glyph(t.state) << ' '
-                            << QStringLiteral("waiting").leftJustified(16) << t.nodeId << "  "
-                            << t.message.mid(9) << '\n';
-                    continue;
-                }
-                if (!isTerminal(t.state) && t.state != NodeState::Retrying)
-                    continue;
-                out << "  " << glyph(t.state) << ' ' << toString(t.state).leftJustified(16)
-                    << t.nodeId;
-                if (started.contains(t.nodeId) && isTerminal(t.state))
-                    out << " (" << formatMs(started.value(t.nodeId).msecsTo(t.at)) << ')';
-                if (!t.message.isEmpty())
-                    out << "  " << t.message;
-                out << '\n';
-            }
-            out.flush();
-        });
+    QObject::connect(&runner, &AttemptRunner::transitionsCommitted,
+                     [&](const QList<Transition> &batch) {
+                         if (!request.quiet)
+                             progress.print(batch);
+                     });
     // Ctrl-C or SIGTERM cancel the run: process groups are killed, the
     // store records the nodes as cancelled, and the verdict is printed.
     InterruptGuard interrupts([&runner, &err] {
@@ -170,6 +145,7 @@ int executeAttempt(AttemptRequest request, QTextStream &out, QTextStream &err)
         runner.cancelRun();
     });
     const AttemptOutcome outcome = runner.runToEnd();
+    progress.finish();
     using Status = AttemptOutcome::Status;
     switch (outcome.status) {
     case Status::Finished:
@@ -203,6 +179,21 @@ std::optional<int> parseConcurrency(const Args &a, QTextStream &err)
         return std::nullopt;
     }
     return n;
+}
+
+// --progress all|brief (default: all on a terminal, brief otherwise).
+bool parseProgress(const Args &a, const QString &command, AttemptRequest &request, QTextStream &err)
+{
+    const auto mode =
+        progressMode(a.options.value(QStringLiteral("progress")), ::isatty(STDOUT_FILENO) != 0);
+    if (!mode) {
+        err << "vouch " << command << ": --progress is 'all' (a line per node) or 'brief' "
+            << "(failures in full, successes a few lines a second); found '"
+            << a.options.value(QStringLiteral("progress")) << "'\n";
+        return false;
+    }
+    request.progress = *mode;
+    return true;
 }
 
 // Writes a request and its audit entry. 0, or the exit code of a refusal
@@ -246,14 +237,15 @@ QJsonValue jsonTime(const QDateTime &t)
 
 int runCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const Args a = parseArgs(
-        args, {QStringLiteral("state"), QStringLiteral("period"), QStringLiteral("concurrency")},
-        {QStringLiteral("no-wait"), QStringLiteral("quiet")});
+    const Args a = parseArgs(args,
+                             {QStringLiteral("state"), QStringLiteral("period"),
+                              QStringLiteral("concurrency"), QStringLiteral("progress")},
+                             {QStringLiteral("no-wait"), QStringLiteral("quiet")});
     if (!a.error.isEmpty() || a.positional.size() != 1) {
         err << "vouch run: "
             << (a.error.isEmpty() ? QStringLiteral("give one contract file") : a.error)
             << "\nusage: vouch run FILE [--state DB] [--period 2026-W47] [--concurrency N] "
-               "[--no-wait]\n";
+               "[--no-wait] [--progress all|brief]\n";
         return BadInput;
     }
     const auto concurrency = parseConcurrency(a, err);
@@ -281,6 +273,8 @@ int runCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     request.options.reason = QStringLiteral("run");
     request.options.waitForLateSources = !a.flags.contains(QStringLiteral("no-wait"));
     request.quiet = a.flags.contains(QStringLiteral("quiet"));
+    if (!parseProgress(a, QStringLiteral("run"), request, err))
+        return BadInput;
     return executeAttempt(request, out, err);
 }
 
@@ -495,10 +489,11 @@ void reportUnclaimedRequest(StateStore &store, const RequestRecord &r, bool mayN
 
 int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const Args a = parseArgs(
-        args, {QStringLiteral("state"), QStringLiteral("reason"), QStringLiteral("concurrency")},
-        {QStringLiteral("downstream"), QStringLiteral("failed-only"), QStringLiteral("dry-run"),
-         QStringLiteral("no-wait")});
+    const Args a = parseArgs(args,
+                             {QStringLiteral("state"), QStringLiteral("reason"),
+                              QStringLiteral("concurrency"), QStringLiteral("progress")},
+                             {QStringLiteral("downstream"), QStringLiteral("failed-only"),
+                              QStringLiteral("dry-run"), QStringLiteral("no-wait")});
     auto usage = [&](const QString &problem) {
         err << "vouch rerun: " << problem
             << "\nusage: vouch rerun [SELECTOR] [--downstream] [--failed-only] [--dry-run] "
@@ -614,6 +609,8 @@ int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     request.options.reason = reason;
     request.options.nodes = plan.ids(graph);
     request.options.waitForLateSources = !a.flags.contains(QStringLiteral("no-wait"));
+    if (!parseProgress(a, QStringLiteral("rerun"), request, err))
+        return BadInput;
     if (!teamRequest)
         return executeAttempt(request, out, err);
     const RequestRecord &r = *teamRequest;
@@ -693,9 +690,10 @@ bool replayIsStale(const QString &dir, const QDateTime &now)
 
 int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const Args a = parseArgs(
-        args, {QStringLiteral("scenario"), QStringLiteral("dir"), QStringLiteral("concurrency")},
-        {QStringLiteral("headless"), QStringLiteral("wait")});
+    const Args a = parseArgs(args,
+                             {QStringLiteral("scenario"), QStringLiteral("dir"),
+                              QStringLiteral("concurrency"), QStringLiteral("progress")},
+                             {QStringLiteral("headless"), QStringLiteral("wait")});
     if (!a.error.isEmpty() || !a.positional.isEmpty()) {
         err << "vouch demo: "
             << (a.error.isEmpty() ? QStringLiteral("unexpected argument ") + a.positional.first()
@@ -752,6 +750,8 @@ int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &
     // The demo's orders source waits until Monday 10:00 for a late load; the
     // demo shows the outcome now unless asked to wait like a real Monday.
     request.options.waitForLateSources = a.flags.contains(QStringLiteral("wait"));
+    if (!parseProgress(a, QStringLiteral("demo"), request, err))
+        return BadInput;
     out << "warehouse: " << dir << "\nstate: " << statePath << "\n";
     return executeAttempt(request, out, err);
 }

@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -250,6 +251,61 @@ private Q_SLOTS:
         QCOMPARE(node.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
         QVERIFY2(node.value(QStringLiteral("message")).toString().contains(expected),
                  qPrintable(QJsonDocument(node).toJson()));
+    }
+
+    // Output to a pipe (CI logs, `| tee`): a large attempt prints every
+    // failure and upstream block in full, successes at most a few lines a
+    // second and a count of the rest; --progress all gives a line per node.
+    void progressIsBriefWhenNotATerminal()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QByteArray nodes;
+        const int count = 400;
+        for (int i = 0; i < count; ++i)
+            nodes += QStringLiteral("  - {id: n%1, kind: noop}\n").arg(i).toUtf8();
+        nodes += "  - {id: broken, kind: command, run: [\"false\"]}\n"
+                 "  - {id: last, kind: noop, needs: [broken]}\n";
+        const QString contract = write(dir, QStringLiteral("c.yaml"), contractWith(nodes));
+        auto run = [&](const QString &state, const QStringList &extra) {
+            return runVouch(QStringList{QStringLiteral("run"), contract, QStringLiteral("--state"),
+                                        dir.filePath(state), QStringLiteral("--period"),
+                                        QStringLiteral("2026-W48"), QStringLiteral("--now"), kNow} +
+                            extra);
+        };
+
+        const Result brief = run(QStringLiteral("brief.db"), {});
+        QVERIFY2(brief.exitCode == 30, qPrintable(brief.out + brief.err));
+        const QStringList lines = brief.out.split(u'\n');
+        const auto successes = lines.filter(QRegularExpression(QStringLiteral("succeeded +n\\d")));
+        QVERIFY2(successes.size() < count, qPrintable(brief.out));
+        int summarised = 0;
+        const QRegularExpression more(
+            QStringLiteral("… ([0-9,]+) more succeeded \\(([0-9,]+) of 402 done\\)"));
+        for (const QString &line : lines) {
+            const auto m = more.match(line);
+            if (m.hasMatch())
+                summarised += m.captured(1).remove(u',').toInt();
+        }
+        QCOMPARE(successes.size() + summarised, count);
+        QVERIFY2(brief.out.contains(QRegularExpression(QStringLiteral("failed +broken"))),
+                 qPrintable(brief.out));
+        QVERIFY2(brief.out.contains(QRegularExpression(QStringLiteral("upstream_failed +last"))),
+                 qPrintable(brief.out));
+
+        const Result all =
+            run(QStringLiteral("all.db"), {QStringLiteral("--progress"), QStringLiteral("all")});
+        QCOMPARE(all.exitCode, 30);
+        QCOMPARE(all.out.split(u'\n')
+                     .filter(QRegularExpression(QStringLiteral("succeeded +n\\d")))
+                     .size(),
+                 count);
+        QVERIFY(!all.out.contains(QStringLiteral("more succeeded")));
+
+        const Result bad =
+            run(QStringLiteral("bad.db"), {QStringLiteral("--progress"), QStringLiteral("some")});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains(QStringLiteral("--progress is 'all'")), qPrintable(bad.err));
     }
 
     void validateMissingFile()
