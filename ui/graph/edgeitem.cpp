@@ -106,8 +106,7 @@ void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         pen.setDashPattern({4, 2.5});
     else if (m_reversed)
         pen.setStyle(Qt::DotLine);
-    if (dimmed)
-        painter->setOpacity(kDimmedOpacity);
+    painter->setOpacity(dimmed ? kDimmedOpacity : 1.0); // the view does not save painter state
     const QRectF exposed = option->exposedRect;
     auto stroke = [&](QPen pen) {
         painter->setBrush(Qt::NoBrush);

@@ -177,8 +177,8 @@ PaintFrame beginPaint(QPainter *painter, const QStyleOptionGraphicsItem *option,
                       const GraphSceneState &state, int ref, StateKey key)
 {
     const quint8 flags = state.flags(ref);
-    if (flags & GraphSceneState::Dimmed)
-        painter->setOpacity(kDimmedOpacity);
+    // Set either way: the view does not save the painter's state around items.
+    painter->setOpacity(flags & GraphSceneState::Dimmed ? kDimmedOpacity : 1.0);
     return {state.palette.style(key), flags, state.isSelected(ref),
             QRectF(QPointF(0, 0), state.nodeSize),
             option->levelOfDetailFromTransform(painter->worldTransform())};
