@@ -88,6 +88,19 @@ struct Scheduler::Private
     QThreadPool pool;
     std::mt19937 rng;
 
+    // The environment every command starts from (the engine's, then the
+    // run context's), built once per attempt rather than for every node.
+    std::optional<QProcessEnvironment> commandEnvironment;
+    const QProcessEnvironment &baseEnvironment()
+    {
+        if (!commandEnvironment) {
+            commandEnvironment = QProcessEnvironment::systemEnvironment();
+            for (auto it = context.env.cbegin(); it != context.env.cend(); ++it)
+                commandEnvironment->insert(it.key(), it.value());
+        }
+        return *commandEnvironment;
+    }
+
     int concurrency() const
     {
         return options.concurrency > 0 ? options.concurrency
@@ -334,9 +347,7 @@ struct Scheduler::Private
         } else {
             spec.shell = node.shell;
         }
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (auto it = context.env.cbegin(); it != context.env.cend(); ++it)
-            env.insert(it.key(), it.value());
+        QProcessEnvironment env = baseEnvironment();
         for (auto it = node.env.cbegin(); it != node.env.cend(); ++it)
             env.insert(it.key(), expandEnvironment(it.value(), context));
         env.insert(QStringLiteral("VOUCH_NODE"), node.id);
@@ -358,11 +369,12 @@ struct Scheduler::Private
         // "running" is recorded once the process exists, with its process
         // group, so a crash can always find what to kill.
         state[index] = NodeState::Running;
-        QObject::connect(
-            executor, &CommandExecutor::started, q, [this, index, gen, spec](qint64 group) {
-                if (generation[index] == gen)
-                    transition(index, NodeState::Running, nullptr, QString(), group, spec.logPath);
-            });
+        QObject::connect(executor, &CommandExecutor::started, q,
+                         [this, index, gen, logPath = spec.logPath](qint64 group) {
+                             if (generation[index] == gen)
+                                 transition(index, NodeState::Running, nullptr, QString(), group,
+                                            logPath);
+                         });
         QObject::connect(
             executor, &CommandExecutor::output, q,
             [this, index](const QByteArray &chunk) { Q_EMIT q->output(graph.id(index), chunk); });
