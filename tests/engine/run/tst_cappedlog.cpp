@@ -32,6 +32,12 @@ QByteArray readAll(const QString &path)
     return file.readAll();
 }
 
+bool writeFile(const QString &path, const QByteArray &data)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
+}
+
 // What a capped file must contain for `data` and `maxBytes`.
 QByteArray expectedFile(const QByteArray &data, qint64 maxBytes)
 {
@@ -190,11 +196,8 @@ void TestCappedLog::symlinkAtThePathIsRefused()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString target = dir.filePath(QStringLiteral("precious.txt"));
-    if (targetExists) {
-        QFile file(target);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("keep me\n");
-    }
+    if (targetExists)
+        QVERIFY(writeFile(target, "keep me\n"));
     const QString path = dir.filePath(QStringLiteral("logs/1/1/node.1.log"));
     QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
     QVERIFY(QFile::link(target, path));
@@ -233,11 +236,7 @@ void TestCappedLog::previousRegularLogIsReplaced()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("node.1.log"));
-    {
-        QFile old(path);
-        QVERIFY(old.open(QIODevice::WriteOnly));
-        old.write("an older, longer run's output\n");
-    }
+    QVERIFY(writeFile(path, "an older, longer run's output\n"));
     CappedLog log(path, 100);
     QVERIFY2(log.open(), qPrintable(log.errorString()));
     log.append("new\n");
@@ -253,11 +252,7 @@ void TestCappedLog::silentLogLeavesNoFile()
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(QStringLiteral("run/1/node.1.log"));
     QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
-    {
-        QFile old(path);
-        QVERIFY(old.open(QIODevice::WriteOnly));
-        old.write("a crashed attempt's output\n");
-    }
+    QVERIFY(writeFile(path, "a crashed attempt's output\n"));
     CappedLog log(path, 100);
     QVERIFY2(log.open(), qPrintable(log.errorString()));
     QVERIFY(!QFileInfo::exists(path));
@@ -282,11 +277,7 @@ void TestCappedLog::symlinkPlantedAfterOpenIsRefused()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString target = dir.filePath(QStringLiteral("precious.txt"));
-    {
-        QFile file(target);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("keep me\n");
-    }
+    QVERIFY(writeFile(target, "keep me\n"));
     const QString path = dir.filePath(QStringLiteral("logs/1/1/node.1.log"));
     CappedLog log(path, 100);
     QVERIFY2(log.open(), qPrintable(log.errorString()));
