@@ -3,6 +3,7 @@
 // business terms, resolved in the report's time zone across both DST changes.
 
 #include "engine/calendar/businesscalendar.h"
+#include "engine/calendar/completeness.h"
 #include "engine/calendar/deadline.h"
 #include "engine/calendar/period.h"
 #include "support/testguard.h"
@@ -233,6 +234,46 @@ END:VCALENDAR
                  qPrintable(error));
         QVERIFY(!calendar.addHolidaysFromIcs(dir.filePath(QStringLiteral("missing.ics")), &error));
         QVERIFY2(error.contains(QStringLiteral("check the path")), qPrintable(error));
+    }
+
+    // "Every business day of November has orders", said the way a user reads it.
+    void completenessOfAPeriod()
+    {
+        const BusinessCalendar calendar = ukCalendar();
+        const Period november = *Period::parse(u"2026-11");
+        QSet<QDate> present;
+        for (QDate d = november.start; d < november.end; d = d.addDays(1))
+            present.insert(d);
+        Completeness c = completenessOver(november, calendar, present);
+        QVERIFY(c.complete());
+        QCOMPARE(c.expected.size(), 21);
+        QCOMPARE(c.describe(QStringLiteral("orders")),
+                 QStringLiteral("orders loaded for every business day (21)"));
+
+        present.remove(QDate(2026, 11, 27));
+        present.remove(QDate(2026, 11, 28)); // a Saturday: not expected
+        c = completenessOver(november, calendar, present);
+        QCOMPARE(c.missing, QList<QDate>{QDate(2026, 11, 27)});
+        QCOMPARE(c.describe(QStringLiteral("orders")),
+                 QStringLiteral("no orders loaded for 27 Nov"));
+
+        for (int day : {2, 9, 16, 23, 24, 25, 26})
+            present.remove(QDate(2026, 11, day));
+        c = completenessOver(november, calendar, present);
+        QCOMPARE(c.describe(QStringLiteral("orders")),
+                 QStringLiteral("no orders loaded for 8 of 21 business days: 2, 9, 16, 23, 24 "
+                                "and 25 Nov and 2 more"));
+
+        // A period still running is judged up to today; bank holidays are not expected.
+        const Period december = *Period::parse(u"2026-12");
+        c = completenessOver(december, calendar, {QDate(2026, 12, 21), QDate(2026, 12, 22)},
+                             QDate(2026, 12, 29));
+        QCOMPARE(c.expected.size(), 19); // 1-29 December less weekends, 25 and 28
+        QCOMPARE(c.missing.size(), 17);
+        QCOMPARE(listOfDays({QDate(2026, 12, 31), QDate(2027, 1, 4)}),
+                 QStringLiteral("31 Dec 2026 and 4 Jan 2027"));
+        QCOMPARE(listOfDays({QDate(2026, 11, 30), QDate(2026, 12, 1)}),
+                 QStringLiteral("30 Nov and 1 Dec"));
     }
 
     void deadlineForms_data()
