@@ -567,13 +567,18 @@ void writeReport(QString &y, const Import &import, const Manifest &m, const Impo
     }
 }
 
-// A path for the include, relative to the contract's directory; one naming
-// an environment variable is kept as given.
+// A path for the include: relative to the contract's directory when the two
+// share a top directory (the project and its contracts move together),
+// else absolute; one naming an environment variable is kept as given.
 QString includePath(const QString &path, const QString &baseDir)
 {
     if (path.contains(QLatin1String("${")))
         return path;
-    return QDir(baseDir).relativeFilePath(QFileInfo(path).absoluteFilePath());
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const QString base = QDir(baseDir).absolutePath();
+    if (absolute.section(u'/', 1, 1) != base.section(u'/', 1, 1))
+        return absolute;
+    return QDir(base).relativeFilePath(absolute);
 }
 
 } // namespace
