@@ -7,6 +7,7 @@
 #include "engine/interop/dbtimport.h"
 #include "engine/interop/dbtmanifest.h"
 #include "engine/interop/dbtobserve.h"
+#include "engine/interop/dbtwrite.h"
 #include "engine/interop/loadcontract.h"
 #include "engine/run/runlease.h"
 #include "engine/store/statestore.h"
@@ -101,33 +102,46 @@ int importCommand(const QStringList &rawArgs, QTextStream &out, QTextStream &err
         return BadInput;
     }
     const QString manifestPath = a.positional.first();
-    const dbt::ManifestResult read = dbt::readManifest(manifestPath);
-    printDiagnostics(read.diagnostics, err);
-    if (!read.manifest)
-        return BadInput;
-    const dbt::ImportOptions options = importOptions(a);
-    const dbt::Import import = dbt::importManifest(*read.manifest, options);
-    printDiagnostics(import.diagnostics, err);
-    if (!import.ok())
-        return BadInput;
-    const QByteArray yaml = dbt::toYaml(import, *read.manifest, options);
-
-    // What we write must be a contract `vouch validate` accepts.
     const QString output = a.options.value(QStringLiteral("output"));
     const QString name = output.isEmpty() ? QStringLiteral("<stdout>") : output;
-    const LoadResult check = loadContractText(
-        yaml, name, output.isEmpty() ? QDir::currentPath() : QFileInfo(output).absolutePath());
+    const QString baseDir =
+        output.isEmpty() ? QDir::currentPath() : QFileInfo(output).absolutePath();
+    dbt::WrittenContract written;
+    {
+        const dbt::ManifestResult read = dbt::readManifest(manifestPath);
+        printDiagnostics(read.diagnostics, err);
+        if (!read.manifest)
+            return BadInput;
+        const dbt::ImportOptions options = importOptions(a);
+        const dbt::Import import = dbt::importManifest(*read.manifest, options);
+        printDiagnostics(import.diagnostics, err);
+        if (!import.ok())
+            return BadInput;
+        written = dbt::composeContract(import, *read.manifest, options, baseDir);
+    } // the manifest and the import are freed before the contract is loaded back
+
+    // What we write must be a contract `vouch validate` accepts; one too
+    // large for a contract file includes the manifest instead.
+    dbt::checkContract(&written, name, baseDir);
+    const LoadResult &check = written.check;
     if (!check.ok()) {
         printDiagnostics(check.diagnostics, err);
         err << "vouch import dbt: the generated contract does not validate (a bug in Vouch; "
                "please report it with the manifest)\n";
         return BadInput;
     }
+    if (written.included)
+        err << "vouch import dbt: the full contract would be "
+            << QString::number(double(written.fullBytes) / (1024 * 1024), 'f', 1)
+            << " MiB, more than a contract file may hold ("
+            << ContractLoader::kMaxFileBytes / (1024 * 1024) << " MiB); " << name
+            << " includes the manifest instead (include: {dbt: ...}), so it is expanded on "
+               "every load\n";
     if (output.isEmpty()) {
-        out << QString::fromUtf8(yaml);
+        out << QString::fromUtf8(written.yaml);
     } else {
         QString error;
-        if (!writeFile(output, yaml, &error)) {
+        if (!writeFile(output, written.yaml, &error)) {
             err << "vouch import dbt: cannot write " << output << ": " << error << '\n';
             return BadInput;
         }
@@ -218,7 +232,11 @@ int observeCommand(const QStringList &rawArgs, QTextStream &out, QTextStream &er
         printDiagnostics(import.diagnostics, err);
         if (!import.ok())
             return BadInput;
-        const QByteArray yaml = dbt::toYaml(import, *read.manifest, options);
+        // Large projects get the include form here too (dbtwrite.h); it is
+        // loaded below.
+        const QByteArray yaml = dbt::composeContract(import, *read.manifest, options,
+                                                     QFileInfo(contractPath).absolutePath())
+                                    .yaml;
         QString error;
         if (!writeFile(contractPath, yaml, &error)) {
             err << "vouch observe dbt: cannot write " << contractPath << ": " << error << '\n';

@@ -179,6 +179,31 @@ QList<int> Graph::closure(const QList<int> &seeds, int maxDepth,
     return sortedTopologically(std::move(result));
 }
 
+QList<int> Graph::restsOn(const QList<int> &seeds) const
+{
+    QList<int> result = upstream(seeds);
+    std::vector<char> in(m_ids.size(), 0);
+    for (int node : std::as_const(result))
+        in[node] = 1;
+    // A check joins once all it needs is in; then a check on it may join.
+    QList<int> work = result;
+    const qsizetype closure = result.size();
+    while (!work.isEmpty()) {
+        const int node = work.takeLast();
+        for (int dependant : m_dependants.at(node)) {
+            if (in[dependant] || m_kinds.at(dependant) != NodeKind::Check)
+                continue;
+            const QList<int> &needs = m_needs.at(dependant);
+            if (std::all_of(needs.cbegin(), needs.cend(), [&](int n) { return in[n] != 0; })) {
+                in[dependant] = 1;
+                result.append(dependant);
+                work.append(dependant);
+            }
+        }
+    }
+    return result.size() == closure ? result : sortedTopologically(std::move(result));
+}
+
 QStringList Graph::findCycle() const
 {
     if (isAcyclic())

@@ -98,6 +98,19 @@ public:
     QList<int> upstream(const QList<int> &seeds, int maxDepth = -1) const;
     QList<int> downstream(const QList<int> &seeds, int maxDepth = -1) const;
 
+    // What a decision resting on `seeds` rests on: the seeds, everything
+    // upstream of them, and the checks attached to any of those. A check is
+    // attached to a set of nodes when everything it needs is in the set (a
+    // check on such a check too): a dbt test on an upstream model counts, as
+    // `dbt build` treats it. Topological order, no duplicates. Linear in
+    // what it visits and the edges out of it.
+    QList<int> restsOn(const QList<int> &seeds) const;
+    // What a section rests on: restsOn(sectionNeeds(section)) (docs/trust.md).
+    QList<int> sectionRestsOn(const QString &section) const
+    {
+        return restsOn(sectionNeeds(section));
+    }
+
     // The ids of one cycle, following `needs` edges and closed by repeating
     // the first id: [a, b, c, a] means a needs b, b needs c, c needs a. The
     // cycle starts at its node with the lowest file index. Empty if acyclic.

@@ -309,7 +309,7 @@ bool Selector::evaluateTerm(const Graph &graph, const Term &term, QList<int> *no
             return fail(error, term.valueOffset,
                         QStringLiteral("unknown section %1").arg(quoted(term.value)),
                         suggestion(term.value, graph.sectionIds(), QStringLiteral("sections")));
-        atom = graph.upstream(graph.sectionNeeds(term.value));
+        atom = graph.sectionRestsOn(term.value);
         break;
     case M::All:
         atom.reserve(graph.size());

@@ -22,7 +22,9 @@ class Graph;
 //              `kind:check`       nodes of a kind (command, sql, freshness, check,
 //                                 publish, noop)
 //              `group:staging`    nodes in a group
-//              `section:revenue`  what a section needs, with all its ancestors
+//              `section:revenue`  what a section rests on: what it needs, all their
+//                                 ancestors and the checks attached to them
+//                                 (Graph::sectionRestsOn)
 //              `exposure:weekly`  the same (a dbt exposure becomes a section)
 //              `*`                every node
 //   operators: `+atom`  with all ancestors;     `2+atom`  ancestors up to 2 edges away

@@ -6,6 +6,8 @@
 #include "engine/interop/dbtmanifest.h"
 
 #include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -295,35 +297,10 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
         return result;
     }
 
-    // 4. Exposures become sections. A section also needs the tests on its
-    // path (tests are leaves in dbt's graph): a failing test on a model the
-    // dashboard reads must change the section's verdict.
-    QHash<QString, const Node *> byId;
-    QList<const Node *> checks;
-    for (const Node &n : std::as_const(contract->nodes)) {
-        byId.insert(n.id, &n);
-        if (n.kind == NodeKind::Check)
-            checks.append(&n);
-    }
-    auto withTests = [&](QStringList needs) {
-        QSet<QString> path;
-        QStringList stack = needs;
-        while (!stack.isEmpty()) {
-            const QString id = stack.takeLast();
-            if (path.contains(id))
-                continue;
-            path.insert(id);
-            if (const Node *n = byId.value(id))
-                stack += n->needs;
-        }
-        for (const Node *check : std::as_const(checks)) {
-            if (!check->needs.isEmpty() && !needs.contains(check->id) &&
-                std::all_of(check->needs.cbegin(), check->needs.cend(),
-                            [&](const QString &id) { return path.contains(id); }))
-                needs.append(check->id);
-        }
-        return needs;
-    };
+    // 4. Exposures become sections, needing what the exposure depends on.
+    // The tests on those models and their ancestors need not be listed: a
+    // section rests on the checks attached to anything it needs, as `dbt
+    // build` runs them (Graph::restsOn, docs/trust.md).
     for (const Resource &r : m.exposures) {
         Section s;
         s.id = sanitize(r.name);
@@ -332,7 +309,7 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
         s.onFailure =
             r.maturity == QLatin1String("low") ? FailurePolicy::Caveat : FailurePolicy::Hold;
         QStringList lost;
-        s.needs = withTests(needsOf(r, &lost));
+        s.needs = needsOf(r, &lost);
         reportLost(r, lost);
         result.idOf.insert(r.uniqueId, s.id);
         if (s.needs.isEmpty()) {
@@ -350,8 +327,8 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
         return result;
     }
 
-    // 5. Selection, on the graph the contract makes (exposure:NAME selects a
-    // section's path with its ancestors).
+    // 5. Selection, on the graph the contract makes (exposure:NAME selects
+    // what a section rests on: its needs, their ancestors, their tests).
     if (!options.select.trimmed().isEmpty()) {
         const Graph graph = Graph::fromContract(*contract);
         ParseError error;
@@ -391,10 +368,16 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
     }
 
     // 6. Without an exposure, one section stands for the whole project: it
-    // needs every node nothing else needs.
+    // needs every node that nothing else needs, leaving out the tests on
+    // them, which it rests on anyway (a test with nothing to test stays).
     if (contract->report.sections.isEmpty()) {
+        auto attached = [](const Node &n) {
+            return n.kind == NodeKind::Check && !n.needs.isEmpty();
+        };
         QSet<QString> needed;
         for (const Node &n : std::as_const(contract->nodes)) {
+            if (attached(n))
+                continue;
             for (const QString &id : n.needs)
                 needed.insert(id);
         }
@@ -403,7 +386,7 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
         s.name = QStringLiteral("dbt project %1").arg(m.projectName);
         s.onFailure = FailurePolicy::Hold;
         for (const Node &n : std::as_const(contract->nodes)) {
-            if (!needed.contains(n.id))
+            if (!needed.contains(n.id) && !attached(n))
                 s.needs.append(n.id);
         }
         contract->report.sections.append(s);
@@ -530,14 +513,10 @@ QString list(const QStringList &items)
     return u'[' + q.join(QStringLiteral(", ")) + u']';
 }
 
-} // namespace
-
-QByteArray toYaml(const Import &import, const Manifest &m, const ImportOptions &options)
+// The comment block at the top of both forms: where the contract comes from,
+// and what has no counterpart.
+void writeHeader(QString &y, const Import &import, const Manifest &m, const ImportOptions &options)
 {
-    Q_ASSERT(import.contract);
-    const Contract &c = *import.contract;
-    QString y;
-    y.reserve(1 << 20);
     y += QStringLiteral("# Imported by `vouch import dbt` from %1\n").arg(m.path);
     y += QStringLiteral("# dbt %1, manifest schema v%2, project %3, adapter %4\n")
              .arg(m.dbtVersion.isEmpty() ? QStringLiteral("?") : m.dbtVersion)
@@ -550,19 +529,24 @@ QByteArray toYaml(const Import &import, const Manifest &m, const ImportOptions &
         for (const QString &line : import.unmapped)
             y += QStringLiteral("#   - %1\n").arg(QString(line).replace(u'\n', u' '));
     }
-    y += QStringLiteral("vouch: 1\nreport:\n");
+}
+
+// `report:` with its sections, each under a comment naming its exposure.
+void writeReport(QString &y, const Import &import, const Manifest &m, const ImportOptions &options)
+{
+    const Contract &c = *import.contract;
+    y += QStringLiteral("report:\n");
     y += QStringLiteral("  id: %1\n  name: %2\n").arg(quoted(c.report.id), quoted(c.report.name));
     y += QStringLiteral("  timezone: %1\n  schedule: %2\n  publish_by: %3\n")
              .arg(quoted(options.timezone), quoted(options.schedule), quoted(options.publishBy));
     y += QStringLiteral("  sections:\n");
+    QHash<QString, const Resource *> exposureOf; // section id -> its exposure
+    for (const Resource &r : m.exposures) {
+        if (const auto it = import.idOf.constFind(r.uniqueId); it != import.idOf.constEnd())
+            exposureOf.insert(*it, &r);
+    }
     for (const Section &s : c.report.sections) {
-        if (const Resource *e = [&]() -> const Resource * {
-                for (const Resource &r : m.exposures) {
-                    if (import.idOf.value(r.uniqueId) == s.id)
-                        return &r;
-                }
-                return nullptr;
-            }()) {
+        if (const Resource *e = exposureOf.value(s.id)) {
             y += QStringLiteral("    # dbt exposure %1: %2").arg(e->uniqueId, e->exposureType);
             if (!e->maturity.isEmpty())
                 y += QStringLiteral(", maturity %1").arg(e->maturity);
@@ -573,13 +557,72 @@ QByteArray toYaml(const Import &import, const Manifest &m, const ImportOptions &
             y += u'\n';
         } else if (import.defaultSection) {
             y += QStringLiteral("    # the manifest has no exposure: this section needs every "
-                                "node that nothing else needs\n");
+                                "model, seed, snapshot and source that nothing else needs (the "
+                                "tests on them count too)\n");
         }
         y += QStringLiteral("    - id: %1\n      name: %2\n      needs: %3\n      on_failure: %4\n")
                  .arg(quoted(s.id), quoted(s.name), list(s.needs), toString(s.onFailure));
         if (!s.owner.isEmpty())
             y += QStringLiteral("      owner: %1\n").arg(quoted(s.owner));
     }
+}
+
+// A path for the include: relative to the contract's directory when the two
+// share a top directory (the project and its contracts move together),
+// else absolute; one naming an environment variable is kept as given.
+QString includePath(const QString &path, const QString &baseDir)
+{
+    if (path.contains(QLatin1String("${")))
+        return path;
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const QString base = QDir(baseDir).absolutePath();
+    if (absolute.section(u'/', 1, 1) != base.section(u'/', 1, 1))
+        return absolute;
+    return QDir(base).relativeFilePath(absolute);
+}
+
+} // namespace
+
+QByteArray toIncludeYaml(const Import &import, const Manifest &m, const ImportOptions &options,
+                         const QString &baseDir)
+{
+    Q_ASSERT(import.contract);
+    QString y;
+    writeHeader(y, import, m, options);
+    y += QStringLiteral(
+        "#\n# The project is too large for one contract file: this contract includes "
+        "the manifest,\n# so every load expands it again (docs/dbt.md, "
+        "\"include:\"). The sections below are the\n# exposures; the nodes and "
+        "the connection come from the include.\n");
+    y += QStringLiteral("vouch: 1\ninclude:\n  dbt:\n    manifest: %1\n")
+             .arg(quoted(includePath(m.path, baseDir)));
+    if (!options.select.isEmpty())
+        y += QStringLiteral("    select: %1\n").arg(quoted(options.select));
+    if (!options.projectDir.isEmpty())
+        y += QStringLiteral("    project_dir: %1\n")
+                 .arg(quoted(includePath(options.projectDir, baseDir)));
+    if (!options.profilesDir.isEmpty())
+        y += QStringLiteral("    profiles_dir: %1\n")
+                 .arg(quoted(includePath(options.profilesDir, baseDir)));
+    if (!options.target.isEmpty())
+        y += QStringLiteral("    target: %1\n").arg(quoted(options.target));
+    if (options.dbt != ImportOptions().dbt)
+        y += QStringLiteral("    program: %1\n").arg(quoted(options.dbt));
+    if (options.connection != ImportOptions().connection)
+        y += QStringLiteral("    connection: %1\n").arg(quoted(options.connection));
+    writeReport(y, import, m, options);
+    return y.toUtf8();
+}
+
+QByteArray toYaml(const Import &import, const Manifest &m, const ImportOptions &options)
+{
+    Q_ASSERT(import.contract);
+    const Contract &c = *import.contract;
+    QString y;
+    y.reserve(1 << 20);
+    writeHeader(y, import, m, options);
+    y += QStringLiteral("vouch: 1\n");
+    writeReport(y, import, m, options);
     if (!c.connections.isEmpty()) {
         y += QStringLiteral("# Checks and freshness queries run here; set the variables, or "
                             "edit it (sqlite or postgres).\nconnections:\n");

@@ -63,6 +63,14 @@ Import importManifest(const Manifest &manifest, const ImportOptions &options);
 // resources in a comment block at the top.
 QByteArray toYaml(const Import &import, const Manifest &manifest, const ImportOptions &options);
 
+// The same contract when it is too large for one file (the loader's
+// kMaxFileBytes): the report and its sections, and an `include: {dbt: …}`
+// block that expands the manifest with the same options on every load.
+// `baseDir` is the contract's directory (the include's paths are relative to
+// it).
+QByteArray toIncludeYaml(const Import &import, const Manifest &manifest,
+                         const ImportOptions &options, const QString &baseDir);
+
 // The contract node id a dbt resource gets, before collisions are resolved.
 QString nodeIdFor(const QString &resourceType, const QString &name, const QString &sourceName,
                   const QString &version);

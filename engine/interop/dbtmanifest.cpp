@@ -200,6 +200,10 @@ bool readResource(JsonPull &j, Resource *r)
             j.readScalarText(&r->version);
         else if (key == "relation_name")
             j.readString(&r->relationName);
+        else if ((key == "compiled_code" || key == "compiled_sql" || key == "raw_code" ||
+                  key == "raw_sql") &&
+                 !r->resourceType.isEmpty() && r->resourceType != QLatin1String("test"))
+            j.skipValue(); // only tests' SQL is used (dbt writes resource_type first)
         else if (key == "compiled_code" || key == "compiled_sql")
             j.readString(&r->compiledCode);
         else if (key == "raw_code" || key == "raw_sql")
@@ -257,6 +261,12 @@ bool readResourceMap(JsonPull &j, QList<Resource> *into)
             return false;
         if (r.uniqueId.isEmpty())
             r.uniqueId = id;
+        // Only a test's SQL becomes part of the contract (a check's value);
+        // a model's code can be most of the file, so it is not kept.
+        if (r.resourceType != QLatin1String("test")) {
+            r.compiledCode.clear();
+            r.rawCode.clear();
+        }
         into->append(std::move(r));
     }
     return j.ok();

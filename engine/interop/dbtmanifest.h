@@ -43,9 +43,9 @@ struct Resource
     QString severity; // ERROR or WARN
     QString warnIf;   // e.g. "!= 0"
     QString errorIf;
-    QString failCalc; // e.g. count(*)
-    QString compiledCode;
-    QString rawCode;
+    QString failCalc;     // e.g. count(*)
+    QString compiledCode; // kept for tests only
+    QString rawCode;      // kept for tests only
 
     // sources
     QString sourceName;

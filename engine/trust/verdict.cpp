@@ -230,7 +230,9 @@ Verdict evaluate(const Contract &contract, const Graph &graph, const RunSnapshot
         sv.policy = section.onFailure;
         sv.owner = section.owner;
         bool failed = false, warned = false, unfinished = false;
-        for (int index : graph.upstream(graph.sectionNeeds(section.id))) {
+        // What the section rests on: its needs, their ancestors and the
+        // checks attached to any of them (docs/trust.md).
+        for (int index : graph.sectionRestsOn(section.id)) {
             covered.insert(index);
             const NodeFacts facts = factsOf(index);
             if (roots.contains(index)) {
@@ -387,7 +389,7 @@ QList<ImpactItem> impactOf(const Contract &contract, const Graph &graph, const Q
     if (index < 0)
         return items;
     for (const Section &section : contract.report.sections) {
-        const QList<int> closure = graph.upstream(graph.sectionNeeds(section.id));
+        const QList<int> closure = graph.sectionRestsOn(section.id);
         if (!closure.contains(index))
             continue;
         ImpactItem item;

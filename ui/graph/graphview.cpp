@@ -45,7 +45,7 @@ std::shared_ptr<GraphProjection> project(const Graph &graph, const QString &sect
     const int n = graph.size();
     result->shown = QList<bool>(n, section.isEmpty() || !graph.hasSection(section));
     if (!section.isEmpty() && graph.hasSection(section)) {
-        for (int i : graph.upstream(graph.sectionNeeds(section)))
+        for (int i : graph.sectionRestsOn(section))
             result->shown[i] = true;
     }
     QHash<QString, int> groupIndex;

@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -30,8 +31,8 @@ QString fixture(const char *file)
 }
 
 // A contract of its own over a dbt project, by `include:`: its sections
-// need dbt models and tests; one node of its own needs a dbt model. `%1` is
-// the manifest.
+// need dbt models (the dbt tests on their paths count without being listed);
+// one node of its own needs a dbt model. `%1` is the manifest.
 const char kIncludeContract[] = R"(vouch: 1
 include:
   dbt: { manifest: "%1" }
@@ -44,18 +45,61 @@ report:
   sections:
     - id: revenue
       name: Revenue
-      needs: [weekly_revenue, not_null_weekly_revenue_amount]
+      needs: [weekly_revenue]
       on_failure: hold
       owner: finance-lead
     - id: churn
       name: Churn
-      needs: [customer_churn, unique_customer_churn_id]
+      needs: [customer_churn]
       on_failure: caveat
 nodes:
   - id: notify_finance
     kind: noop
     needs: [weekly_revenue]
 )";
+
+// The exposure project's manifest with one more test whose compiled SQL is
+// `sqlBytes` long, written to `path`: the contract grows by as much.
+void writeManifestWithLargeTest(const QString &path, qsizetype sqlBytes)
+{
+    QFile in(fixture("manifest.json"));
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    QJsonObject manifest = QJsonDocument::fromJson(in.readAll()).object();
+    QJsonObject nodes = manifest.value(QStringLiteral("nodes")).toObject();
+    QJsonObject test =
+        nodes.value(QStringLiteral("test.jaffle_shop.not_null_weekly_revenue_amount.abc123"))
+            .toObject();
+    QVERIFY(!test.isEmpty());
+    QString sql = QStringLiteral("select * from \"analytics\".\"weekly_revenue\" where false\n");
+    const QString line = QStringLiteral("  or amount = %1\n");
+    for (int i = 0; sql.size() < sqlBytes; ++i)
+        sql += line.arg(i);
+    test[QStringLiteral("name")] = QStringLiteral("huge_weekly_revenue_check");
+    test[QStringLiteral("unique_id")] =
+        QStringLiteral("test.jaffle_shop.huge_weekly_revenue_check.abc123");
+    test[QStringLiteral("compiled_code")] = sql;
+    nodes.insert(test.value(QStringLiteral("unique_id")).toString(), test);
+    manifest.insert(QStringLiteral("nodes"), nodes);
+    QFile out(path);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(QJsonDocument(manifest).toJson(QJsonDocument::Compact));
+}
+
+QString readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+
+QJsonObject sectionOf(const QString &statusJson, const QString &id)
+{
+    const QJsonObject doc = QJsonDocument::fromJson(statusJson.toUtf8()).object();
+    for (const QJsonValue &v : doc.value(QStringLiteral("sections")).toArray()) {
+        if (v[QStringLiteral("id")].toString() == id)
+            return v.toObject();
+    }
+    return {};
+}
 
 } // namespace
 
@@ -92,6 +136,88 @@ private Q_SLOTS:
         QVERIFY2(valid.exitCode == 0, qPrintable(valid.err));
         QVERIFY2(valid.out.contains(QStringLiteral(": valid: %1 nodes").arg(nodes)),
                  qPrintable(valid.out));
+    }
+
+    // An exposure's section lists what the exposure depends on, not every
+    // test upstream of it; a failing test on its path still holds it.
+    void importedSectionRestsOnTheTestsOnItsPath()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("contract.yaml"));
+        const Result imported = runVouch({QStringLiteral("import"), QStringLiteral("dbt"),
+                                          fixture("manifest.json"), QStringLiteral("-o"), out});
+        QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
+        const QString yaml = readAll(out);
+        QVERIFY2(yaml.contains(QStringLiteral("    - id: weekly_operating_report\n"
+                                              "      name: \"Weekly operating report\"\n"
+                                              "      needs: [weekly_revenue]\n")),
+                 qPrintable(yaml));
+        QVERIFY2(!yaml.contains(QStringLiteral("\ninclude:")), qPrintable(yaml));
+
+        const QString state = dir.filePath(QStringLiteral("state.db"));
+        const Result observed = runVouch(
+            {QStringLiteral("observe"), QStringLiteral("dbt"), QStringLiteral("--manifest"),
+             fixture("manifest.json"), QStringLiteral("--run-results"), fixture("run_results.json"),
+             QStringLiteral("--state"), state, QStringLiteral("--contract"), out});
+        QVERIFY2(observed.exitCode == 0, qPrintable(observed.err));
+        const Result status = runVouch(
+            {QStringLiteral("status"), QStringLiteral("--state"), state, QStringLiteral("--json")});
+        const QJsonObject section =
+            sectionOf(status.out, QStringLiteral("weekly_operating_report"));
+        QVERIFY2(!section.isEmpty(), qPrintable(status.out + status.err));
+        QCOMPARE(section.value(QStringLiteral("status")).toString(), QStringLiteral("held"));
+        QCOMPARE(section.value(QStringLiteral("findings"))
+                     .toArray()
+                     .first()[QStringLiteral("node")]
+                     .toString(),
+                 QStringLiteral("not_null_weekly_revenue_amount"));
+    }
+
+    // A project whose contract would pass the loader's 16 MiB gets a small
+    // contract that includes the manifest, which loads and has every node.
+    void tooLargeForOneFileIncludesTheManifest()
+    {
+        QTemporaryDir dir;
+        const QString manifest = dir.filePath(QStringLiteral("target/manifest.json"));
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("target"))));
+        writeManifestWithLargeTest(manifest, 17 * 1024 * 1024);
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("contracts"))));
+        const QString out = dir.filePath(QStringLiteral("contracts/weekly.yaml"));
+        const Result imported = runVouch({QStringLiteral("import"), QStringLiteral("dbt"), manifest,
+                                          QStringLiteral("-o"), out, QStringLiteral("--select"),
+                                          QStringLiteral("+exposure:weekly_operating_report"),
+                                          QStringLiteral("--target"), QStringLiteral("prod")});
+        QVERIFY2(imported.exitCode == 0, qPrintable(imported.err));
+        QVERIFY2(imported.err.contains(QStringLiteral("includes the manifest instead")),
+                 qPrintable(imported.err));
+        const QString yaml = readAll(out);
+        QVERIFY2(yaml.size() < 64 * 1024, qPrintable(QString::number(yaml.size())));
+        QVERIFY2(yaml.contains(QStringLiteral("include:\n  dbt:\n    manifest: "
+                                              "\"../target/manifest.json\"\n    select: "
+                                              "\"+exposure:weekly_operating_report\"\n    "
+                                              "target: prod\n")),
+                 qPrintable(yaml));
+        QVERIFY2(yaml.contains(QStringLiteral("needs: [weekly_revenue]")), qPrintable(yaml));
+        // Loads as any contract: the selection's 7 nodes and the large test.
+        const Result valid = runVouch({QStringLiteral("validate"), out});
+        QVERIFY2(valid.exitCode == 0, qPrintable(valid.err));
+        QVERIFY2(valid.out.contains(QStringLiteral(": valid: 8 nodes")), qPrintable(valid.out));
+        const Result selected =
+            runVouch({QStringLiteral("select"), QStringLiteral("kind:check"), out});
+        QVERIFY2(selected.out.contains(QStringLiteral("huge_weekly_revenue_check")),
+                 qPrintable(selected.out + selected.err));
+
+        // Under the limit (the SQL grows by its indentation in YAML), the
+        // same project is written in full.
+        const QString smaller = dir.filePath(QStringLiteral("target/smaller.json"));
+        writeManifestWithLargeTest(smaller, 12 * 1024 * 1024);
+        const QString full = dir.filePath(QStringLiteral("contracts/full.yaml"));
+        const Result whole = runVouch(
+            {QStringLiteral("import"), QStringLiteral("dbt"), smaller, QStringLiteral("-o"), full});
+        QVERIFY2(whole.exitCode == 0, qPrintable(whole.err));
+        QVERIFY2(!whole.err.contains(QStringLiteral("include")), qPrintable(whole.err));
+        QVERIFY(!readAll(full).contains(QStringLiteral("\ninclude:")));
+        QVERIFY(QFileInfo(full).size() > 14 * 1024 * 1024);
     }
 
     void observeThenStatus()

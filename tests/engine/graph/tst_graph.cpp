@@ -26,6 +26,15 @@ Graph graphOf(const QStringList &lines)
     return Graph::fromSpecs(nodes);
 }
 
+Graph::NodeSpec specOf(const QString &id, const QStringList &needs, NodeKind kind = NodeKind::Noop)
+{
+    Graph::NodeSpec spec;
+    spec.id = id;
+    spec.needs = needs;
+    spec.kind = kind;
+    return spec;
+}
+
 QStringList idsOf(const Graph &graph, const QStringList &names)
 {
     QStringList ids;
@@ -239,6 +248,58 @@ private Q_SLOTS:
         QCOMPARE(graph.ids(graph.upstream({3})), words("a c b d"));
         QCOMPARE(graph.ids(graph.downstream({2})), words("a c b d"));
         QCOMPARE(graph.findCycle(), words("c b c"));
+    }
+
+    // What a section rests on: its needs, their ancestors and the checks
+    // attached to them (every need of the check among those), a check on
+    // such a check too; not a check that also needs something off the path.
+    void restsOnTakesAttachedChecks()
+    {
+        QList<Graph::NodeSpec> nodes;
+        auto add = [&](const char *id, const char *needs, NodeKind kind = NodeKind::Sql) {
+            nodes.append(specOf(QString::fromLatin1(id), words(QString::fromLatin1(needs)), kind));
+        };
+        add("chk_on_chk", "chk_orders stg_orders", NodeKind::Check); // listed first on purpose
+        add("src", "", NodeKind::Freshness);
+        add("stg_orders", "src");
+        add("stg_fx", "src");
+        add("mart", "stg_orders");
+        add("chk_orders", "stg_orders", NodeKind::Check);
+        add("chk_fx", "stg_orders stg_fx", NodeKind::Check);
+        add("chk_mart", "mart", NodeKind::Check);
+        add("chk_nothing", "", NodeKind::Check);
+        add("model_after_check", "chk_orders");
+        const Graph graph = Graph::fromSpecs(nodes, {{QStringLiteral("margin"), words("mart")}});
+        // Topological order; chk_fx needs stg_fx, which margin does not rest
+        // on; a model after a check is downstream, not attached.
+        QCOMPARE(graph.ids(graph.sectionRestsOn(QStringLiteral("margin"))),
+                 words("src stg_orders mart chk_orders chk_on_chk chk_mart"));
+        QCOMPARE(graph.ids(graph.restsOn(indicesOf(graph, words("stg_orders stg_fx")))),
+                 words("src stg_orders stg_fx chk_orders chk_on_chk chk_fx"));
+        // Nothing is attached to a node without everything it needs.
+        QCOMPARE(graph.ids(graph.restsOn(indicesOf(graph, words("src")))), words("src"));
+        QVERIFY(graph.sectionRestsOn(QStringLiteral("unknown")).isEmpty());
+        // Through a cycle: closures stop at visited nodes.
+        const Graph cyclic = Graph::fromSpecs(
+            {specOf(QStringLiteral("a"), words("b")), specOf(QStringLiteral("b"), words("a")),
+             specOf(QStringLiteral("chk"), words("a b"), NodeKind::Check)});
+        QCOMPARE(cyclic.ids(cyclic.restsOn({0})), words("a b chk"));
+    }
+
+    // Many sections over a wide graph: each takes time in what it rests on.
+    void restsOnLargeGraph()
+    {
+        const int models = 20'000;
+        QList<Graph::NodeSpec> nodes;
+        for (int i = 0; i < models; ++i) {
+            nodes.append(specOf(QStringLiteral("m%1").arg(i),
+                                i ? QStringList{QStringLiteral("m%1").arg(i - 1)} : QStringList{}));
+            nodes.append(specOf(QStringLiteral("t%1").arg(i), {QStringLiteral("m%1").arg(i)},
+                                NodeKind::Check));
+        }
+        const Graph graph = Graph::fromSpecs(nodes);
+        QCOMPARE(graph.restsOn({graph.indexOf(QStringLiteral("m19999"))}).size(), 2 * models);
+        QCOMPARE(graph.restsOn({graph.indexOf(QStringLiteral("m9"))}).size(), 20);
     }
 
     void fromContract()

@@ -6,9 +6,12 @@
 #include "engine/graph/graph.h"
 #include "engine/interop/dbtimport.h"
 #include "engine/interop/dbtmanifest.h"
+#include "engine/interop/dbtwrite.h"
 #include "support/testguard.h"
 
+#include <QDir>
 #include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace vouch::engine;
@@ -119,6 +122,16 @@ private Q_SLOTS:
         // generated test names included.
         for (const Node &n : c.nodes)
             QVERIFY2(n.id.size() <= kMaxIdLength, qPrintable(n.id));
+        // None of these has an exposure: one section stands for the project.
+        // It lists no test with something to test (it rests on those anyway)
+        // and rests on every node.
+        QVERIFY(import.defaultSection);
+        QCOMPARE(c.report.sections.size(), 1);
+        for (const QString &id : c.report.sections.first().needs)
+            QVERIFY2(c.node(id)->kind != NodeKind::Check || c.node(id)->needs.isEmpty(),
+                     qPrintable(id));
+        const Graph graph = Graph::fromContract(c);
+        QCOMPARE(graph.sectionRestsOn(c.report.sections.first().id).size(), c.nodes.size());
         // What was written is what was built.
         QCOMPARE(c.nodes.size(), import.contract->nodes.size());
         for (int i = 0; i < c.nodes.size(); ++i) {
@@ -176,10 +189,19 @@ private Q_SLOTS:
         QCOMPARE(s.name, QStringLiteral("Weekly operating report"));
         QCOMPARE(s.owner, QStringLiteral("finance-lead"));
         QCOMPARE(toString(s.onFailure), QStringLiteral("hold"));
-        // The exposure's path with the tests on it, not customer_churn's.
-        QCOMPARE(s.needs, QStringList({QStringLiteral("weekly_revenue"),
-                                       QStringLiteral("not_null_weekly_revenue_amount"),
-                                       QStringLiteral("accepted_values_stg_orders_status")}));
+        // What the exposure depends on, nothing more; the section rests on
+        // the tests on its path (and the selection kept them), not on
+        // customer_churn's.
+        QCOMPARE(s.needs, QStringList({QStringLiteral("weekly_revenue")}));
+        const Graph graph = Graph::fromContract(c);
+        QStringList restsOn = graph.ids(graph.sectionRestsOn(s.id));
+        restsOn.sort();
+        QCOMPARE(restsOn,
+                 QStringList({QStringLiteral("accepted_values_stg_orders_status"),
+                              QStringLiteral("not_null_weekly_revenue_amount"),
+                              QStringLiteral("raw.customers"), QStringLiteral("raw.orders"),
+                              QStringLiteral("stg_customers"), QStringLiteral("stg_orders"),
+                              QStringLiteral("weekly_revenue")}));
         QStringList ids;
         for (const Node &n : c.nodes)
             ids << n.id;
@@ -211,6 +233,61 @@ private Q_SLOTS:
         const Node *warn = c.node(QStringLiteral("accepted_values_stg_orders_status"));
         QCOMPARE(warn->warnIf->text, QStringLiteral("> 10"));
         QVERIFY(!warn->errorIf);
+    }
+
+    // Over the size limit, the include form: the report and the sections, and
+    // an include with the import's options, paths relative to the contract;
+    // loaded, it has the same nodes and sections as the full contract.
+    void tooLargeForOneFileIsAnInclude()
+    {
+        const dbt::ManifestResult read = dbt::readManifest(fixture());
+        QVERIFY2(read.manifest, qPrintable(errors(read.diagnostics)));
+        QTemporaryDir dir;
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("shop/profiles"))));
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("contracts"))));
+        dbt::ImportOptions options;
+        options.projectDir = dir.filePath(QStringLiteral("shop"));
+        options.profilesDir = dir.filePath(QStringLiteral("shop/profiles"));
+        options.target = QStringLiteral("prod");
+        options.dbt = QStringLiteral("/opt/dbt/bin/dbt");
+        options.connection = QStringLiteral("dwh");
+        const dbt::Import import = dbt::importManifest(*read.manifest, options);
+        QVERIFY2(import.ok(), qPrintable(errors(import.diagnostics)));
+        const QString baseDir = dir.filePath(QStringLiteral("contracts"));
+        const QString name = dir.filePath(QStringLiteral("contracts/c.yaml"));
+
+        dbt::WrittenContract full = dbt::composeContract(import, *read.manifest, options, baseDir);
+        QVERIFY(!full.included);
+        dbt::checkContract(&full, name, baseDir);
+        QVERIFY2(full.ok(), qPrintable(errors(full.check.diagnostics)));
+
+        dbt::WrittenContract small =
+            dbt::composeContract(import, *read.manifest, options, baseDir, full.fullBytes - 1);
+        QVERIFY(small.included);
+        QCOMPARE(small.fullBytes, full.fullBytes);
+        // The manifest is elsewhere on the machine: an absolute path.
+        QVERIFY2(small.yaml.contains("\ninclude:\n  dbt:\n    manifest: \"" +
+                                     QFile::encodeName(fixture()) + "\"\n"),
+                 small.yaml.constData());
+        QVERIFY2(small.yaml.contains("    project_dir: \"../shop\"\n    profiles_dir: "
+                                     "\"../shop/profiles\"\n    target: prod\n    program: "
+                                     "\"/opt/dbt/bin/dbt\"\n    connection: dwh\n"),
+                 small.yaml.constData());
+        QVERIFY(!small.yaml.contains("\nnodes:"));
+        dbt::checkContract(&small, name, baseDir);
+        QVERIFY2(small.ok(), qPrintable(errors(small.check.diagnostics)));
+        const Contract &a = *full.check.contract;
+        const Contract &b = *small.check.contract;
+        QCOMPARE(b.nodes.size(), a.nodes.size());
+        for (int i = 0; i < a.nodes.size(); ++i) {
+            QCOMPARE(b.nodes.at(i).id, a.nodes.at(i).id);
+            QCOMPARE(b.nodes.at(i).argv, a.nodes.at(i).argv);
+            QCOMPARE(b.nodes.at(i).connection, a.nodes.at(i).connection);
+        }
+        QCOMPARE(b.report.sections.size(), a.report.sections.size());
+        QCOMPARE(b.report.sections.first().needs, a.report.sections.first().needs);
+        QCOMPARE(b.report.id, a.report.id);
+        QVERIFY(b.connections.contains(QStringLiteral("dwh")));
     }
 
     void danglingDependencyIsAnError()

@@ -4,6 +4,7 @@
 // without a re-import. Bad input is an error at the include's line naming the
 // manifest (and the node), never a crash.
 
+#include "engine/graph/graph.h"
 #include "engine/interop/dbtimport.h"
 #include "engine/interop/dbtmanifest.h"
 #include "engine/interop/loadcontract.h"
@@ -196,8 +197,11 @@ private Q_SLOTS:
         QCOMPARE(int(c.report.sections.size()), 1);
         QCOMPARE(c.report.sections.first().id, QStringLiteral("weekly_operating_report"));
         QCOMPARE(c.report.sections.first().pos.line, kIncludeLine);
-        QVERIFY(c.report.sections.first().needs.contains(
-            QStringLiteral("not_null_weekly_revenue_amount")));
+        // It needs what the exposure depends on; it rests on the test on it.
+        QCOMPARE(c.report.sections.first().needs, QStringList{QStringLiteral("weekly_revenue")});
+        const Graph graph = Graph::fromContract(c);
+        QVERIFY(graph.ids(graph.sectionRestsOn(QStringLiteral("weekly_operating_report")))
+                    .contains(QStringLiteral("not_null_weekly_revenue_amount")));
         // No connection of its own: the include's.
         QVERIFY(c.connections.value(QStringLiteral("warehouse")).driver ==
                 Connection::Driver::Postgres);

@@ -100,6 +100,22 @@ connections:
   w: {driver: sqlite, database: /tmp/none.db}
 )";
 
+// Checks no section lists: chk_orders is attached to revenue's path
+// (docs/trust.md, "What a section rests on"); chk_fx_orders also needs stg_fx,
+// which revenue does not read, and fx does not read stg_orders.
+const QByteArray kAttachedContract = VOUCH_TEST_WEEKLY_REPORT R"(  sections:
+    - {id: revenue, name: Revenue, needs: [mart_rev], on_failure: hold}
+    - {id: fx, name: FX, needs: [stg_fx], on_failure: caveat}
+nodes:
+  - {id: stg_orders, kind: noop}
+  - {id: mart_rev, kind: noop, needs: [stg_orders]}
+  - {id: stg_fx, kind: noop}
+  - {id: chk_orders, kind: check, needs: [stg_orders], connection: w, value: "select 1", error_if: "> 0"}
+  - {id: chk_fx_orders, kind: check, needs: [stg_orders, stg_fx], connection: w, value: "select 1", error_if: "> 0"}
+connections:
+  w: {driver: sqlite, database: /tmp/none.db}
+)";
+
 ContractPtr plainContract()
 {
     static ContractPtr c =
@@ -315,6 +331,40 @@ private Q_SLOTS:
         QCOMPARE(alerts.first().headline,
                  QStringLiteral("explore_cohorts failed (exit code 1); no section depends on "
                                 "it, so every section keeps its verdict."));
+    }
+
+    // A section rests on the checks attached to its path, listed or not.
+    void attachedCheckDecidesTheSection()
+    {
+        const LoadResult loaded =
+            ContractLoader::loadText(kAttachedContract, QStringLiteral("a.yaml"), QString());
+        QVERIFY(loaded.ok());
+        const Contract &c = *loaded.contract;
+        const Graph graph = Graph::fromContract(c);
+        auto run = [&](const QString &failing) {
+            RunSnapshot r;
+            for (const Node &n : c.nodes)
+                r.nodes.insert(n.id,
+                               {NodeState::Succeeded, Freshness::Unknown, {}, {}, {}, {}, {}, {}});
+            r.nodes.insert(failing, failed(QStringLiteral("1 row")));
+            return evaluate(c, graph, r);
+        };
+        const Verdict orders = run(QStringLiteral("chk_orders"));
+        QCOMPARE(toString(orders.section(QStringLiteral("revenue"))->status),
+                 QStringLiteral("held"));
+        QCOMPARE(orders.section(QStringLiteral("revenue"))->findings.first().nodeId,
+                 QStringLiteral("chk_orders"));
+        QCOMPARE(toString(orders.section(QStringLiteral("fx"))->status), QStringLiteral("safe"));
+        QCOMPARE(toString(orders.status), QStringLiteral("partial"));
+        QCOMPARE(impactOf(c, graph, QStringLiteral("chk_orders")).size(), 1);
+        QCOMPARE(impactOf(c, graph, QStringLiteral("chk_orders")).first().sectionId,
+                 QStringLiteral("revenue"));
+
+        const Verdict both = run(QStringLiteral("chk_fx_orders"));
+        QCOMPARE(toString(both.section(QStringLiteral("revenue"))->status), QStringLiteral("safe"));
+        QCOMPARE(toString(both.section(QStringLiteral("fx"))->status), QStringLiteral("safe"));
+        QCOMPARE(both.unneeded.size(), 1);
+        QVERIFY(impactOf(c, graph, QStringLiteral("chk_fx_orders")).isEmpty());
     }
 
     // The publish step failing is the report failing, said as such.
