@@ -6,6 +6,8 @@
 // for the resources it is given and counts its invocations.
 
 #include "engine/contract/contractloader.h"
+#include "support/dbtstandin.h"
+#include "support/testguard.h"
 #include "support/vouchprocess.h"
 
 #include <QDir>
@@ -23,7 +25,7 @@ namespace {
 using Result = vouch::test::VouchResult;
 using vouch::test::runVouch;
 
-const QString kStandin = QStringLiteral(VOUCH_SOURCE_DIR "/tests/support/dbt-standin/dbt");
+const QString kStandin = vouch::test::dbtStandin();
 const QString kManifest =
     QStringLiteral(VOUCH_SOURCE_DIR "/tests/fixtures/dbt/jaffle_shop_dbt1_12/manifest_1.12.json");
 
@@ -41,13 +43,7 @@ struct Project
         return o;
     }
 
-    QStringList calls() const
-    {
-        QFile f(path(QStringLiteral("calls")));
-        if (!f.open(QIODevice::ReadOnly))
-            return {};
-        return QString::fromUtf8(f.readAll()).split(u'\n', Qt::SkipEmptyParts);
-    }
+    QStringList calls() const { return vouch::test::dbtCalls(path(QStringLiteral("calls"))); }
 
     // The stand-in's view of the project, from the imported contract.
     bool describe(int *resources, int *tests) const
@@ -93,12 +89,7 @@ struct Project
 
 QStringList selected(const QString &call)
 {
-    const QStringList args = call.split(u' ');
-    QStringList out;
-    for (int i = args.indexOf(QStringLiteral("--select")) + 1;
-         i > 0 && i < args.size() && !args.at(i).startsWith(QLatin1String("--")); ++i)
-        out << args.at(i);
-    return out;
+    return vouch::test::dbtSelection(call);
 }
 
 } // namespace
@@ -177,5 +168,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDbtRun)
+VOUCH_TEST_GUILESS_MAIN(TestDbtRun)
 #include "tst_dbtrun.moc"

@@ -10,6 +10,8 @@
 #include "engine/run/dbtlog.h"
 #include "engine/run/runthread.h"
 #include "engine/store/statestore.h"
+#include "support/dbtstandin.h"
+#include "support/guardedrun.h"
 #include "support/testguard.h"
 
 #include <QDir>
@@ -24,7 +26,7 @@ namespace {
 
 QString lastDir; // the latest Project's directory, for cleanup()
 
-const QString kStandin = QStringLiteral(VOUCH_SOURCE_DIR "/tests/support/dbt-standin/dbt");
+const QString kStandin = vouch::test::dbtStandin();
 
 // A dbt project of the stand-in's: resource -> (unique id, upstream ids).
 struct Resource
@@ -118,13 +120,7 @@ public:
     }
 
     // One line per dbt invocation: its arguments.
-    QStringList calls() const
-    {
-        QFile f(path(QStringLiteral("calls")));
-        if (!f.open(QIODevice::ReadOnly))
-            return {};
-        return QString::fromUtf8(f.readAll()).split(u'\n', Qt::SkipEmptyParts);
-    }
+    QStringList calls() const { return vouch::test::dbtCalls(path(QStringLiteral("calls"))); }
 
     struct Run
     {
@@ -155,11 +151,7 @@ public:
         }
         RunContext context = *contextForPeriod(QStringLiteral("2026-W47"), QDateTime());
         context.env.insert(QStringLiteral("DBT_STANDIN_CALLS"), path(QStringLiteral("calls")));
-        options.statePath = path(QStringLiteral("state.db"));
-        if (options.concurrency == 0)
-            options.concurrency = 4;
-        options.killGrace = std::chrono::milliseconds(500);
-        options.jitterSeed = 7;
+        options = vouch::test::testRunOptions(options, path(QStringLiteral("state.db")));
         RunThread thread(contract, context, options);
         qint64 runId = 0;
         QObject::connect(&thread, &RunThread::runStarted, [&](qint64 id, int) { runId = id; });
@@ -167,16 +159,7 @@ public:
                          [&](const QList<Transition> &batch) { out.transitions += batch; });
         if (during)
             during(thread);
-        QTimer guard; // a hang cancels and fails
-        guard.setSingleShot(true);
-        QObject::connect(&guard, &QTimer::timeout, [&] {
-            out.error = QStringLiteral("timed out");
-            thread.cancelRun();
-        });
-        guard.start(60000);
-        const QString error = thread.runToEnd();
-        if (out.error.isEmpty())
-            out.error = error;
+        out.error = vouch::test::runGuarded(thread);
         QString storeError;
         auto store = StateStore::open(options.statePath, &storeError);
         if (!store) {
@@ -193,15 +176,9 @@ public:
     QString outcomes;
 };
 
-// The `--select` arguments of one invocation.
 QStringList selected(const QString &call)
 {
-    const QStringList args = call.split(u' ');
-    QStringList out;
-    for (int i = args.indexOf(QStringLiteral("--select")) + 1;
-         i > 0 && i < args.size() && !args.at(i).startsWith(QLatin1String("--")); ++i)
-        out << args.at(i);
-    return out;
+    return vouch::test::dbtSelection(call);
 }
 
 // Processes a test's invocations left alive (the stand-in's shell, or the
@@ -567,5 +544,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDbtBatch)
+VOUCH_TEST_GUILESS_MAIN(TestDbtBatch)
 #include "tst_dbtbatch.moc"
