@@ -63,10 +63,9 @@ struct Scheduler::Private
     QList<bool> holdsSlot;
     QList<int> newlyReady; // ready since the last pump: marked queued if they must wait
     QHash<int, CommandExecutor *> commands;
-    // dbt nodes run in batches: one dbt process for several nodes of one
-    // project (docs/contract.md, "dbt nodes"). A batch holds one slot of the
-    // concurrency limit and one of each pool its nodes name; one batch per
-    // project runs at a time (dbt's target/ is the project's).
+    // dbt nodes run in batches (docs/contract.md, "dbt nodes"): one process for
+    // several nodes of a project, holding one slot and one of each pool its
+    // nodes name; one per project at a time (dbt's target/ is the project's).
     struct Batch
     {
         DbtBatch *process = nullptr;
@@ -254,7 +253,6 @@ struct Scheduler::Private
             if (!instant) {
                 if (running >= concurrency())
                     break;
-                // One dbt invocation per project at a time: the next one takes it.
                 const bool dbtBusy = node.dbt && busyProjects.contains(DbtBatch::keyOf(node));
                 if (!poolAvailable(node) || dbtBusy) {
                     ready.pop();
@@ -600,7 +598,9 @@ struct Scheduler::Private
 
     void onBatchFinished(Batch *batch, const CommandResult &result, const QStringList &unreported)
     {
-        batches.removeOne(batch), busyProjects.remove(batch->key), --running;
+        batches.removeOne(batch);
+        busyProjects.remove(batch->key);
+        --running;
         for (const QString &pool : std::as_const(batch->pools))
             --poolUsed[pool];
         const QString timedOut = batch->process->timedOut();
