@@ -130,8 +130,11 @@ CappedLog *DbtBatch::logOf(const QString &nodeId)
 void DbtBatch::onLine(const QByteArray &line)
 {
     const std::optional<dbtrun::LogEvent> event = dbtrun::parseLogLine(line);
-    if (!event)
-        return; // plain text: it is in the invocation's log
+    if (!event) { // plain text (dbt before its logger is set up: usage errors)
+        if (!line.trimmed().isEmpty())
+            m_lastMessage = QString::fromUtf8(line).simplified().left(500);
+        return;
+    }
     if (m_invocationId.isEmpty())
         m_invocationId = event->invocationId;
     const QString nodeId = m_nodeOf.value(event->uniqueId);

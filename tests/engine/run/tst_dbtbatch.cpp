@@ -89,7 +89,7 @@ public:
             nodes +=
                 QStringLiteral("  - {id: %1, kind: dbt, unique_id: %2, program: \"%3\", "
                                "project_dir: project, needs: [%4]%5}\n")
-                    .arg(r.name, r.uniqueId, kStandin, r.needs.join(QStringLiteral(", ")), r.extra)
+                    .arg(r.name, r.uniqueId, program, r.needs.join(QStringLiteral(", ")), r.extra)
                     .toUtf8();
         }
         write(QStringLiteral("project/standin.tsv"), tsv);
@@ -174,6 +174,7 @@ public:
     QTemporaryDir dir;
     QList<Resource> resources;
     QString outcomes;
+    QString program = kStandin;
 };
 
 QStringList selected(const QString &call)
@@ -384,6 +385,29 @@ private Q_SLOTS:
         QCOMPARE(r.state(QStringLiteral("after")), QStringLiteral("upstream_failed"));
         QCOMPARE(r.state(QStringLiteral("later")), QStringLiteral("failed"));
         QVERIFY(r.message(QStringLiteral("later")).contains(QLatin1String("dbt ended before")));
+    }
+
+    void aDbtThatCannotRunTheCommandSaysWhy()
+    {
+        // dbt older than 1.5 has no --indirect-selection: it prints a usage
+        // error as plain text and exits 2, before any structured line.
+        Project p;
+        p.write(QStringLiteral("old-dbt"),
+                "#!/bin/sh\necho 'Usage: dbt build [OPTIONS]' >&2\n"
+                "echo \"Error: No such option: --indirect-selection\" >&2\nexit 2\n");
+        QFile::setPermissions(p.path(QStringLiteral("old-dbt")),
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        p.add(QStringLiteral("a"), QStringLiteral("model"));
+        p.program = p.path(QStringLiteral("old-dbt"));
+        const ContractPtr contract = p.contract();
+        QVERIFY(contract);
+        const Project::Run r = p.run(contract);
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.state(QStringLiteral("a")), QStringLiteral("failed"));
+        QVERIFY2(r.message(QStringLiteral("a")).contains(QLatin1String("exit code 2")) &&
+                     r.message(QStringLiteral("a"))
+                         .contains(QLatin1String("No such option: --indirect-selection")),
+                 qPrintable(r.message(QStringLiteral("a"))));
     }
 
     void runResultsSettleWhatTheLogDidNotSay()
