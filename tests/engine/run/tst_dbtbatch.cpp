@@ -74,7 +74,8 @@ public:
     }
 
     // The contract: every resource a `kind: dbt` node, plus `more` nodes.
-    ContractPtr contract(const QByteArray &more = {})
+    // `more`: nodes of other kinds; `top`: more top-level keys (pools).
+    ContractPtr contract(const QByteArray &more = {}, const QByteArray &top = {})
     {
         QByteArray tsv;
         QByteArray nodes;
@@ -102,9 +103,8 @@ public:
             "  timezone: UTC\n"
             "  schedule: \"0 6 * * MON\"\n"
             "  publish_by: \"MON 12:00\"\n"
-            "  sections: [{id: all, name: All, needs: [end], on_failure: hold}]\n"
-            "nodes:\n" +
-            nodes + more + "  - {id: end, kind: noop}\n";
+            "  sections: [{id: all, name: All, needs: [end], on_failure: hold}]\n" +
+            top + "nodes:\n" + nodes + more + "  - {id: end, kind: noop}\n";
         const LoadResult r =
             ContractLoader::loadText(text, path(QStringLiteral("c.yaml")), dir.path());
         for (const Diagnostic &d : r.diagnostics)
@@ -333,6 +333,29 @@ private Q_SLOTS:
         QCOMPARE(selected(calls.at(0)), QStringList{"stg"});
         QCOMPARE(selected(calls.at(1)), (QStringList{"mart", "mart_test"}));
         QCOMPARE(r.state(QStringLiteral("mart_test")), QStringLiteral("succeeded"));
+    }
+
+    void anInvocationHoldsOneSlotOfItsPool()
+    {
+        Project p;
+        p.add(QStringLiteral("a"), QStringLiteral("model"), {}, QStringLiteral(", pool: wh"));
+        p.add(QStringLiteral("b"), QStringLiteral("model"), {}, QStringLiteral(", pool: wh"));
+        const Project::Run r = p.run(p.contract(
+            "  - {id: c, kind: command, run: [\"true\"], pool: wh}\n", "pools: {wh: 1}\n"));
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        // a and b share the invocation and its one slot of wh; c waits for it.
+        QCOMPARE(p.calls().size(), 1);
+        QCOMPARE(selected(p.calls().first()), (QStringList{"a", "b"}));
+        const QStringList ends = r.order(NodeState::Succeeded);
+        const QStringList starts = r.order(NodeState::Running);
+        QVERIFY2(starts.indexOf(QStringLiteral("c")) == starts.size() - 1,
+                 qPrintable(starts.join(u' ')));
+        QVERIFY(ends.indexOf(QStringLiteral("b")) < ends.indexOf(QStringLiteral("c")));
+        bool waited = false;
+        for (const Transition &t : r.transitions)
+            waited = waited || (t.nodeId == QLatin1String("c") && t.state == NodeState::Queued &&
+                                t.message.contains(QLatin1String("pool wh")));
+        QVERIFY(waited);
     }
 
     void cancelStopsTheInvocation()
