@@ -63,6 +63,9 @@ public:
     // Nodes with equal keys run in one invocation: the same dbt, project,
     // profiles, target, threads and environment.
     static QString keyOf(const Node &node);
+    // At most this many nodes in one invocation: their selectors are its
+    // arguments, and the kernel caps a command line (ARG_MAX, ~2 MB here).
+    static constexpr qsizetype kMaxNodes = 5000;
 
     void start();
     void cancel(); // the process group is stopped; finished() follows

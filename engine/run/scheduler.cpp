@@ -441,7 +441,8 @@ struct Scheduler::Private
         QStringList pools;
         auto fits = [&](int i) {
             const Node &n = contract->nodes.at(i);
-            return n.dbt && DbtBatch::keyOf(n) == key && !batchOf.contains(i) &&
+            return n.dbt && in.size() < DbtBatch::kMaxNodes && DbtBatch::keyOf(n) == key &&
+                   !batchOf.contains(i) &&
                    (n.pool.isEmpty() || pools.contains(n.pool) || poolAvailable(n));
         };
         auto take = [&](int i) {
@@ -477,7 +478,6 @@ struct Scheduler::Private
                        (contract->nodes.at(i).kind == NodeKind::Noop && selected[i] &&
                         waitingOn[i] == 0 && !isTerminal(state[i]));
             });
-
         auto *batch = new Batch{nullptr, members, pools, key, QString()};
         ++running;
         for (const QString &pool : pools)

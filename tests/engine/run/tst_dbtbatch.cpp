@@ -7,6 +7,7 @@
 // thread, child processes in their own process groups, the SQLite store.
 
 #include "engine/contract/contractloader.h"
+#include "engine/run/dbtbatch.h"
 #include "engine/run/dbtlog.h"
 #include "engine/run/runthread.h"
 #include "engine/store/statestore.h"
@@ -431,6 +432,28 @@ private Q_SLOTS:
                      r.message(QStringLiteral("a"))
                          .contains(QLatin1String("No such option: --indirect-selection")),
                  qPrintable(r.message(QStringLiteral("a"))));
+    }
+
+    void aVeryLargeStretchIsSplitToFitACommandLine()
+    {
+        // The selectors are dbt's arguments: past DbtBatch::kMaxNodes the
+        // rest waits for the next invocation. The program only counts calls.
+        Project p;
+        p.write(QStringLiteral("counter"),
+                "#!/bin/sh\nprintf '%s\\n' \"$*\" >>\"$DBT_STANDIN_CALLS\"\n");
+        QFile::setPermissions(p.path(QStringLiteral("counter")),
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        p.program = p.path(QStringLiteral("counter"));
+        for (int i = 0; i <= DbtBatch::kMaxNodes; ++i)
+            p.add(QStringLiteral("m%1").arg(i), QStringLiteral("model"));
+        const Project::Run r = p.run(p.contract());
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        const QStringList calls = p.calls();
+        QCOMPARE(calls.size(), 2);
+        QCOMPARE(selected(calls.at(0)).size(), DbtBatch::kMaxNodes);
+        QCOMPARE(selected(calls.at(1)).size(), 1);
+        // It ran nothing: each node says so.
+        QVERIFY(r.message(QStringLiteral("m0")).contains(QLatin1String("without running it")));
     }
 
     void runResultsSettleWhatTheLogDidNotSay()
