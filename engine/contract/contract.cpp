@@ -43,6 +43,51 @@ QStringList nodeKindNames()
     return names;
 }
 
+QString DbtResource::typeOf(const QString &uniqueId)
+{
+    const QString type = uniqueId.section(QLatin1Char('.'), 0, 0);
+    static const QStringList kTypes = {QStringLiteral("model"), QStringLiteral("seed"),
+                                       QStringLiteral("snapshot"), QStringLiteral("test")};
+    return kTypes.contains(type) && uniqueId.count(QLatin1Char('.')) >= 2 ? type : QString();
+}
+
+QString DbtResource::selectorFor(const QString &uniqueId)
+{
+    const QString type = typeOf(uniqueId);
+    if (type.isEmpty())
+        return {};
+    const QStringList parts = uniqueId.split(QLatin1Char('.'));
+    QString name = parts.at(2);
+    // model.shop.orders.v2 is version 2 of orders: dbt selects it as orders.v2.
+    if (type == QLatin1String("model") && parts.size() == 4)
+        name += QLatin1Char('.') + parts.at(3);
+    return name;
+}
+
+QString DbtResource::batchKey() const
+{
+    return QStringList{program, projectDir, profilesDir, target, QString::number(threads)}.join(
+        QChar(0x1f));
+}
+
+QStringList DbtResource::commandFor(const QStringList &selectors) const
+{
+    QStringList argv = {program, QStringLiteral("build"), QStringLiteral("--select")};
+    argv += selectors;
+    // dbt >= 1.5: the tests of a selected model are not added; a test runs
+    // when it is selected itself, so each runs once.
+    argv << QStringLiteral("--indirect-selection") << QStringLiteral("empty");
+    if (!projectDir.isEmpty())
+        argv << QStringLiteral("--project-dir") << projectDir;
+    if (!profilesDir.isEmpty())
+        argv << QStringLiteral("--profiles-dir") << profilesDir;
+    if (!target.isEmpty())
+        argv << QStringLiteral("--target") << target;
+    if (threads > 0)
+        argv << QStringLiteral("--threads") << QString::number(threads);
+    return argv;
+}
+
 QString toString(AlertChannel::Type type)
 {
     switch (type) {

@@ -102,6 +102,34 @@ struct WaitPolicy
     std::optional<Duration> upTo;    // or at most this long after the node starts
 };
 
+// A node that is one resource of a dbt project (`kind: dbt` in a contract;
+// in memory a `command` node that also carries this). The scheduler runs the
+// ready dbt nodes of one project together, as one `dbt build --select …`
+// (docs/contract.md, "dbt nodes"); `argv` holds the equivalent command for
+// this node alone, which is what the node shows and what it would run alone.
+struct DbtResource
+{
+    QString uniqueId;     // model.shop.orders, test.shop.not_null_orders_id.1a2b3c
+    QString resourceType; // model, seed, snapshot or test (the unique id's first part)
+    QString select;       // a dbt selector that picks exactly this resource
+    QString program = QStringLiteral("dbt");
+    QString projectDir; // absolute; also the working directory
+    QString profilesDir;
+    QString target;
+    int threads = 0; // --threads; 0: the profile's
+
+    // Nodes with equal keys (and equal `env`) run in one dbt invocation.
+    QString batchKey() const;
+    // The selector dbt reads for a unique id: `package.name` (fqn) for a
+    // model, seed or snapshot (`package.name.vN` for a versioned model), the
+    // test's name for a test. Empty when the id is not of those four types.
+    static QString selectorFor(const QString &uniqueId);
+    static QString typeOf(const QString &uniqueId);
+    // `dbt build --select S --indirect-selection empty` with the project
+    // options: what this node runs when it runs alone.
+    QStringList commandFor(const QStringList &selectors) const;
+};
+
 struct Node
 {
     QString id;
@@ -121,6 +149,8 @@ struct Node
     QString shell;    // `run: "shell string"` (run with /bin/sh -c)
     QMap<QString, QString> env;
     QString workingDir;
+    // dbt (kind Command with this set: see DbtResource)
+    std::optional<DbtResource> dbt;
 
     // sql, freshness, check
     QString connection;

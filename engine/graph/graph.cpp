@@ -12,7 +12,8 @@ Graph Graph::fromContract(const Contract &contract)
     QList<NodeSpec> nodes;
     nodes.reserve(contract.nodes.size());
     for (const Node &node : contract.nodes)
-        nodes.append({node.id, node.needs, node.tags, node.kind, node.group});
+        nodes.append({node.id, node.needs, node.tags, node.kind, node.group,
+                      node.dbt && node.dbt->resourceType == QLatin1String("test")});
     QList<SectionSpec> sections;
     sections.reserve(contract.report.sections.size());
     for (const Section &section : contract.report.sections)
@@ -27,6 +28,7 @@ Graph Graph::fromSpecs(const QList<NodeSpec> &nodes, const QList<SectionSpec> &s
     g.m_ids.reserve(n);
     g.m_index.reserve(n);
     g.m_kinds.reserve(n);
+    g.m_tests.reserve(n);
     g.m_tags.reserve(n);
     g.m_groups.reserve(n);
     for (int i = 0; i < n; ++i) {
@@ -35,6 +37,7 @@ Graph Graph::fromSpecs(const QList<NodeSpec> &nodes, const QList<SectionSpec> &s
         if (!g.m_index.contains(spec.id)) // the first of duplicate ids wins
             g.m_index.insert(spec.id, i);
         g.m_kinds.append(spec.kind);
+        g.m_tests.append(spec.test || spec.kind == NodeKind::Check);
         g.m_tags.append(spec.tags);
         g.m_groups.append(spec.group);
         for (const QString &tag : spec.tags) {
@@ -191,7 +194,7 @@ QList<int> Graph::restsOn(const QList<int> &seeds) const
     while (!work.isEmpty()) {
         const int node = work.takeLast();
         for (int dependant : m_dependants.at(node)) {
-            if (in[dependant] || m_kinds.at(dependant) != NodeKind::Check)
+            if (in[dependant] || !m_tests.at(dependant))
                 continue;
             const QList<int> &needs = m_needs.at(dependant);
             if (std::all_of(needs.cbegin(), needs.cend(), [&](int n) { return in[n] != 0; })) {

@@ -39,6 +39,9 @@ public:
         QStringList tags;
         NodeKind kind = NodeKind::Noop;
         QString group;
+        // Tests what it needs (a `check`, or a dbt test run by dbt): a
+        // section resting on all it needs rests on it too (restsOn()).
+        bool test = false;
     };
     struct SectionSpec
     {
@@ -99,7 +102,8 @@ public:
     QList<int> downstream(const QList<int> &seeds, int maxDepth = -1) const;
 
     // What a decision resting on `seeds` rests on: the seeds, everything
-    // upstream of them, and the checks attached to any of those. A check is
+    // upstream of them, and the checks (check nodes and dbt tests) attached
+    // to any of those. A check is
     // attached to a set of nodes when everything it needs is in the set (a
     // check on such a check too): a dbt test on an upstream model counts, as
     // `dbt build` treats it. Topological order, no duplicates. Linear in
@@ -125,6 +129,7 @@ private:
     QList<QList<int>> m_dependants;
     int m_edgeCount = 0;
     QList<NodeKind> m_kinds;
+    QList<bool> m_tests; // NodeSpec::test, or a check
     QList<QStringList> m_tags;
     QStringList m_groups;
     QStringList m_tagNames;

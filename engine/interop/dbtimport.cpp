@@ -43,20 +43,6 @@ QString shortText(const QString &text)
     return first;
 }
 
-// dbt writes thresholds as SQL comparisons appended to fail_calc: "!= 0",
-// ">10", "<>0", "= 0".
-std::optional<Threshold> threshold(QString text)
-{
-    text = text.trimmed();
-    if (text.startsWith(QLatin1String("<>")))
-        text = QStringLiteral("!=") + text.mid(2);
-    else if (text.startsWith(u'=') && !text.startsWith(QLatin1String("==")))
-        text = u'=' + text;
-    static const QRegularExpression op(QStringLiteral("^(!=|==|>=|<=|>|<)\\s*"));
-    text.replace(op, QStringLiteral("\\1 "));
-    return Threshold::parse(text);
-}
-
 // Trailing blanks on a line mean nothing in SQL and cannot be kept in a YAML
 // literal block; dropping them here keeps the contract and the file equal.
 QString tidySql(const QString &sql)
@@ -158,12 +144,8 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
         warn(line);
     };
 
-    const bool needsConnection = std::any_of(m.nodes.cbegin(), m.nodes.cend(), [](const auto &r) {
-        return r.resourceType == QLatin1String("test");
-    });
-
     // 2. Sources.
-    bool usesConnection = needsConnection;
+    bool usesConnection = false; // freshness queries run on it (dbt runs the tests)
     for (const Resource &r : m.sources) {
         Node n;
         n.id = result.idOf.value(r.uniqueId);
@@ -215,7 +197,6 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
     }
 
     // 3. Models, seeds, snapshots, tests.
-    QStringList uncompiled;
     for (const Resource &r : m.nodes) {
         const bool runnable = isRunnable(r.resourceType);
         const bool test = r.resourceType == QLatin1String("test");
@@ -229,69 +210,33 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
         QStringList lost;
         n.needs = needsOf(r, &lost);
         reportLost(r, lost);
-        if (runnable) {
-            n.kind = NodeKind::Command;
-            if (r.resourceType == QLatin1String("model"))
-                n.group = r.fqn.size() > 2 ? sanitize(r.fqn.at(1)) : QStringLiteral("models");
-            else
-                n.group = r.resourceType + u's';
-            QString select = r.name;
-            if (!r.version.isEmpty())
-                select += QStringLiteral(".v") + r.version;
-            if (n.id != nodeIdFor(r.resourceType, r.name, r.sourceName, r.version))
-                select = r.packageName + u'.' + select; // a name shared with another package
-            n.argv = {options.dbt, QStringLiteral("build"), QStringLiteral("--select"), select};
-            if (!options.projectDir.isEmpty())
-                n.argv << QStringLiteral("--project-dir") << options.projectDir;
-            if (!options.profilesDir.isEmpty())
-                n.argv << QStringLiteral("--profiles-dir") << options.profilesDir;
-            if (!options.target.isEmpty())
-                n.argv << QStringLiteral("--target") << options.target;
-            n.workingDir = options.projectDir;
-        } else {
-            n.kind = NodeKind::Check;
+        // Every model, seed, snapshot and test is a dbt node: the scheduler
+        // runs the ready ones of the project in one `dbt build` (dbt builds
+        // and tests them; a test's warn/error severity is dbt's verdict).
+        n.kind = NodeKind::Command;
+        DbtResource &dbt = n.dbt.emplace();
+        dbt.uniqueId = r.uniqueId;
+        dbt.resourceType = r.resourceType;
+        dbt.select = DbtResource::selectorFor(r.uniqueId);
+        if (n.id != nodeIdFor(r.resourceType, r.name, r.sourceName, r.version))
+            dbt.select = r.fqn.isEmpty() ? r.packageName + u'.' + dbt.select // shared name
+                                         : r.fqn.join(u'.');
+        dbt.program = options.dbt;
+        dbt.projectDir = options.projectDir;
+        dbt.profilesDir = options.profilesDir;
+        dbt.target = options.target;
+        n.argv = dbt.commandFor({dbt.select});
+        n.workingDir = options.projectDir;
+        if (r.resourceType == QLatin1String("model"))
+            n.group = r.fqn.size() > 2 ? sanitize(r.fqn.at(1)) : QStringLiteral("models");
+        else if (test)
             n.group = QStringLiteral("checks");
-            n.connection = options.connection;
-            if (n.description.isEmpty())
-                n.description = QStringLiteral("dbt test %1").arg(r.name);
-            const QString calc = r.failCalc.isEmpty() ? QStringLiteral("count(*)") : r.failCalc;
-            QString sql = r.compiledCode;
-            if (sql.isEmpty()) {
-                uncompiled << r.uniqueId;
-                sql = r.rawCode;
-            }
-            n.value = QStringLiteral("select %1 as failures from (\n%2\n) dbt_internal_test")
-                          .arg(calc, tidySql(sql));
-            const bool warnOnly =
-                r.severity.compare(QLatin1String("warn"), Qt::CaseInsensitive) == 0;
-            const QString warnIf = r.warnIf.isEmpty() ? QStringLiteral("!= 0") : r.warnIf;
-            const QString errorIf = r.errorIf.isEmpty() ? QStringLiteral("!= 0") : r.errorIf;
-            n.warnIf = threshold(warnIf);
-            if (!n.warnIf) {
-                warn(QStringLiteral("test %1: warn_if '%2' is not a comparison Vouch reads; "
-                                    "using '!= 0'")
-                         .arg(r.uniqueId, warnIf));
-                n.warnIf = threshold(QStringLiteral("!= 0"));
-            }
-            if (!warnOnly) {
-                n.errorIf = threshold(errorIf);
-                if (!n.errorIf) {
-                    warn(QStringLiteral("test %1: error_if '%2' is not a comparison Vouch reads; "
-                                        "using '!= 0'")
-                             .arg(r.uniqueId, errorIf));
-                    n.errorIf = threshold(QStringLiteral("!= 0"));
-                }
-            }
-        }
+        else
+            n.group = r.resourceType + u's';
+        if (test && n.description.isEmpty())
+            n.description = QStringLiteral("dbt test %1").arg(r.name);
         contract->nodes.append(n);
     }
-    if (!uncompiled.isEmpty())
-        warn(
-            QStringLiteral("%1 test(s) have no compiled SQL (the manifest comes from `dbt parse`); "
-                           "their checks hold dbt's uncompiled SQL: run `dbt compile` and import "
-                           "again (first: %2)")
-                .arg(uncompiled.size())
-                .arg(uncompiled.first()));
     if (dangling) {
         std::stable_sort(result.diagnostics.begin(), result.diagnostics.end());
         return result;
@@ -513,6 +458,24 @@ QString list(const QStringList &items)
     return u'[' + q.join(QStringLiteral(", ")) + u']';
 }
 
+// A dbt node's keys; what the loader would work out itself is left out.
+QString dbtKeys(const DbtResource &dbt)
+{
+    QString y = QStringLiteral("    unique_id: %1\n").arg(quoted(dbt.uniqueId));
+    if (dbt.select != DbtResource::selectorFor(dbt.uniqueId))
+        y += QStringLiteral("    select: %1\n").arg(quoted(dbt.select));
+    const std::pair<const char *, QString> keys[] = {
+        {"program", dbt.program == QLatin1String("dbt") ? QString() : dbt.program},
+        {"project_dir", dbt.projectDir},
+        {"profiles_dir", dbt.profilesDir},
+        {"target", dbt.target}};
+    for (const auto &[key, value] : keys) {
+        if (!value.isEmpty())
+            y += QStringLiteral("    %1: %2\n").arg(QLatin1String(key), quoted(value));
+    }
+    return y;
+}
+
 // The comment block at the top of both forms: where the contract comes from,
 // and what has no counterpart.
 void writeHeader(QString &y, const Import &import, const Manifest &m, const ImportOptions &options)
@@ -635,7 +598,8 @@ QByteArray toYaml(const Import &import, const Manifest &m, const ImportOptions &
     }
     y += QStringLiteral("nodes:\n");
     for (const Node &n : c.nodes) {
-        y += QStringLiteral("  - id: %1\n    kind: %2\n").arg(quoted(n.id), toString(n.kind));
+        y += QStringLiteral("  - id: %1\n    kind: %2\n")
+                 .arg(quoted(n.id), n.dbt ? QStringLiteral("dbt") : toString(n.kind));
         if (!n.description.isEmpty())
             y += QStringLiteral("    description: %1\n").arg(quoted(n.description));
         if (!n.needs.isEmpty())
@@ -646,9 +610,11 @@ QByteArray toYaml(const Import &import, const Manifest &m, const ImportOptions &
             y += QStringLiteral("    tags: %1\n").arg(list(n.tags));
         if (!n.owner.isEmpty())
             y += QStringLiteral("    owner: %1\n").arg(quoted(n.owner));
-        if (!n.argv.isEmpty())
+        if (n.dbt)
+            y += dbtKeys(*n.dbt);
+        else if (!n.argv.isEmpty())
             y += QStringLiteral("    run: %1\n").arg(list(n.argv));
-        if (!n.workingDir.isEmpty())
+        if (!n.workingDir.isEmpty() && !n.dbt)
             y += QStringLiteral("    working_dir: %1\n").arg(quoted(n.workingDir));
         if (!n.connection.isEmpty())
             y += QStringLiteral("    connection: %1\n").arg(quoted(n.connection));

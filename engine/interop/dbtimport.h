@@ -1,11 +1,12 @@
 #pragma once
 
-// Turns a dbt manifest (dbtmanifest.h) into a reporting path: models, seeds
-// and snapshots become `command` nodes running `dbt build --select NAME`;
-// sources become `freshness` nodes (when dbt knows how to measure them) or
-// `noop` source nodes; data tests become `check` nodes with dbt's severity,
-// warn_if and error_if; exposures become report sections. Everything with no
-// counterpart is listed (Import::unmapped) and warned about.
+// Turns a dbt manifest (dbtmanifest.h) into a reporting path: models, seeds,
+// snapshots and data tests become dbt nodes (Node::dbt; the scheduler runs
+// the ready ones of a project in one `dbt build`, and dbt judges the tests
+// with their own severity); sources become `freshness` nodes (when dbt knows
+// how to measure them) or `noop` source nodes; exposures become report
+// sections. Everything with no counterpart is listed (Import::unmapped) and
+// warned about.
 //
 // The same expansion serves `vouch import dbt` (written out as YAML by
 // toYaml()) and a contract's `include: {dbt: …}` block (merged by the

@@ -1,7 +1,9 @@
 #include "engine/run/scheduler.h"
 
 #include "engine/graph/graph.h"
+#include "engine/run/commandenvironment.h"
 #include "engine/run/commandexecutor.h"
+#include "engine/run/dbtbatch.h"
 #include "engine/util/clock.h"
 #include "engine/util/log.h"
 
@@ -13,6 +15,7 @@
 #include <QHash>
 #include <QPointer>
 #include <QProcessEnvironment>
+#include <QSet>
 #include <QStandardPaths>
 #include <QThread>
 #include <QThreadPool>
@@ -61,6 +64,21 @@ struct Scheduler::Private
     QList<bool> holdsSlot;
     QList<int> newlyReady; // ready since the last pump: marked queued if they must wait
     QHash<int, CommandExecutor *> commands;
+    // dbt nodes run in batches (docs/contract.md, "dbt nodes"): one process for
+    // several nodes of a project, holding one slot and one of each pool its
+    // nodes name; one per project at a time (dbt's target/ is the project's).
+    struct Batch
+    {
+        DbtBatch *process = nullptr;
+        QList<int> members; // in topological order
+        QStringList pools;
+        QString key;
+        QString cancelledBy; // the node whose cancel stopped it
+    };
+    QHash<int, Batch *> batchOf; // a member, until dbt (or the batch's end) settles it
+    QList<Batch *> batches;
+    QSet<QString> busyProjects;
+    int batchCount = 0;
     QHash<int, QTimer *> timers; // retry delays, freshness waits, timeouts
     QList<Transition> outbox;
     bool flushScheduled = false;
@@ -88,18 +106,7 @@ struct Scheduler::Private
     QThreadPool pool;
     std::mt19937 rng;
 
-    // The environment every command starts from (the engine's, then the
-    // run context's), built once per attempt rather than for every node.
-    std::optional<QProcessEnvironment> commandEnvironment;
-    const QProcessEnvironment &baseEnvironment()
-    {
-        if (!commandEnvironment) {
-            commandEnvironment = QProcessEnvironment::systemEnvironment();
-            for (auto it = context.env.cbegin(); it != context.env.cend(); ++it)
-                commandEnvironment->insert(it.key(), it.value());
-        }
-        return *commandEnvironment;
-    }
+    std::optional<QProcessEnvironment> commandEnvironment; // attemptEnvironment(), once
 
     int concurrency() const
     {
@@ -240,7 +247,8 @@ struct Scheduler::Private
             const Ready r = ready.top();
             const int index = r.index;
             const Node &node = contract->nodes.at(index);
-            if (state[index] != NodeState::Pending && state[index] != NodeState::Queued) {
+            if ((state[index] != NodeState::Pending && state[index] != NodeState::Queued) ||
+                batchOf.contains(index)) {
                 ready.pop();
                 continue;
             }
@@ -248,17 +256,25 @@ struct Scheduler::Private
             if (!instant) {
                 if (running >= concurrency())
                     break;
-                if (!poolAvailable(node)) {
+                const bool dbtBusy = node.dbt && busyProjects.contains(DbtBatch::keyOf(node));
+                if (!poolAvailable(node) || dbtBusy) {
                     ready.pop();
                     blockedByPool.append(r);
                     if (state[index] == NodeState::Pending)
-                        transition(index, NodeState::Queued, nullptr,
-                                   QStringLiteral("waiting for a slot in pool %1").arg(node.pool));
+                        transition(
+                            index, NodeState::Queued, nullptr,
+                            dbtBusy
+                                ? QStringLiteral("waiting for the running dbt "
+                                                 "invocation of its project to end")
+                                : QStringLiteral("waiting for a slot in pool %1").arg(node.pool));
                     continue;
                 }
             }
             ready.pop();
-            launch(index);
+            if (node.dbt)
+                launchBatch(index);
+            else
+                launch(index);
         }
         for (const Ready &r : blockedByPool)
             ready.push(r);
@@ -334,6 +350,13 @@ struct Scheduler::Private
                           .arg(tries[index]));
     }
 
+    QProcessEnvironment environmentFor(const Node &node)
+    {
+        if (!commandEnvironment)
+            commandEnvironment = attemptEnvironment(context);
+        return nodeEnvironment(*commandEnvironment, node, context);
+    }
+
     void startCommand(int index)
     {
         const Node &node = contract->nodes.at(index);
@@ -347,15 +370,7 @@ struct Scheduler::Private
         } else {
             spec.shell = node.shell;
         }
-        QProcessEnvironment env = baseEnvironment();
-        for (auto it = node.env.cbegin(); it != node.env.cend(); ++it)
-            env.insert(it.key(), expandEnvironment(it.value(), context));
-        env.insert(QStringLiteral("VOUCH_NODE"), node.id);
-        env.insert(QStringLiteral("VOUCH_PERIOD"), context.period);
-        env.insert(QStringLiteral("VOUCH_PERIOD_START"), context.periodStart.toString(Qt::ISODate));
-        env.insert(QStringLiteral("VOUCH_PERIOD_END"),
-                   context.periodEndExclusive.toString(Qt::ISODate));
-        spec.environment = env;
+        spec.environment = environmentFor(node);
         spec.workingDirectory = expandEnvironment(node.workingDir, context);
         if (node.timeout)
             spec.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*node.timeout);
@@ -407,6 +422,214 @@ struct Scheduler::Private
             failOrRetry(index, outcome);
             break;
         }
+        pump();
+    }
+
+    // ------------------------------------------------------------- dbt batches
+
+    // The ready dbt nodes of `seed`'s project, and every selected dbt node of
+    // the project waiting only on them: dbt orders them by its own graph, so
+    // one invocation runs the whole stretch and reports each node as it goes.
+    void launchBatch(int seed)
+    {
+        const QString key = DbtBatch::keyOf(contract->nodes.at(seed));
+        QSet<int> in;
+        QStringList pools;
+        auto fits = [&](int i) {
+            const Node &n = contract->nodes.at(i);
+            return n.dbt && in.size() < DbtBatch::kMaxNodes && DbtBatch::keyOf(n) == key &&
+                   !batchOf.contains(i) &&
+                   (n.pool.isEmpty() || pools.contains(n.pool) || poolAvailable(n));
+        };
+        auto take = [&](int i) {
+            in.insert(i);
+            const QString &pool = contract->nodes.at(i).pool;
+            if (!pool.isEmpty() && !pools.contains(pool))
+                pools << pool;
+        };
+        take(seed);
+        std::vector<Ready> others;
+        while (!ready.empty()) {
+            const Ready r = ready.top();
+            ready.pop();
+            const int i = r.index;
+            if (!in.contains(i) &&
+                (state[i] == NodeState::Pending || state[i] == NodeState::Queued) && fits(i))
+                take(i);
+            else
+                others.push_back(r);
+        }
+        for (const Ready &r : others)
+            ready.push(r);
+        const QList<int> members = extendDbtBatch(
+            graph, in,
+            [&](int i) {
+                const bool joins = selected[i] && state[i] == NodeState::Pending && fits(i);
+                if (joins)
+                    take(i);
+                return joins;
+            },
+            [&](int i) { // a ready source (noop) passes in this very pump
+                return isPassing(state[i]) ||
+                       (contract->nodes.at(i).kind == NodeKind::Noop && selected[i] &&
+                        waitingOn[i] == 0 && !isTerminal(state[i]));
+            });
+        auto *batch = new Batch{nullptr, members, pools, key, QString()};
+        ++running;
+        for (const QString &pool : pools)
+            ++poolUsed[pool];
+        busyProjects.insert(key);
+        batches << batch;
+
+        DbtBatchSpec spec;
+        spec.project = *contract->nodes.at(seed).dbt;
+        spec.environment = environmentFor(contract->nodes.at(seed));
+        spec.context = context;
+        spec.logPath = QDir(options.logDirectory)
+                           .filePath(QStringLiteral("%1/%2/dbt-invocation-%3.log")
+                                         .arg(runId)
+                                         .arg(attempt)
+                                         .arg(++batchCount));
+        spec.maxLogBytes = options.maxLogBytes;
+        spec.killGrace = options.killGrace;
+        for (int i : std::as_const(members)) {
+            const Node &n = contract->nodes.at(i);
+            ++tries[i];
+            ++generation[i];
+            if (!firstStart[i].isValid())
+                firstStart[i] = clockNow();
+            batchOf.insert(i, batch);
+            spec.members.append({n.id, n.dbt->uniqueId, n.dbt->select, logPathFor(i), n.timeout});
+            transition(i, NodeState::Queued, nullptr,
+                       QStringLiteral("in dbt invocation %1 of %2 node(s): dbt starts it in turn")
+                           .arg(batchCount)
+                           .arg(members.size()));
+        }
+        DbtBatch *process = batch->process = new DbtBatch(std::move(spec), q);
+        QObject::connect(process, &DbtBatch::output, q, &Scheduler::output);
+        QObject::connect(process, &DbtBatch::nodeStarted, q,
+                         [this, batch](const QString &id, const QString &logPath) {
+                             const int i = graph.indexOf(id);
+                             if (batchOf.value(i) == batch)
+                                 transition(i, NodeState::Running, nullptr, QString(),
+                                            batch->process->processGroup(), logPath);
+                         });
+        QObject::connect(process, &DbtBatch::nodeFinished, q,
+                         [this, batch](const QString &id, const dbtrun::NodeResult &result) {
+                             const int i = graph.indexOf(id);
+                             if (batchOf.value(i) != batch)
+                                 return;
+                             batchOf.remove(i);
+                             onDbtResult(i, result);
+                             pump();
+                         });
+        QObject::connect(process, &DbtBatch::finished, q,
+                         [this, batch](const CommandResult &result, const QStringList &unreported) {
+                             onBatchFinished(batch, result, unreported);
+                         });
+        process->start();
+    }
+
+    void onDbtResult(int index, const dbtrun::NodeResult &result)
+    {
+        NodeOutcome outcome;
+        outcome.message = result.message;
+        outcome.value = result.failures;
+        outcome.executionError = result.verdict == dbtrun::NodeResult::Verdict::Error;
+        if (outcome.executionError)
+            failOrRetry(index, outcome);
+        else if (result.verdict == dbtrun::NodeResult::Verdict::Skipped)
+            notRunByDbt(index, QStringLiteral("skipped by dbt"));
+        else // a test's failure is a finding, an answer: it is not retried
+            settle(index, dbtrun::stateOf(result.verdict), &outcome);
+    }
+
+    // A member dbt did not run: upstream_failed when an upstream did not
+    // pass, back to waiting when one will run again (a retry), false when
+    // every upstream passed (the caller says why it did not run).
+    bool notRunByDbt(int index, const QString &why)
+    {
+        QStringList broken;
+        bool again = false;
+        for (int up : graph.needs(index)) {
+            if (isPassing(state[up]))
+                continue;
+            if (isTerminal(state[up]))
+                broken << graph.id(up);
+            else
+                again = true;
+        }
+        if (cancelling) {
+            settle(index, NodeState::Cancelled, nullptr, QStringLiteral("the run was cancelled"));
+        } else if (!broken.isEmpty()) {
+            settle(index, NodeState::UpstreamFailed, nullptr,
+                   QStringLiteral("%1: upstream %2 did not pass")
+                       .arg(why, broken.join(QStringLiteral(", "))));
+        } else if (again) {
+            requeue(index, QStringLiteral("%1; it runs once its upstream has run again").arg(why));
+        } else if (why == QLatin1String("skipped by dbt")) { // past a failing test
+            settle(index, NodeState::UpstreamFailed, nullptr,
+                   QStringLiteral("skipped by dbt: a test of an upstream model failed (dbt build "
+                                  "does not build past a failing test)"));
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    // Back to waiting, not counted as a try: it runs in a later invocation.
+    void requeue(int index, const QString &message)
+    {
+        --tries[index];
+        transition(index, NodeState::Queued, nullptr, message);
+        state[index] = NodeState::Pending;
+        waitingOn[index] = 0;
+        for (int up : graph.needs(index)) {
+            if (selected[up] && !isPassing(state[up]))
+                ++waitingOn[index];
+        }
+        if (waitingOn[index] == 0)
+            makeReady(index);
+    }
+
+    void onBatchFinished(Batch *batch, const CommandResult &result, const QStringList &unreported)
+    {
+        batches.removeOne(batch);
+        busyProjects.remove(batch->key);
+        --running;
+        for (const QString &pool : std::as_const(batch->pools))
+            --poolUsed[pool];
+        const QString timedOut = batch->process->timedOut();
+        for (int i : std::as_const(batch->members)) {
+            if (!unreported.contains(graph.id(i)) || batchOf.value(i) != batch)
+                continue;
+            batchOf.remove(i);
+            NodeOutcome outcome;
+            outcome.executionError = true;
+            const Node &node = contract->nodes.at(i);
+            if (!batch->cancelledBy.isEmpty()) {
+                settle(i, NodeState::Cancelled, nullptr,
+                       batch->cancelledBy == node.id || cancelling
+                           ? QStringLiteral("cancelled; the dbt invocation was stopped")
+                           : QStringLiteral("cancelled with %1: they ran in one dbt invocation, "
+                                            "which was stopped")
+                                 .arg(batch->cancelledBy));
+            } else if (timedOut == node.id) {
+                outcome.message = QStringLiteral("timed out after %1; the dbt invocation was "
+                                                 "stopped (process group killed)")
+                                      .arg(formatDuration(*node.timeout));
+                failOrRetry(i, outcome);
+            } else if (!timedOut.isEmpty()) {
+                requeue(i, QStringLiteral("the dbt invocation was stopped when %1 timed out; it "
+                                          "runs in the next one")
+                               .arg(timedOut));
+            } else if (!notRunByDbt(i, QStringLiteral("not run by dbt"))) {
+                outcome.message = batch->process->whyUnreported(result, node.dbt->select);
+                failOrRetry(i, outcome);
+            }
+        }
+        batch->process->deleteLater();
+        delete batch;
         pump();
     }
 
@@ -563,6 +786,13 @@ struct Scheduler::Private
         if (!selected[index] || isTerminal(state[index]))
             return;
         disarmTimer(index);
+        if (Batch *batch = batchOf.value(index)) {
+            // dbt cannot drop one node: the invocation stops, its unfinished nodes cancelled.
+            if (batch->cancelledBy.isEmpty())
+                batch->cancelledBy = graph.id(index);
+            batch->process->cancel();
+            return;
+        }
         if (CommandExecutor *executor = commands.value(index)) {
             executor->cancel(); // its finished(Cancelled) settles the node
             return;
@@ -574,7 +804,7 @@ struct Scheduler::Private
 
     void maybeFinish()
     {
-        if (finishing || remaining > 0 || !commands.isEmpty())
+        if (finishing || remaining > 0 || !commands.isEmpty() || !batches.isEmpty())
             return;
         // Every node's end is on disk before the attempt is marked finished.
         if (!flush()) {
@@ -633,6 +863,11 @@ Scheduler::~Scheduler()
     // for queries in flight: their results are dropped by the guard.
     qDeleteAll(d->commands);
     d->commands.clear();
+    for (auto *batch : std::as_const(d->batches)) {
+        delete batch->process;
+        delete batch;
+    }
+    d->batches.clear();
     d->pool.waitForDone();
 }
 

@@ -44,6 +44,11 @@ const QStringList kCommonNodeKeys = {
     QStringLiteral("description"), QStringLiteral("owner"),   QStringLiteral("tags"),
     QStringLiteral("group"),       QStringLiteral("retries"), QStringLiteral("retry_delay"),
     QStringLiteral("timeout"),     QStringLiteral("pool"),    QStringLiteral("impact")};
+const QStringList kDbtNodeKeys = {QStringLiteral("unique_id"),    QStringLiteral("select"),
+                                  QStringLiteral("program"),      QStringLiteral("project_dir"),
+                                  QStringLiteral("profiles_dir"), QStringLiteral("target"),
+                                  QStringLiteral("threads"),      QStringLiteral("env")};
+const QString kDbtKind = QStringLiteral("dbt");
 const QStringList kWaitKeys = {QStringLiteral("every"), QStringLiteral("until"),
                                QStringLiteral("up_to")};
 
@@ -76,8 +81,14 @@ QStringList allKindKeys()
     QStringList all;
     for (const QString &k : nodeKindNames())
         all += kindKeys(*nodeKindFromString(k));
+    all += kDbtNodeKeys;
     all.removeDuplicates();
     return all;
+}
+
+QStringList contractKindNames()
+{
+    return nodeKindNames() << kDbtKind;
 }
 
 } // namespace vouch::engine::loader

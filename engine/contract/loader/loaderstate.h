@@ -162,6 +162,11 @@ extern const QStringList kSectionKeys;
 extern const QStringList kConnectionKeys;
 extern const QStringList kCommonNodeKeys;
 extern const QStringList kWaitKeys;
+// `kind: dbt` (a command node that is a dbt resource: DbtResource) and its keys.
+extern const QStringList kDbtNodeKeys;
+extern const QString kDbtKind;
+// The kinds a contract may write: nodeKindNames() and `dbt`.
+QStringList contractKindNames();
 // The keys a node of `kind` takes besides kCommonNodeKeys, and those of all kinds.
 QStringList kindKeys(NodeKind kind);
 QStringList allKindKeys();
@@ -213,6 +218,9 @@ private:
     void readRun(const Walker::Entry &e, Node &node, const QString &where);
     void readSqlFile(const QString &relative, SourcePos pos, Node &node, const QString &where);
     void readWait(const Walker::Entry &e, Node &node, const QString &where);
+    void readDbtKey(const Walker::Entry &e, Node &node, const QString &where);
+    void checkDbtNode(Node &node, const QHash<QString, Walker::Entry> &keys, SourcePos pos,
+                      const QString &where);
     void checkKindRequirements(const Node &node, const QHash<QString, Walker::Entry> &keys,
                                SourcePos pos, const QString &where);
 

@@ -48,21 +48,30 @@ void ContractBuilder::readNode(const YAML::Node &map, Contract &c, SourcePos ite
         where = QStringLiteral("node '%1'").arg(node.id);
     }
     std::optional<NodeKind> kind;
+    bool dbt = false;
     if (kindNode.IsDefined() && kindNode.IsScalar()) {
         kind = nodeKindFromString(qs(kindNode.Scalar()));
+        if (!kind && qs(kindNode.Scalar()) == kDbtKind) {
+            kind = NodeKind::Command;
+            dbt = true;
+        }
         if (!kind) {
             const QString k = qs(kindNode.Scalar());
-            const QString hint = closestMatch(k, nodeKindNames());
+            const QString hint = closestMatch(k, contractKindNames());
             m_w.error(Walker::posOf(kindNode, itemPos),
                       QStringLiteral("unknown kind '%1' in %2; %3")
                           .arg(k, where,
-                               hint.isEmpty() ? QStringLiteral("use one of: %1")
-                                                    .arg(nodeKindNames().join(QStringLiteral(", ")))
-                                              : QStringLiteral("did you mean '%1'?").arg(hint)));
+                               hint.isEmpty()
+                                   ? QStringLiteral("use one of: %1")
+                                         .arg(contractKindNames().join(QStringLiteral(", ")))
+                                   : QStringLiteral("did you mean '%1'?").arg(hint)));
         }
     }
+    const QString kindName = dbt ? kDbtKind : kind ? toString(*kind) : QString();
+    if (dbt)
+        node.dbt = DbtResource();
     QStringList allowed = kCommonNodeKeys;
-    allowed += kind ? kindKeys(*kind) : allKindKeys();
+    allowed += dbt ? kDbtNodeKeys : kind ? kindKeys(*kind) : allKindKeys();
 
     bool sawId = false, sawKind = false;
     std::optional<YAML::Node> runNode;
@@ -73,8 +82,9 @@ void ContractBuilder::readNode(const YAML::Node &map, Contract &c, SourcePos ite
     acceptAll.removeDuplicates();
     for (const auto &e : m_w.entries(map, acceptAll, where, itemPos)) {
         if (!allowed.contains(e.key)) {
-            m_w.error(e.keyPos, QStringLiteral("'%1' is not used by %2 nodes (%3)")
-                                    .arg(e.key, toString(*kind), where));
+            m_w.error(
+                e.keyPos,
+                QStringLiteral("'%1' is not used by %2 nodes (%3)").arg(e.key, kindName, where));
             continue;
         }
         byKey.insert(e.key, e);
@@ -95,7 +105,7 @@ void ContractBuilder::readNode(const YAML::Node &map, Contract &c, SourcePos ite
         m_w.error(itemPos, QStringLiteral("%1 is missing required key 'id'").arg(where));
     if (!sawKind)
         m_w.error(itemPos, QStringLiteral("%1 is missing required key 'kind' (one of: %2)")
-                               .arg(where, nodeKindNames().join(QStringLiteral(", "))));
+                               .arg(where, contractKindNames().join(QStringLiteral(", "))));
     if (kind)
         node.kind = *kind;
 
@@ -135,6 +145,8 @@ void ContractBuilder::readNode(const YAML::Node &map, Contract &c, SourcePos ite
         } else if (k == QLatin1String("run")) {
             runNode = e.value;
             readRun(e, node, where);
+        } else if (dbt && kDbtNodeKeys.contains(k) && k != QLatin1String("env")) {
+            readDbtKey(e, node, where);
         } else if (k == QLatin1String("env")) {
             if (!m_w.expectMap(e.value, QStringLiteral("'env' in %1").arg(where), e.keyPos))
                 continue;
@@ -193,7 +205,9 @@ void ContractBuilder::readNode(const YAML::Node &map, Contract &c, SourcePos ite
         }
     }
 
-    if (kind)
+    if (dbt)
+        checkDbtNode(node, byKey, itemPos, where);
+    else if (kind)
         checkKindRequirements(node, byKey, itemPos, where);
 
     m_nodeExtras.append(extra);
@@ -282,6 +296,65 @@ void ContractBuilder::readWait(const Walker::Entry &e, Node &node, const QString
                                       "'up_to: 2h'")
                            .arg(what));
     node.wait = wait;
+}
+
+void ContractBuilder::readDbtKey(const Walker::Entry &e, Node &node, const QString &where)
+{
+    DbtResource &dbt = *node.dbt;
+    const QString &k = e.key;
+    if (k == QLatin1String("threads")) {
+        dbt.threads = m_w.integer(e, where, 1, 1024).value_or(0);
+        return;
+    }
+    const std::optional<QString> text = m_w.text(e, where);
+    if (!text)
+        return;
+    const SourcePos vp = Walker::posOf(e.value, e.keyPos);
+    if (k == QLatin1String("unique_id")) {
+        dbt.uniqueId = *text;
+        dbt.resourceType = DbtResource::typeOf(*text);
+        if (dbt.resourceType.isEmpty())
+            m_w.error(vp, QStringLiteral("'unique_id: %1' in %2 is not the unique id of a dbt "
+                                         "model, seed, snapshot or test; write it as dbt's "
+                                         "manifest does, e.g. model.shop.orders")
+                              .arg(*text, where));
+    } else if (k == QLatin1String("select")) {
+        dbt.select = *text;
+        if (text->trimmed().isEmpty() || text->contains(QLatin1Char(' ')))
+            m_w.error(vp, QStringLiteral("'select' in %1 must be one dbt selector that picks "
+                                         "this resource alone, without spaces")
+                              .arg(where));
+    } else if (k == QLatin1String("program")) {
+        dbt.program = *text;
+    } else if (k == QLatin1String("target")) {
+        dbt.target = *text;
+    } else if (k == QLatin1String("project_dir") || k == QLatin1String("profiles_dir")) {
+        m_w.checkEnvRefs(*text, vp, where);
+        const QString path = text->contains(QLatin1String("${")) ? *text : m_w.resolvePath(*text);
+        (k == QLatin1String("project_dir") ? dbt.projectDir : dbt.profilesDir) = path;
+    }
+}
+
+// A dbt node is a command node that also says which dbt resource it is: its
+// `argv` is what it runs alone (the scheduler runs ready dbt nodes together).
+void ContractBuilder::checkDbtNode(Node &node, const QHash<QString, Walker::Entry> &keys,
+                                   SourcePos pos, const QString &where)
+{
+    DbtResource &dbt = *node.dbt;
+    if (!keys.contains(QStringLiteral("unique_id"))) {
+        m_w.error(pos, QStringLiteral("%1 is missing required key 'unique_id' (the dbt "
+                                      "resource, as the manifest names it: model.shop.orders)")
+                           .arg(where));
+        return;
+    }
+    if (dbt.resourceType.isEmpty())
+        return;
+    if (dbt.select.isEmpty())
+        dbt.select = DbtResource::selectorFor(dbt.uniqueId);
+    if (dbt.program.isEmpty())
+        dbt.program = QStringLiteral("dbt");
+    node.argv = dbt.commandFor({dbt.select});
+    node.workingDir = dbt.projectDir;
 }
 
 void ContractBuilder::checkKindRequirements(const Node &node,

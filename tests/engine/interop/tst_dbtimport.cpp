@@ -103,15 +103,21 @@ private Q_SLOTS:
             ContractLoader::loadText(yaml, QStringLiteral("imported.yaml"), QStringLiteral("/tmp"));
         QVERIFY2(loaded.ok(), qPrintable(errors(loaded.diagnostics)));
         const Contract &c = *loaded.contract;
-        QCOMPARE(count(c, NodeKind::Command), commands);
-        QCOMPARE(count(c, NodeKind::Check), checks);
+        // Models, seeds, snapshots and tests are all dbt nodes: dbt runs the tests.
+        QCOMPARE(count(c, NodeKind::Command), commands + checks);
+        QCOMPARE(count(c, NodeKind::Check), 0);
+        QCOMPARE(int(std::count_if(c.nodes.cbegin(), c.nodes.cend(),
+                                   [](const Node &n) {
+                                       return n.dbt && n.dbt->resourceType == QLatin1String("test");
+                                   })),
+                 checks);
         QCOMPARE(count(c, NodeKind::Freshness) + count(c, NodeKind::Noop), sources);
         QCOMPARE(c.nodes.size(), commands + checks + sources);
         QCOMPARE(c.edgeCount(), edges);
         QVERIFY(Graph::fromContract(c).isAcyclic());
         // Every model runs through dbt, selected by its own name.
         for (const Node &n : c.nodes) {
-            if (n.kind == NodeKind::Command) {
+            if (n.dbt && n.dbt->resourceType != QLatin1String("test")) {
                 QCOMPARE(n.argv.mid(0, 3),
                          QStringList({QStringLiteral("dbt"), QStringLiteral("build"),
                                       QStringLiteral("--select")}));
@@ -212,9 +218,11 @@ private Q_SLOTS:
                                    QStringLiteral("stg_customers"), QStringLiteral("stg_orders"),
                                    QStringLiteral("weekly_revenue")}));
         const Node *model = c.node(QStringLiteral("weekly_revenue"));
-        QCOMPARE(model->argv, QStringList({"dbt", "build", "--select", "weekly_revenue",
-                                           "--project-dir", "/srv/dbt/shop", "--profiles-dir",
-                                           "/srv/dbt/profiles", "--target", "prod"}));
+        QCOMPARE(model->argv,
+                 QStringList({"dbt", "build", "--select", "weekly_revenue", "--indirect-selection",
+                              "empty", "--project-dir", "/srv/dbt/shop", "--profiles-dir",
+                              "/srv/dbt/profiles", "--target", "prod"}));
+        QCOMPARE(model->dbt->uniqueId, QStringLiteral("model.jaffle_shop.weekly_revenue"));
         QCOMPARE(model->owner, QStringLiteral("finance-data"));
         QCOMPARE(model->tags, QStringList({QStringLiteral("finance")}));
         const Node *fresh = c.node(QStringLiteral("raw.customers"));
@@ -224,15 +232,12 @@ private Q_SLOTS:
         QCOMPARE(formatDuration(*fresh->warnAfter), QStringLiteral("12h"));
         QCOMPARE(formatDuration(*fresh->errorAfter), QStringLiteral("1d"));
         QCOMPARE(toString(c.node(QStringLiteral("raw.orders"))->kind), QStringLiteral("noop"));
-        // severity error: warn_if and error_if; severity warn: warn_if only.
-        const Node *error = c.node(QStringLiteral("not_null_weekly_revenue_amount"));
-        QCOMPARE(error->errorIf->text, QStringLiteral("!= 0"));
-        QCOMPARE(error->value, QStringLiteral("select count(*) as failures from (\nselect amount "
-                                              "from \"analytics\".\"weekly_revenue\" where amount "
-                                              "is null\n) dbt_internal_test"));
-        const Node *warn = c.node(QStringLiteral("accepted_values_stg_orders_status"));
-        QCOMPARE(warn->warnIf->text, QStringLiteral("> 10"));
-        QVERIFY(!warn->errorIf);
+        // Tests are dbt nodes: dbt runs them, with their own severity.
+        const Node *test = c.node(QStringLiteral("not_null_weekly_revenue_amount"));
+        QVERIFY(test->dbt);
+        QCOMPARE(test->dbt->resourceType, QStringLiteral("test"));
+        QCOMPARE(test->dbt->select, QStringLiteral("not_null_weekly_revenue_amount"));
+        QCOMPARE(test->group, QStringLiteral("checks"));
     }
 
     // Over the size limit, the include form: the report and the sections, and

@@ -175,14 +175,16 @@ private Q_SLOTS:
         QCOMPARE(model->pos.line, kIncludeLine);
         QCOMPARE(toString(model->kind), QStringLiteral("command"));
         const QString projectDir = QDir::cleanPath(project.path(QStringLiteral("dbt")));
-        QCOMPARE(model->argv,
-                 QStringList({QStringLiteral("dbt"), QStringLiteral("build"),
-                              QStringLiteral("--select"), QStringLiteral("weekly_revenue"),
-                              QStringLiteral("--project-dir"), projectDir}));
+        QCOMPARE(
+            model->argv,
+            QStringList({QStringLiteral("dbt"), QStringLiteral("build"), QStringLiteral("--select"),
+                         QStringLiteral("weekly_revenue"), QStringLiteral("--indirect-selection"),
+                         QStringLiteral("empty"), QStringLiteral("--project-dir"), projectDir}));
         QCOMPARE(model->workingDir, projectDir);
         const Node *test = c.node(QStringLiteral("not_null_weekly_revenue_amount"));
         QVERIFY(test);
-        QCOMPARE(toString(test->kind), QStringLiteral("check"));
+        QVERIFY(test->dbt); // dbt runs the test
+        QCOMPARE(test->dbt->resourceType, QStringLiteral("test"));
         QCOMPARE(test->needs, QStringList{QStringLiteral("weekly_revenue")});
     }
 

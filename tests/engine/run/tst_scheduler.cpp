@@ -5,6 +5,7 @@
 #include "engine/contract/contractloader.h"
 #include "engine/run/runthread.h"
 #include "engine/store/statestore.h"
+#include "support/guardedrun.h"
 #include "support/testguard.h"
 
 #include <QDir>
@@ -89,11 +90,7 @@ public:
         }
         RunContext context = *contextForPeriod(QStringLiteral("2026-W47"), QDateTime());
         context.env.insert(QStringLiteral("WORK"), dir.path());
-        options.statePath = path(QStringLiteral("state.db"));
-        if (options.concurrency == 0)
-            options.concurrency = 4;
-        options.killGrace = std::chrono::milliseconds(500);
-        options.jitterSeed = 7;
+        options = vouch::test::testRunOptions(options, path(QStringLiteral("state.db")));
         RunThread thread(contract, context, options);
         QObject::connect(&thread, &RunThread::runStarted, [&](qint64 id, int a) {
             outcome.runId = id;
@@ -101,17 +98,7 @@ public:
         });
         if (during)
             during(thread);
-        // Every asynchronous test has a timeout: a hang cancels and fails.
-        QTimer guard;
-        guard.setSingleShot(true);
-        QObject::connect(&guard, &QTimer::timeout, [&] {
-            outcome.error = QStringLiteral("timed out");
-            thread.cancelRun();
-        });
-        guard.start(60000);
-        const QString error = thread.runToEnd();
-        if (outcome.error.isEmpty())
-            outcome.error = error;
+        outcome.error = vouch::test::runGuarded(thread);
         QString storeError;
         auto store = StateStore::open(options.statePath, &storeError);
         if (!store) {
