@@ -517,7 +517,7 @@ QList<NodeRunRecord> StateStore::Private::readNodeRuns(qint64 runId, bool active
             WHERE n.run_id = ? AND %1
             ORDER BY n.node_id)")
                   .arg(activeOnly
-                           ? QStringLiteral("CASE WHEN n.state IN (?, ?, ?) THEN %1 ELSE 0 END")
+                           ? QStringLiteral("CASE WHEN n.state IN (?, ?, ?) THEN %1 ELSE 1 = 0 END")
                                  .arg(QLatin1String(kLatestAttempt))
                            : QLatin1String(kLatestAttempt)),
               values, QStringLiteral("cannot read the nodes of run %1").arg(runId)))
