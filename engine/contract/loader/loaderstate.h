@@ -47,6 +47,14 @@ std::optional<TextPos> firstInvalidUtf8(const QByteArray &bytes);
 // estimate is enough: it only has to stop absurd input before yaml-cpp sees it.
 std::optional<TextPos> firstTooDeep(const QByteArray &bytes, int limit);
 
+// ---------------------------------------------------------------- the fast parse
+
+// Reads `text` with libyaml into `tree` when it is one document of the plain
+// YAML contracts are written in, exactly as yaml-cpp would read it (types,
+// marks, order). False when anything is outside that or wrong: then `tree`
+// is to be thrown away and yaml-cpp reads the text (fastyaml.cpp).
+bool readPlainYaml(const QByteArray &text, YamlTree &tree);
+
 // ---------------------------------------------------------------- the walker
 
 const QRegularExpression &identifierPattern();
