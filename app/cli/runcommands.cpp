@@ -85,12 +85,23 @@ private:
     void (*m_oldTerm)(int) = SIG_DFL;
 };
 
-QHash<QString, NodeRunRecord> latestByNode(const StateStore &store, qint64 runId)
+// Writes UTF-8 text a piece at a time, each cut after a newline (never
+// inside a character): the stream converts what it is given to UTF-16 in one
+// block, which for 100,000 nodes' JSON was twice its size again in memory.
+void writeInPieces(QTextStream &out, const QByteArray &utf8)
 {
-    QHash<QString, NodeRunRecord> result;
-    for (const NodeRunRecord &r : store.nodeRuns(runId))
-        result.insert(r.nodeId, r);
-    return result;
+    constexpr qsizetype kPiece = 1 << 20;
+    qsizetype from = 0;
+    while (from < utf8.size()) {
+        qsizetype to = std::min(utf8.size(), from + kPiece);
+        if (to < utf8.size()) {
+            const qsizetype before = utf8.lastIndexOf('\n', to - 1);
+            const qsizetype after = before >= from ? before : utf8.indexOf('\n', to);
+            to = after < 0 ? utf8.size() : after + 1;
+        }
+        out << QString::fromUtf8(utf8.constData() + from, to - from);
+        from = to;
+    }
 }
 
 struct AttemptRequest
@@ -393,9 +404,12 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     // A run whose runner died is not running: say so, once, in the store.
     if (!store->isReadOnly())
         recoverIfIdle(*store, run->reportId, run->period);
-    const auto nodes = latestByNode(*store, run->id);
-    if (store->isReadOnly() &&
-        std::any_of(nodes.cbegin(), nodes.cend(), [](const NodeRunRecord &r) {
+    const QList<NodeRunRecord> rows = store->nodeRuns(run->id);
+    QHash<QString, const NodeRunRecord *> nodes;
+    nodes.reserve(rows.size());
+    for (const NodeRunRecord &r : rows)
+        nodes.insert(r.nodeId, &r);
+    if (store->isReadOnly() && std::any_of(rows.cbegin(), rows.cend(), [](const NodeRunRecord &r) {
             return r.state == NodeState::Queued || r.state == NodeState::Running ||
                    r.state == NodeState::Retrying;
         }))
@@ -403,38 +417,47 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
             << "shown running are as recorded; if their runner died, a `vouch status` with "
                "write access marks them interrupted\n";
     const Graph graph = Graph::fromContract(*contract);
-    const auto assessment = assess(*store, *contract, graph, run->id, clockNow());
+    const auto assessment = assess(*store, *contract, graph, run->id, clockNow(), rows);
     if (!assessment)
         return BadInput;
     const QList<int> order = graph.topologicalOrder();
+    const NodeRunRecord none;
+    const auto recordOf = [&](int index) -> const NodeRunRecord & {
+        const NodeRunRecord *r = nodes.value(graph.id(index));
+        return r ? *r : none;
+    };
     if (a.flags.contains(QStringLiteral("json"))) {
-        QJsonArray jsonNodes;
-        for (int index : order) {
-            const NodeRunRecord r = nodes.value(graph.id(index));
-            QJsonObject o{{QStringLiteral("id"), graph.id(index)},
-                          {QStringLiteral("state"), toString(r.state)},
-                          {QStringLiteral("attempt"), r.attempt},
-                          {QStringLiteral("started_at"), jsonTime(r.startedAt)},
-                          {QStringLiteral("finished_at"), jsonTime(r.finishedAt)}};
-            if (r.value)
-                o.insert(QStringLiteral("value"), *r.value);
-            if (r.freshness != Freshness::Unknown)
-                o.insert(QStringLiteral("freshness"), toString(r.freshness));
-            if (r.ageSeconds)
-                o.insert(QStringLiteral("age_seconds"), double(*r.ageSeconds));
-            if (!r.message.isEmpty())
-                o.insert(QStringLiteral("message"), r.message);
-            jsonNodes.append(o);
-        }
-        QJsonObject doc = assessmentJson(*assessment);
-        doc.insert(QStringLiteral("nodes"), jsonNodes);
-        out << QJsonDocument(doc).toJson(QJsonDocument::Indented);
+        QByteArray json;
+        {
+            QJsonArray jsonNodes;
+            for (int index : order) {
+                const NodeRunRecord &r = recordOf(index);
+                QJsonObject o{{QStringLiteral("id"), graph.id(index)},
+                              {QStringLiteral("state"), toString(r.state)},
+                              {QStringLiteral("attempt"), r.attempt},
+                              {QStringLiteral("started_at"), jsonTime(r.startedAt)},
+                              {QStringLiteral("finished_at"), jsonTime(r.finishedAt)}};
+                if (r.value)
+                    o.insert(QStringLiteral("value"), *r.value);
+                if (r.freshness != Freshness::Unknown)
+                    o.insert(QStringLiteral("freshness"), toString(r.freshness));
+                if (r.ageSeconds)
+                    o.insert(QStringLiteral("age_seconds"), double(*r.ageSeconds));
+                if (!r.message.isEmpty())
+                    o.insert(QStringLiteral("message"), r.message);
+                jsonNodes.append(o);
+            }
+            QJsonObject doc = assessmentJson(*assessment);
+            doc.insert(QStringLiteral("nodes"), jsonNodes);
+            json = QJsonDocument(doc).toJson(QJsonDocument::Indented);
+        } // the JSON objects are freed before the text is written
+        writeInPieces(out, json);
         return assessment->verdict.exitCode;
     }
     out << contract->report.name << ", period " << run->period << ", run " << run->id << " attempt "
         << run->latestAttempt << '\n';
     for (int index : order) {
-        const NodeRunRecord r = nodes.value(graph.id(index));
+        const NodeRunRecord &r = recordOf(index);
         out << "  " << glyph(r.state) << ' ' << toString(r.state).leftJustified(16)
             << graph.id(index);
         if (r.attempt > 0 && r.attempt != run->latestAttempt)

@@ -9,13 +9,14 @@
 #include <QFileInfo>
 
 #include <algorithm>
-#include <sstream>
+#include <istream>
+#include <streambuf>
 
 namespace vouch::engine {
 
 namespace loader {
 
-std::shared_ptr<Contract> ContractBuilder::build(const YAML::Node &root)
+std::shared_ptr<Contract> ContractBuilder::build(const YNode &root)
 {
     auto contract = std::make_shared<Contract>();
     const SourcePos top{1, 1};
@@ -27,7 +28,7 @@ std::shared_ptr<Contract> ContractBuilder::build(const YAML::Node &root)
         return nullptr;
     }
     bool sawVersion = false, sawReport = false, sawNodes = false;
-    YAML::Node reportNode, nodesNode, connectionsNode, poolsNode;
+    YNode reportNode, nodesNode, connectionsNode, poolsNode;
     SourcePos reportPos, nodesPos;
     for (const auto &e : m_w.entries(root, kTopKeys, QStringLiteral("the contract"), top)) {
         if (e.key == QLatin1String("vouch")) {
@@ -124,6 +125,17 @@ private:
     }
 };
 
+// Reads a QByteArray in place: the parser streams the text without a copy.
+class ByteArrayBuffer : public std::streambuf
+{
+public:
+    explicit ByteArrayBuffer(const QByteArray &bytes)
+    {
+        char *begin = const_cast<char *>(bytes.constData());
+        setg(begin, begin, begin + bytes.size());
+    }
+};
+
 } // namespace
 
 LoadResult ContractLoader::loadFile(const QString &path, const Options &options)
@@ -149,17 +161,18 @@ LoadResult ContractLoader::loadFile(const QString &path, const Options &options)
     const QByteArray bytes = file.read(kMaxFileBytes + 1);
     if (bytes.size() > kMaxFileBytes)
         return fail(QStringLiteral("file is larger than 16 MiB; a contract may be at most 16 MiB"));
-    result = loadText(bytes, path, info.absolutePath(), options);
-    if (result.contract) {
-        auto contract = std::make_shared<Contract>(*result.contract);
-        contract->filePath = info.absoluteFilePath();
-        result.contract = contract;
-    }
-    return result;
+    return load(bytes, path, info.absolutePath(), options, info.absoluteFilePath());
 }
 
 LoadResult ContractLoader::loadText(const QByteArray &text, const QString &fileName,
                                     const QString &baseDir, const Options &options)
+{
+    return load(text, fileName, baseDir, options, QString());
+}
+
+LoadResult ContractLoader::load(const QByteArray &text, const QString &fileName,
+                                const QString &baseDir, const Options &options,
+                                const QString &filePath)
 {
     LoadResult result;
     auto fail = [&](int line, int column, const QString &message) {
@@ -183,20 +196,24 @@ LoadResult ContractLoader::loadText(const QByteArray &text, const QString &fileN
                         .arg(kMaxNesting));
 
     // YAML::LoadAll can loop forever on some malformed input (yaml-cpp 0.7),
-    // so load the first document and ask the event parser, once, whether
-    // anything follows it.
-    YAML::Node root;
+    // so yaml-cpp reads the first document into the tree, then the same
+    // parser is asked, once, whether anything follows it: one pass, no DOM.
+    // Plain YAML (almost every contract) is read by libyaml, ten times as
+    // fast; anything else, and every error, by yaml-cpp, whose reading and
+    // messages are the specification.
+    auto tree = std::make_unique<YamlTree>();
     std::optional<YAML::Mark> trailing;
     try {
-        const std::string source = text.toStdString();
-        root = YAML::Load(source);
-        std::istringstream stream(source);
-        YAML::Parser parser(stream);
-        FirstEventMark first;
-        parser.HandleNextDocument(first);
-        FirstEventMark second;
-        if (parser.HandleNextDocument(second))
-            trailing = second.mark.value_or(YAML::Mark());
+        if (!readPlainYaml(text, *tree)) {
+            tree = std::make_unique<YamlTree>();
+            ByteArrayBuffer buffer(text);
+            std::istream stream(&buffer);
+            YAML::Parser parser(stream);
+            parser.HandleNextDocument(tree->builder());
+            FirstEventMark second;
+            if (parser.HandleNextDocument(second))
+                trailing = second.mark.value_or(YAML::Mark());
+        }
     } catch (const YAML::Exception &e) {
         const QString message = qs(e.msg);
         return fail(e.mark.is_null() ? 0 : e.mark.line + 1,
@@ -212,6 +229,7 @@ LoadResult ContractLoader::loadText(const QByteArray &text, const QString &fileN
             trailing->is_null() ? 1 : trailing->column + 1,
             QStringLiteral("a contract file holds one YAML document; found more after the "
                            "first (a second '---' document or stray text): split or remove it"));
+    const YNode root = tree->root();
     if (!root.IsDefined() || root.IsNull())
         return fail(1, 1, QStringLiteral("the contract is empty; start with `vouch: 1`"));
 
@@ -222,6 +240,7 @@ LoadResult ContractLoader::loadText(const QByteArray &text, const QString &fileN
         std::stable_sort(walker.diagnostics.begin(), walker.diagnostics.end());
         result.diagnostics = walker.diagnostics;
         if (contract && !hasErrors(result.diagnostics)) {
+            contract->filePath = filePath;
             contract->sourceText = text;
             contract->sourceSha256 = QString::fromLatin1(
                 QCryptographicHash::hash(text, QCryptographicHash::Sha256).toHex());

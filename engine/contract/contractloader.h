@@ -40,6 +40,11 @@ public:
     // `fileName` is used in diagnostics; `baseDir` resolves `sql_file:` paths.
     static LoadResult loadText(const QByteArray &text, const QString &fileName,
                                const QString &baseDir, const Options &options = {});
+
+private:
+    // Both of the above: `filePath` becomes the contract's filePath.
+    static LoadResult load(const QByteArray &text, const QString &fileName, const QString &baseDir,
+                           const Options &options, const QString &filePath);
 };
 
 // Splits an SQL script on `;` outside quotes and comments; drops empty statements.

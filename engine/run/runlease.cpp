@@ -94,7 +94,7 @@ QStringList recoverInterrupted(StateStore &store, const QString &reportId, const
     const auto run = store.findRun(reportId, period);
     if (!run)
         return {};
-    for (const NodeRunRecord &r : store.nodeRuns(run->id)) {
+    for (const NodeRunRecord &r : store.activeNodeRuns(run->id)) {
         if (r.processGroup > 0 && (r.state == NodeState::Running || r.state == NodeState::Retrying))
             killProcessGroup(r.processGroup, SIGKILL);
     }

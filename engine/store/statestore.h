@@ -214,6 +214,9 @@ public:
     int pending() const;
 
     QList<NodeRunRecord> nodeRuns(qint64 runId) const;
+    // Of those, the nodes queued, running or retrying: what recovery
+    // interrupts (none of a finished run, however large).
+    QList<NodeRunRecord> activeNodeRuns(qint64 runId) const;
     QList<EventRecord> events(qint64 runId, qint64 afterSeq = 0) const;
     // Every run's events after `afterSeq`, of one report when given, in seq
     // order (at most `limit`): what a watcher catches up with.

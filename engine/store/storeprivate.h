@@ -225,6 +225,10 @@ struct StateStore::Private
     // Writing transitions (storeruns.cpp).
     bool prepareFlush();
     bool write(const Transition &t);
+    // The latest attempt's row of each node of a run, by node id; with
+    // `activeOnly` only those queued, running or retrying (what recovery
+    // interrupts), so that recovering a finished run reads none.
+    QList<NodeRunRecord> readNodeRuns(qint64 runId, bool activeOnly);
     bool writePg(const QList<Transition> &batch);
     std::optional<RunRecord> oneRun(const QString &sql, const QVariantList &values,
                                     const QString &what);

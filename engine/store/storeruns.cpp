@@ -494,21 +494,33 @@ int StateStore::pending() const
     return int(d->buffer.size());
 }
 
-QList<NodeRunRecord> StateStore::nodeRuns(qint64 runId) const
+// A node row is of the node's latest attempt (the state the node is in).
+constexpr char kLatestAttempt[] = "n.attempt = (SELECT max(m.attempt) FROM node_runs m WHERE "
+                                  "m.run_id = n.run_id AND m.node_id = n.node_id)";
+
+QList<NodeRunRecord> StateStore::Private::readNodeRuns(qint64 runId, bool activeOnly)
 {
-    d->clearError();
+    clearError();
     QList<NodeRunRecord> result;
-    QSqlQuery q = d->query();
-    if (!d->exec(q, QStringLiteral(R"(
+    QSqlQuery q = query();
+    QVariantList values{runId};
+    if (activeOnly)
+        values << toString(NodeState::Queued) << toString(NodeState::Running)
+               << toString(NodeState::Retrying);
+    if (!exec(q,
+              QStringLiteral(R"(
             SELECT n.node_id, n.attempt, n.state, n.tries, n.freshness, n.message, n.value,
                 n.reference, n.age_seconds, n.observed_at, n.sample_rows, n.log_path,
                 n.started_at, n.finished_at, n.process_group, n.waiting_reason, n.waiting_next,
                 n.waiting_until
             FROM node_runs n
-            WHERE n.run_id = ? AND n.attempt = (SELECT max(m.attempt) FROM node_runs m
-                                                WHERE m.run_id = n.run_id AND m.node_id = n.node_id)
-            ORDER BY n.node_id)"),
-                 {runId}, QStringLiteral("cannot read the nodes of run %1").arg(runId)))
+            WHERE n.run_id = ? AND %1
+            ORDER BY n.node_id)")
+                  .arg(activeOnly
+                           ? QStringLiteral("CASE WHEN n.state IN (?, ?, ?) THEN %1 ELSE 1 = 0 END")
+                                 .arg(QLatin1String(kLatestAttempt))
+                           : QLatin1String(kLatestAttempt)),
+              values, QStringLiteral("cannot read the nodes of run %1").arg(runId)))
         return result;
     while (q.next()) {
         NodeRunRecord r = rowFrom(
@@ -518,9 +530,19 @@ QList<NodeRunRecord> StateStore::nodeRuns(qint64 runId) const
             &NodeRunRecord::observedAt, &NodeRunRecord::sampleRows, &NodeRunRecord::logPath,
             &NodeRunRecord::startedAt, &NodeRunRecord::finishedAt, &NodeRunRecord::processGroup);
         r.waiting = waitingFrom(q, 15);
-        result.append(r);
+        result.append(std::move(r));
     }
     return result;
+}
+
+QList<NodeRunRecord> StateStore::nodeRuns(qint64 runId) const
+{
+    return d->readNodeRuns(runId, false);
+}
+
+QList<NodeRunRecord> StateStore::activeNodeRuns(qint64 runId) const
+{
+    return d->readNodeRuns(runId, true);
 }
 
 QList<EventRecord> StateStore::events(qint64 runId, qint64 afterSeq) const
@@ -544,13 +566,14 @@ QStringList StateStore::markInterrupted(qint64 runId, const QString &message)
     // Flush first so that what we read includes everything recorded so far.
     if (!flush())
         return {};
-    const QList<NodeRunRecord> rows = nodeRuns(runId);
+    // Pending nodes never started: they stay pending for the next attempt;
+    // finished ones stay as they ended.
+    const QList<NodeRunRecord> rows = activeNodeRuns(runId);
     if (!d->lastError.isEmpty())
         return {};
     const QDateTime now = clockNow();
     QStringList ids;
     for (const NodeRunRecord &row : rows) {
-        // Pending nodes never started: they stay pending for the next attempt.
         if (isTerminal(row.state) || row.state == NodeState::Pending)
             continue;
         Transition t = makeTransition(runId, row.attempt, row.nodeId, NodeState::Interrupted, now);

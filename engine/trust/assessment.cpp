@@ -76,6 +76,13 @@ QList<Decision> decisionsOf(const StateStore &store, qint64 runId)
 std::optional<Assessment> assess(StateStore &store, const Contract &contract, const Graph &graph,
                                  qint64 runId, const QDateTime &now, bool syncAlerts)
 {
+    return assess(store, contract, graph, runId, now, store.nodeRuns(runId), syncAlerts);
+}
+
+std::optional<Assessment> assess(StateStore &store, const Contract &contract, const Graph &graph,
+                                 qint64 runId, const QDateTime &now,
+                                 const QList<NodeRunRecord> &nodeRuns, bool syncAlerts)
+{
     const auto run = store.run(runId);
     if (!run)
         return std::nullopt;
@@ -87,7 +94,7 @@ std::optional<Assessment> assess(StateStore &store, const Contract &contract, co
     }
     a.snapshot.now = now;
     QList<NodeProgress> progress(graph.size());
-    for (const NodeRunRecord &r : store.nodeRuns(runId)) {
+    for (const NodeRunRecord &r : nodeRuns) {
         NodeFacts facts;
         copyFindings(facts, r);
         a.snapshot.nodes.insert(r.nodeId, facts);

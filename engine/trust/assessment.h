@@ -36,6 +36,11 @@ struct Assessment
 // are brought up to date in the store (opened, updated, resolved).
 std::optional<Assessment> assess(StateStore &store, const Contract &contract, const Graph &graph,
                                  qint64 runId, const QDateTime &now, bool syncAlerts = true);
+// The same with the run's node rows already read (store.nodeRuns(runId)),
+// for a caller that shows them too: a 100,000-node run is read once.
+std::optional<Assessment> assess(StateStore &store, const Contract &contract, const Graph &graph,
+                                 qint64 runId, const QDateTime &now,
+                                 const QList<NodeRunRecord> &nodeRuns, bool syncAlerts = true);
 
 // After a publication decision: the same snapshot of the run with its
 // decisions read again, the verdict evaluated again and (with `syncAlerts`)

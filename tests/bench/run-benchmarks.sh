@@ -21,7 +21,7 @@ echo
 echo "== run at $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo "== uptime: $(uptime)"
 status=0
-for name in store noop commands dbt; do
+for name in store noop commands dbt cli; do
     echo
     "$build/tests/bench/bench_$name" "${args[@]}" || status=$?
 done

@@ -7,7 +7,7 @@
 
 namespace vouch::engine::loader {
 
-void ContractBuilder::readAlerting(const YAML::Node &map, Contract &c, SourcePos pos)
+void ContractBuilder::readAlerting(const YNode &map, Contract &c, SourcePos pos)
 {
     c.alerting.pos = pos;
     const QString where = QStringLiteral("'alerting'");
@@ -58,7 +58,7 @@ void ContractBuilder::readAlerting(const YAML::Node &map, Contract &c, SourcePos
     }
 }
 
-void ContractBuilder::readChannels(const YAML::Node &map, Contract &c, SourcePos pos)
+void ContractBuilder::readChannels(const YNode &map, Contract &c, SourcePos pos)
 {
     static const QStringList types = {QStringLiteral("slack"), QStringLiteral("teams"),
                                       QStringLiteral("pagerduty"), QStringLiteral("webhook")};
@@ -173,7 +173,7 @@ void ContractBuilder::readRoutes(const Walker::Entry &e, Contract &c)
     }
     static const QStringList severities = {QStringLiteral("low"), QStringLiteral("medium"),
                                            QStringLiteral("high"), QStringLiteral("critical")};
-    for (const YAML::Node &item : e.value) {
+    for (const YNode &item : e.value) {
         const SourcePos ip = Walker::posOf(item, e.keyPos);
         const QString where = QStringLiteral("an alert route");
         if (!m_w.expectMap(item, where, ip))

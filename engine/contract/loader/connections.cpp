@@ -5,7 +5,7 @@
 
 namespace vouch::engine::loader {
 
-void ContractBuilder::readConnections(const YAML::Node &map, Contract &c, SourcePos pos)
+void ContractBuilder::readConnections(const YNode &map, Contract &c, SourcePos pos)
 {
     for (auto it = map.begin(); it != map.end(); ++it) {
         const SourcePos keyPos = Walker::posOf(it->first, pos);
@@ -118,7 +118,7 @@ std::optional<ValueRef> ContractBuilder::secret(const Walker::Entry &e, const QS
     return std::nullopt;
 }
 
-void ContractBuilder::readPools(const YAML::Node &map, Contract &c, SourcePos pos)
+void ContractBuilder::readPools(const YNode &map, Contract &c, SourcePos pos)
 {
     QStringList anyKey;
     for (auto it = map.begin(); it != map.end(); ++it) {

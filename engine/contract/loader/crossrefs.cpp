@@ -13,19 +13,23 @@ namespace vouch::engine::loader {
 void ContractBuilder::crossCheck(const Contract &c)
 {
     QHash<QString, int> ids;
+    ids.reserve(c.nodes.size());
     QStringList allIds;
+    allIds.reserve(c.nodes.size());
     for (int i = 0; i < c.nodes.size(); ++i) {
         const Node &n = c.nodes.at(i);
         if (n.id.isEmpty())
             continue;
-        if (ids.contains(n.id)) {
+        const qsizetype before = ids.size();
+        int &first = ids[n.id];
+        if (ids.size() == before) {
             m_w.error(m_nodeExtras.at(i).idPos,
                       QStringLiteral("duplicate node id '%1'; first defined at line %2")
                           .arg(n.id)
-                          .arg(c.nodes.at(ids.value(n.id)).pos.line));
+                          .arg(c.nodes.at(first).pos.line));
             continue;
         }
-        ids.insert(n.id, i);
+        first = i;
         allIds << n.id;
     }
 
@@ -44,29 +48,41 @@ void ContractBuilder::crossCheck(const Contract &c)
     for (int i = 0; i < c.nodes.size(); ++i) {
         const Node &n = c.nodes.at(i);
         const NodeExtra &extra = m_nodeExtras.at(i);
-        const QString who = QStringLiteral("node '%1'").arg(n.id);
+        const auto who = [&n] { return QStringLiteral("node '%1'").arg(n.id); };
+        // Twice-listed needs: searched in order when there are a few (as
+        // almost always: hashing them cost more than the rest), hashed past
+        // that so that a node with a huge list stays linear.
+        const bool few = extra.needs.size() <= 16;
         QSet<QString> seenNeeds;
-        for (const auto &[name, pos] : extra.needs) {
-            if (seenNeeds.contains(name)) {
-                m_w.error(pos, QStringLiteral("%1 lists '%2' twice in 'needs'").arg(who, name));
+        for (qsizetype k = 0; k < extra.needs.size(); ++k) {
+            const auto &[name, pos] = extra.needs.at(k);
+            bool twice = false;
+            if (few) {
+                for (qsizetype j = 0; j < k && !twice; ++j)
+                    twice = extra.needs.at(j).first == name;
+            } else {
+                twice = seenNeeds.contains(name);
+                seenNeeds.insert(name);
+            }
+            if (twice) {
+                m_w.error(pos, QStringLiteral("%1 lists '%2' twice in 'needs'").arg(who(), name));
                 continue;
             }
-            seenNeeds.insert(name);
+            const auto found = ids.constFind(name);
             if (name == n.id) {
-                m_w.error(
-                    pos,
-                    QStringLiteral("%1 needs itself; remove '%2' from its 'needs'").arg(who, name));
-            } else if (!ids.contains(name)) {
-                unknownNode(name, pos, who);
+                m_w.error(pos, QStringLiteral("%1 needs itself; remove '%2' from its 'needs'")
+                                   .arg(who(), name));
+            } else if (found == ids.cend()) {
+                unknownNode(name, pos, who());
             } else {
-                needs[i].append(ids.value(name));
+                needs[i].append(*found);
             }
         }
         if (!n.connection.isEmpty() && !c.connections.contains(n.connection)) {
             const QString hint = closestMatch(n.connection, c.connections.keys());
             m_w.error(extra.connectionPos,
                       QStringLiteral("%1 uses unknown connection '%2'; %3")
-                          .arg(who, n.connection,
+                          .arg(who(), n.connection,
                                hint.isEmpty() ? QStringLiteral("declare it under 'connections'")
                                               : QStringLiteral("did you mean '%1'?").arg(hint)));
         }
@@ -74,7 +90,7 @@ void ContractBuilder::crossCheck(const Contract &c)
             const QString hint = closestMatch(n.pool, c.pools.keys());
             m_w.error(extra.poolPos,
                       QStringLiteral("%1 uses unknown pool '%2'; %3")
-                          .arg(who, n.pool,
+                          .arg(who(), n.pool,
                                hint.isEmpty() ? QStringLiteral("declare it under 'pools'")
                                               : QStringLiteral("did you mean '%1'?").arg(hint)));
         }

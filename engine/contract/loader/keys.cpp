@@ -91,4 +91,39 @@ QStringList contractKindNames()
     return nodeKindNames() << kDbtKind;
 }
 
+const NodeKeys &nodeKeys(std::optional<NodeKind> kind)
+{
+    // Built once: a contract of 100,000 nodes asks 100,000 times.
+    static const QHash<int, NodeKeys> table = [] {
+        QHash<int, NodeKeys> t;
+        auto make = [](std::optional<NodeKind> k) {
+            NodeKeys keys;
+            keys.allowed = kCommonNodeKeys;
+            keys.allowed += k ? kindKeys(*k) : allKindKeys();
+            keys.accepted = keys.allowed + allKindKeys();
+            keys.accepted.removeDuplicates();
+            return keys;
+        };
+        t.insert(-1, make(std::nullopt));
+        for (const QString &name : nodeKindNames()) {
+            const NodeKind k = *nodeKindFromString(name);
+            t.insert(int(k), make(k));
+        }
+        return t;
+    }();
+    return *table.constFind(kind ? int(*kind) : -1);
+}
+
+const NodeKeys &dbtNodeKeys()
+{
+    static const NodeKeys keys = [] {
+        NodeKeys k;
+        k.allowed = kCommonNodeKeys + kDbtNodeKeys;
+        k.accepted = k.allowed + allKindKeys();
+        k.accepted.removeDuplicates();
+        return k;
+    }();
+    return keys;
+}
+
 } // namespace vouch::engine::loader

@@ -15,8 +15,7 @@
 #include "engine/contract/contractloader.h"
 #include "engine/contract/diagnostic.h"
 #include "engine/contract/include.h"
-
-#include <yaml-cpp/yaml.h>
+#include "engine/contract/loader/yamltree.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -48,6 +47,14 @@ std::optional<TextPos> firstInvalidUtf8(const QByteArray &bytes);
 // estimate is enough: it only has to stop absurd input before yaml-cpp sees it.
 std::optional<TextPos> firstTooDeep(const QByteArray &bytes, int limit);
 
+// ---------------------------------------------------------------- the fast parse
+
+// Reads `text` with libyaml into `tree` when it is one document of the plain
+// YAML contracts are written in, exactly as yaml-cpp would read it (types,
+// marks, order). False when anything is outside that or wrong: then `tree`
+// is to be thrown away and yaml-cpp reads the text (fastyaml.cpp).
+bool readPlainYaml(const QByteArray &text, YamlTree &tree);
+
 // ---------------------------------------------------------------- the walker
 
 const QRegularExpression &identifierPattern();
@@ -61,9 +68,9 @@ QString idLengthProblem(const QString &id, const QString &what);
 
 const QRegularExpression &envPattern();
 
-QString qs(const std::string &s);
+QString qs(std::string_view s);
 
-QString describeType(const YAML::Node &n);
+QString describeType(const YNode &n);
 
 class Walker
 {
@@ -71,9 +78,8 @@ public:
     Walker(const QString &fileName, const QString &baseDir, const QByteArray &text)
         : m_file(fileName)
         , m_baseDir(baseDir)
-    {
-        m_lines = QString::fromUtf8(text).split(QLatin1Char('\n'));
-    }
+        , m_text(text)
+    {}
 
     Diagnostics diagnostics;
 
@@ -88,7 +94,7 @@ public:
 
     bool full() const { return diagnostics.size() >= ContractLoader::kMaxDiagnostics; }
 
-    static SourcePos posOf(const YAML::Node &n, SourcePos fallback = {})
+    static SourcePos posOf(const YNode &n, SourcePos fallback = {})
     {
         if (!n.IsDefined())
             return fallback;
@@ -106,16 +112,16 @@ public:
     struct Entry
     {
         QString key;
-        YAML::Node keyNode;
-        YAML::Node value;
+        YNode keyNode;
+        YNode value;
         SourcePos keyPos;
     };
 
-    QList<Entry> entries(const YAML::Node &map, const QStringList &allowed, const QString &where,
+    QList<Entry> entries(const YNode &map, const QStringList &allowed, const QString &where,
                          SourcePos fallback);
     void unknownKey(SourcePos pos, const QString &key, const QStringList &allowed,
                     const QString &where);
-    bool expectMap(const YAML::Node &n, const QString &what, SourcePos pos);
+    bool expectMap(const YNode &n, const QString &what, SourcePos pos);
 
     std::optional<QString> text(const Entry &e, const QString &where);
     std::optional<QString> identifier(const Entry &e, const QString &where);
@@ -141,7 +147,8 @@ private:
 
     QString m_file;
     QString m_baseDir;
-    QStringList m_lines;
+    QByteArray m_text; // shared, not copied; split into lines only when inside() needs them
+    mutable std::optional<QStringList> m_lines;
 };
 
 // ---------------------------------------------------------------- keys (keys.cpp)
@@ -170,6 +177,16 @@ QStringList contractKindNames();
 // The keys a node of `kind` takes besides kCommonNodeKeys, and those of all kinds.
 QStringList kindKeys(NodeKind kind);
 QStringList allKindKeys();
+// The keys a node of `kind` (nullopt: a kind not known) may use, and those
+// accepted so that another kind's key gets a precise message: kCommonNodeKeys
+// and kindKeys(kind) (all kinds' when not known), then the other kinds' keys.
+struct NodeKeys
+{
+    QStringList allowed;
+    QStringList accepted;
+};
+const NodeKeys &nodeKeys(std::optional<NodeKind> kind);
+const NodeKeys &dbtNodeKeys(); // kind: dbt
 
 // ---------------------------------------------------------------- the builder
 
@@ -196,25 +213,25 @@ public:
         , m_expandInclude(expandInclude)
     {}
 
-    std::shared_ptr<Contract> build(const YAML::Node &root);
+    std::shared_ptr<Contract> build(const YNode &root);
 
 private:
     // connections.cpp
-    void readConnections(const YAML::Node &map, Contract &c, SourcePos pos);
+    void readConnections(const YNode &map, Contract &c, SourcePos pos);
     std::optional<ValueRef> secret(const Walker::Entry &e, const QString &where);
-    void readPools(const YAML::Node &map, Contract &c, SourcePos pos);
+    void readPools(const YNode &map, Contract &c, SourcePos pos);
 
     // alerting.cpp
-    void readAlerting(const YAML::Node &map, Contract &c, SourcePos pos);
-    void readChannels(const YAML::Node &map, Contract &c, SourcePos pos);
+    void readAlerting(const YNode &map, Contract &c, SourcePos pos);
+    void readChannels(const YNode &map, Contract &c, SourcePos pos);
     static bool isReference(const QString &text);
     static QString referenceText(const ValueRef &ref);
     void readRoutes(const Walker::Entry &e, Contract &c);
     void crossCheckAlerting(const Contract &c);
 
     // nodes.cpp
-    void readNodes(const YAML::Node &list, Contract &c, SourcePos pos);
-    void readNode(const YAML::Node &map, Contract &c, SourcePos itemPos, int index);
+    void readNodes(const YNode &list, Contract &c, SourcePos pos);
+    void readNode(const YNode &map, Contract &c, SourcePos itemPos, int index);
     void readRun(const Walker::Entry &e, Node &node, const QString &where);
     void readSqlFile(const QString &relative, SourcePos pos, Node &node, const QString &where);
     void readWait(const Walker::Entry &e, Node &node, const QString &where);
@@ -225,9 +242,9 @@ private:
                                SourcePos pos, const QString &where);
 
     // report.cpp
-    void readReport(const YAML::Node &map, Contract &c, SourcePos pos);
+    void readReport(const YNode &map, Contract &c, SourcePos pos);
     void readEscalation(const Walker::Entry &e, Report &r);
-    void readSections(const YAML::Node &list, Report &r, SourcePos pos);
+    void readSections(const YNode &list, Report &r, SourcePos pos);
 
     // include.cpp
     void readInclude(const Walker::Entry &e);

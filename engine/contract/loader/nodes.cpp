@@ -9,7 +9,7 @@
 
 namespace vouch::engine::loader {
 
-void ContractBuilder::readNodes(const YAML::Node &list, Contract &c, SourcePos pos)
+void ContractBuilder::readNodes(const YNode &list, Contract &c, SourcePos pos)
 {
     if (!list.IsSequence()) {
         m_w.error(Walker::posOf(list, pos),
@@ -21,8 +21,10 @@ void ContractBuilder::readNodes(const YAML::Node &list, Contract &c, SourcePos p
     if (list.size() == 0 && !m_include)
         m_w.error(Walker::posOf(list, pos), QStringLiteral("'nodes' is empty; a reporting path "
                                                            "needs at least one node"));
+    c.nodes.reserve(c.nodes.size() + qsizetype(list.size()));
+    m_nodeExtras.reserve(m_nodeExtras.size() + qsizetype(list.size()));
     int index = 0;
-    for (const YAML::Node &item : list) {
+    for (const YNode &item : list) {
         ++index;
         if (m_w.full())
             return;
@@ -33,15 +35,15 @@ void ContractBuilder::readNodes(const YAML::Node &list, Contract &c, SourcePos p
     }
 }
 
-void ContractBuilder::readNode(const YAML::Node &map, Contract &c, SourcePos itemPos, int index)
+void ContractBuilder::readNode(const YNode &map, Contract &c, SourcePos itemPos, int index)
 {
     Node node;
     NodeExtra extra;
     node.pos = itemPos;
     // First pass: id and kind decide which keys are allowed.
     QString where = QStringLiteral("node #%1").arg(index);
-    YAML::Node idNode = map["id"];
-    YAML::Node kindNode = map["kind"];
+    YNode idNode = map["id"];
+    YNode kindNode = map["kind"];
     if (idNode.IsDefined() && idNode.IsScalar()) {
         node.id = qs(idNode.Scalar());
         extra.idPos = Walker::posOf(idNode, itemPos);
@@ -70,17 +72,15 @@ void ContractBuilder::readNode(const YAML::Node &map, Contract &c, SourcePos ite
     const QString kindName = dbt ? kDbtKind : kind ? toString(*kind) : QString();
     if (dbt)
         node.dbt = DbtResource();
-    QStringList allowed = kCommonNodeKeys;
-    allowed += dbt ? kDbtNodeKeys : kind ? kindKeys(*kind) : allKindKeys();
+    const NodeKeys &keys = dbt ? dbtNodeKeys() : nodeKeys(kind);
+    const QStringList &allowed = keys.allowed;
 
     bool sawId = false, sawKind = false;
-    std::optional<YAML::Node> runNode;
+    std::optional<YNode> runNode;
     QHash<QString, Walker::Entry> byKey;
     QHash<QString, SourcePos> misplaced;
     // Keys of another kind get a precise message rather than "unknown key".
-    QStringList acceptAll = allowed + allKindKeys();
-    acceptAll.removeDuplicates();
-    for (const auto &e : m_w.entries(map, acceptAll, where, itemPos)) {
+    for (const auto &e : m_w.entries(map, keys.accepted, where, itemPos)) {
         if (!allowed.contains(e.key)) {
             m_w.error(
                 e.keyPos,
@@ -210,8 +210,8 @@ void ContractBuilder::readNode(const YAML::Node &map, Contract &c, SourcePos ite
     else if (kind)
         checkKindRequirements(node, byKey, itemPos, where);
 
-    m_nodeExtras.append(extra);
-    c.nodes.append(node);
+    m_nodeExtras.append(std::move(extra));
+    c.nodes.append(std::move(node));
 }
 
 void ContractBuilder::readRun(const Walker::Entry &e, Node &node, const QString &where)

@@ -8,13 +8,13 @@
 
 namespace vouch::engine::loader {
 
-void ContractBuilder::readReport(const YAML::Node &map, Contract &c, SourcePos pos)
+void ContractBuilder::readReport(const YNode &map, Contract &c, SourcePos pos)
 {
     Report &r = c.report;
     r.pos = Walker::posOf(map, pos);
     const QString where = QStringLiteral("'report'");
     QSet<QString> seen;
-    YAML::Node sections;
+    YNode sections;
     SourcePos sectionsPos;
     for (const auto &e : m_w.entries(map, kReportKeys, where, pos)) {
         seen.insert(e.key);
@@ -92,7 +92,7 @@ void ContractBuilder::readEscalation(const Walker::Entry &e, Report &r)
                       .arg(describeType(e.value)));
         return;
     }
-    for (const YAML::Node &item : e.value) {
+    for (const YNode &item : e.value) {
         const SourcePos ip = Walker::posOf(item, e.keyPos);
         const QString where = QStringLiteral("an escalation rule");
         if (!m_w.expectMap(item, where, ip))
@@ -134,7 +134,7 @@ void ContractBuilder::readEscalation(const Walker::Entry &e, Report &r)
     }
 }
 
-void ContractBuilder::readSections(const YAML::Node &list, Report &r, SourcePos pos)
+void ContractBuilder::readSections(const YNode &list, Report &r, SourcePos pos)
 {
     if (!list.IsSequence() || list.size() == 0) {
         m_w.error(Walker::posOf(list, pos),
@@ -143,7 +143,7 @@ void ContractBuilder::readSections(const YAML::Node &list, Report &r, SourcePos 
         return;
     }
     int index = 0;
-    for (const YAML::Node &item : list) {
+    for (const YNode &item : list) {
         ++index;
         const SourcePos ip = Walker::posOf(item, pos);
         QString where = QStringLiteral("section #%1").arg(index);

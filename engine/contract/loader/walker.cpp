@@ -37,12 +37,12 @@ const QRegularExpression &envPattern()
     return re;
 }
 
-QString qs(const std::string &s)
+QString qs(std::string_view s)
 {
-    return QString::fromStdString(s);
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
-QString describeType(const YAML::Node &n)
+QString describeType(const YNode &n)
 {
     switch (n.Type()) {
     case YAML::NodeType::Null:
@@ -65,17 +65,48 @@ SourcePos Walker::inside(SourcePos pos, int offset) const
 {
     if (pos.line <= 0)
         return pos;
-    const QString line = m_lines.value(pos.line - 1);
+    if (!m_lines)
+        m_lines = QString::fromUtf8(m_text).split(QLatin1Char('\n'));
+    const QString line = m_lines->value(pos.line - 1);
     const QChar first = pos.column - 1 < line.size() ? line.at(pos.column - 1) : QChar();
     const int quote = (first == QLatin1Char('"') || first == QLatin1Char('\'')) ? 1 : 0;
     return {pos.line, pos.column + quote + offset};
 }
 
-QList<Walker::Entry> Walker::entries(const YAML::Node &map, const QStringList &allowed,
+QList<Walker::Entry> Walker::entries(const YNode &map, const QStringList &allowed,
                                      const QString &where, SourcePos fallback)
 {
     QList<Entry> result;
-    QHash<QString, SourcePos> seen;
+    result.reserve(qsizetype(map.size()));
+    // Keys seen so far: searched in order while there are a handful (a
+    // contract has hundreds of thousands of small mappings, and hashing each
+    // key cost more than reading it), hashed past that (a mapping of a
+    // million keys must not take quadratic time).
+    constexpr qsizetype kScanned = 16;
+    QList<std::pair<QString, SourcePos>> seen;
+    QHash<QString, SourcePos> seenHashed;
+    const auto firstSeen = [&](const QString &key) -> std::optional<SourcePos> {
+        if (!seenHashed.isEmpty()) {
+            const auto found = seenHashed.constFind(key);
+            return found == seenHashed.cend() ? std::nullopt : std::optional(*found);
+        }
+        for (const auto &[k, pos] : seen) {
+            if (k == key)
+                return pos;
+        }
+        return std::nullopt;
+    };
+    const auto remember = [&](const QString &key, SourcePos pos) {
+        if (seenHashed.isEmpty() && seen.size() < kScanned) {
+            seen.append({key, pos});
+            return;
+        }
+        if (seenHashed.isEmpty()) {
+            for (const auto &[k, p] : seen)
+                seenHashed.insert(k, p);
+        }
+        seenHashed.insert(key, pos);
+    };
     for (auto it = map.begin(); it != map.end(); ++it) {
         const SourcePos keyPos = posOf(it->first, fallback);
         if (!it->first.IsScalar()) {
@@ -84,13 +115,13 @@ QList<Walker::Entry> Walker::entries(const YAML::Node &map, const QStringList &a
             continue;
         }
         const QString key = qs(it->first.Scalar());
-        if (seen.contains(key)) {
+        if (const auto first = firstSeen(key)) {
             error(keyPos, QStringLiteral("duplicate key '%1' in %2; first given at line %3")
                               .arg(key, where)
-                              .arg(seen.value(key).line));
+                              .arg(first->line));
             continue;
         }
-        seen.insert(key, keyPos);
+        remember(key, keyPos);
         if (!allowed.contains(key)) {
             unknownKey(keyPos, key, allowed, where);
             continue;
@@ -112,7 +143,7 @@ void Walker::unknownKey(SourcePos pos, const QString &key, const QStringList &al
                        .arg(key, where, allowed.join(QStringLiteral(", "))));
 }
 
-bool Walker::expectMap(const YAML::Node &n, const QString &what, SourcePos pos)
+bool Walker::expectMap(const YNode &n, const QString &what, SourcePos pos)
 {
     if (n.IsMap())
         return true;
@@ -189,7 +220,7 @@ std::optional<QList<std::pair<QString, SourcePos>>> Walker::textList(const Entry
         return std::nullopt;
     }
     QList<std::pair<QString, SourcePos>> items;
-    for (const YAML::Node &item : e.value) {
+    for (const YNode &item : e.value) {
         if (!item.IsScalar()) {
             error(posOf(item, e.keyPos),
                   QStringLiteral("items of '%1' in %2 must be text, found %3")

@@ -14,6 +14,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -217,6 +218,55 @@ private Q_SLOTS:
                      qPrintable(QJsonDocument(node).toJson()));
             QVERIFY(!node.value(QStringLiteral("finished_at")).isNull());
         }
+    }
+
+    // `status --json` of a large run: the text is written in pieces (each
+    // cut at a line's end) and reads back whole, every node and a non-ASCII
+    // section name intact.
+    void statusJsonOfALargeRunIsWhole()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const int count = 9000;
+        QByteArray yaml = VOUCH_TEST_WEEKLY_REPORT "  sections:\n"
+                                                   "    - {id: all, name: \"Ums\xc3\xa4tze\", "
+                                                   "needs: [n8999], on_failure: hold}\nnodes:\n";
+        for (int i = 0; i < count; ++i) {
+            yaml += "  - {id: n" + QByteArray::number(i).rightJustified(4, '0') + ", kind: noop";
+            if (i >= 100)
+                yaml += ", needs: [n" + QByteArray::number(i - 100).rightJustified(4, '0') + "]";
+            yaml += "}\n";
+        }
+        const QString contract = write(dir, QStringLiteral("large.yaml"), yaml);
+        const QString state = dir.filePath(QStringLiteral("state.db"));
+        const Result run = runVouch({QStringLiteral("run"), contract, QStringLiteral("--state"),
+                                     state, QStringLiteral("--now"), kNow});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+
+        const Result r =
+            runVouch({QStringLiteral("status"), contract, QStringLiteral("--json"),
+                      QStringLiteral("--state"), state, QStringLiteral("--now"), kNow});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.toUtf8().size() > (1 << 20), "the test needs more than one piece");
+        QJsonParseError error;
+        const QJsonObject status = QJsonDocument::fromJson(r.out.toUtf8(), &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+        QCOMPARE(status.value(QStringLiteral("status")).toString(), QStringLiteral("complete"));
+        QCOMPARE(status.value(QStringLiteral("sections"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("name")),
+                 QJsonValue(QString::fromUtf8("Ums\xc3\xa4tze")));
+        const QJsonArray nodes = status.value(QStringLiteral("nodes")).toArray();
+        QCOMPARE(nodes.size(), count);
+        QSet<QString> ids;
+        for (const QJsonValue &n : nodes) {
+            QCOMPARE(n.toObject().value(QStringLiteral("state")).toString(),
+                     QStringLiteral("succeeded"));
+            ids.insert(n.toObject().value(QStringLiteral("id")).toString());
+        }
+        QCOMPARE(ids.size(), count);
     }
 
     // The log path is predictable: a symbolic link planted there must not

@@ -5,7 +5,9 @@
 #include "support/contracts.h"
 #include "support/testguard.h"
 
+#include <QCryptographicHash>
 #include <QFile>
+#include <QFileInfo>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
@@ -217,6 +219,22 @@ private Q_SLOTS:
             << 17 << 3 << "'nodes' must be a list of nodes";
         QTest::newRow("two documents") << kBase + "---\nvouch: 1\n"
                                        << 30 << 1 << "holds one YAML document";
+        QTest::newRow("stray text after the document's end")
+            << kBase + "...\nextra: 1\n"
+            << 31 << 1 << "holds one YAML document";
+        // Past sixteen keys the walker looks keys up by hash: still found.
+        QTest::newRow("duplicate key among many")
+            << edit(kBase, "    kind: noop",
+                    "    kind: noop\n    k01: x\n    k02: x\n    k03: x\n    k04: x\n"
+                    "    k05: x\n    k06: x\n    k07: x\n    k08: x\n    k09: x\n    k10: x\n"
+                    "    k11: x\n    k12: x\n    k13: x\n    k14: x\n    k15: x\n    k16: x\n"
+                    "    k17: x\n    k03: y")
+            << 36 << 5 << "duplicate key 'k03' in node 'src'; first given at line 21";
+        QTest::newRow("a need listed twice in a long list")
+            << edit(kBase, "    needs: [src]\n    connection",
+                    "    needs: [src, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, "
+                    "a14, a15, a16, src]\n    connection")
+            << 21 << 89 << "node 'mart' lists 'src' twice in 'needs'";
         QTest::newRow("source not upstream")
             << edit(kBase, "      on_failure: hold", "      sources: [chk]\n      on_failure: hold")
             << 13 << 17 << "lists source 'chk', which is not upstream of its needs";
@@ -293,6 +311,15 @@ private Q_SLOTS:
                                        .arg(message, describe(r.diagnostics))));
         // Sorted by position, as `vouch validate` prints them.
         QVERIFY(std::is_sorted(r.diagnostics.cbegin(), r.diagnostics.cend()));
+
+        // Plain ASCII YAML is read by libyaml, anything else by yaml-cpp: a
+        // comment with a non-ASCII letter at the end of the first line sends
+        // the same text to yaml-cpp, which must say the same.
+        if (!yaml.startsWith("vouch: 1\n"))
+            return;
+        const LoadResult slow = ContractLoader::loadText(
+            "vouch: 1  # caf\xc3\xa9" + yaml.mid(8), QStringLiteral("c.yaml"), QDir::tempPath());
+        QCOMPARE(describe(slow.diagnostics), describe(r.diagnostics));
     }
 
     // An id becomes a log file name (`<id>.<try>.log`): one the file system
@@ -437,6 +464,61 @@ private Q_SLOTS:
                 ContractLoader::loadText(data, QStringLiteral("m.yaml"), QString());
             QVERIFY(r.ok() || !r.diagnostics.isEmpty());
         }
+    }
+
+    // Anchors and aliases read as yaml-cpp's own tree read them: an alias is
+    // the anchored value itself.
+    void aliasesReadTheAnchoredValue()
+    {
+        const QByteArray yaml = edit(
+            edit(kBase, "    needs: [src]\n    connection", "    needs: &up [src]\n    connection"),
+            "    needs: [mart]\n    connection", "    needs: *up\n    connection");
+        const LoadResult r =
+            ContractLoader::loadText(yaml, QStringLiteral("c.yaml"), QDir::tempPath());
+        QVERIFY2(r.ok(), qPrintable(describe(r.diagnostics)));
+        QCOMPARE(r.contract->nodes.at(2).needs, QStringList{QStringLiteral("src")});
+        QVERIFY(r.contract->filePath.isEmpty()); // loadText: no file
+    }
+
+    // A large contract (here 20,000 nodes, about 1 MB) loads from its file
+    // in one pass and keeps what the run record and the audit trail use:
+    // its absolute path, its text and the text's SHA-256.
+    void largeContractLoadsWithItsPathAndDigest()
+    {
+        QByteArray yaml = VOUCH_TEST_WEEKLY_REPORT "  sections:\n"
+                                                   "    - {id: all, name: All, needs: [n19999], "
+                                                   "on_failure: hold}\nnodes:\n";
+        const int count = 20000;
+        for (int i = 0; i < count; ++i) {
+            yaml +=
+                "  - id: n" + QByteArray::number(i).rightJustified(5, '0') + "\n    kind: noop\n";
+            if (i >= 100)
+                yaml += "    needs: [n" + QByteArray::number(i - 100).rightJustified(5, '0') +
+                        ", n" +
+                        QByteArray::number(i - 100 + (i * 7) % 100 / 2 + 1).rightJustified(5, '0') +
+                        "]\n";
+        }
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("large.yaml"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QCOMPARE(f.write(yaml), yaml.size());
+        f.close();
+
+        const LoadResult r = ContractLoader::loadFile(path);
+        QVERIFY2(r.ok(), qPrintable(describe(r.diagnostics.mid(0, 5))));
+        const Contract &c = *r.contract;
+        QCOMPARE(c.nodes.size(), count);
+        QCOMPARE(c.nodes.last().id, QStringLiteral("n19999"));
+        QCOMPARE(c.nodes.last().needs.size(), 2);
+        QCOMPARE(c.nodes.last().needs.first(), QStringLiteral("n19899"));
+        QVERIFY(c.nodes.last().pos ==
+                (SourcePos{int(yaml.left(yaml.lastIndexOf("- id: n19999")).count('\n')) + 1, 5}));
+        QCOMPARE(c.filePath, QFileInfo(path).absoluteFilePath());
+        QCOMPARE(c.sourceText, yaml);
+        QCOMPARE(c.sourceSha256,
+                 QString::fromLatin1(
+                     QCryptographicHash::hash(yaml, QCryptographicHash::Sha256).toHex()));
     }
 
     void hugeFileIsRefusedWithoutReading()

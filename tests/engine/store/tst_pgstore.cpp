@@ -114,6 +114,29 @@ private Q_SLOTS:
         QCOMPARE(q.value(0).toInt(), StateStore::kSchemaVersion);
     }
 
+    // Recovery's read on PostgreSQL: the latest rows still queued, running
+    // or retrying, and no others.
+    void activeNodeRuns()
+    {
+        QString error;
+        auto store = StateStore::open(pgFreshDatabase(QStringLiteral("active")), &error);
+        QVERIFY2(store, qPrintable(error));
+        const qint64 run = store->createRun(QStringLiteral("weekly"), QStringLiteral("2026-W47"),
+                                            QStringLiteral("/c.yaml"));
+        QVERIFY2(run > 0, qPrintable(store->lastError()));
+        QCOMPARE(store->beginAttempt(run, QStringLiteral("alice"), QStringLiteral("run"), {}), 1);
+        store->record(transition(run, 1, QStringLiteral("a"), NodeState::Queued));
+        store->record(transition(run, 1, QStringLiteral("b"), NodeState::Succeeded));
+        store->record(transition(run, 1, QStringLiteral("c"), NodeState::Running));
+        store->record(transition(run, 1, QStringLiteral("d"), NodeState::Pending));
+        QVERIFY2(store->flush(), qPrintable(store->lastError()));
+        QStringList ids;
+        for (const NodeRunRecord &r : store->activeNodeRuns(run))
+            ids << r.nodeId;
+        QVERIFY2(store->lastError().isEmpty(), qPrintable(store->lastError()));
+        QCOMPARE(ids, (QStringList{QStringLiteral("a"), QStringLiteral("c")}));
+    }
+
     void transitionsRoundTrip()
     {
         QString error;

@@ -508,12 +508,15 @@ private Q_SLOTS:
         QVERIFY(store);
         for (const QString &n : {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")})
             store->record(transition(runId, 1, n, NodeState::Failed));
+        store->record(transition(runId, 1, QStringLiteral("d"), NodeState::Queued));
+        store->record(transition(runId, 1, QStringLiteral("e"), NodeState::Retrying));
         QVERIFY(store->flush());
 
         QCOMPARE(store->beginAttempt(runId, QStringLiteral("ana"), QStringLiteral("rerun b"),
                                      {QStringLiteral("b")}),
                  2);
         store->record(transition(runId, 2, QStringLiteral("b"), NodeState::Succeeded));
+        store->record(transition(runId, 2, QStringLiteral("e"), NodeState::Succeeded));
         QVERIFY(store->flush());
         QCOMPARE(store->beginAttempt(runId, QStringLiteral("ana"), QStringLiteral("rerun c"),
                                      {QStringLiteral("c")}),
@@ -526,8 +529,17 @@ private Q_SLOTS:
             seen.append(
                 QStringLiteral("%1@%2:%3").arg(r.nodeId).arg(r.attempt).arg(toString(r.state)));
         QCOMPARE(seen, (QStringList{QStringLiteral("a@1:failed"), QStringLiteral("b@2:succeeded"),
-                                    QStringLiteral("c@3:running")}));
+                                    QStringLiteral("c@3:running"), QStringLiteral("d@1:queued"),
+                                    QStringLiteral("e@2:succeeded")}));
         QVERIFY(store->nodeRuns(runId + 1).isEmpty());
+
+        // What recovery interrupts: the latest rows still queued, running or
+        // retrying (not e, whose retrying row an attempt since superseded).
+        seen.clear();
+        for (const NodeRunRecord &r : store->activeNodeRuns(runId))
+            seen.append(
+                QStringLiteral("%1@%2:%3").arg(r.nodeId).arg(r.attempt).arg(toString(r.state)));
+        QCOMPARE(seen, (QStringList{QStringLiteral("c@3:running"), QStringLiteral("d@1:queued")}));
     }
 
     void markInterrupted()
