@@ -28,7 +28,7 @@ std::shared_ptr<Contract> ContractBuilder::build(const YNode &root)
         return nullptr;
     }
     bool sawVersion = false, sawReport = false, sawNodes = false;
-    YNode reportNode, nodesNode, connectionsNode, poolsNode;
+    YNode reportNode, nodesNode;
     SourcePos reportPos, nodesPos;
     for (const auto &e : m_w.entries(root, kTopKeys, QStringLiteral("the contract"), top)) {
         if (e.key == QLatin1String("vouch")) {
@@ -48,7 +48,6 @@ std::shared_ptr<Contract> ContractBuilder::build(const YNode &root)
             nodesNode = e.value;
             nodesPos = e.keyPos;
         } else if (e.key == QLatin1String("connections")) {
-            connectionsNode = e.value;
             if (!e.value.IsNull() &&
                 m_w.expectMap(e.value, QStringLiteral("'connections'"), e.keyPos))
                 readConnections(e.value, *contract, e.keyPos);
