@@ -19,7 +19,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqt6sql6-sqlite libqt6sql6-psql libqt6opengl6-dev libgl-dev libxkbcommon-dev
-  qtkeychain-qt6-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libyaml-dev libical-dev
+  qtkeychain-qt6-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libyaml-dev libical-dev libsqlite3-dev
   tzdata ca-certificates fonts-dejavu-core
   xvfb xauth imagemagick sqlite3
 )

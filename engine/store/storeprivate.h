@@ -7,6 +7,7 @@
 // (leases and requests) and storehistory.cpp (the History page's
 // aggregates). Not for any other code.
 
+#include "engine/store/sqlitestatement.h"
 #include "engine/store/statestore.h"
 #include "engine/store/storesql.h"
 #include "engine/util/clock.h"
@@ -125,9 +126,9 @@ struct StateStore::Private
     QString lastError;
     bool lastErrorRefused = false;
     QList<Transition> buffer;
-    // Prepared once, re-used by every flush.
-    std::optional<QSqlQuery> insertEvent;
-    std::optional<QSqlQuery> upsertNodeRun;
+    // Prepared once, re-used by every flush (SQLite; bound through its C API).
+    std::unique_ptr<SqliteStatement> insertEvent;
+    std::unique_ptr<SqliteStatement> upsertNodeRun;
 
     QString describe(const QString &what, const QSqlError &error) const
     {
@@ -138,6 +139,14 @@ struct StateStore::Private
     {
         lastError.clear();
         lastErrorRefused = false;
+    }
+
+    bool fail(const QString &what, const SqliteStatement &statement)
+    {
+        lastErrorRefused = false;
+        lastError =
+            QStringLiteral("state store %1: %2: %3").arg(path, what, statement.errorString());
+        return false;
     }
 
     bool fail(const QString &what, const QSqlError &error)

@@ -86,19 +86,20 @@ EventRecord eventFrom(const QSqlQuery &q)
 bool StateStore::Private::prepareFlush()
 {
     if (!insertEvent) {
-        QSqlQuery q = query();
-        if (!q.prepare(QString::fromUtf8(kInsertEvent)))
-            return fail(QStringLiteral("cannot prepare the event insert"), q.lastError());
-        insertEvent = std::move(q);
+        auto statement = std::make_unique<SqliteStatement>();
+        if (!statement->prepare(db, QString::fromUtf8(kInsertEvent)))
+            return fail(QStringLiteral("cannot prepare the event insert"), *statement);
+        insertEvent = std::move(statement);
     }
     if (!upsertNodeRun) {
-        QSqlQuery q = query();
-        if (!q.prepare(upsertNodeRunSql(
-                QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                               "last_insert_rowid())"),
-                false)))
-            return fail(QStringLiteral("cannot prepare the node run upsert"), q.lastError());
-        upsertNodeRun = std::move(q);
+        auto statement = std::make_unique<SqliteStatement>();
+        if (!statement->prepare(
+                db, upsertNodeRunSql(
+                        QStringLiteral("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                       "last_insert_rowid())"),
+                        false)))
+            return fail(QStringLiteral("cannot prepare the node run upsert"), *statement);
+        upsertNodeRun = std::move(statement);
     }
     return true;
 }
@@ -108,48 +109,48 @@ bool StateStore::Private::write(const Transition &t)
     const QString state = toString(t.state);
     const QVariant at = t.at.isValid() ? t.at.toMSecsSinceEpoch() : nowMs();
 
-    QSqlQuery &event = *insertEvent;
-    event.bindValue(0, t.runId);
-    event.bindValue(1, t.attempt);
-    event.bindValue(2, t.nodeId);
-    event.bindValue(3, state);
-    event.bindValue(4, at);
-    event.bindValue(5, text(t.message));
+    SqliteStatement &event = *insertEvent;
+    event.bind(0, t.runId);
+    event.bind(1, t.attempt);
+    event.bind(2, t.nodeId);
+    event.bind(3, state);
+    event.bind(4, at);
+    event.bind(5, text(t.message));
     const QVariantList waiting = waitingColumns(t.waiting);
     for (int i = 0; i < waiting.size(); ++i)
-        event.bindValue(6 + i, waiting.at(i));
+        event.bind(6 + i, waiting.at(i));
     if (!event.exec())
         return fail(QStringLiteral("cannot record %1 of node %2 (run %3, attempt %4)")
                         .arg(state, t.nodeId)
                         .arg(t.runId)
                         .arg(t.attempt),
-                    event.lastError());
+                    event);
 
-    QSqlQuery &row = *upsertNodeRun;
-    row.bindValue(0, t.runId);
-    row.bindValue(1, t.nodeId);
-    row.bindValue(2, t.attempt);
-    row.bindValue(3, state);
-    row.bindValue(4, t.tries);
-    row.bindValue(5, text(toString(t.freshness)));
-    row.bindValue(6, text(t.message));
-    row.bindValue(7, optionalOrNull(t.value));
-    row.bindValue(8, optionalOrNull(t.reference));
-    row.bindValue(9, optionalOrNull(t.ageSeconds));
-    row.bindValue(10, msOrNull(t.observedAt));
-    row.bindValue(11, sampleRowsJson(t.sampleRows));
-    row.bindValue(12, text(t.logPath));
-    row.bindValue(13, t.state == NodeState::Running ? at : QVariant());
-    row.bindValue(14, isTerminal(t.state) ? at : QVariant());
-    row.bindValue(15, t.processGroup);
+    SqliteStatement &row = *upsertNodeRun;
+    row.bind(0, t.runId);
+    row.bind(1, t.nodeId);
+    row.bind(2, t.attempt);
+    row.bind(3, state);
+    row.bind(4, t.tries);
+    row.bind(5, text(toString(t.freshness)));
+    row.bind(6, text(t.message));
+    row.bind(7, optionalOrNull(t.value));
+    row.bind(8, optionalOrNull(t.reference));
+    row.bind(9, optionalOrNull(t.ageSeconds));
+    row.bind(10, msOrNull(t.observedAt));
+    row.bind(11, sampleRowsJson(t.sampleRows));
+    row.bind(12, text(t.logPath));
+    row.bind(13, t.state == NodeState::Running ? at : QVariant());
+    row.bind(14, isTerminal(t.state) ? at : QVariant());
+    row.bind(15, t.processGroup);
     for (int i = 0; i < waiting.size(); ++i)
-        row.bindValue(16 + i, waiting.at(i));
+        row.bind(16 + i, waiting.at(i));
     if (!row.exec())
         return fail(QStringLiteral("cannot record %1 of node %2 (run %3, attempt %4)")
                         .arg(state, t.nodeId)
                         .arg(t.runId)
                         .arg(t.attempt),
-                    row.lastError());
+                    row);
     return true;
 }
 
