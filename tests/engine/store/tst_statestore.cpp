@@ -26,13 +26,7 @@ const QDateTime kT0 = QDateTime::fromMSecsSinceEpoch(1'790'000'000'000, Qt::UTC)
 Transition transition(qint64 runId, int attempt, const QString &nodeId, NodeState state,
                       const QDateTime &at = kT0)
 {
-    Transition t;
-    t.runId = runId;
-    t.attempt = attempt;
-    t.nodeId = nodeId;
-    t.state = state;
-    t.at = at;
-    return t;
+    return makeTransition(runId, attempt, nodeId, state, at);
 }
 
 QByteArray contents(const QString &path)
