@@ -76,6 +76,7 @@ void DbtBatch::start()
 {
     CommandSpec spec;
     spec.argv = argv();
+    m_commandLine = spec.argv.join(u' ');
     spec.environment = m_spec.environment;
     spec.workingDirectory = m_spec.project.projectDir;
     spec.killGrace = m_spec.killGrace;
@@ -85,7 +86,8 @@ void DbtBatch::start()
     connect(m_executor, &CommandExecutor::started, this, &DbtBatch::started);
     connect(m_executor, &CommandExecutor::output, this, &DbtBatch::onOutput);
     connect(m_executor, &CommandExecutor::finished, this, &DbtBatch::onProcessFinished);
-    m_startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    const QFileInfo earlier(runResultsPath());
+    m_earlierResults = earlier.exists() ? earlier.lastModified() : QDateTime();
     m_executor->start();
 }
 
@@ -121,7 +123,7 @@ CappedLog *DbtBatch::logOf(const QString &nodeId)
     log->append(QStringLiteral("[vouch: run by one dbt invocation of %1 node(s): %2; its whole "
                                "output is in %3]\n")
                     .arg(m_spec.members.size())
-                    .arg(argv().join(u' '), m_spec.logPath)
+                    .arg(m_commandLine, m_spec.logPath)
                     .toUtf8());
     m_logs.insert(nodeId, log);
     return log.get();
@@ -223,9 +225,9 @@ void DbtBatch::onProcessFinished(const CommandResult &result)
     const QFileInfo info(path);
     if (info.exists() && result.outcome != CommandResult::Outcome::FailedToStart) {
         const dbtrun::RunResults record = dbtrun::readRunResults(path);
-        const bool ours = !m_invocationId.isEmpty()
-                              ? record.invocationId == m_invocationId
-                              : info.lastModified().toMSecsSinceEpoch() >= m_startedAtMs;
+        const bool ours = !m_invocationId.isEmpty() ? record.invocationId == m_invocationId
+                                                    : !m_earlierResults.isValid() ||
+                                                          info.lastModified() != m_earlierResults;
         if (record.error.isEmpty() && ours) {
             for (const DbtBatchMember &m : std::as_const(m_spec.members)) {
                 if (m_done.contains(m.nodeId))

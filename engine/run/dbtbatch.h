@@ -5,6 +5,7 @@
 #include "engine/run/dbtlog.h"
 #include "engine/run/warehouseexecutor.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QObject>
 #include <QProcessEnvironment>
@@ -113,7 +114,10 @@ private:
     dbtrun::NodeResult m_heldResult;
     QString m_lastError;
     QString m_lastMessage;
-    qint64 m_startedAtMs = 0;
+    // run_results.json as it was before dbt started (invalid: there was none),
+    // to tell this invocation's file from one an earlier run left.
+    QDateTime m_earlierResults;
+    QString m_commandLine; // argv() as one line, for each node's log header
     bool m_stopping = false;
 };
 

@@ -600,8 +600,9 @@ struct Scheduler::Private
         for (const QString &pool : std::as_const(batch->pools))
             --poolUsed[pool];
         const QString timedOut = batch->process->timedOut();
+        const QSet<QString> open(unreported.cbegin(), unreported.cend());
         for (int i : std::as_const(batch->members)) {
-            if (!unreported.contains(graph.id(i)) || batchOf.value(i) != batch)
+            if (!open.contains(graph.id(i)) || batchOf.value(i) != batch)
                 continue;
             batchOf.remove(i);
             NodeOutcome outcome;
