@@ -73,8 +73,20 @@ QByteArray fileDigest(const QString &path)
 }
 
 // `vouch ARGS` as the unprivileged user nobody, with a home it may write.
+//
+// Without libfaketime: when setup.sh reruns the `time` tests under a
+// preloaded libfaketime, the first faked process makes a root-only
+// semaphore and hands its name to every child (FAKETIME_SHARED); a child
+// running as nobody cannot open it, and libfaketime then ends that child
+// before main(). What this test asserts (a read-only store is read and left
+// as it was) does not depend on the clock, so nobody runs on the real one.
 Result runVouchAsNobody(const QStringList &args, const QString &home)
 {
+    vouch::test::VouchOptions options;
+    for (const QString &name : options.env.keys()) {
+        if (name == QLatin1String("LD_PRELOAD") || name.startsWith(QLatin1String("FAKETIME")))
+            options.env.remove(name);
+    }
     QStringList command = {QStringLiteral("-u"),
                            QStringLiteral("nobody"),
                            QStringLiteral("--"),
@@ -87,7 +99,7 @@ Result runVouchAsNobody(const QStringList &args, const QString &home)
                            QStringLiteral("XDG_CONFIG_HOME=") + home + QStringLiteral("/config"),
                            QStringLiteral("XDG_CACHE_HOME=") + home + QStringLiteral("/cache"),
                            QStringLiteral(VOUCH_BINARY)};
-    return vouch::test::runProgram(QStringLiteral("runuser"), command + args);
+    return vouch::test::runProgram(QStringLiteral("runuser"), command + args, options);
 }
 
 const QString kNow = QStringLiteral("2026-11-30T08:00:00Z");
