@@ -1,5 +1,6 @@
 #include "ui/historypage.h"
 
+#include "engine/calendar/reportcalendar.h"
 #include "engine/contract/weeklytime.h"
 #include "engine/run/warehouseexecutor.h"
 #include "engine/store/statestore.h"
@@ -104,17 +105,19 @@ HistoryPage::LoadResult loadHistory(const QString &statePath, const engine::Cont
     const auto runs = store->runs(report.id, HistoryPage::kMaxPeriods);
     QHash<qint64, int> indexOf;
     for (const auto &run : runs) {
-        const auto context = engine::contextForPeriod(run.period, QDateTime());
-        if (!context)
-            continue; // not a weekly period: nothing to place on the time axis
+        // Runs of another cadence (the contract changed its `period:`) are
+        // not this report's promise: the rate is per cadence.
+        const auto period = engine::reportPeriod(report, run.period);
+        if (!period)
+            continue;
         HistoryPage::Period p;
         p.runId = run.id;
         p.period = run.period;
-        const QDateTime start = engine::resolveWallClock(context->periodStart, 0, zone);
-        const QDateTime end = engine::resolveWallClock(context->periodEndExclusive, 0, zone);
+        const QDateTime start = engine::resolveWallClock(period->start, 0, zone);
+        const QDateTime end = engine::resolveWallClock(period->end, 0, zone);
         p.startMs = start.toMSecsSinceEpoch();
         p.endMs = end.toMSecsSinceEpoch();
-        const QDateTime deadline = engine::deadlineFor(report, context->periodEndExclusive);
+        const QDateTime deadline = engine::deadlineOf(report, *period);
         p.deadlineHours =
             deadline.isValid() ? (deadline.toMSecsSinceEpoch() - p.endMs) / kMsPerHour : 0.0;
         result.periods.append(p);

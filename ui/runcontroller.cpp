@@ -399,15 +399,14 @@ void RunController::startAttempt(const QStringList &nodes, const QString &reason
         return;
     }
     // Which period: a rerun continues its run; the demo replays its week;
-    // otherwise the last complete week in the report's time zone.
+    // otherwise the last complete period of the report's cadence, in its
+    // time zone.
     QString runPeriod = m_period;
-    if (nodes.isEmpty() && !m_demo) {
-        runPeriod =
-            contextForLastCompleteWeek(clockNow(), QTimeZone(m_contract->report.timezone)).period;
-    }
+    if (nodes.isEmpty() && !m_demo)
+        runPeriod = contextForReport(m_contract->report, clockNow()).period;
     std::optional<RunContext> context = contextForPeriod(runPeriod, clockNow());
     if (!context) {
-        Q_EMIT error(tr("The run's period '%1' is not an ISO week.").arg(runPeriod));
+        Q_EMIT error(tr("The run's period '%1' is not a reporting period.").arg(runPeriod));
         return;
     }
     context->vouchExecutable = m_vouchExecutable;

@@ -2,6 +2,7 @@
 
 #include "app/cli/alertcommands.h"
 #include "app/cli/common.h"
+#include "engine/calendar/reportcalendar.h"
 #include "engine/control/identity.h"
 #include "engine/graph/graph.h"
 #include "engine/interop/dbtimport.h"
@@ -33,7 +34,7 @@ const char *kImportUsage =
 
 const char *kObserveUsage =
     "usage: vouch observe dbt --manifest M --run-results R [--sources S] [--state DB]\n"
-    "         [--contract FILE] [--period 2026-W47]\n";
+    "         [--contract FILE] [--period KEY]\n";
 
 QStringList importValueOptions()
 {
@@ -189,9 +190,9 @@ int observeCommand(const QStringList &rawArgs, QTextStream &out, QTextStream &er
         return BadInput;
     }
     const QString period = a.options.value(QStringLiteral("period"));
-    static const QRegularExpression week(QStringLiteral("^\\d{4}-W\\d{2}$"));
-    if (!period.isEmpty() && !week.match(period).hasMatch()) {
-        err << "vouch observe dbt: --period must be an ISO week such as 2026-W47\n";
+    if (!period.isEmpty() && !Period::parse(period)) {
+        err << "vouch observe dbt: --period must be a period key such as 2026-12-02, 2026-W47, "
+               "2026-11 or 2026-Q4\n";
         return BadInput;
     }
 
@@ -246,6 +247,11 @@ int observeCommand(const QStringList &rawArgs, QTextStream &out, QTextStream &er
     const ContractPtr contract = loadContract(contractPath, err);
     if (!contract)
         return BadInput;
+    if (QString periodError;
+        !period.isEmpty() && !reportPeriod(contract->report, period, &periodError)) {
+        err << "vouch observe dbt: --period " << periodError << '\n';
+        return BadInput;
+    }
     const dbt::Import ids = dbt::importManifest(*read.manifest, dbt::ImportOptions());
 
     QString error;
@@ -260,11 +266,13 @@ int observeCommand(const QStringList &rawArgs, QTextStream &out, QTextStream &er
     request.artifacts = artifacts;
     request.period = period;
     request.who = whoIsActing(Acting::Attempt);
-    const QString key = leaseKey(
-        contract->report.id, period.isEmpty() ? dbt::isoWeek(artifacts.first().generatedAt.isValid()
+    const QString key =
+        leaseKey(contract->report.id,
+                 period.isEmpty()
+                     ? dbt::observedPeriod(contract->report, artifacts.first().generatedAt.isValid()
                                                                  ? artifacts.first().generatedAt
                                                                  : clockNow())
-                                              : period);
+                     : period);
     QString holder;
     if (!takeLease(*store, key, &holder)) {
         err << "vouch observe dbt: " << contract->report.id << " is being run by " << holder

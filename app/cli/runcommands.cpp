@@ -3,6 +3,7 @@
 
 #include "app/cli/alertcommands.h"
 
+#include "engine/calendar/reportcalendar.h"
 #include "engine/control/attemptrunner.h"
 #include "engine/control/identity.h"
 #include "engine/demo/demowarehouse.h"
@@ -255,7 +256,7 @@ int runCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!a.error.isEmpty() || a.positional.size() != 1) {
         err << "vouch run: "
             << (a.error.isEmpty() ? QStringLiteral("give one contract file") : a.error)
-            << "\nusage: vouch run FILE [--state DB] [--period 2026-W47] [--concurrency N] "
+            << "\nusage: vouch run FILE [--state DB] [--period KEY] [--concurrency N] "
                "[--no-wait] [--progress all|brief]\n";
         return BadInput;
     }
@@ -266,16 +267,17 @@ int runCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     request.contract = loadContract(a.positional.first(), err);
     if (!request.contract)
         return BadInput;
-    const QTimeZone zone(request.contract->report.timezone);
     if (a.options.contains(QStringLiteral("period"))) {
-        const auto ctx = contextForPeriod(a.options.value(QStringLiteral("period")), QDateTime());
-        if (!ctx) {
-            err << "vouch run: --period must be an ISO week such as 2026-W47\n";
+        QString periodError;
+        const auto period = reportPeriod(request.contract->report,
+                                         a.options.value(QStringLiteral("period")), &periodError);
+        if (!period) {
+            err << "vouch run: --period " << periodError << '\n';
             return BadInput;
         }
-        request.context = *ctx;
+        request.context = contextFor(*period, QDateTime());
     } else {
-        request.context = contextForLastCompleteWeek(clockNow(), zone);
+        request.context = contextForReport(request.contract->report, clockNow());
     }
     request.context.vouchExecutable = QCoreApplication::applicationFilePath();
     request.options.statePath = a.options.value(QStringLiteral("state"), defaultStatePath());
@@ -618,7 +620,7 @@ int rerunCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     request.contract = contract;
     const auto ctx = contextForPeriod(run->period, QDateTime());
     if (!ctx) {
-        err << "vouch rerun: the run's period '" << run->period << "' is not an ISO week\n";
+        err << "vouch rerun: the run's period '" << run->period << "' is not a period key\n";
         return BadInput;
     }
     request.context = *ctx;

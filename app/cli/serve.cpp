@@ -4,6 +4,7 @@
 #include "app/cli/common.h"
 #include "app/cli/runcommands.h"
 #include "engine/alert/dispatcher.h"
+#include "engine/calendar/reportcalendar.h"
 #include "engine/control/attemptrunner.h"
 #include "engine/control/identity.h"
 #include "engine/graph/graph.h"
@@ -32,23 +33,6 @@ namespace vouch::cli {
 using namespace vouch::engine;
 
 namespace {
-
-// The latest fire time of `schedule` at or before `now`, searching back
-// 35 days (any schedule that fires at least monthly).
-QDateTime lastFireAtOrBefore(const CronSchedule &schedule, const QDateTime &now,
-                             const QTimeZone &zone)
-{
-    QDateTime cursor = now.addDays(-35);
-    QDateTime last;
-    for (int guard = 0; guard < 100000; ++guard) {
-        const QDateTime next = schedule.nextAfter(cursor, zone);
-        if (!next.isValid() || next > now)
-            break;
-        last = next;
-        cursor = next;
-    }
-    return last;
-}
 
 class ServeJob : public QObject
 {
@@ -95,22 +79,9 @@ public:
             // PostgreSQL: a request written anywhere wakes the runner at once.
             m_control->onTableChanged(QStringLiteral("requests"), this, [this] { service(); });
         }
-        const QDateTime now = clockNow();
-        const QDateTime last = lastFireAtOrBefore(m_contract->report.schedule, now, m_zone);
-        if (last.isValid()) {
-            const RunContext ctx = contextForLastCompleteWeek(last, m_zone);
-            QString error;
-            auto store = StateStore::open(m_statePath, &error);
-            if (!store) {
-                log::error(QStringLiteral("%1: %2").arg(m_contract->report.id, error));
-            } else if (!store->findRun(m_contract->report.id, ctx.period)) {
-                log::info(QStringLiteral("%1: the run for %2 (due %3) was missed; starting it now")
-                              .arg(m_contract->report.id, ctx.period,
-                                   last.toTimeZone(m_zone).toString(Qt::ISODate)));
-                start(ctx);
-                return;
-            }
-        }
+        queueMissedRuns();
+        if (startOwed())
+            return;
         service();
         if (m_runner)
             return;
@@ -310,10 +281,42 @@ private:
         }
     }
 
+    // The periods whose scheduled runs fell while nothing served them: one
+    // run each, oldest first (reportcalendar.h, runsOwed).
+    void queueMissedRuns()
+    {
+        QString error;
+        auto store = StateStore::open(m_statePath, &error);
+        if (!store) {
+            log::error(QStringLiteral("%1: %2").arg(m_contract->report.id, error));
+            return;
+        }
+        std::optional<Period> lastServed;
+        if (const auto latest = store->latestRun(m_contract->report.id))
+            lastServed = Period::parse(latest->period);
+        for (const OwedRun &owed : runsOwed(m_contract->report, lastServed, clockNow())) {
+            if (!store->findRun(m_contract->report.id, owed.period.key()))
+                m_owed.append(owed);
+        }
+    }
+
+    // Starts the oldest owed run; false when none is left.
+    bool startOwed()
+    {
+        if (m_owed.isEmpty())
+            return false;
+        const OwedRun owed = m_owed.takeFirst();
+        log::info(QStringLiteral("%1: the run for %2 (due %3) was missed; starting it now")
+                      .arg(m_contract->report.id, owed.period.key(),
+                           owed.firedAt.toTimeZone(m_zone).toString(Qt::ISODate)));
+        start(contextFor(owed.period, QDateTime()));
+        return true;
+    }
+
     void armNext()
     {
         const QDateTime now = clockNow();
-        m_next = m_contract->report.schedule.nextAfter(now, m_zone);
+        m_next = nextFire(m_contract->report, now);
         if (!m_next.isValid()) {
             log::warn(QStringLiteral("%1: schedule '%2' never fires again")
                           .arg(m_contract->report.id, m_contract->report.schedule.text()));
@@ -333,7 +336,7 @@ private:
             armNext();
             return;
         }
-        start(contextForLastCompleteWeek(m_next, m_zone));
+        start(contextFor(periodDueAt(m_contract->report, m_next), QDateTime()));
     }
 
     // The attempt as this runner runs it: its environment, store and
@@ -446,6 +449,8 @@ private:
 
     void afterRun()
     {
+        if (startOwed())
+            return;
         if (m_once)
             finishOnce();
         else
@@ -472,6 +477,7 @@ private:
     QTimer m_watch;
     QTimer m_tick;
     QDateTime m_next;
+    QList<OwedRun> m_owed;                  // missed periods still to run, oldest first
     std::unique_ptr<StateStore> m_control;  // requests, takeovers, the runner's presence
     std::optional<RequestRecord> m_request; // the request the current attempt carries out
     QList<qint64> m_cancelRequests;

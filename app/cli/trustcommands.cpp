@@ -235,7 +235,7 @@ int auditCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         context = contextForPeriod(target->run.period, QDateTime());
         if (!context) {
             err << "vouch " << command << ": the latest run's period '" << target->run.period
-                << "' is not an ISO week\n";
+                << "' is not a period key\n";
             return BadInput;
         }
     } else {

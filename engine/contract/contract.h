@@ -4,8 +4,11 @@
 // (contractloader.h) and shared read-only by the graph, the runner, the trust
 // layer and the UI. Nothing here touches YAML, SQL or the clock.
 
+#include "engine/contract/businesscalendar.h"
 #include "engine/contract/cron.h"
+#include "engine/contract/deadline.h"
 #include "engine/contract/duration.h"
+#include "engine/contract/period.h"
 #include "engine/contract/template.h"
 #include "engine/contract/threshold.h"
 #include "engine/contract/weeklytime.h"
@@ -194,7 +197,7 @@ struct Section
 
 struct EscalationRule
 {
-    WeeklyTime at;
+    DeadlineRule at; // counted from the period's end, as publish_by is
     enum class Condition
     {
         NotSafe,
@@ -210,9 +213,12 @@ struct Report
 {
     QString id;
     QString name;
-    QByteArray timezone; // IANA id, validated against the system's zone database
+    QByteArray timezone;             // IANA id, validated against the system's zone database
+    Cadence cadence = Cadence::Week; // `period:` day, week (the default), month or quarter
+    BusinessCalendar calendar;       // `calendar:` workdays and holidays
     CronSchedule schedule;
-    WeeklyTime publishBy;
+    bool skipHolidays = false; // the schedule does not fire on non-business days
+    DeadlineRule publishBy;
     QString businessOwner;
     QString technicalOwner;
     QStringList approvers;

@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTimeZone>
 
 #include <algorithm>
 #include <initializer_list>
@@ -149,11 +150,11 @@ std::optional<ObservedState> stateOf(const QString &status, RunResults::Kind kin
     return std::nullopt;
 }
 
-QString isoWeek(const QDateTime &at)
+QString observedPeriod(const Report &report, const QDateTime &at)
 {
-    int year = 0;
-    const int week = at.toUTC().date().weekNumber(&year);
-    return QStringLiteral("%1-W%2").arg(year).arg(week, 2, 10, QLatin1Char('0'));
+    const QTimeZone zone(report.timezone);
+    const QDate day = zone.isValid() ? at.toTimeZone(zone).date() : at.toUTC().date();
+    return Period::containing(day, report.cadence).key();
 }
 
 RunResultsResult parseRunResults(QByteArrayView bytes, const QString &fileName)
@@ -267,7 +268,8 @@ ObserveResult record(StateStore &store, const ObserveRequest &request)
     }
     const RunResults &first = request.artifacts.first();
     const QDateTime when = first.generatedAt.isValid() ? first.generatedAt : clockNow();
-    result.period = request.period.isEmpty() ? isoWeek(when) : request.period;
+    result.period =
+        request.period.isEmpty() ? observedPeriod(contract.report, when) : request.period;
 
     QStringList invocations;
     for (const RunResults &a : request.artifacts) {

@@ -19,6 +19,7 @@
 
 namespace vouch::engine {
 struct Contract;
+struct Report;
 class StateStore;
 } // namespace vouch::engine
 
@@ -80,7 +81,7 @@ struct ObserveRequest
     const Contract *contract = nullptr;
     QHash<QString, QString> idOf; // dbt unique id -> contract node id (dbt::Import::idOf)
     QList<RunResults> artifacts;  // run results first, then sources
-    QString period;               // empty: the ISO week of the first artifact's generated_at
+    QString period;               // empty: the report period holding the first generated_at
     QString who;
 };
 
@@ -103,7 +104,9 @@ struct ObserveResult
 // earlier invocations left them.
 ObserveResult record(StateStore &store, const ObserveRequest &request);
 
-// The ISO week ("2026-W47") of a UTC time.
-QString isoWeek(const QDateTime &at);
+// The key of the report's period that holds `at` (on the report's wall
+// clock): the period dbt artifacts produced at `at` belong to when no
+// --period is given.
+QString observedPeriod(const Report &report, const QDateTime &at);
 
 } // namespace vouch::engine::dbt

@@ -1,5 +1,7 @@
 #include "engine/run/warehouseexecutor.h"
 
+#include "engine/calendar/reportcalendar.h"
+
 #include "engine/store/storesql.h"
 #include "engine/util/clock.h"
 #include "engine/util/secrets.h"
@@ -191,18 +193,19 @@ QString ageText(qint64 seconds)
 
 } // namespace
 
-RunContext contextForLastCompleteWeek(const QDateTime &now, const QTimeZone &zone)
+RunContext contextFor(const Period &period, const QDateTime &now)
 {
     RunContext context;
-    context.now = now.toUTC();
-    const QDate today = now.toTimeZone(zone).date();
-    const QDate thisMonday = today.addDays(1 - today.dayOfWeek());
-    context.periodStart = thisMonday.addDays(-7);
-    context.periodEndExclusive = thisMonday;
-    int year = 0;
-    const int week = context.periodStart.weekNumber(&year);
-    context.period = QStringLiteral("%1-W%2").arg(year).arg(week, 2, 10, QLatin1Char('0'));
+    context.now = now.isValid() ? now.toUTC() : clockNow();
+    context.periodStart = period.start;
+    context.periodEndExclusive = period.end;
+    context.period = period.key();
     return context;
+}
+
+RunContext contextForReport(const Report &report, const QDateTime &now)
+{
+    return contextFor(periodDueAt(report, now), now);
 }
 
 QString withConnection(const Connection &connection, const RunContext &context,
@@ -234,24 +237,10 @@ NodeOutcome runCheckNode(const Contract &contract, const Node &node, const RunCo
 
 std::optional<RunContext> contextForPeriod(const QString &period, const QDateTime &now)
 {
-    static const QRegularExpression week(QStringLiteral("^(\\d{4})-W(\\d{2})$"));
-    const auto m = week.match(period);
-    if (!m.hasMatch())
+    const auto parsed = Period::parse(period);
+    if (!parsed)
         return std::nullopt;
-    const int year = m.captured(1).toInt();
-    const int number = m.captured(2).toInt();
-    // ISO week 1 contains January 4th.
-    const QDate jan4(year, 1, 4);
-    const QDate start = jan4.addDays(1 - jan4.dayOfWeek()).addDays(7 * (number - 1));
-    int checkYear = 0;
-    if (number < 1 || start.weekNumber(&checkYear) != number || checkYear != year)
-        return std::nullopt;
-    RunContext context;
-    context.now = now.isValid() ? now.toUTC() : clockNow();
-    context.periodStart = start;
-    context.periodEndExclusive = start.addDays(7);
-    context.period = period;
-    return context;
+    return contextFor(*parsed, now);
 }
 
 NodeOutcome executeWarehouseNode(const Contract &contract, const Node &node,

@@ -25,14 +25,18 @@ struct RunContext
     bool clockFixed = false;    // measure freshness against `now`, not the wall clock
     QDate periodStart;          // bound as :period_start
     QDate periodEndExclusive;   // bound as :period_end
-    QString period;             // bound as :period, e.g. 2026-W47
+    QString period;             // bound as :period: 2026-12-02, 2026-W47, 2026-11, 2026-Q4
     QMap<QString, QString> env; // extra environment for commands and ${ENV} expansion
     QString vouchExecutable;    // what `vouch` in a command's argv runs
 };
 
-// The last ISO week that ended before `now`, in `zone`.
-RunContext contextForLastCompleteWeek(const QDateTime &now, const QTimeZone &zone);
-// The ISO week `period` ("2026-W47"); nullopt when it is not such a week.
+// The run context of one reporting period.
+RunContext contextFor(const Period &period, const QDateTime &now);
+// The period a run of `report` at `now` reports on (periodDueAt).
+RunContext contextForReport(const Report &report, const QDateTime &now);
+// The period with key `period` (2026-12-02, 2026-W47, 2026-11, 2026-Q4, any
+// cadence); nullopt when it is no such key. Check it against the report's
+// cadence with reportPeriod() where a user typed it.
 std::optional<RunContext> contextForPeriod(const QString &period, const QDateTime &now);
 
 // Expands ${NAME} from the run's environment, then the process environment.

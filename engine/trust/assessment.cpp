@@ -1,5 +1,6 @@
 #include "engine/trust/assessment.h"
 
+#include "engine/calendar/reportcalendar.h"
 #include "engine/contract/weeklytime.h"
 #include "engine/graph/graph.h"
 #include "engine/run/warehouseexecutor.h"
@@ -140,10 +141,11 @@ QList<AlertRecord> escalate(AlertBook &book, const Contract &contract, const Ass
     const bool safe = status == ReportStatus::Complete ||
                       status == ReportStatus::PublishedWithCaveats ||
                       status == ReportStatus::Published;
-    const QDateTime periodEnd = resolveWallClock(assessment.periodEndExclusive, 0, zone);
+    const Period period =
+        Period::containing(assessment.periodEndExclusive.addDays(-1), contract.report.cadence);
     for (int i = 0; i < contract.report.escalation.size(); ++i) {
         const EscalationRule &rule = contract.report.escalation.at(i);
-        const QDateTime due = rule.at.nextAtOrAfter(periodEnd, zone);
+        const QDateTime due = escalationDue(contract.report, rule, period);
         bool applies = false;
         switch (rule.condition) {
         case EscalationRule::Condition::NotSafe:
@@ -439,7 +441,7 @@ QString writePublication(const Contract &contract, const Graph &graph, const Ass
     std::optional<RunContext> context =
         contextForPeriod(assessment.run.period, assessment.snapshot.now);
     if (!context)
-        return QStringLiteral("the run's period '%1' is not an ISO week")
+        return QStringLiteral("the run's period '%1' is not a period key")
             .arg(assessment.run.period);
     if (!dataDirectory.isEmpty())
         context->env.insert(QStringLiteral("VOUCH_DATA"), dataDirectory);

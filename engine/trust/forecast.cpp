@@ -1,5 +1,6 @@
 #include "engine/trust/forecast.h"
 
+#include "engine/calendar/reportcalendar.h"
 #include "engine/contract/contract.h"
 #include "engine/contract/weeklytime.h"
 #include "engine/graph/graph.h"
@@ -78,14 +79,9 @@ QHash<QString, DurationStats> durationHistory(const StateStore &store, const QSt
 
 QDateTime deadlineFor(const Report &report, QDate periodEndExclusive)
 {
-    const QTimeZone zone(report.timezone);
-    if (!zone.isValid() || !periodEndExclusive.isValid())
+    if (!periodEndExclusive.isValid())
         return {};
-    // 00:00 of the end day on the report's wall clock; resolveWallClock also copes
-    // with zones whose clocks skip midnight.
-    const QDateTime periodEnd = resolveWallClock(periodEndExclusive, 0, zone);
-    const QDateTime deadline = report.publishBy.nextAtOrAfter(periodEnd, zone);
-    return deadline.isValid() ? deadline.toUTC() : QDateTime();
+    return deadlineOf(report, Period::containing(periodEndExclusive.addDays(-1), report.cadence));
 }
 
 namespace {

@@ -50,11 +50,11 @@ DurationStats statsFrom(QList<qint64> durationsMs);
 QHash<QString, DurationStats> durationHistory(const StateStore &store, const QString &reportId,
                                               int runs = 12, qint64 excludeRunId = 0);
 
-// The deadline of a run: the first publish_by at or after the end of its
-// period, in the report's time zone (DST-safe, see WeeklyTime::nextAtOrAfter).
-// `periodEndExclusive` is the first day after the period, i.e. the Monday after
-// an ISO week; the period ends at 00:00 on that day, wall clock. In UTC; invalid
-// when the zone is unknown.
+// The deadline of a run: its period's publish_by (DeadlineRule::dueFor), in
+// the report's time zone and business calendar. `periodEndExclusive` is the
+// first day after the period (the Monday after an ISO week, the first of the
+// next month); the period is the one of the report's cadence that ends the
+// day before. In UTC; invalid when the zone is unknown.
 QDateTime deadlineFor(const Report &report, QDate periodEndExclusive);
 
 // The current state of one node in the run being forecast. A list of these is

@@ -24,10 +24,13 @@ const QStringList kRouteWhenKeys = {QStringLiteral("severity"), QStringLiteral("
 const QStringList kDeliveryKeys = {QStringLiteral("timeout"), QStringLiteral("first_retry"),
                                    QStringLiteral("max_retry"), QStringLiteral("give_up_after")};
 const QStringList kReportKeys = {
-    QStringLiteral("id"),          QStringLiteral("name"),       QStringLiteral("timezone"),
-    QStringLiteral("schedule"),    QStringLiteral("publish_by"), QStringLiteral("owners"),
-    QStringLiteral("approvers"),   QStringLiteral("escalation"), QStringLiteral("sections"),
-    QStringLiteral("description"), QStringLiteral("alert")};
+    QStringLiteral("id"),          QStringLiteral("name"),         QStringLiteral("timezone"),
+    QStringLiteral("schedule"),    QStringLiteral("publish_by"),   QStringLiteral("owners"),
+    QStringLiteral("approvers"),   QStringLiteral("escalation"),   QStringLiteral("sections"),
+    QStringLiteral("description"), QStringLiteral("alert"),        QStringLiteral("period"),
+    QStringLiteral("calendar"),    QStringLiteral("skip_holidays")};
+const QStringList kCalendarKeys = {QStringLiteral("workdays"), QStringLiteral("holidays"),
+                                   QStringLiteral("holidays_file")};
 const QStringList kOwnerKeys = {QStringLiteral("business"), QStringLiteral("technical")};
 const QStringList kEscalationKeys = {QStringLiteral("at"), QStringLiteral("if"),
                                      QStringLiteral("notify")};

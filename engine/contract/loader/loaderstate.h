@@ -132,6 +132,8 @@ public:
                                                                  const QString &where);
     std::optional<Duration> duration(const Entry &e, const QString &where, bool allowZero = false);
     std::optional<WeeklyTime> weeklyTime(const Entry &e, const QString &where);
+    std::optional<DeadlineRule> deadline(const Entry &e, const QString &where);
+    std::optional<bool> boolean(const Entry &e, const QString &where);
     std::optional<Threshold> threshold(const Entry &e, const QString &where);
     std::optional<Template> templ(const Entry &e, const QString &where);
 
@@ -164,6 +166,7 @@ extern const QStringList kRouteWhenKeys;
 extern const QStringList kDeliveryKeys;
 extern const QStringList kReportKeys;
 extern const QStringList kOwnerKeys;
+extern const QStringList kCalendarKeys;
 extern const QStringList kEscalationKeys;
 extern const QStringList kSectionKeys;
 extern const QStringList kConnectionKeys;
@@ -244,6 +247,7 @@ private:
     // report.cpp
     void readReport(const YNode &map, Contract &c, SourcePos pos);
     void readEscalation(const Walker::Entry &e, Report &r);
+    void readCalendar(const Walker::Entry &e, Report &r);
     void readSections(const YNode &list, Report &r, SourcePos pos);
 
     // include.cpp

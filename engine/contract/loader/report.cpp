@@ -49,8 +49,28 @@ void ContractBuilder::readReport(const YNode &map, Contract &c, SourcePos pos)
                               QStringLiteral("bad schedule '%1': %2").arg(*t, pe.message));
             }
         } else if (e.key == QLatin1String("publish_by")) {
-            if (auto w = m_w.weeklyTime(e, where))
-                r.publishBy = *w;
+            if (auto d = m_w.deadline(e, where))
+                r.publishBy = *d;
+        } else if (e.key == QLatin1String("period")) {
+            if (auto t = m_w.text(e, where)) {
+                if (auto cadence = cadenceFromString(*t)) {
+                    r.cadence = *cadence;
+                } else {
+                    const QString hint = closestMatch(
+                        t->toLower(), {QStringLiteral("day"), QStringLiteral("week"),
+                                       QStringLiteral("month"), QStringLiteral("quarter")});
+                    m_w.error(vp,
+                              QStringLiteral("unknown period '%1' in 'report'; %2")
+                                  .arg(*t, hint.isEmpty()
+                                               ? QStringLiteral("use day, week, month or "
+                                                                "quarter")
+                                               : QStringLiteral("did you mean '%1'?").arg(hint)));
+                }
+            }
+        } else if (e.key == QLatin1String("calendar")) {
+            readCalendar(e, r);
+        } else if (e.key == QLatin1String("skip_holidays")) {
+            r.skipHolidays = m_w.boolean(e, where).value_or(false);
         } else if (e.key == QLatin1String("owners")) {
             const QString ow = QStringLiteral("'owners'");
             if (m_w.expectMap(e.value, ow, e.keyPos)) {
@@ -103,8 +123,8 @@ void ContractBuilder::readEscalation(const Walker::Entry &e, Report &r)
         for (const auto &f : m_w.entries(item, kEscalationKeys, where, ip)) {
             if (f.key == QLatin1String("at")) {
                 sawAt = true;
-                if (auto w = m_w.weeklyTime(f, where))
-                    rule.at = *w;
+                if (auto d = m_w.deadline(f, where))
+                    rule.at = *d;
             } else if (f.key == QLatin1String("if")) {
                 const auto t = m_w.text(f, where);
                 static const QStringList conditions = {
@@ -131,6 +151,49 @@ void ContractBuilder::readEscalation(const Walker::Entry &e, Report &r)
         if (!sawNotify)
             m_w.error(ip, QStringLiteral("escalation rule is missing 'notify' (who to tell)"));
         r.escalation.append(rule);
+    }
+}
+
+void ContractBuilder::readCalendar(const Walker::Entry &e, Report &r)
+{
+    const QString where = QStringLiteral("'calendar'");
+    if (!m_w.expectMap(e.value, where, e.keyPos))
+        return;
+    BusinessCalendar &calendar = r.calendar;
+    for (const auto &f : m_w.entries(e.value, kCalendarKeys, where, e.keyPos)) {
+        const SourcePos vp = Walker::posOf(f.value, f.keyPos);
+        if (f.key == QLatin1String("workdays")) {
+            const auto t = m_w.text(f, where);
+            if (!t)
+                continue;
+            ParseError pe;
+            if (auto mask = BusinessCalendar::parseWorkdays(*t, &pe))
+                calendar.setWorkdays(*mask);
+            else
+                m_w.error(
+                    m_w.inside(vp, pe.offset),
+                    QStringLiteral("bad workdays '%1' in 'calendar': %2").arg(*t, pe.message));
+        } else if (f.key == QLatin1String("holidays")) {
+            const auto items = m_w.textList(f, where);
+            if (!items)
+                continue;
+            for (const auto &[text, p] : *items) {
+                const QDate date = QDate::fromString(text, Qt::ISODate);
+                if (!date.isValid() || text.size() != 10)
+                    m_w.error(p, QStringLiteral("bad holiday '%1' in 'calendar': write a date "
+                                                "such as 2026-12-25")
+                                     .arg(text));
+                else
+                    calendar.addHoliday(date);
+            }
+        } else if (f.key == QLatin1String("holidays_file")) {
+            const auto t = m_w.text(f, where);
+            if (!t)
+                continue;
+            QString error;
+            if (!calendar.addHolidaysFromIcs(m_w.resolvePath(*t), &error))
+                m_w.error(vp, error);
+        }
     }
 }
 

@@ -266,6 +266,33 @@ std::optional<WeeklyTime> Walker::weeklyTime(const Entry &e, const QString &wher
     return w;
 }
 
+std::optional<DeadlineRule> Walker::deadline(const Entry &e, const QString &where)
+{
+    auto t = text(e, where);
+    if (!t)
+        return std::nullopt;
+    ParseError pe;
+    auto d = DeadlineRule::parse(*t, &pe);
+    if (!d)
+        error(inside(posOf(e.value, e.keyPos), pe.offset),
+              QStringLiteral("bad time '%1' for '%2' in %3: %4").arg(*t, e.key, where, pe.message));
+    return d;
+}
+
+std::optional<bool> Walker::boolean(const Entry &e, const QString &where)
+{
+    auto t = text(e, where);
+    if (!t)
+        return std::nullopt;
+    if (*t == QLatin1String("true"))
+        return true;
+    if (*t == QLatin1String("false"))
+        return false;
+    error(posOf(e.value, e.keyPos),
+          QStringLiteral("'%1' in %2 must be true or false, found '%3'").arg(e.key, where, *t));
+    return std::nullopt;
+}
+
 std::optional<Threshold> Walker::threshold(const Entry &e, const QString &where)
 {
     auto t = text(e, where);

@@ -2,10 +2,10 @@
 // holidays (a real iCalendar file read with libical), and deadlines in
 // business terms, resolved in the report's time zone across both DST changes.
 
-#include "engine/calendar/businesscalendar.h"
+#include "engine/contract/businesscalendar.h"
 #include "engine/calendar/completeness.h"
-#include "engine/calendar/deadline.h"
-#include "engine/calendar/period.h"
+#include "engine/contract/deadline.h"
+#include "engine/contract/period.h"
 #include "support/testguard.h"
 
 #include <QFile>

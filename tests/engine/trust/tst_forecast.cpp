@@ -39,9 +39,9 @@ Report report(const QByteArray &zone, const QString &publishBy)
     Report r;
     r.id = QStringLiteral("weekly_operating_report");
     r.timezone = zone;
-    const std::optional<WeeklyTime> time = WeeklyTime::parse(publishBy);
-    Q_ASSERT(time);
-    r.publishBy = *time;
+    const std::optional<DeadlineRule> rule = DeadlineRule::parse(publishBy);
+    Q_ASSERT(rule);
+    r.publishBy = *rule;
     return r;
 }
 

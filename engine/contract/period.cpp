@@ -1,4 +1,4 @@
-#include "engine/calendar/period.h"
+#include "engine/contract/period.h"
 
 #include "engine/contract/lexer.h"
 

@@ -1,4 +1,4 @@
-#include "engine/calendar/deadline.h"
+#include "engine/contract/deadline.h"
 
 #include "engine/contract/lexer.h"
 

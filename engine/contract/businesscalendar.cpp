@@ -1,4 +1,4 @@
-#include "engine/calendar/businesscalendar.h"
+#include "engine/contract/businesscalendar.h"
 
 #include "engine/contract/lexer.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "engine/calendar/businesscalendar.h"
-#include "engine/calendar/period.h"
+#include "engine/contract/businesscalendar.h"
+#include "engine/contract/period.h"
 #include "engine/contract/parseerror.h"
 #include "engine/contract/weeklytime.h"
 
