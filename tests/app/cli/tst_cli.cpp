@@ -412,6 +412,63 @@ private Q_SLOTS:
         QCOMPARE(r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts), expected);
     }
 
+    // A monthly report runs the month given with --period, binds its dates,
+    // and says what a period of its cadence looks like when given another.
+    void runTakesAPeriodOfTheReportsCadence()
+    {
+        QTemporaryDir dir;
+        const QString contract = write(dir, QStringLiteral("close.yaml"), R"(vouch: 1
+report:
+  id: close
+  name: Month-end close
+  timezone: Europe/London
+  period: month
+  schedule: "0 6 * * *"
+  skip_holidays: true
+  publish_by: "BD3 17:00"
+  calendar: {holidays: [2027-01-01]}
+  sections: [{id: all, name: All, needs: [dates], on_failure: hold}]
+nodes:
+  - id: dates
+    kind: command
+    run: [sh, -c, 'echo "$VOUCH_PERIOD $VOUCH_PERIOD_START $VOUCH_PERIOD_END" > "$OUT"']
+    env: {OUT: ")" + dir.filePath(QStringLiteral("dates.txt")).toUtf8() + R"("}
+)");
+        const QString state = dir.filePath(QStringLiteral("state.db"));
+        Result r = runVouch({QStringLiteral("run"), contract, QStringLiteral("--state"), state,
+                             QStringLiteral("--period"), QStringLiteral("2026-12"),
+                             QStringLiteral("--now"), QStringLiteral("2027-01-04T09:00:00Z")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QFile dates(dir.filePath(QStringLiteral("dates.txt")));
+        QVERIFY(dates.open(QIODevice::ReadOnly));
+        QCOMPARE(dates.readAll().trimmed(), QByteArray("2026-12 2026-12-01 2027-01-01"));
+
+        // Due on the third business day: New Year's Day and the weekend
+        // come first.
+        r = runVouch({QStringLiteral("status"), contract, QStringLiteral("--state"), state,
+                      QStringLiteral("--json"), QStringLiteral("--now"),
+                      QStringLiteral("2027-01-04T09:00:00Z")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        const QJsonObject status = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(status.value(QStringLiteral("period")).toString(), QStringLiteral("2026-12"));
+        QCOMPARE(status.value(QStringLiteral("deadline")).toString(),
+                 QStringLiteral("2027-01-06T17:00:00.000Z"));
+
+        // Without --period: the month that ended before now.
+        r = runVouch({QStringLiteral("run"), contract, QStringLiteral("--state"), state,
+                      QStringLiteral("--now"), QStringLiteral("2027-02-01T06:00:00Z")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY(dates.seek(0));
+        QCOMPARE(dates.readAll().trimmed(), QByteArray("2027-01 2027-01-01 2027-02-01"));
+
+        r = runVouch({QStringLiteral("run"), contract, QStringLiteral("--state"), state,
+                      QStringLiteral("--period"), QStringLiteral("2026-W47")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QLatin1String("--period '2026-W47' is a week, but report 'close' "
+                                              "is monthly: give a month such as 2026-11")),
+                 qPrintable(r.err));
+    }
+
     void selectBadExpression()
     {
         QTemporaryDir dir;

@@ -139,6 +139,75 @@ private Q_SLOTS:
         QCOMPARE(store->attempts(run->id).size(), 1);
     }
 
+    // A daily report whose runner was down: one run per missed business
+    // day, oldest first, and none twice. The calendar skips the weekend and
+    // the bank holidays listed in the contract.
+    void missedDaysRunOncePerPeriodOldestFirst()
+    {
+        QTemporaryDir dir;
+        QFile c(dir.filePath(QStringLiteral("c.yaml")));
+        QVERIFY(c.open(QIODevice::WriteOnly));
+        c.write(R"(vouch: 1
+report:
+  id: flash
+  name: Daily flash
+  timezone: Europe/London
+  period: day
+  calendar: {workdays: MON-FRI, holidays: [2026-12-25, 2026-12-28]}
+  schedule: "0 6 * * *"
+  skip_holidays: true
+  publish_by: "08:00"
+  sections: [{id: all, name: All, needs: [a], on_failure: hold}]
+nodes:
+  - {id: a, kind: command, run: [sh, -c, 'test "$VOUCH_PERIOD" = "$VOUCH_PERIOD_START"']}
+)");
+        c.close();
+        // Served on Tuesday 22 December: the flash for Monday 21st.
+        QCOMPARE(serveOnce(dir, QStringLiteral("2026-12-22T07:00:00Z")), 0);
+        QString error;
+        auto store = StateStore::open(dir.filePath(QStringLiteral("state.db")), &error);
+        QVERIFY2(store, qPrintable(error));
+        QStringList periods;
+        for (const RunRecord &run : store->runs())
+            periods.prepend(run.period);
+        QCOMPARE(periods, QStringList{QStringLiteral("2026-12-21")});
+        store.reset();
+
+        // Down until Wednesday 30 December 07:00: Tuesday 22nd, Wednesday
+        // 23rd, Thursday 24th (Friday is Christmas, Monday a bank holiday)
+        // and Tuesday 29th are owed, oldest first.
+        QCOMPARE(serveOnce(dir, QStringLiteral("2026-12-30T07:00:00Z")), 0);
+        const QString log = readLog(dir);
+        QStringList order;
+        for (const char *day : {"2026-12-22", "2026-12-23", "2026-12-24", "2026-12-29"}) {
+            const qsizetype at =
+                log.indexOf(QStringLiteral("the run for %1").arg(QLatin1String(day)));
+            QVERIFY2(at >= 0, qPrintable(log));
+            order << QString::number(at).rightJustified(12, QLatin1Char('0'));
+        }
+        QStringList sorted = order;
+        sorted.sort();
+        QCOMPARE(order, sorted);
+        store = StateStore::open(dir.filePath(QStringLiteral("state.db")), &error);
+        QVERIFY2(store, qPrintable(error));
+        periods.clear();
+        for (const RunRecord &run : store->runs()) {
+            periods << run.period;
+            QCOMPARE(store->attempts(run.id).size(), 1);
+            for (const NodeRunRecord &r : store->nodeRuns(run.id))
+                QCOMPARE(toString(r.state), QStringLiteral("succeeded"));
+        }
+        periods.sort();
+        QCOMPARE(periods, (QStringList{"2026-12-21", "2026-12-22", "2026-12-23", "2026-12-24",
+                                       "2026-12-29"}));
+        store.reset();
+
+        // Nothing is owed now: a third start-up runs nothing.
+        QCOMPARE(serveOnce(dir, QStringLiteral("2026-12-30T07:05:00Z")), 0);
+        store = StateStore::open(dir.filePath(QStringLiteral("state.db")), &error);
+        QCOMPARE(store->runs().size(), 5);
+    }
+
     void liveLeaseHolderIsRespected()
     {
         QTemporaryDir dir;
