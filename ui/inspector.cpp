@@ -1,5 +1,6 @@
 #include "ui/inspector.h"
 
+#include "engine/calendar/completeness.h"
 #include "engine/graph/graph.h"
 #include "engine/run/cappedlog.h"
 #include "engine/trust/verdict.h"
@@ -234,6 +235,10 @@ Inspector::Inspector(QWidget *parent)
     fresh->addRow(tr("Warn after:"), m_warnAfter);
     fresh->addRow(tr("Fail after:"), m_errorAfter);
     fresh->addRow(tr("Last load:"), m_observed);
+    // `complete_over: period`: the business days of the period without rows.
+    m_missingDays = valueLabel(QStringLiteral("inspectorMissingDays"));
+    m_missingDays->setWordWrap(true);
+    fresh->addRow(tr("Missing days:"), m_missingDays);
     layout->addWidget(m_freshnessBox);
 
     auto *impactBox = new QGroupBox(tr("If this node fails"));
@@ -398,6 +403,15 @@ void Inspector::showFacts()
         m_errorAfter->setText(node && node->errorAfter ? formatDuration(*node->errorAfter)
                                                        : QStringLiteral("—"));
         m_observed->setText(formatTime(v.observedAt));
+        QList<QDate> missing;
+        for (qsizetype r = 1; r < v.sampleRows.size(); ++r) {
+            const QDate day = QDate::fromString(v.sampleRows.at(r).value(0), Qt::ISODate);
+            if (day.isValid())
+                missing << day;
+        }
+        m_missingDays->setText(engine::listOfDays(missing));
+        static_cast<QFormLayout *>(m_freshnessBox->layout())
+            ->setRowVisible(m_missingDays, !missing.isEmpty());
     }
 
     QStringList impact;

@@ -96,6 +96,7 @@ private:
     QLabel *m_warnAfter;
     QLabel *m_errorAfter;
     QLabel *m_observed;
+    QLabel *m_missingDays;
     QLabel *m_impact;
     QGroupBox *m_logBox;
     QPlainTextEdit *m_logView;

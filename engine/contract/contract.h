@@ -166,6 +166,11 @@ struct Node
     std::optional<Duration> warnAfter;
     std::optional<Duration> errorAfter;
     std::optional<WaitPolicy> wait;
+    // `complete_over: period`: every business day of the period has rows in
+    // `date_column` (table.column); empty when not asked for.
+    QString dateTable;
+    QString dateColumn;
+    QString completeWhat; // what the rows are, for messages ("orders"); default the table
 
     // check
     QString value;     // query returning one number

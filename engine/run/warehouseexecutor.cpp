@@ -1,5 +1,6 @@
 #include "engine/run/warehouseexecutor.h"
 
+#include "engine/calendar/completeness.h"
 #include "engine/calendar/reportcalendar.h"
 
 #include "engine/store/storesql.h"
@@ -310,6 +311,62 @@ NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunCont
     return outcome;
 }
 
+// `complete_over: period`: the business days of the run's period (up to
+// yesterday, for a period still running) that have no rows. Missing days
+// fail the source, name the days, and list them as the node's sample rows
+// (the inspector shows them).
+void checkCompleteness(const Contract &contract, const Node &node, const RunContext &context,
+                       NodeOutcome &outcome)
+{
+    const std::optional<Period> period = Period::parse(context.period);
+    if (!period) {
+        outcome = failedToExecute(
+            QStringLiteral("cannot check completeness: '%1' is not a period").arg(context.period));
+        return;
+    }
+    ScopedDatabase scoped(contract.connections.value(node.connection), context);
+    if (!scoped.error().isEmpty()) {
+        outcome = failedToExecute(scoped.error());
+        return;
+    }
+    // Identifiers come from the contract, checked by the loader to be plain
+    // names; the period's dates are bound.
+    const QString column = node.dateColumn;
+    const QString sql =
+        QStringLiteral("SELECT DISTINCT substr(CAST(%1 AS TEXT), 1, 10) FROM %2 WHERE %1 >= "
+                       ":period_start AND %1 < :period_end")
+            .arg(column, node.dateTable);
+    QSqlQuery query(scoped.db());
+    if (!prepareAndBind(query, sql, context) || !query.exec()) {
+        outcome =
+            failedToExecute(QStringLiteral("completeness query on %1.%2 failed: %3")
+                                .arg(node.dateTable, column, firstLine(query.lastError().text())));
+        return;
+    }
+    QSet<QDate> present;
+    while (query.next()) {
+        const QDate day = QDate::fromString(query.value(0).toString(), Qt::ISODate);
+        if (day.isValid())
+            present.insert(day);
+    }
+    const QDate today = context.now.toTimeZone(QTimeZone(contract.report.timezone)).date();
+    const QDate through = today <= period->lastDay() ? today.addDays(-1) : QDate();
+    const Completeness c = completenessOver(*period, contract.report.calendar, present, through);
+    if (c.complete()) {
+        outcome.message += QStringLiteral("; all %1 business days of %2 have rows")
+                               .arg(c.expected.size())
+                               .arg(period->key());
+        return;
+    }
+    const QString what = node.completeWhat.isEmpty() ? node.dateTable : node.completeWhat;
+    outcome.state = NodeState::Failed;
+    outcome.freshness = Freshness::StaleError;
+    outcome.message = QStringLiteral("%1 (%2)").arg(c.describe(what), outcome.message);
+    outcome.sampleRows = {{QStringLiteral("missing business day")}};
+    for (const QDate &day : c.missing)
+        outcome.sampleRows.append({day.toString(Qt::ISODate)});
+}
+
 NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const RunContext &context)
 {
     NodeOutcome outcome;
@@ -358,6 +415,8 @@ NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const R
     }
     outcome.message = QStringLiteral("last load %1 ago (%2)")
                           .arg(ageText(age), loaded.toUTC().toString(Qt::ISODate));
+    if (!node.dateColumn.isEmpty() && outcome.state != NodeState::Failed)
+        checkCompleteness(contract, node, context, outcome);
     return outcome;
 }
 

@@ -106,7 +106,8 @@ std::optional<Assessment> assess(StateStore &store, const Contract &contract, co
     if (a.periodEndExclusive.isValid())
         a.snapshot.deadline = deadlineFor(contract.report, a.periodEndExclusive);
     const Forecast forecast = forecastCompletion(
-        graph, progress, durationHistory(store, contract.report.id, 12, runId), now);
+        graph, progress,
+        durationHistory(store, contract.report.id, 12, runId, contract.report.cadence), now);
     if (!forecast.done)
         a.snapshot.projected = forecast.projected;
     reassess(store, contract, graph, a, syncAlerts);

@@ -35,8 +35,32 @@ DurationStats statsFrom(QList<qint64> durationsMs)
     return stats;
 }
 
+namespace {
+
+// LIKE patterns that match the period keys of one cadence (two, because a
+// month's key 2026-11 differs from a quarter's 2026-Q4 only in a digit).
+std::pair<QString, QString> keyPatterns(std::optional<Cadence> cadence)
+{
+    if (!cadence)
+        return {QStringLiteral("%"), QStringLiteral("%")};
+    switch (*cadence) {
+    case Cadence::Day:
+        return {QStringLiteral("____-__-__"), QStringLiteral("____-__-__")};
+    case Cadence::Week:
+        return {QStringLiteral("____-W__"), QStringLiteral("____-W__")};
+    case Cadence::Month:
+        return {QStringLiteral("____-0_"), QStringLiteral("____-1_")};
+    case Cadence::Quarter:
+        return {QStringLiteral("____-Q_"), QStringLiteral("____-Q_")};
+    }
+    return {QStringLiteral("%"), QStringLiteral("%")};
+}
+
+} // namespace
+
 QHash<QString, DurationStats> durationHistory(const StateStore &store, const QString &reportId,
-                                              int runs, qint64 excludeRunId)
+                                              int runs, qint64 excludeRunId,
+                                              std::optional<Cadence> cadence)
 {
     QHash<QString, DurationStats> result;
     const QSqlDatabase db = QSqlDatabase::database(store.connectionName(), false);
@@ -49,6 +73,7 @@ QHash<QString, DurationStats> durationHistory(const StateStore &store, const QSt
         SELECT n.node_id, n.finished_at - n.started_at
         FROM node_runs n
         JOIN (SELECT id FROM runs WHERE report_id = ? AND id <> ?
+                AND (period LIKE ? OR period LIKE ?)
               ORDER BY created_at DESC, id DESC LIMIT ?) r ON r.id = n.run_id
         WHERE n.state IN (?, ?) AND n.started_at IS NOT NULL AND n.finished_at IS NOT NULL)");
     if (!q.prepare(sql)) {
@@ -58,6 +83,9 @@ QHash<QString, DurationStats> durationHistory(const StateStore &store, const QSt
     }
     q.addBindValue(reportId);
     q.addBindValue(excludeRunId);
+    const auto [pattern, otherPattern] = keyPatterns(cadence);
+    q.addBindValue(pattern);
+    q.addBindValue(otherPattern);
     // No limit: LIMIT -1 on SQLite, LIMIT NULL on PostgreSQL.
     q.addBindValue(runs > 0                                    ? QVariant(runs)
                    : db.driverName() == QLatin1String("QPSQL") ? QVariant()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/contract/period.h"
 #include "engine/graph/nodestate.h"
 
 #include <QDate>
@@ -8,6 +9,8 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 namespace vouch::engine {
 
@@ -47,8 +50,11 @@ DurationStats statsFrom(QList<qint64> durationsMs);
 // id; nodes without a sample are absent. A store error is logged and yields
 // what was read so far (usually nothing): the forecast then has no history,
 // which it reports, rather than a wrong one.
+// With `cadence`, only runs whose period is of that cadence count: a report
+// that changed its `period:` forecasts from runs like the one it makes now.
 QHash<QString, DurationStats> durationHistory(const StateStore &store, const QString &reportId,
-                                              int runs = 12, qint64 excludeRunId = 0);
+                                              int runs = 12, qint64 excludeRunId = 0,
+                                              std::optional<Cadence> cadence = std::nullopt);
 
 // The deadline of a run: its period's publish_by (DeadlineRule::dueFor), in
 // the report's time zone and business calendar. `periodEndExclusive` is the

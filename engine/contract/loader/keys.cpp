@@ -63,9 +63,11 @@ QStringList kindKeys(NodeKind kind)
     case NodeKind::Sql:
         return {QStringLiteral("connection"), QStringLiteral("sql"), QStringLiteral("sql_file")};
     case NodeKind::Freshness:
-        return {QStringLiteral("connection"),  QStringLiteral("loaded_at"),
-                QStringLiteral("path"),        QStringLiteral("warn_after"),
-                QStringLiteral("error_after"), QStringLiteral("wait")};
+        return {QStringLiteral("connection"),    QStringLiteral("loaded_at"),
+                QStringLiteral("path"),          QStringLiteral("warn_after"),
+                QStringLiteral("error_after"),   QStringLiteral("wait"),
+                QStringLiteral("complete_over"), QStringLiteral("date_column"),
+                QStringLiteral("complete_what")};
     case NodeKind::Check:
         return {QStringLiteral("connection"),   QStringLiteral("value"),
                 QStringLiteral("reference"),    QStringLiteral("rows"),

@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QRegularExpression>
 
 namespace vouch::engine::loader {
 
@@ -190,6 +191,29 @@ void ContractBuilder::readNode(const YNode &map, Contract &c, SourcePos itemPos,
             node.errorAfter = m_w.duration(e, where);
         } else if (k == QLatin1String("wait")) {
             readWait(e, node, where);
+        } else if (k == QLatin1String("complete_over")) {
+            if (auto t = m_w.text(e, where); t && *t != QLatin1String("period"))
+                m_w.error(vp, QStringLiteral("'complete_over' in %1 must be 'period' (every "
+                                             "business day of the period has rows), found '%2'")
+                                  .arg(where, *t));
+        } else if (k == QLatin1String("date_column")) {
+            if (auto t = m_w.text(e, where)) {
+                static const QRegularExpression column(
+                    QStringLiteral("^([A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)?)\\.([A-"
+                                   "Za-z_][A-Za-z0-9_]*)$"));
+                const auto m = column.match(*t);
+                if (m.hasMatch()) {
+                    node.dateTable = m.captured(1);
+                    node.dateColumn = m.captured(2);
+                } else {
+                    m_w.error(vp, QStringLiteral("'date_column' in %1 must be TABLE.COLUMN (or "
+                                                 "SCHEMA.TABLE.COLUMN) in plain letters, digits "
+                                                 "and '_', e.g. raw_orders.created_at; found '%2'")
+                                      .arg(where, *t));
+                }
+            }
+        } else if (k == QLatin1String("complete_what")) {
+            node.completeWhat = m_w.text(e, where).value_or(QString());
         } else if (k == QLatin1String("value")) {
             node.value = m_w.text(e, where).value_or(QString());
         } else if (k == QLatin1String("reference")) {
@@ -386,6 +410,19 @@ void ContractBuilder::checkKindRequirements(const Node &node,
             need("connection", QStringLiteral("the connection 'loaded_at' runs on"));
         if (!has("warn_after") && !has("error_after"))
             m_w.error(pos, QStringLiteral("%1 needs 'warn_after' and/or 'error_after'").arg(where));
+        if (has("complete_over") != has("date_column"))
+            m_w.error(pos, has("complete_over")
+                               ? QStringLiteral("%1 has 'complete_over' but no 'date_column': "
+                                                "name the column that carries each row's date, "
+                                                "e.g. date_column: raw_orders.created_at")
+                                     .arg(where)
+                               : QStringLiteral("%1 has 'date_column' but no 'complete_over: "
+                                                "period'")
+                                     .arg(where));
+        if (has("complete_over") && has("path"))
+            m_w.error(pos, QStringLiteral("%1: 'complete_over' needs a 'loaded_at' query on a "
+                                          "connection, not a 'path'")
+                               .arg(where));
         if (node.warnAfter && node.errorAfter && *node.warnAfter >= *node.errorAfter)
             m_w.error(
                 Walker::posOf(keys.value(QStringLiteral("warn_after")).value, pos),

@@ -469,6 +469,95 @@ nodes:
                  qPrintable(r.err));
     }
 
+    // `complete_over: period`: a source that is fresh but lacks a business
+    // day of the month fails, naming the day; once the day is loaded it
+    // passes. The rows sit in a real SQLite file.
+    void aSourceMustCoverEveryBusinessDayOfThePeriod()
+    {
+        QTemporaryDir dir;
+        const QString warehouse = dir.filePath(QStringLiteral("warehouse.db"));
+        const QString name = QUuid::createUuid().toString(QUuid::Id128);
+        const auto exec = [&](const QString &sql) {
+            QSqlDatabase db = QSqlDatabase::database(name);
+            QSqlQuery q(db);
+            return q.exec(sql);
+        };
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(warehouse);
+            QVERIFY(db.open());
+            QVERIFY(exec(QStringLiteral("CREATE TABLE raw_orders (id INTEGER, created_at TEXT, "
+                                        "_loaded_at TEXT)")));
+            // Every day of November 2026 but Friday the 27th, plus a row in
+            // December that must not count.
+            for (int day = 1; day <= 30; ++day) {
+                if (day == 27)
+                    continue;
+                QVERIFY(exec(QStringLiteral("INSERT INTO raw_orders VALUES (%1, "
+                                            "'2026-11-%2 10:15:00', '2026-12-02T05:00:00Z')")
+                                 .arg(day)
+                                 .arg(day, 2, 10, QLatin1Char('0'))));
+            }
+            QVERIFY(exec(QStringLiteral("INSERT INTO raw_orders VALUES (99, '2026-12-01 09:00:00', "
+                                        "'2026-12-02T05:00:00Z')")));
+        }
+        const QString contract = write(dir, QStringLiteral("close.yaml"), R"(vouch: 1
+report:
+  id: close
+  name: Month-end close
+  timezone: Europe/London
+  period: month
+  schedule: "0 6 * * *"
+  publish_by: "BD3 17:00"
+  sections: [{id: revenue, name: Revenue, needs: [src_orders], on_failure: hold}]
+connections:
+  warehouse: {driver: sqlite, database: ")" + warehouse.toUtf8() + R"("}
+nodes:
+  - id: src_orders
+    kind: freshness
+    connection: warehouse
+    loaded_at: "select max(_loaded_at) from raw_orders"
+    error_after: 26h
+    complete_over: period
+    date_column: raw_orders.created_at
+    complete_what: orders
+)");
+        const QString state = dir.filePath(QStringLiteral("state.db"));
+        const QStringList run = {
+            QStringLiteral("run"),      contract,
+            QStringLiteral("--state"),  state,
+            QStringLiteral("--period"), QStringLiteral("2026-11"),
+            QStringLiteral("--now"),    QStringLiteral("2026-12-02T06:00:00Z")};
+        const auto nodeOf = [&]() {
+            const QJsonObject status = statusJson(state);
+            return status.value(QStringLiteral("nodes")).toArray().first().toObject();
+        };
+        Result r = runVouch(run);
+        QVERIFY2(r.exitCode != 0, qPrintable(r.out + r.err));
+        QJsonObject node = nodeOf();
+        QCOMPARE(node.value(QStringLiteral("state")).toString(), QStringLiteral("failed"));
+        QVERIFY2(node.value(QStringLiteral("message"))
+                     .toString()
+                     .startsWith(QLatin1String("no orders loaded for 27 Nov (last load 1h0m ago")),
+                 qPrintable(node.value(QStringLiteral("message")).toString()));
+
+        QVERIFY(exec(QStringLiteral(
+            "INSERT INTO raw_orders VALUES (27, '2026-11-27 16:40:00', '2026-12-02T05:00:00Z')")));
+        QSqlDatabase::database(name).close();
+        QSqlDatabase::removeDatabase(name);
+        r = runVouch({QStringLiteral("rerun"), QStringLiteral("src_orders"),
+                      QStringLiteral("--reason"), QStringLiteral("the 27th was loaded"),
+                      QStringLiteral("--state"), state, contract, QStringLiteral("--now"),
+                      QStringLiteral("2026-12-02T06:10:00Z")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        node = nodeOf();
+        QCOMPARE(node.value(QStringLiteral("state")).toString(), QStringLiteral("succeeded"));
+        QVERIFY2(node.value(QStringLiteral("message"))
+                     .toString()
+                     .endsWith(QLatin1String("; all 21 business days of 2026-11 have rows")),
+                 qPrintable(node.value(QStringLiteral("message")).toString()));
+    }
+
     void selectBadExpression()
     {
         QTemporaryDir dir;

@@ -170,6 +170,44 @@ nodes:
         QVERIFY2(found, qPrintable(all.join(QLatin1Char('\n'))));
     }
 
+    void completenessIsAskedForPlainly_data()
+    {
+        QTest::addColumn<QByteArray>("node");
+        QTest::addColumn<QString>("message");
+        const QByteArray head = "  - id: src\n    kind: freshness\n    connection: w\n"
+                                "    loaded_at: \"select 1\"\n    error_after: 26h\n";
+        QTest::newRow("no date column")
+            << head + "    complete_over: period\n"
+            << "has 'complete_over' but no 'date_column': name the column";
+        QTest::newRow("not the period") << head + "    complete_over: month\n    date_column: o.d\n"
+                                        << "'complete_over' in node 'src' must be 'period'";
+        QTest::newRow("a column that is not a plain name")
+            << head + "    complete_over: period\n    date_column: \"o.d; drop table o\"\n"
+            << "'date_column' in node 'src' must be TABLE.COLUMN";
+        QTest::newRow("a file source")
+            << QByteArray("  - id: src\n    kind: freshness\n    path: /tmp/x\n"
+                          "    error_after: 26h\n    complete_over: period\n"
+                          "    date_column: o.d\n")
+            << "'complete_over' needs a 'loaded_at' query";
+    }
+
+    void completenessIsAskedForPlainly()
+    {
+        QFETCH(QByteArray, node);
+        QFETCH(QString, message);
+        QByteArray text = contractWith("");
+        text.replace("nodes:\n  - {id: a, kind: noop}\n",
+                     "connections:\n  w: {driver: sqlite, database: w.db}\nnodes:\n"
+                     "  - {id: a, kind: noop, needs: [src]}\n" +
+                         node);
+        const LoadResult r = load(text);
+        QVERIFY(!r.ok());
+        QStringList all;
+        for (const Diagnostic &d : r.diagnostics)
+            all << d.format();
+        QVERIFY2(all.join(QLatin1Char('\n')).contains(message), qPrintable(all.join(u'\n')));
+    }
+
     void whichPeriodARunReportsOn_data()
     {
         QTest::addColumn<QByteArray>("extra");

@@ -193,6 +193,7 @@ private Q_SLOTS:
     void durationHistory_data();
     void durationHistory();
     void durationHistoryOfUnknownReport();
+    void durationHistoryOfOneCadence();
 
 private:
     QTemporaryDir m_dir;
@@ -714,6 +715,34 @@ void TestForecast::durationHistory()
     // A node that never passed has no history, however many runs are read.
     QVERIFY(!history.contains(QStringLiteral("load")));
     QCOMPARE(history.size(), transform.isEmpty() ? 1 : 2);
+}
+
+// A report that became monthly forecasts from its monthly runs only: a
+// month-end close takes longer than the weekly pack it was.
+void TestForecast::durationHistoryOfOneCadence()
+{
+    QTemporaryDir dir;
+    QString error;
+    auto store = StateStore::open(dir.filePath(QStringLiteral("cadence.db")), &error);
+    QVERIFY2(store, qPrintable(error));
+    for (const char *week : {"2026-W40", "2026-W41", "2026-W42"})
+        QVERIFY(storeRun(*store, QStringLiteral("pack"), QString::fromLatin1(week),
+                         {{QStringLiteral("close"), 1, 0, 10}}));
+    for (const char *month : {"2026-10", "2026-11"})
+        QVERIFY(storeRun(*store, QStringLiteral("pack"), QString::fromLatin1(month),
+                         {{QStringLiteral("close"), 1, 0, 90}}));
+    QVERIFY(storeRun(*store, QStringLiteral("pack"), QStringLiteral("2026-Q3"),
+                     {{QStringLiteral("close"), 1, 0, 400}}));
+    const auto of = [&](std::optional<Cadence> cadence) {
+        const auto history =
+            vouch::engine::durationHistory(*store, QStringLiteral("pack"), 12, 0, cadence);
+        return std::pair{history.value(QStringLiteral("close")).samples,
+                         history.value(QStringLiteral("close")).medianMs / kMinute};
+    };
+    QCOMPARE(of(Cadence::Month), (std::pair<int, qint64>{2, 90}));
+    QCOMPARE(of(Cadence::Week), (std::pair<int, qint64>{3, 10}));
+    QCOMPARE(of(Cadence::Quarter), (std::pair<int, qint64>{1, 400}));
+    QCOMPARE(of(std::nullopt).first, 6);
 }
 
 void TestForecast::durationHistoryOfUnknownReport()
