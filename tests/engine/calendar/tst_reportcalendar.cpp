@@ -385,6 +385,10 @@ nodes:
         for (qsizetype i = 0; i < expected.size(); ++i)
             seen << (cursor = nextFire(r, cursor));
         QCOMPARE(seen, expected);
+        // A runner that looks again a minute after the night's run (its run
+        // has ended) does not find the repeated 01:30 either.
+        QCOMPARE(nextFire(r, expected.first().addSecs(60)), expected.last());
+        QCOMPARE(nextFire(r, expected.first().addSecs(3600)), expected.last());
         // The night's run reports the day before, once, due 08:00 local.
         const Period p = periodDueAt(r, expected.first());
         QCOMPARE(p.key(), period);
