@@ -203,10 +203,9 @@ Series *addSeries(QChart *chart, const QString &name, QDateTimeAxis *x, QValueAx
     return series;
 }
 
-void setTimeRange(QDateTimeAxis *axis, qint64 firstMs, qint64 lastMs)
+void setTimeRange(QDateTimeAxis *axis, qint64 firstMs, qint64 lastMs, qint64 pad)
 {
-    // Half a week of margin so the first and last markers are not cut.
-    const qint64 pad = qint64(3.5 * 24 * kMsPerHour);
+    // Half a period of margin so the first and last markers are not cut.
     axis->setRange(QDateTime::fromMSecsSinceEpoch(firstMs - pad),
                    QDateTime::fromMSecsSinceEpoch(lastMs + pad));
 }
@@ -224,6 +223,7 @@ HistoryPage::HistoryPage(QWidget *parent)
     titleFont.setBold(true);
     m_title->setFont(titleFont);
     m_title->setText(tr("History"));
+    m_status->setObjectName(QStringLiteral("historyStatus"));
     m_status->setText(tr("No report loaded."));
     m_nodeBox->setMinimumContentsLength(24);
     m_nodeBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -484,11 +484,16 @@ void HistoryPage::applyLoad(const LoadResult &result)
     if (!m_periods.isEmpty()) {
         const qint64 first = m_periods.first().startMs;
         const qint64 last = m_periods.last().startMs;
+        const qint64 pad = (m_periods.last().endMs - m_periods.last().startMs) / 2;
         for (QDateTimeAxis *axis : {m_completionX, m_onTimeX, m_durationX, m_checksX})
-            setTimeRange(axis, first, last);
+            setTimeRange(axis, first, last, pad);
 
-        // publish_by of the latest period: the line the reader compares against.
+        // publish_by of the latest period: the line the reader compares
+        // against. In business days it differs from period to period (BD3
+        // after a month that ends on a Friday is later than after one that
+        // ends on a Monday), so the line steps with each period.
         m_publishByHours = m_periods.last().deadlineHours;
+        QList<QPointF> publishBy{QPointF(first - pad, m_periods.first().deadlineHours)};
         QList<QPointF> completion;
         QList<QPointF> late;
         QList<QPointF> onTime;
@@ -499,6 +504,10 @@ void HistoryPage::applyLoad(const LoadResult &result)
         int onTimeCount = 0;
         for (int i = 0; i < m_periods.size(); ++i) {
             const Period &p = m_periods.at(i);
+            if (i > 0 && p.deadlineHours != m_periods.at(i - 1).deadlineHours)
+                publishBy << QPointF(p.startMs - pad, m_periods.at(i - 1).deadlineHours)
+                          << QPointF(p.startMs - pad, p.deadlineHours);
+            high = std::max(high, p.deadlineHours);
             const bool inTime = p.completed && p.completionHours <= p.deadlineHours;
             if (p.completed) {
                 completion.append(QPointF(p.startMs, p.completionHours));
@@ -519,9 +528,8 @@ void HistoryPage::applyLoad(const LoadResult &result)
             checks.append(QPointF(p.startMs, p.checkFailures));
             maxChecks = std::max(maxChecks, p.checkFailures);
         }
-        const qint64 pad = qint64(3.5 * 24 * kMsPerHour);
-        m_publishBy->replace(
-            {QPointF(first - pad, m_publishByHours), QPointF(last + pad, m_publishByHours)});
+        publishBy << QPointF(last + pad, m_publishByHours);
+        m_publishBy->replace(publishBy);
         m_completion->replace(completion);
         m_completionLate->replace(late);
         // Whole multiples of 6 hours (a quarter day) read more easily than nice decimals.
@@ -548,12 +556,23 @@ void HistoryPage::applyLoad(const LoadResult &result)
         m_status->setText(tr("Could not read the history: %1").arg(m_error));
     else if (m_periods.isEmpty())
         m_status->setText(tr("No runs of %1 yet.").arg(m_contract->report.name));
-    else
+    else {
+        double fewest = m_publishByHours, most = m_publishByHours;
+        for (const Period &p : std::as_const(m_periods)) {
+            fewest = std::min(fewest, p.deadlineHours);
+            most = std::max(most, p.deadlineHours);
+        }
+        const QString hours = fewest == most ? QString::number(most, 'f', 1)
+                                             : tr("%1 to %2")
+                                                   .arg(QString::number(fewest, 'f', 1),
+                                                        QString::number(most, 'f', 1));
         m_status->setText(
-            tr("Periods %1 to %2 (%3 runs). publish_by is %4 hours after each week ends.")
+            tr("Periods %1 to %2 (%3 runs). publish_by (%4) is %5 hours after each %6 ends.")
                 .arg(m_periods.first().period, m_periods.last().period)
                 .arg(m_periods.size())
-                .arg(QString::number(m_publishByHours, 'f', 1)));
+                .arg(m_contract->report.publishBy.toString(), hours,
+                     engine::toString(m_contract->report.cadence)));
+    }
     m_loaded = true;
     Q_EMIT loaded();
 }

@@ -12,6 +12,7 @@
 
 #include <QChartView>
 #include <QComboBox>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -179,12 +180,66 @@ private Q_SLOTS:
     void newerSourceSupersedesTheOlder();
     void durationsReadInSensibleUnits();
     void dateLabelsFitTheirCharts();
+    void aMonthlyReportIsJudgedAgainstEachMonthsDeadline();
 
 private:
     QTemporaryDir m_dir;
     QString m_statePath;
     engine::ContractPtr m_contract;
 };
+
+// A month-end pack due BD3 17:00: each month has its own deadline (65 to
+// 113 hours after the month ends), each run is judged against its own, and
+// a run of another cadence (the report was weekly once) is not charted.
+void TestHistoryPage::aMonthlyReportIsJudgedAgainstEachMonthsDeadline()
+{
+    QTemporaryDir dir;
+    QByteArray text = kContract;
+    text.replace("  publish_by: \"MON 12:00\"\n", "  period: month\n  publish_by: \"BD3 17:00\"\n");
+    const auto loaded =
+        engine::ContractLoader::loadText(text, QStringLiteral("close.yaml"), dir.path());
+    QVERIFY(loaded.ok());
+    const QString path = dir.filePath(QStringLiteral("close.db"));
+    {
+        QString error;
+        auto store = engine::StateStore::open(path, &error);
+        QVERIFY2(store, qPrintable(error));
+        const QTimeZone london("Europe/London");
+        const QStringList all{QStringLiteral("publish")};
+        for (const char *key : {"2026-W40", "2026-09", "2026-10", "2026-11"}) {
+            const auto context = engine::contextForPeriod(QString::fromLatin1(key), {});
+            QVERIFY(context);
+            const QDateTime end(context->periodEndExclusive, QTime(0, 0), london);
+            const qint64 runId = store->createRun(QStringLiteral("weekly"),
+                                                  QString::fromLatin1(key), QStringLiteral("c"));
+            const int attempt = store->beginAttempt(runId, QStringLiteral("scheduler"),
+                                                    QStringLiteral("scheduled"), all);
+            // Every month's pack completes 80 hours after the month ends.
+            execution(*store, runId, attempt, QStringLiteral("publish"), NodeState::Succeeded,
+                      end.addSecs(80 * 3600), 5);
+            store->finishAttempt(runId, attempt);
+        }
+        QVERIFY(store->flush());
+    }
+    HistoryPage page;
+    QSignalSpy done(&page, &HistoryPage::loaded);
+    page.setSource(path, loaded.contract);
+    QVERIFY(done.wait(kWaitMs));
+    QCOMPARE(page.errorText(), QString());
+    QCOMPARE(page.periodsShown(), 3);
+    QCOMPARE(ys(page.completionPoints()), (QList<double>{80, 80, 80}));
+    // September (due Mon 5 Oct) and October (due Wed 4 Nov) on time;
+    // November (due Thu 3 Dec, 65 hours after) late.
+    QCOMPARE(ys(page.onTimeRatePoints()).first(), 100.0);
+    QCOMPARE(ys(page.onTimeRatePoints()).at(1), 100.0);
+    QVERIFY(qFuzzyCompare(ys(page.onTimeRatePoints()).at(2), 200.0 / 3));
+    QCOMPARE(page.publishByHours(), 65.0);
+    const auto *status = page.findChild<QLabel *>(QStringLiteral("historyStatus"));
+    QVERIFY(status);
+    QCOMPARE(status->text(), QStringLiteral("Periods 2026-09 to 2026-11 (3 runs). publish_by (BD3 "
+                                            "17:00) is 65.0 to 113.0 hours after each month "
+                                            "ends."));
+}
 
 void TestHistoryPage::initTestCase()
 {
