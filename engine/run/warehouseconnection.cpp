@@ -287,7 +287,7 @@ QString ScopedDatabase::explainOpenError(const Connection &connection, const QSt
     }
     static const QRegularExpression login(
         QStringLiteral("password authentication failed|Access denied for user|Login failed|"
-                       "Incorrect username or password|authentication failed|28000|28P01"),
+                       "Incorrect username or password|authentication failed"),
         QRegularExpression::CaseInsensitiveOption);
     if (login.match(text).hasMatch()) {
         return QStringLiteral("%1 refused the login%2: check the user and the password (%3); "

@@ -9,6 +9,7 @@
 #include "engine/run/warehouseexecutor.h"
 #include "support/mysqltest.h"
 
+#include <QScopeGuard>
 #include <QThread>
 
 using namespace vouch::engine;
@@ -219,6 +220,11 @@ private Q_SLOTS:
         std::unique_ptr<QThread> worker(QThread::create(
             [&] { outcome = execute(c, QStringLiteral("slow"), context(), canceller); }));
         worker->start();
+        // A failed check must not leave the worker sleeping for ten minutes.
+        auto stop = qScopeGuard([&] {
+            canceller->cancel();
+            worker->wait();
+        });
         const QString running = QStringLiteral(
             "select count(*) from information_schema.processlist where info = 'select sleep(600)'");
         QStringList count;

@@ -11,6 +11,7 @@
 #include "support/odbctest.h"
 #include "support/pgtest.h"
 
+#include <QScopeGuard>
 #include <QThread>
 
 using namespace vouch::engine;
@@ -228,6 +229,11 @@ private Q_SLOTS:
         std::unique_ptr<QThread> worker(
             QThread::create([&] { outcome = execute(c, QStringLiteral("slow"), canceller); }));
         worker->start();
+        // A failed check must not leave the worker sleeping for ten minutes.
+        auto stop = qScopeGuard([&] {
+            canceller->cancel();
+            worker->wait();
+        });
         auto activeSleeps = [] {
             QString error;
             return pgAdminExec(QStringLiteral("DO $$ BEGIN IF (SELECT count(*) FROM "
