@@ -342,6 +342,7 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
         Connection c;
         c.name = options.connection;
         c.driver = Connection::Driver::Postgres;
+        c.dialect = Connection::Dialect::Postgres;
         c.host = QStringLiteral("${DBT_HOST}");
         c.database = QStringLiteral("${DBT_DATABASE}");
         c.user = QStringLiteral("${DBT_USER}");

@@ -93,6 +93,9 @@ QString limitRows(Connection::Dialect dialect, const QString &sql, int limit)
     case Connection::Dialect::SqlServer:
         return QStringLiteral("SELECT TOP (%1) * FROM (\n%2\n) vouch_rows").arg(limit).arg(inner);
     case Connection::Dialect::Generic:
+    case Connection::Dialect::Mysql:
+        // MySQL and MariaDB drop the ORDER BY of a derived table that has no
+        // LIMIT of its own: the sample would lose the user's order.
         return QString();
     default:
         return QStringLiteral("SELECT * FROM (\n%1\n) vouch_rows LIMIT %2").arg(inner).arg(limit);

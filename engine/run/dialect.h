@@ -23,8 +23,9 @@ QString ensureTable(QSqlDatabase &db, Connection::Dialect dialect, const QString
                     const QString &columns, const QString &primaryKey);
 
 // `sql` (a query returning rows) limited to `limit` rows on the server
-// (LIMIT n, TOP (n)); empty when the dialect has no portable way, and the
-// rows are then limited as they are read.
+// (LIMIT n, TOP (n)); empty when the dialect has no way that keeps the
+// query's order (MySQL, generic), and the rows are then limited as they are
+// read.
 QString limitRows(Connection::Dialect dialect, const QString &sql, int limit);
 
 // One transaction for a node's statements (BEGIN IMMEDIATE on SQLite, the

@@ -1,5 +1,6 @@
 // The SQL Vouch writes itself, per dialect: sample rows limited on the
-// server (TOP on SQL Server, LIMIT elsewhere, nothing for generic), and the
+// server (TOP on SQL Server, LIMIT elsewhere, nothing for generic and
+// MySQL), and the
 // publication table made once, in the engine's types, on a real SQLite file.
 
 #include "engine/run/dialect.h"
@@ -24,9 +25,10 @@ private Q_SLOTS:
         const QString rows = QStringLiteral("select sku from m where cost is null");
         QTest::newRow("sqlserver") << "sqlserver"
                                    << "SELECT TOP (5) * FROM (\n" + rows + "\n) vouch_rows";
-        for (const char *d : {"snowflake", "databricks", "redshift", "postgres", "mysql", "sqlite"})
+        for (const char *d : {"snowflake", "databricks", "redshift", "postgres", "sqlite"})
             QTest::newRow(d) << d << "SELECT * FROM (\n" + rows + "\n) vouch_rows LIMIT 5";
         QTest::newRow("generic") << "generic" << QString();
+        QTest::newRow("mysql") << "mysql" << QString(); // would lose the ORDER BY
     }
 
     void limitRows()
