@@ -18,7 +18,8 @@ jobs="$(nproc)"
 packages=(
   build-essential cmake ninja-build pkg-config git
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  libqt6sql6-sqlite libqt6sql6-psql libqt6opengl6-dev libgl-dev libxkbcommon-dev
+  libqt6sql6-sqlite libqt6sql6-psql libqt6sql6-mysql libqt6sql6-odbc unixodbc
+  libqt6opengl6-dev libgl-dev libxkbcommon-dev
   qtkeychain-qt6-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libyaml-dev libical-dev libsqlite3-dev
   tzdata ca-certificates fonts-dejavu-core
   xvfb xauth imagemagick sqlite3
@@ -26,6 +27,7 @@ packages=(
 test_packages=(
   clang libclang-rt-14-dev
   postgresql postgresql-client
+  mariadb-server mariadb-client odbc-postgresql libsqliteodbc
   gnome-keyring dbus-x11 libsecret-tools
   desktop-file-utils appstream
   faketime

@@ -103,6 +103,46 @@ QString toString(AlertChannel::Type type)
     Q_UNREACHABLE();
 }
 
+namespace {
+struct DialectName
+{
+    Connection::Dialect dialect;
+    const char *name;
+};
+constexpr DialectName kDialects[] = {
+    {Connection::Dialect::Snowflake, "snowflake"},   {Connection::Dialect::SqlServer, "sqlserver"},
+    {Connection::Dialect::Databricks, "databricks"}, {Connection::Dialect::Redshift, "redshift"},
+    {Connection::Dialect::Postgres, "postgres"},     {Connection::Dialect::Mysql, "mysql"},
+    {Connection::Dialect::Sqlite, "sqlite"},         {Connection::Dialect::Generic, "generic"},
+};
+} // namespace
+
+QString toString(Connection::Dialect dialect)
+{
+    for (const DialectName &d : kDialects) {
+        if (d.dialect == dialect)
+            return QString::fromLatin1(d.name);
+    }
+    Q_UNREACHABLE();
+}
+
+std::optional<Connection::Dialect> dialectFromString(const QString &name)
+{
+    for (const DialectName &d : kDialects) {
+        if (name == QLatin1String(d.name))
+            return d.dialect;
+    }
+    return std::nullopt;
+}
+
+QStringList dialectNames()
+{
+    QStringList names;
+    for (const DialectName &d : kDialects)
+        names << QString::fromLatin1(d.name);
+    return names;
+}
+
 QString toString(FailurePolicy policy)
 {
     switch (policy) {

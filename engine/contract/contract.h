@@ -87,9 +87,29 @@ struct Connection
     enum class Driver
     {
         Sqlite,
-        Postgres
+        Postgres,
+        Mysql, // MySQL and MariaDB (QMYSQL)
+        Odbc   // any ODBC driver through unixODBC (QODBC)
     } driver = Driver::Sqlite;
+    // The engine the SQL that Vouch itself writes must suit (the publication
+    // table, sample-row limits, timestamps, transactions): implied by the
+    // driver, chosen with `dialect:` for ODBC.
+    enum class Dialect
+    {
+        Sqlite,
+        Postgres,
+        Mysql,
+        Snowflake,
+        SqlServer,
+        Databricks,
+        Redshift,
+        Generic
+    } dialect = Dialect::Sqlite;
     QString database; // may contain ${ENV} references, expanded at use
+    // ODBC: exactly one of a data source name (odbc.ini) or a connection
+    // string whose secrets are `keychain:NAME` / `${ENV}` references only.
+    QString dsn;
+    QString connectionString;
     QString host;
     int port = 0;
     QString user;
@@ -97,6 +117,11 @@ struct Connection
     QMap<QString, QString> options;
     SourcePos pos;
 };
+
+// "sqlserver", "snowflake", …: the names `dialect:` takes.
+QString toString(Connection::Dialect dialect);
+std::optional<Connection::Dialect> dialectFromString(const QString &name);
+QStringList dialectNames(); // for "use …" in errors and docs
 
 struct WaitPolicy
 {

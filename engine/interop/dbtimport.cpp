@@ -342,6 +342,7 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
         Connection c;
         c.name = options.connection;
         c.driver = Connection::Driver::Postgres;
+        c.dialect = Connection::Dialect::Postgres;
         c.host = QStringLiteral("${DBT_HOST}");
         c.database = QStringLiteral("${DBT_DATABASE}");
         c.user = QStringLiteral("${DBT_USER}");
@@ -349,8 +350,8 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
         contract->connections.insert(c.name, c);
         if (!m.adapterType.isEmpty() && m.adapterType != QLatin1String("postgres"))
             warn(QStringLiteral("the project runs on %1; Vouch runs checks and freshness queries "
-                                "through PostgreSQL or SQLite, so connection '%2' needs pointing "
-                                "at a warehouse it can query")
+                                "through PostgreSQL, SQLite, MySQL or ODBC, so connection '%2' "
+                                "needs pointing at the warehouse (driver odbc with its dialect)")
                      .arg(m.adapterType, options.connection));
     }
 
@@ -588,7 +589,7 @@ QByteArray toYaml(const Import &import, const Manifest &m, const ImportOptions &
     writeReport(y, import, m, options);
     if (!c.connections.isEmpty()) {
         y += QStringLiteral("# Checks and freshness queries run here; set the variables, or "
-                            "edit it (sqlite or postgres).\nconnections:\n");
+                            "edit it (sqlite, postgres, mysql or odbc).\nconnections:\n");
         for (const Connection &conn : c.connections) {
             y += QStringLiteral("  %1:\n    driver: postgres\n    host: %2\n    database: %3\n"
                                 "    user: %4\n    password: %5\n")

@@ -4,6 +4,7 @@
 #include "engine/run/commandenvironment.h"
 #include "engine/run/commandexecutor.h"
 #include "engine/run/dbtbatch.h"
+#include "engine/run/warehouseconnection.h"
 #include "engine/util/clock.h"
 #include "engine/util/log.h"
 
@@ -64,6 +65,7 @@ struct Scheduler::Private
     QList<bool> holdsSlot;
     QList<int> newlyReady; // ready since the last pump: marked queued if they must wait
     QHash<int, CommandExecutor *> commands;
+    QHash<int, CancellerPtr> statements; // warehouse nodes running: how to stop their statement
     // dbt nodes run in batches (docs/contract.md, "dbt nodes"): one process for
     // several nodes of a project, holding one slot and one of each pool its
     // nodes name; one per project at a time (dbt's target/ is the project's).
@@ -644,8 +646,10 @@ struct Scheduler::Private
         RunContext ctx = context;
         if (!ctx.clockFixed)
             ctx.now = clockNow();
-        pool.start([guard, c, ctx, index, gen, this] {
-            const NodeOutcome outcome = executeWarehouseNode(*c, c->nodes.at(index), ctx);
+        auto canceller = statements.insert(index, std::make_shared<StatementCanceller>()).value();
+        pool.start([guard, c, ctx, index, gen, canceller, this] {
+            const NodeOutcome outcome =
+                executeWarehouseNode(*c, c->nodes.at(index), ctx, canceller);
             if (!guard)
                 return;
             QMetaObject::invokeMethod(
@@ -663,7 +667,8 @@ struct Scheduler::Private
             QObject::connect(timer, &QTimer::timeout, q, [this, index, gen] {
                 if (generation[index] != gen)
                     return;
-                ++generation[index]; // the late result is dropped
+                ++generation[index];                        // the late result is dropped
+                cancelInBackground(statements.take(index)); // and the statement stopped
                 release(index);
                 NodeOutcome outcome;
                 outcome.executionError = true;
@@ -679,10 +684,11 @@ struct Scheduler::Private
     {
         const Node &node = contract->nodes.at(index);
         disarmTimer(index);
+        statements.remove(index);
         release(index);
         if (options.waitForLateSources && node.kind == NodeKind::Freshness && node.wait &&
             outcome.freshness != Freshness::Fresh && !outcome.executionError) {
-            const QDateTime limit = waitLimit(index);
+            const QDateTime limit = freshnessWaitLimit(*node.wait, firstStart[index], zone);
             const QDateTime now = clockNow();
             const auto every =
                 std::chrono::duration_cast<std::chrono::milliseconds>(node.wait->every);
@@ -716,16 +722,6 @@ struct Scheduler::Private
         else
             settle(index, outcome.state, &outcome);
         pump();
-    }
-
-    QDateTime waitLimit(int index) const
-    {
-        const WaitPolicy &wait = *contract->nodes.at(index).wait;
-        if (wait.upTo)
-            return firstStart[index].addSecs(wait.upTo->count());
-        if (wait.until)
-            return wait.until->nextAtOrAfter(firstStart[index], zone).toUTC();
-        return firstStart[index];
     }
 
     // Execution failures retry with exponential backoff and jitter; findings
@@ -799,6 +795,7 @@ struct Scheduler::Private
             return;
         }
         ++generation[index]; // a query in flight is dropped when it returns
+        cancelInBackground(statements.take(index));
         release(index);
         settle(index, NodeState::Cancelled, nullptr, message);
     }
@@ -869,6 +866,8 @@ Scheduler::~Scheduler()
         delete batch;
     }
     d->batches.clear();
+    for (const CancellerPtr &statement : std::as_const(d->statements))
+        statement->cancel();
     d->pool.waitForDone();
 }
 

@@ -2,10 +2,9 @@
 
 #include "engine/calendar/completeness.h"
 #include "engine/calendar/reportcalendar.h"
-
-#include "engine/store/storesql.h"
+#include "engine/run/dialect.h"
+#include "engine/run/warehouseconnection.h"
 #include "engine/util/clock.h"
-#include "engine/util/secrets.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -15,12 +14,20 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
-#include <QTimeZone>
-#include <QUuid>
 
 #include <cmath>
 
 namespace vouch::engine {
+
+QDateTime freshnessWaitLimit(const WaitPolicy &wait, const QDateTime &firstStart,
+                             const QTimeZone &zone)
+{
+    if (wait.upTo)
+        return firstStart.addSecs(wait.upTo->count());
+    if (wait.until)
+        return wait.until->nextAtOrAfter(firstStart, zone).toUTC();
+    return firstStart;
+}
 
 QString expandEnvironment(const QString &text, const RunContext &context)
 {
@@ -41,73 +48,6 @@ QString expandEnvironment(const QString &text, const RunContext &context)
 }
 
 namespace {
-
-// One QSqlDatabase connection for one node, removed when the node ends.
-class ScopedDatabase
-{
-public:
-    ScopedDatabase(const Connection &connection, const RunContext &context)
-        : m_name(QStringLiteral("vouch-run-%1").arg(QUuid::createUuid().toString(QUuid::Id128)))
-    {
-        const bool sqlite = connection.driver == Connection::Driver::Sqlite;
-        QSqlDatabase db = QSqlDatabase::addDatabase(
-            sqlite ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), m_name);
-        db.setDatabaseName(expandEnvironment(connection.database, context));
-        if (!sqlite) {
-            db.setHostName(expandEnvironment(connection.host, context));
-            if (connection.port > 0)
-                db.setPort(connection.port);
-            db.setUserName(expandEnvironment(connection.user, context));
-            if (connection.password) {
-                // Resolved at use, never kept: keychain:NAME or ${ENV}.
-                const QString reference =
-                    connection.password->kind == ValueRef::Kind::Keychain
-                        ? QStringLiteral("keychain:") + connection.password->text
-                        : QStringLiteral("${%1}").arg(connection.password->text);
-                QString error;
-                const auto password = resolveSecret(reference, &error);
-                if (!password) {
-                    m_error = QStringLiteral("connection '%1': %2").arg(connection.name, error);
-                    return;
-                }
-                db.setPassword(*password);
-            }
-        }
-        QStringList options;
-        for (auto it = connection.options.cbegin(); it != connection.options.cend(); ++it)
-            options << QStringLiteral("%1=%2").arg(it.key(), it.value());
-        // Writers on one SQLite file queue up rather than fail at once.
-        if (sqlite && !connection.options.contains(QStringLiteral("QSQLITE_BUSY_TIMEOUT")))
-            options << QStringLiteral("QSQLITE_BUSY_TIMEOUT=60000");
-        db.setConnectOptions(options.join(QLatin1Char(';')));
-        if (sqlite && !QFileInfo::exists(db.databaseName())) {
-            m_error = QStringLiteral("database file %1 of connection '%2' does not exist")
-                          .arg(db.databaseName(), connection.name);
-            return;
-        }
-        if (!db.open())
-            m_error = QStringLiteral("cannot open connection '%1': %2")
-                          .arg(connection.name, db.lastError().text());
-    }
-    ~ScopedDatabase()
-    {
-        {
-            QSqlDatabase db = QSqlDatabase::database(m_name, false);
-            if (db.isOpen())
-                db.close();
-        }
-        QSqlDatabase::removeDatabase(m_name);
-    }
-    ScopedDatabase(const ScopedDatabase &) = delete;
-    ScopedDatabase &operator=(const ScopedDatabase &) = delete;
-
-    QSqlDatabase db() const { return QSqlDatabase::database(m_name, false); }
-    QString error() const { return m_error; }
-
-private:
-    QString m_name;
-    QString m_error;
-};
 
 // Binds only the run parameters that the statement mentions, by name.
 bool prepareAndBind(QSqlQuery &query, const QString &sql, const RunContext &context)
@@ -167,22 +107,6 @@ QString formatNumber(double value)
     return QString::number(value, 'f', 2);
 }
 
-QDateTime parseTimestamp(const QVariant &v)
-{
-    if (v.typeId() == QMetaType::QDateTime)
-        return v.toDateTime();
-    QString text = v.toString().trimmed();
-    if (text.isEmpty())
-        return {};
-    text.replace(QLatin1Char(' '), QLatin1Char('T'));
-    QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (!dt.isValid())
-        dt = QDateTime::fromString(text, Qt::ISODate);
-    if (dt.isValid() && dt.timeSpec() == Qt::LocalTime)
-        dt.setTimeZone(QTimeZone::utc()); // warehouse timestamps without offset are UTC
-    return dt;
-}
-
 QString ageText(qint64 seconds)
 {
     if (seconds < 3600)
@@ -231,9 +155,12 @@ NodeOutcome failedToExecute(const QString &message)
     return outcome;
 }
 
-NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunContext &context);
-NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const RunContext &context);
-NodeOutcome runCheckNode(const Contract &contract, const Node &node, const RunContext &context);
+NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunContext &context,
+                       const CancellerPtr &canceller);
+NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const RunContext &context,
+                             const CancellerPtr &canceller);
+NodeOutcome runCheckNode(const Contract &contract, const Node &node, const RunContext &context,
+                         const CancellerPtr &canceller);
 } // namespace
 
 std::optional<RunContext> contextForPeriod(const QString &period, const QDateTime &now)
@@ -245,20 +172,20 @@ std::optional<RunContext> contextForPeriod(const QString &period, const QDateTim
 }
 
 NodeOutcome executeWarehouseNode(const Contract &contract, const Node &node,
-                                 const RunContext &context)
+                                 const RunContext &context, const CancellerPtr &canceller)
 {
     QElapsedTimer timer;
     timer.start();
     NodeOutcome outcome;
     switch (node.kind) {
     case NodeKind::Sql:
-        outcome = runSqlNode(contract, node, context);
+        outcome = runSqlNode(contract, node, context, canceller);
         break;
     case NodeKind::Freshness:
-        outcome = runFreshnessNode(contract, node, context);
+        outcome = runFreshnessNode(contract, node, context, canceller);
         break;
     case NodeKind::Check:
-        outcome = runCheckNode(contract, node, context);
+        outcome = runCheckNode(contract, node, context, canceller);
         break;
     default:
         outcome.state = NodeState::Failed;
@@ -272,39 +199,40 @@ NodeOutcome executeWarehouseNode(const Contract &contract, const Node &node,
 
 namespace {
 
-NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunContext &context)
+NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunContext &context,
+                       const CancellerPtr &canceller)
 {
     NodeOutcome outcome;
-    ScopedDatabase scoped(contract.connections.value(node.connection), context);
+    const Connection connection = contract.connections.value(node.connection);
+    ScopedDatabase scoped(connection, context);
     if (!scoped.error().isEmpty()) {
         return failedToExecute(scoped.error());
     }
     QSqlDatabase db = scoped.db();
-    // The write lock up front (BEGIN IMMEDIATE on SQLite): a deferred
-    // transaction that reads first and writes later cannot wait for another
-    // writer; SQLite fails it at once ("unable to fetch row"), which under
-    // load failed a node whose SQL was fine. Waiting is what the busy
-    // timeout is for.
-    if (const QSqlError e = beginWrite(db); e.isValid())
-        return failedToExecute(
-            QStringLiteral("cannot start a transaction: %1").arg(firstLine(e.text())));
+    // One transaction for the node's statements. On SQLite the write lock
+    // is taken up front (BEGIN IMMEDIATE): a deferred transaction that reads
+    // first and writes later cannot wait for another writer; SQLite fails it
+    // at once ("unable to fetch row"), which under load failed a node whose
+    // SQL was fine. Waiting is what the busy timeout is for.
+    if (const QString e = beginTransaction(db, connection); !e.isEmpty())
+        return failedToExecute(QStringLiteral("cannot start a transaction: %1").arg(firstLine(e)));
     int index = 0;
     for (const QString &statement : node.statements) {
         ++index;
         QSqlQuery query(db);
-        if (!prepareAndBind(query, statement, context) || !query.exec()) {
-            const QString message = QStringLiteral("statement %1 of %2 failed: %3")
+        if (!prepareAndBind(query, statement, context) || !scoped.exec(query, canceller)) {
+            const QString message = QStringLiteral("statement %1 of %2 of node '%3' failed: %4")
                                         .arg(index)
                                         .arg(node.statements.size())
-                                        .arg(firstLine(query.lastError().text()));
+                                        .arg(node.id, scoped.describe(query.lastError()));
             query.finish();
-            rollbackWrite(db);
+            rollbackTransaction(db, connection);
             return failedToExecute(message);
         }
     }
-    if (const QSqlError e = commitWrite(db); e.isValid()) {
-        rollbackWrite(db);
-        return failedToExecute(QStringLiteral("commit failed: %1").arg(e.text()));
+    if (const QString e = commitTransaction(db, connection); !e.isEmpty()) {
+        rollbackTransaction(db, connection);
+        return failedToExecute(QStringLiteral("commit failed: %1").arg(firstLine(e)));
     }
     outcome.state = NodeState::Succeeded;
     outcome.message = QStringLiteral("%1 statement(s)").arg(node.statements.size());
@@ -316,7 +244,7 @@ NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunCont
 // fail the source, name the days, and list them as the node's sample rows
 // (the inspector shows them).
 void checkCompleteness(const Contract &contract, const Node &node, const RunContext &context,
-                       NodeOutcome &outcome)
+                       const CancellerPtr &canceller, NodeOutcome &outcome)
 {
     const std::optional<Period> period = Period::parse(context.period);
     if (!period) {
@@ -337,10 +265,10 @@ void checkCompleteness(const Contract &contract, const Node &node, const RunCont
                        ":period_start AND %1 < :period_end")
             .arg(column, node.dateTable);
     QSqlQuery query(scoped.db());
-    if (!prepareAndBind(query, sql, context) || !query.exec()) {
-        outcome =
-            failedToExecute(QStringLiteral("completeness query on %1.%2 failed: %3")
-                                .arg(node.dateTable, column, firstLine(query.lastError().text())));
+    if (!prepareAndBind(query, sql, context) || !scoped.exec(query, canceller)) {
+        outcome = failedToExecute(
+            QStringLiteral("the completeness query of node '%1' on %2.%3 failed: %4")
+                .arg(node.id, node.dateTable, column, scoped.describe(query.lastError())));
         return;
     }
     QSet<QDate> present;
@@ -367,7 +295,8 @@ void checkCompleteness(const Contract &contract, const Node &node, const RunCont
         outcome.sampleRows.append({day.toString(Qt::ISODate)});
 }
 
-NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const RunContext &context)
+NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const RunContext &context,
+                             const CancellerPtr &canceller)
 {
     NodeOutcome outcome;
     QDateTime loaded;
@@ -381,17 +310,18 @@ NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const R
         }
         loaded = info.lastModified().toUTC();
     } else {
-        ScopedDatabase scoped(contract.connections.value(node.connection), context);
+        const Connection connection = contract.connections.value(node.connection);
+        ScopedDatabase scoped(connection, context);
         if (!scoped.error().isEmpty()) {
             return failedToExecute(scoped.error());
         }
         QSqlQuery query(scoped.db());
-        if (!prepareAndBind(query, node.loadedAt, context) || !query.exec()) {
-            return failedToExecute(QStringLiteral("loaded_at query failed: %1")
-                                       .arg(firstLine(query.lastError().text())));
+        if (!prepareAndBind(query, node.loadedAt, context) || !scoped.exec(query, canceller)) {
+            return failedToExecute(QStringLiteral("the loaded_at query of node '%1' failed: %2")
+                                       .arg(node.id, scoped.describe(query.lastError())));
         }
         if (query.next())
-            loaded = parseTimestamp(query.value(0));
+            loaded = warehouseTimestamp(query.value(0), connection.driver);
         if (!loaded.isValid()) {
             // No load at all is the stalest a source can be.
             outcome.state = NodeState::Failed;
@@ -416,24 +346,26 @@ NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const R
     outcome.message = QStringLiteral("last load %1 ago (%2)")
                           .arg(ageText(age), loaded.toUTC().toString(Qt::ISODate));
     if (!node.dateColumn.isEmpty() && outcome.state != NodeState::Failed)
-        checkCompleteness(contract, node, context, outcome);
+        checkCompleteness(contract, node, context, canceller, outcome);
     return outcome;
 }
 
-NodeOutcome runCheckNode(const Contract &contract, const Node &node, const RunContext &context)
+NodeOutcome runCheckNode(const Contract &contract, const Node &node, const RunContext &context,
+                         const CancellerPtr &canceller)
 {
     NodeOutcome outcome;
-    ScopedDatabase scoped(contract.connections.value(node.connection), context);
+    const Connection connection = contract.connections.value(node.connection);
+    ScopedDatabase scoped(connection, context);
     if (!scoped.error().isEmpty()) {
         return failedToExecute(scoped.error());
     }
     auto number = [&](const QString &sql, const char *what) -> std::optional<double> {
         QSqlQuery query(scoped.db());
         QString error;
-        if (!prepareAndBind(query, sql, context) || !query.exec()) {
+        if (!prepareAndBind(query, sql, context) || !scoped.exec(query, canceller)) {
             outcome.message =
-                QStringLiteral("%1 query failed: %2")
-                    .arg(QString::fromLatin1(what), firstLine(query.lastError().text()));
+                QStringLiteral("the %1 query of node '%2' failed: %3")
+                    .arg(QString::fromLatin1(what), node.id, scoped.describe(query.lastError()));
             return std::nullopt;
         }
         auto v = singleNumber(query, &error);
@@ -469,13 +401,23 @@ NodeOutcome runCheckNode(const Contract &contract, const Node &node, const RunCo
             QStringLiteral(" (%1 if %2)")
                 .arg(error ? QStringLiteral("error") : QStringLiteral("warn"), fired->text);
     if (fired && !node.rows.isEmpty()) {
+        // Limited on the server where the dialect can; the user's query as
+        // written when the limited form fails (an ORDER BY that SQL Server
+        // refuses in a derived table, say) or the dialect cannot.
         QSqlQuery rows(scoped.db());
-        if (prepareAndBind(rows, node.rows, context) && rows.exec()) {
+        const QString limited = limitRows(connection.dialect, node.rows, node.sampleLimit);
+        bool ran = !limited.isEmpty() && prepareAndBind(rows, limited, context) &&
+                   scoped.exec(rows, canceller);
+        if (!ran) {
+            rows = QSqlQuery(scoped.db());
+            ran = prepareAndBind(rows, node.rows, context) && scoped.exec(rows, canceller);
+        }
+        if (ran) {
             QStringList header;
             for (int c = 0; c < rows.record().count(); ++c)
                 header << rows.record().fieldName(c);
             outcome.sampleRows.append(header);
-            while (rows.next() && outcome.sampleRows.size() <= node.sampleLimit) {
+            while (outcome.sampleRows.size() <= node.sampleLimit && rows.next()) {
                 QStringList row;
                 for (int c = 0; c < header.size(); ++c)
                     row << rows.value(c).toString();

@@ -12,11 +12,14 @@
 #include <QTimeZone>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QSqlDatabase;
 
 namespace vouch::engine {
+
+class StatementCanceller;
 
 // What a run needs to know about its reporting period and environment.
 struct RunContext
@@ -38,6 +41,10 @@ RunContext contextForReport(const Report &report, const QDateTime &now);
 // cadence); nullopt when it is no such key. Check it against the report's
 // cadence with reportPeriod() where a user typed it.
 std::optional<RunContext> contextForPeriod(const QString &period, const QDateTime &now);
+
+// When a late source stops being waited for (`wait: until` or `up_to`).
+QDateTime freshnessWaitLimit(const WaitPolicy &wait, const QDateTime &firstStart,
+                             const QTimeZone &zone);
 
 // Expands ${NAME} from the run's environment, then the process environment.
 QString expandEnvironment(const QString &text, const RunContext &context);
@@ -68,7 +75,10 @@ struct NodeOutcome
 QString withConnection(const Connection &connection, const RunContext &context,
                        const std::function<QString(QSqlDatabase &db)> &work);
 
+// `canceller`, when given, stops the node's running statement on the
+// server from another thread (a timeout, a cancelled run).
 NodeOutcome executeWarehouseNode(const Contract &contract, const Node &node,
-                                 const RunContext &context);
+                                 const RunContext &context,
+                                 const std::shared_ptr<StatementCanceller> &canceller = {});
 
 } // namespace vouch::engine

@@ -3,6 +3,7 @@
 #include "engine/calendar/reportcalendar.h"
 #include "engine/contract/weeklytime.h"
 #include "engine/graph/graph.h"
+#include "engine/run/dialect.h"
 #include "engine/run/warehouseexecutor.h"
 #include "engine/store/storesql.h"
 #include "engine/trust/auditlog.h"
@@ -388,52 +389,63 @@ QString writePublication(const Contract &contract, const Graph &graph, const Ass
         if (f.observedAt.isValid() && (!asOf.isValid() || f.observedAt < asOf))
             asOf = f.observedAt;
     }
-    return withConnection(
-        contract.connections.value(publish->connection), context, [&](QSqlDatabase &db) -> QString {
-            QSqlQuery q(db);
-            if (!q.exec(QStringLiteral(
-                    "CREATE TABLE IF NOT EXISTS vouch_publication (report_id TEXT NOT NULL, period "
-                    "TEXT NOT NULL, "
-                    "status TEXT NOT NULL, caveats TEXT NOT NULL, sections TEXT NOT NULL, sources "
-                    "TEXT NOT NULL, "
-                    "as_of TEXT, decided_by TEXT, decided_at TEXT, written_at TEXT NOT NULL, "
-                    "PRIMARY KEY (report_id, period))")))
-                return QStringLiteral("cannot create vouch_publication: %1")
-                    .arg(q.lastError().text());
-            QSqlQuery del(db);
-            del.prepare(
-                QStringLiteral("DELETE FROM vouch_publication WHERE report_id = ? AND period = ?"));
-            del.addBindValue(contract.report.id);
-            del.addBindValue(assessment.run.period);
-            del.exec();
-            QSqlQuery ins(db);
-            ins.prepare(QStringLiteral(
-                "INSERT INTO vouch_publication (report_id, period, status, caveats, sections, "
-                "sources, as_of, "
-                "decided_by, decided_at, written_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-            ins.addBindValue(contract.report.id);
-            ins.addBindValue(assessment.run.period);
-            ins.addBindValue(v.published && v.status == ReportStatus::Complete
-                                 ? QStringLiteral("published")
-                                 : toString(v.status));
-            ins.addBindValue(
-                QString::fromUtf8(QJsonDocument(caveats).toJson(QJsonDocument::Compact)));
-            ins.addBindValue(
-                QString::fromUtf8(QJsonDocument(sections).toJson(QJsonDocument::Compact)));
-            ins.addBindValue(
-                QString::fromUtf8(QJsonDocument(sources).toJson(QJsonDocument::Compact)));
-            ins.addBindValue(asOf.isValid() ? asOf.toString(Qt::ISODate)
-                                            : QVariant(QMetaType::fromType<QString>()));
-            ins.addBindValue(decidedBy.isEmpty() ? QVariant(QMetaType::fromType<QString>())
-                                                 : QVariant(decidedBy));
-            ins.addBindValue(decidedAt.isValid() ? QVariant(decidedAt.toString(Qt::ISODate))
-                                                 : QVariant(QMetaType::fromType<QString>()));
-            ins.addBindValue(clockNow().toString(Qt::ISODate));
-            if (!ins.exec())
-                return QStringLiteral("cannot write vouch_publication: %1")
-                    .arg(ins.lastError().text());
-            return QString();
-        });
+    const Connection connection = contract.connections.value(publish->connection);
+    return withConnection(connection, context, [&](QSqlDatabase &db) -> QString {
+        // The table in the warehouse's own types; the report's row is
+        // replaced (delete, insert) in one transaction: an upsert every
+        // engine understands.
+        if (const QString e = ensureTable(
+                db, connection.dialect, QStringLiteral("vouch_publication"),
+                QStringLiteral("report_id %ID NOT NULL, period %ID NOT NULL, status %ID NOT "
+                               "NULL, caveats %TEXT NOT NULL, sections %TEXT NOT NULL, "
+                               "sources %TEXT NOT NULL, as_of %ID, decided_by %ID, "
+                               "decided_at %ID, written_at %ID NOT NULL"),
+                QStringLiteral("report_id, period"));
+            !e.isEmpty())
+            return e;
+        if (const QString e = beginTransaction(db, connection); !e.isEmpty())
+            return QStringLiteral("cannot write vouch_publication: %1").arg(e);
+        QSqlQuery del(db);
+        del.prepare(
+            QStringLiteral("DELETE FROM vouch_publication WHERE report_id = ? AND period = ?"));
+        del.addBindValue(contract.report.id);
+        del.addBindValue(assessment.run.period);
+        if (!del.exec()) {
+            const QString e = del.lastError().text();
+            rollbackTransaction(db, connection);
+            return QStringLiteral("cannot write vouch_publication: %1").arg(e);
+        }
+        QSqlQuery ins(db);
+        ins.prepare(QStringLiteral(
+            "INSERT INTO vouch_publication (report_id, period, status, caveats, sections, "
+            "sources, as_of, "
+            "decided_by, decided_at, written_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        ins.addBindValue(contract.report.id);
+        ins.addBindValue(assessment.run.period);
+        ins.addBindValue(v.published && v.status == ReportStatus::Complete
+                             ? QStringLiteral("published")
+                             : toString(v.status));
+        ins.addBindValue(QString::fromUtf8(QJsonDocument(caveats).toJson(QJsonDocument::Compact)));
+        ins.addBindValue(QString::fromUtf8(QJsonDocument(sections).toJson(QJsonDocument::Compact)));
+        ins.addBindValue(QString::fromUtf8(QJsonDocument(sources).toJson(QJsonDocument::Compact)));
+        ins.addBindValue(asOf.isValid() ? asOf.toString(Qt::ISODate)
+                                        : QVariant(QMetaType::fromType<QString>()));
+        ins.addBindValue(decidedBy.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                             : QVariant(decidedBy));
+        ins.addBindValue(decidedAt.isValid() ? QVariant(decidedAt.toString(Qt::ISODate))
+                                             : QVariant(QMetaType::fromType<QString>()));
+        ins.addBindValue(clockNow().toString(Qt::ISODate));
+        if (!ins.exec()) {
+            const QString e = ins.lastError().text();
+            rollbackTransaction(db, connection);
+            return QStringLiteral("cannot write vouch_publication: %1").arg(e);
+        }
+        if (const QString e = commitTransaction(db, connection); !e.isEmpty()) {
+            rollbackTransaction(db, connection);
+            return QStringLiteral("cannot write vouch_publication: %1").arg(e);
+        }
+        return QString();
+    });
 }
 
 QString writePublication(const Contract &contract, const Graph &graph, const Assessment &assessment,

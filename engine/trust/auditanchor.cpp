@@ -1,6 +1,7 @@
 #include "engine/trust/auditanchor.h"
 
 #include "engine/contract/contract.h"
+#include "engine/run/dialect.h"
 #include "engine/run/warehouseexecutor.h"
 #include "engine/trust/auditlog.h"
 
@@ -185,12 +186,14 @@ QString writeWarehouseAnchor(const Contract &contract, const AuditAnchor &anchor
     if (!connection)
         return error;
     return withConnection(*connection, context, [&](QSqlDatabase &db) -> QString {
-        QSqlQuery q(db);
-        if (!q.exec(QStringLiteral(
-                "CREATE TABLE IF NOT EXISTS vouch_audit_anchor (report_id TEXT NOT NULL, seq "
-                "BIGINT NOT NULL, hash TEXT NOT NULL, entries BIGINT NOT NULL, store TEXT NOT "
-                "NULL, anchored_at TEXT NOT NULL)")))
-            return QStringLiteral("cannot create vouch_audit_anchor: %1").arg(q.lastError().text());
+        if (const QString e = ensureTable(
+                db, connection->dialect, QStringLiteral("vouch_audit_anchor"),
+                QStringLiteral("report_id %ID NOT NULL, seq BIGINT NOT NULL, hash %ID NOT NULL, "
+                               "entries BIGINT NOT NULL, store %TEXT NOT NULL, anchored_at %ID "
+                               "NOT NULL"),
+                QString());
+            !e.isEmpty())
+            return e;
         QSqlQuery ins(db);
         ins.prepare(QStringLiteral("INSERT INTO vouch_audit_anchor (report_id, seq, hash, entries, "
                                    "store, anchored_at) VALUES (?, ?, ?, ?, ?, ?)"));

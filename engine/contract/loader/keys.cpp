@@ -38,9 +38,15 @@ const QStringList kSectionKeys = {
     QStringLiteral("id"),      QStringLiteral("name"),       QStringLiteral("needs"),
     QStringLiteral("sources"), QStringLiteral("on_failure"), QStringLiteral("fallback"),
     QStringLiteral("owner"),   QStringLiteral("caveat"),     QStringLiteral("alert")};
-const QStringList kConnectionKeys = {QStringLiteral("driver"), QStringLiteral("database"),
-                                     QStringLiteral("host"),   QStringLiteral("port"),
-                                     QStringLiteral("user"),   QStringLiteral("password"),
+const QStringList kConnectionKeys = {QStringLiteral("driver"),
+                                     QStringLiteral("dialect"),
+                                     QStringLiteral("database"),
+                                     QStringLiteral("dsn"),
+                                     QStringLiteral("connection_string"),
+                                     QStringLiteral("host"),
+                                     QStringLiteral("port"),
+                                     QStringLiteral("user"),
+                                     QStringLiteral("password"),
                                      QStringLiteral("options")};
 const QStringList kCommonNodeKeys = {
     QStringLiteral("id"),          QStringLiteral("kind"),    QStringLiteral("needs"),

@@ -222,6 +222,9 @@ private:
     // connections.cpp
     void readConnections(const YNode &map, Contract &c, SourcePos pos);
     std::optional<ValueRef> secret(const Walker::Entry &e, const QString &where);
+    void checkDriverKeys(Connection &conn, const QMap<QString, SourcePos> &given,
+                         std::optional<SourcePos> dialectPos, const QString &where);
+    void readConnectionString(const QString &text, SourcePos pos, const QString &where);
     void readPools(const YNode &map, Contract &c, SourcePos pos);
 
     // alerting.cpp

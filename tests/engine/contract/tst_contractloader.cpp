@@ -187,6 +187,59 @@ private Q_SLOTS:
                    kBase, "connections:\n",
                    "connections:\n  pg: { driver: postgres, database: \"postgres://u:pw@h/db\" }\n")
             << 15 << 37 << "password written in its URL";
+        // Warehouses: ODBC and MySQL/MariaDB (docs/contract.md, "connections").
+        QTest::newRow("odbc without dialect")
+            << edit(kBase, "connections:\n",
+                    "connections:\n  dw: { driver: odbc, dsn: Snowflake }\n")
+            << 15 << 3 << "connection 'dw' (driver odbc) needs 'dialect': the engine behind";
+        QTest::newRow("odbc with neither dsn nor connection_string")
+            << edit(kBase, "connections:\n",
+                    "connections:\n  dw: { driver: odbc, dialect: snowflake }\n")
+            << 15 << 3 << "needs exactly one of 'dsn' (a data source name from odbc.ini)";
+        QTest::newRow("odbc with both dsn and connection_string")
+            << edit(kBase, "connections:\n",
+                    "connections:\n  dw: { driver: odbc, dialect: generic, dsn: a,\n"
+                    "        connection_string: \"Driver=x\" }\n")
+            << 16 << 9 << "needs exactly one of 'dsn'";
+        QTest::newRow("unknown dialect with suggestion")
+            << edit(kBase, "connections:\n",
+                    "connections:\n  dw: { driver: odbc, dialect: snowflak, dsn: Snow }\n")
+            << 15 << 32
+            << "unknown dialect 'snowflak' in connection 'dw'; did you mean 'snowflake'?";
+        QTest::newRow("unknown driver with suggestion")
+            << edit(kBase, "connections:\n", "connections:\n  dw: { driver: mysq, database: a }\n")
+            << 15 << 17 << "unknown driver 'mysq' in connection 'dw'; did you mean 'mysql'?";
+        QTest::newRow("database with odbc")
+            << edit(kBase, "connections:\n",
+                    "connections:\n  dw: { driver: odbc, dialect: generic, dsn: a, database: b }\n")
+            << 15 << 49 << "'database' is not used by driver odbc in connection 'dw'";
+        QTest::newRow("dsn with mysql")
+            << edit(kBase, "connections:\n",
+                    "connections:\n  dw: { driver: mysql, database: b, dsn: a }\n")
+            << 15 << 37 << "'dsn' is not used by driver mysql";
+        QTest::newRow("mysql without database")
+            << edit(kBase, "connections:\n", "connections:\n  dw: { driver: mariadb, host: h }\n")
+            << 15 << 3 << "connection 'dw' is missing required key 'database'";
+        QTest::newRow("a dialect other than the driver's")
+            << edit(kBase, "connections:\n",
+                    "connections:\n  dw: { driver: mysql, dialect: sqlserver, database: b }\n")
+            << 15 << 33 << "driver mysql in connection 'dw' speaks the mysql dialect";
+        QTest::newRow("password in clear in a connection string")
+            << edit(kBase, "connections:\n",
+                    "connections:\n  dw:\n    driver: odbc\n    dialect: sqlserver\n"
+                    "    connection_string: \"Driver={ODBC Driver 18 for SQL "
+                    "Server};Server=sql;UID=vouch;PWD=hunter2\"\n")
+            << 18 << 89 << "'PWD' in the connection_string of connection 'dw' is written in clear";
+        QTest::newRow("token in clear in a connection string")
+            << edit(kBase, "connections:\n",
+                    "connections:\n  dw:\n    driver: odbc\n    dialect: databricks\n"
+                    "    connection_string: \"Driver=Simba;Auth_AccessToken={dapi1234}\"\n")
+            << 18 << 55 << "'Auth_AccessToken' in the connection_string of connection 'dw'";
+        QTest::newRow("unclosed brace in a connection string")
+            << edit(kBase, "connections:\n",
+                    "connections:\n  dw:\n    driver: odbc\n    dialect: generic\n"
+                    "    connection_string: \"Driver={x;UID=a\"\n")
+            << 18 << 32 << "the value of 'Driver' opens '{' and never closes it";
         QTest::newRow("unknown kind with suggestion")
             << edit(kBase, "    kind: check", "    kind: chek") << 25 << 11
             << "unknown kind 'chek' in node 'chk'; did you mean 'check'?";
@@ -383,6 +436,50 @@ private Q_SLOTS:
         const QStringList statements = r.contract->nodes.at(1).statements;
         QCOMPARE(statements.size(), 2);
         QVERIFY(statements.at(1).startsWith(QLatin1String("create table m as select ';'")));
+    }
+
+    void warehouseConnections()
+    {
+        const QByteArray yaml = edit(
+            kBase, "connections:\n",
+            "connections:\n"
+            "  snow: { driver: odbc, dialect: snowflake, dsn: Snowflake, user: vouch,\n"
+            "          password: keychain:snowflake }\n"
+            "  mssql:\n    driver: odbc\n    dialect: sqlserver\n"
+            "    connection_string: \"Driver={ODBC Driver 18 for SQL Server};Server=sql,1433;"
+            "UID=vouch;PWD=keychain:sqlserver-finance\"\n"
+            "  shop: { driver: mariadb, host: 127.0.0.1, port: 3306, database: shop, user: vouch,\n"
+            "          password: \"${SHOP_PASSWORD}\" }\n");
+        const LoadResult r = ContractLoader::loadText(yaml, QStringLiteral("c.yaml"), QString());
+        QVERIFY2(r.ok(), qPrintable(describe(r.diagnostics)));
+        const Connection snow = r.contract->connections.value(QStringLiteral("snow"));
+        QVERIFY(snow.driver == Connection::Driver::Odbc);
+        QVERIFY(snow.dialect == Connection::Dialect::Snowflake);
+        QCOMPARE(snow.dsn, QStringLiteral("Snowflake"));
+        QCOMPARE(snow.password->text, QStringLiteral("snowflake"));
+        const Connection mssql = r.contract->connections.value(QStringLiteral("mssql"));
+        QVERIFY(mssql.dialect == Connection::Dialect::SqlServer);
+        QVERIFY(mssql.connectionString.endsWith(QLatin1String("PWD=keychain:sqlserver-finance")));
+        const Connection shop = r.contract->connections.value(QStringLiteral("shop"));
+        QVERIFY(shop.driver == Connection::Driver::Mysql);
+        QVERIFY(shop.dialect == Connection::Dialect::Mysql);
+        QCOMPARE(shop.port, 3306);
+        QVERIFY(r.contract->connections.value(QStringLiteral("warehouse")).dialect ==
+                Connection::Dialect::Sqlite);
+    }
+
+    void secretsInConnectionStringsNeverEchoed()
+    {
+        const QByteArray yaml =
+            edit(kBase, "connections:\n",
+                 "connections:\n  dw: { driver: odbc, dialect: redshift, connection_string: "
+                 "\"Driver=Amazon Redshift;Server=r;Password={s3cr;et}\" }\n");
+        const LoadResult r = ContractLoader::loadText(yaml, QStringLiteral("c.yaml"), QString());
+        QVERIFY(!r.ok());
+        QVERIFY2(
+            describe(r.diagnostics).contains(QLatin1String("'Password' in the connection_string")),
+            qPrintable(describe(r.diagnostics)));
+        QVERIFY(!describe(r.diagnostics).contains(QLatin1String("s3cr")));
     }
 
     void secretsNeverEchoed()
