@@ -2,6 +2,7 @@
 #include "app/cli/progress.h"
 
 #include "app/cli/alertcommands.h"
+#include "app/cli/statusjson.h"
 
 #include "engine/control/attemptrunner.h"
 #include "engine/control/identity.h"
@@ -237,11 +238,6 @@ int writeRequest(StateStore &store, RequestRecord &r, const QString &command, QT
     return 0;
 }
 
-QJsonValue jsonTime(const QDateTime &t)
-{
-    return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
-}
-
 } // namespace
 
 // ------------------------------------------------------------------ run
@@ -429,27 +425,11 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (a.flags.contains(QStringLiteral("json"))) {
         QByteArray json;
         {
-            QJsonArray jsonNodes;
-            for (int index : order) {
-                const NodeRunRecord &r = recordOf(index);
-                QJsonObject o{{QStringLiteral("id"), graph.id(index)},
-                              {QStringLiteral("state"), toString(r.state)},
-                              {QStringLiteral("attempt"), r.attempt},
-                              {QStringLiteral("started_at"), jsonTime(r.startedAt)},
-                              {QStringLiteral("finished_at"), jsonTime(r.finishedAt)}};
-                if (r.value)
-                    o.insert(QStringLiteral("value"), *r.value);
-                if (r.freshness != Freshness::Unknown)
-                    o.insert(QStringLiteral("freshness"), toString(r.freshness));
-                if (r.ageSeconds)
-                    o.insert(QStringLiteral("age_seconds"), double(*r.ageSeconds));
-                if (!r.message.isEmpty())
-                    o.insert(QStringLiteral("message"), r.message);
-                jsonNodes.append(o);
-            }
-            QJsonObject doc = assessmentJson(*assessment);
-            doc.insert(QStringLiteral("nodes"), jsonNodes);
-            json = QJsonDocument(doc).toJson(QJsonDocument::Indented);
+            QList<StatusNode> jsonNodes;
+            jsonNodes.reserve(order.size());
+            for (int index : order)
+                jsonNodes.append({&graph.id(index), &recordOf(index)});
+            json = statusJson(assessmentJson(*assessment), jsonNodes);
         } // the JSON objects are freed before the text is written
         writeInPieces(out, json);
         return assessment->verdict.exitCode;
