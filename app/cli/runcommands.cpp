@@ -401,10 +401,6 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!store->isReadOnly())
         recoverIfIdle(*store, run->reportId, run->period);
     const QList<NodeRunRecord> rows = store->nodeRuns(run->id);
-    QHash<QString, const NodeRunRecord *> nodes;
-    nodes.reserve(rows.size());
-    for (const NodeRunRecord &r : rows)
-        nodes.insert(r.nodeId, &r);
     if (store->isReadOnly() && std::any_of(rows.cbegin(), rows.cend(), [](const NodeRunRecord &r) {
             return r.state == NodeState::Queued || r.state == NodeState::Running ||
                    r.state == NodeState::Retrying;
@@ -417,9 +413,21 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!assessment)
         return BadInput;
     const QList<int> order = graph.topologicalOrder();
+    // Each node's row by index, one hash lookup per row; a node sharing
+    // another's id (an invalid contract) shows that id's row too.
     const NodeRunRecord none;
+    std::vector<const NodeRunRecord *> rowAt(graph.size(), nullptr);
+    for (const NodeRunRecord &r : rows) {
+        const int index = graph.indexOf(r.nodeId);
+        if (index >= 0)
+            rowAt[index] = &r;
+    }
     const auto recordOf = [&](int index) -> const NodeRunRecord & {
-        const NodeRunRecord *r = nodes.value(graph.id(index));
+        const NodeRunRecord *r = rowAt[index];
+        if (!r) {
+            const int first = graph.indexOf(graph.id(index));
+            r = first == index ? nullptr : rowAt[first];
+        }
         return r ? *r : none;
     };
     if (a.flags.contains(QStringLiteral("json"))) {
