@@ -827,12 +827,18 @@ struct Scheduler::Private
 };
 
 Scheduler::Scheduler(ContractPtr contract, RunContext context, RunOptions options, QObject *parent)
+    : Scheduler(contract, Graph::fromContract(*contract), std::move(context), std::move(options),
+                parent)
+{}
+
+Scheduler::Scheduler(ContractPtr contract, const Graph &graph, RunContext context,
+                     RunOptions options, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>())
 {
     d->q = this;
     d->contract = std::move(contract);
-    d->graph = Graph::fromContract(*d->contract);
+    d->graph = graph;
     d->context = std::move(context);
     if (!d->context.now.isValid())
         d->context.now = clockNow();

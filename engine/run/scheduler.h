@@ -12,6 +12,8 @@
 
 namespace vouch::engine {
 
+class Graph;
+
 struct RunOptions
 {
     int concurrency = 0;  // 0 = the number of cores
@@ -40,6 +42,10 @@ class Scheduler : public QObject
 
 public:
     Scheduler(ContractPtr contract, RunContext context, RunOptions options,
+              QObject *parent = nullptr);
+    // The same with the contract's Graph (Graph::fromContract(*contract))
+    // already built: an attempt builds it once and shares it (docs/perf-notes/i16-status.md).
+    Scheduler(ContractPtr contract, const Graph &graph, RunContext context, RunOptions options,
               QObject *parent = nullptr);
     ~Scheduler() override;
 
