@@ -826,11 +826,6 @@ struct Scheduler::Private
     }
 };
 
-Scheduler::Scheduler(ContractPtr contract, RunContext context, RunOptions options, QObject *parent)
-    : Scheduler(contract, Graph::fromContract(*contract), std::move(context), std::move(options),
-                parent)
-{}
-
 Scheduler::Scheduler(ContractPtr contract, const Graph &graph, RunContext context,
                      RunOptions options, QObject *parent)
     : QObject(parent)
