@@ -2,6 +2,7 @@
 #include "app/cli/progress.h"
 
 #include "app/cli/alertcommands.h"
+#include "app/cli/statusjson.h"
 
 #include "engine/calendar/reportcalendar.h"
 #include "engine/control/attemptrunner.h"
@@ -238,11 +239,6 @@ int writeRequest(StateStore &store, RequestRecord &r, const QString &command, QT
     return 0;
 }
 
-QJsonValue jsonTime(const QDateTime &t)
-{
-    return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
-}
-
 } // namespace
 
 // ------------------------------------------------------------------ run
@@ -407,10 +403,6 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!store->isReadOnly())
         recoverIfIdle(*store, run->reportId, run->period);
     const QList<NodeRunRecord> rows = store->nodeRuns(run->id);
-    QHash<QString, const NodeRunRecord *> nodes;
-    nodes.reserve(rows.size());
-    for (const NodeRunRecord &r : rows)
-        nodes.insert(r.nodeId, &r);
     if (store->isReadOnly() && std::any_of(rows.cbegin(), rows.cend(), [](const NodeRunRecord &r) {
             return r.state == NodeState::Queued || r.state == NodeState::Running ||
                    r.state == NodeState::Retrying;
@@ -423,35 +415,31 @@ int statusCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     if (!assessment)
         return BadInput;
     const QList<int> order = graph.topologicalOrder();
+    // Each node's row by index, one hash lookup per row; a node sharing
+    // another's id (an invalid contract) shows that id's row too.
     const NodeRunRecord none;
+    std::vector<const NodeRunRecord *> rowAt(graph.size(), nullptr);
+    for (const NodeRunRecord &r : rows) {
+        const int index = graph.indexOf(r.nodeId);
+        if (index >= 0)
+            rowAt[index] = &r;
+    }
     const auto recordOf = [&](int index) -> const NodeRunRecord & {
-        const NodeRunRecord *r = nodes.value(graph.id(index));
+        const NodeRunRecord *r = rowAt[index];
+        if (!r) {
+            const int first = graph.indexOf(graph.id(index));
+            r = first == index ? nullptr : rowAt[first];
+        }
         return r ? *r : none;
     };
     if (a.flags.contains(QStringLiteral("json"))) {
         QByteArray json;
         {
-            QJsonArray jsonNodes;
-            for (int index : order) {
-                const NodeRunRecord &r = recordOf(index);
-                QJsonObject o{{QStringLiteral("id"), graph.id(index)},
-                              {QStringLiteral("state"), toString(r.state)},
-                              {QStringLiteral("attempt"), r.attempt},
-                              {QStringLiteral("started_at"), jsonTime(r.startedAt)},
-                              {QStringLiteral("finished_at"), jsonTime(r.finishedAt)}};
-                if (r.value)
-                    o.insert(QStringLiteral("value"), *r.value);
-                if (r.freshness != Freshness::Unknown)
-                    o.insert(QStringLiteral("freshness"), toString(r.freshness));
-                if (r.ageSeconds)
-                    o.insert(QStringLiteral("age_seconds"), double(*r.ageSeconds));
-                if (!r.message.isEmpty())
-                    o.insert(QStringLiteral("message"), r.message);
-                jsonNodes.append(o);
-            }
-            QJsonObject doc = assessmentJson(*assessment);
-            doc.insert(QStringLiteral("nodes"), jsonNodes);
-            json = QJsonDocument(doc).toJson(QJsonDocument::Indented);
+            QList<StatusNode> jsonNodes;
+            jsonNodes.reserve(order.size());
+            for (int index : order)
+                jsonNodes.append({&graph.id(index), &recordOf(index)});
+            json = statusJson(assessmentJson(*assessment), jsonNodes);
         } // the JSON objects are freed before the text is written
         writeInPieces(out, json);
         return assessment->verdict.exitCode;

@@ -24,7 +24,8 @@ QString keyOf(const AttemptSpec &spec)
 
 // After the attempt: gives the lease back, assesses, records a pinned clock,
 // writes the publication record and delivers. On the store's thread.
-void settle(const AttemptSpec &spec, StateStore &store, AttemptOutcome &o, const QString &runError)
+void settle(const AttemptSpec &spec, const Graph &graph, StateStore &store, AttemptOutcome &o,
+            const QString &runError)
 {
     store.releaseLease(keyOf(spec), myHolder());
     o.lastSeq = store.lastEventSeq();
@@ -34,7 +35,6 @@ void settle(const AttemptSpec &spec, StateStore &store, AttemptOutcome &o, const
         return;
     }
     const Contract &contract = *spec.contract;
-    const Graph graph = Graph::fromContract(contract);
     const QDateTime now = spec.context.clockFixed ? spec.context.now : clockNow();
     o.assessment = assess(store, contract, graph, o.runId, now);
     if (!o.assessment) {
@@ -60,6 +60,7 @@ struct AttemptRunner::Prepared
     AttemptOutcome outcome;
     bool ok = false;
     std::unique_ptr<StateStore> store;
+    std::shared_ptr<const Graph> graph; // when the rerun plan needed it
 };
 
 AttemptRunner::Prepared AttemptRunner::prepareAttempt(const AttemptSpec &spec)
@@ -90,7 +91,8 @@ AttemptRunner::Prepared AttemptRunner::prepareAttempt(const AttemptSpec &spec)
     }
     o.nodes = spec.options.nodes;
     if (spec.rerun) {
-        const Graph graph = Graph::fromContract(*spec.contract);
+        p.graph = std::make_shared<const Graph>(Graph::fromContract(*spec.contract));
+        const Graph &graph = *p.graph;
         const auto run = p.store->findRun(reportId, spec.context.period);
         const RerunPlan plan = run ? planRerunOf(*p.store, graph, run->id, *spec.rerun)
                                    : planRerun(graph, {}, *spec.rerun);
@@ -129,6 +131,8 @@ void AttemptRunner::adopt(Prepared &prepared)
 {
     m_outcome = std::move(prepared.outcome);
     m_store = std::move(prepared.store);
+    if (prepared.graph)
+        m_graph = std::move(prepared.graph);
 }
 
 bool AttemptRunner::prepare()
@@ -192,7 +196,9 @@ void AttemptRunner::launch()
 {
     RunOptions options = m_spec.options;
     options.nodes = m_outcome.nodes;
-    m_thread = new RunThread(m_spec.contract, m_spec.context, options, this);
+    if (!m_graph)
+        m_graph = std::make_shared<const Graph>(Graph::fromContract(*m_spec.contract));
+    m_thread = new RunThread(m_spec.contract, *m_graph, m_spec.context, options, this);
     connect(m_thread, &RunThread::runStarted, this, [this](qint64 runId, int attempt) {
         m_outcome.runId = runId;
         m_outcome.attempt = attempt;
@@ -235,7 +241,7 @@ void AttemptRunner::onRunFinished(qint64 runId, int attempt, const QString &erro
     m_thread = nullptr;
     Q_EMIT attemptEnded(m_outcome.runId, m_outcome.attempt);
     if (m_store) {
-        settle(m_spec, *m_store, m_outcome, error);
+        settle(m_spec, *m_graph, *m_store, m_outcome, error);
         m_store.reset();
         done();
         return;
@@ -244,14 +250,14 @@ void AttemptRunner::onRunFinished(qint64 runId, int attempt, const QString &erro
     AttemptOutcome outcome = m_outcome;
     runOnWorker(
         this,
-        [spec, outcome, error]() mutable {
+        [spec, graph = m_graph, outcome, error]() mutable {
             QString openError;
             auto store = StateStore::open(spec.options.statePath, &openError);
             if (!store) {
                 outcome.status = AttemptOutcome::Status::StoreUnavailable;
                 outcome.error = openError;
             } else {
-                settle(spec, *store, outcome, error);
+                settle(spec, *graph, *store, outcome, error);
             }
             return outcome;
         },

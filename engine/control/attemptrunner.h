@@ -141,6 +141,9 @@ private:
 
     AttemptSpec m_spec;
     AttemptOutcome m_outcome;
+    // The contract's Graph, built once per attempt (for the rerun plan, the
+    // scheduler and the assessment).
+    std::shared_ptr<const Graph> m_graph;
     std::unique_ptr<StateStore> m_store; // without offload: the runner thread's connection
     RunThread *m_thread = nullptr;
     QTimer m_renew;

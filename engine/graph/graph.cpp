@@ -34,8 +34,6 @@ Graph Graph::fromSpecs(const QList<NodeSpec> &nodes, const QList<SectionSpec> &s
     for (int i = 0; i < n; ++i) {
         const NodeSpec &spec = nodes.at(i);
         g.m_ids.append(spec.id);
-        if (!g.m_index.contains(spec.id)) // the first of duplicate ids wins
-            g.m_index.insert(spec.id, i);
         g.m_kinds.append(spec.kind);
         g.m_tests.append(spec.test || spec.kind == NodeKind::Check);
         g.m_tags.append(spec.tags);
@@ -54,6 +52,11 @@ Graph Graph::fromSpecs(const QList<NodeSpec> &nodes, const QList<SectionSpec> &s
             grouped.append(i);
         }
     }
+
+    // The first of duplicate ids wins: it is inserted last. One hash lookup
+    // per node (contains() and insert() were two).
+    for (int i = n - 1; i >= 0; --i)
+        g.m_index.insert(g.m_ids.at(i), i);
 
     auto resolve = [&g](const QStringList &names) {
         QList<int> indices;

@@ -1,14 +1,22 @@
 #include "engine/run/runthread.h"
 
+#include "engine/graph/graph.h"
+
 #include <QEventLoop>
 #include <QThread>
 
 namespace vouch::engine {
 
 RunThread::RunThread(ContractPtr contract, RunContext context, RunOptions options, QObject *parent)
+    : RunThread(contract, Graph::fromContract(*contract), std::move(context), std::move(options),
+                parent)
+{}
+
+RunThread::RunThread(ContractPtr contract, const Graph &graph, RunContext context,
+                     RunOptions options, QObject *parent)
     : QObject(parent)
     , m_thread(new QThread(this))
-    , m_scheduler(new Scheduler(std::move(contract), std::move(context), std::move(options)))
+    , m_scheduler(new Scheduler(std::move(contract), graph, std::move(context), std::move(options)))
 {
     m_thread->setObjectName(QStringLiteral("vouch-scheduler"));
     m_scheduler->moveToThread(m_thread);

@@ -18,6 +18,9 @@ class RunThread : public QObject
 public:
     RunThread(ContractPtr contract, RunContext context, RunOptions options,
               QObject *parent = nullptr);
+    // With the contract's Graph already built (see Scheduler).
+    RunThread(ContractPtr contract, const Graph &graph, RunContext context, RunOptions options,
+              QObject *parent = nullptr);
     ~RunThread() override; // cancels a running run and joins the thread
 
     void start();

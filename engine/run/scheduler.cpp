@@ -823,13 +823,14 @@ struct Scheduler::Private
     }
 };
 
-Scheduler::Scheduler(ContractPtr contract, RunContext context, RunOptions options, QObject *parent)
+Scheduler::Scheduler(ContractPtr contract, const Graph &graph, RunContext context,
+                     RunOptions options, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<Private>())
 {
     d->q = this;
     d->contract = std::move(contract);
-    d->graph = Graph::fromContract(*d->contract);
+    d->graph = graph;
     d->context = std::move(context);
     if (!d->context.now.isValid())
         d->context.now = clockNow();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/contract/contract.h"
+#include "engine/graph/graph.h"
 #include "engine/run/warehouseexecutor.h"
 #include "engine/store/statestore.h"
 
@@ -40,6 +41,13 @@ class Scheduler : public QObject
 
 public:
     Scheduler(ContractPtr contract, RunContext context, RunOptions options,
+              QObject *parent = nullptr)
+        : Scheduler(contract, Graph::fromContract(*contract), std::move(context),
+                    std::move(options), parent)
+    {}
+    // The same with the contract's Graph (Graph::fromContract(*contract))
+    // already built: an attempt builds it once and shares it (docs/perf-notes/i16-status.md).
+    Scheduler(ContractPtr contract, const Graph &graph, RunContext context, RunOptions options,
               QObject *parent = nullptr);
     ~Scheduler() override;
 

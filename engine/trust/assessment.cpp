@@ -96,6 +96,7 @@ std::optional<Assessment> assess(StateStore &store, const Contract &contract, co
     }
     a.snapshot.now = now;
     QList<NodeProgress> progress(graph.size());
+    a.snapshot.nodes.reserve(nodeRuns.size());
     for (const NodeRunRecord &r : nodeRuns) {
         NodeFacts facts;
         copyFindings(facts, r);

@@ -7,6 +7,7 @@
 #include <QTimeZone>
 
 #include <cmath>
+#include <vector>
 
 namespace vouch::engine {
 
@@ -187,22 +188,30 @@ Verdict evaluate(const Contract &contract, const Graph &graph, const RunSnapshot
     Verdict verdict;
     verdict.deadline = run.deadline;
     verdict.projected = run.projected;
-    auto factsOf = [&](int index) { return run.nodes.value(graph.id(index)); };
+    // Each node's facts, looked up once by id (a node without facts is
+    // pending): the loops below visit most nodes two or three times.
+    const NodeFacts pending;
+    std::vector<const NodeFacts *> factsAt(graph.size(), nullptr);
+    for (int index = 0; index < graph.size(); ++index) {
+        const auto found = run.nodes.constFind(graph.id(index));
+        factsAt[index] = found == run.nodes.constEnd() ? &pending : &*found;
+    }
+    auto factsOf = [&](int index) -> const NodeFacts & { return *factsAt[index]; };
 
     // Root causes: nodes that failed or warned themselves, not because of an
     // upstream node. One cause, however many dependants it has.
-    QSet<int> roots;
+    std::vector<char> roots(graph.size(), 0);
     for (int index : graph.topologicalOrder()) {
-        const NodeFacts facts = factsOf(index);
+        const NodeFacts &facts = factsOf(index);
         if (isBlockingFailure(facts.state) || facts.state == NodeState::Warned) {
-            roots.insert(index);
+            roots[index] = 1;
             verdict.rootCauses << graph.id(index);
         }
     }
 
     auto findingFor = [&](int index, const Section &section) {
         const Node &node = contract.nodes.at(index);
-        const NodeFacts facts = factsOf(index);
+        const NodeFacts &facts = factsOf(index);
         Finding f;
         f.nodeId = node.id;
         f.state = facts.state;
@@ -222,7 +231,7 @@ Verdict evaluate(const Contract &contract, const Graph &graph, const RunSnapshot
     };
 
     bool blocked = false, held = false, caveated = false, running = false;
-    QSet<int> covered;
+    std::vector<char> covered(graph.size(), 0);
     for (const Section &section : contract.report.sections) {
         SectionVerdict sv;
         sv.id = section.id;
@@ -233,9 +242,9 @@ Verdict evaluate(const Contract &contract, const Graph &graph, const RunSnapshot
         // What the section rests on: its needs, their ancestors and the
         // checks attached to any of them (docs/trust.md).
         for (int index : graph.sectionRestsOn(section.id)) {
-            covered.insert(index);
-            const NodeFacts facts = factsOf(index);
-            if (roots.contains(index)) {
+            covered[index] = 1;
+            const NodeFacts &facts = factsOf(index);
+            if (roots[index]) {
                 Finding f = findingFor(index, section);
                 failed |= f.blocking;
                 warned |= !f.blocking;
@@ -297,10 +306,10 @@ Verdict evaluate(const Contract &contract, const Graph &graph, const RunSnapshot
     bool failedOutside = false;
     bool unfinishedOutside = false;
     for (int index = 0; index < graph.size(); ++index) {
-        if (covered.contains(index))
+        if (covered[index])
             continue;
         unfinishedOutside |= isUnfinished(factsOf(index).state);
-        if (!roots.contains(index) || !isBlockingFailure(factsOf(index).state))
+        if (!roots[index] || !isBlockingFailure(factsOf(index).state))
             continue;
         Section none;
         const Finding f = findingFor(index, none);

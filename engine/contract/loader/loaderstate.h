@@ -242,10 +242,14 @@ private:
     void readSqlFile(const QString &relative, SourcePos pos, Node &node, const QString &where);
     void readWait(const Walker::Entry &e, Node &node, const QString &where);
     void readDbtKey(const Walker::Entry &e, Node &node, const QString &where);
-    void checkDbtNode(Node &node, const QHash<QString, Walker::Entry> &keys, SourcePos pos,
-                      const QString &where);
-    void checkKindRequirements(const Node &node, const QHash<QString, Walker::Entry> &keys,
-                               SourcePos pos, const QString &where);
+    // A node's entries in file order, each key once (Walker::entries()): a
+    // handful, searched in order; a hash of them per node cost more than the
+    // search (100,000 nodes).
+    using NodeEntries = QList<Walker::Entry>;
+    static const Walker::Entry *findEntry(const NodeEntries &entries, QLatin1StringView key);
+    void checkDbtNode(Node &node, const NodeEntries &keys, SourcePos pos, const QString &where);
+    void checkKindRequirements(const Node &node, const NodeEntries &keys, SourcePos pos,
+                               const QString &where);
 
     // report.cpp
     void readReport(const YNode &map, Contract &c, SourcePos pos);

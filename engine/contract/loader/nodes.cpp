@@ -5,7 +5,6 @@
 
 #include <QFile>
 #include <QFileInfo>
-#include <QHash>
 #include <QRegularExpression>
 
 namespace vouch::engine::loader {
@@ -78,8 +77,7 @@ void ContractBuilder::readNode(const YNode &map, Contract &c, SourcePos itemPos,
 
     bool sawId = false, sawKind = false;
     std::optional<YNode> runNode;
-    QHash<QString, Walker::Entry> byKey;
-    QHash<QString, SourcePos> misplaced;
+    NodeEntries byKey;
     // Keys of another kind get a precise message rather than "unknown key".
     for (const auto &e : m_w.entries(map, keys.accepted, where, itemPos)) {
         if (!allowed.contains(e.key)) {
@@ -88,19 +86,19 @@ void ContractBuilder::readNode(const YNode &map, Contract &c, SourcePos itemPos,
                 QStringLiteral("'%1' is not used by %2 nodes (%3)").arg(e.key, kindName, where));
             continue;
         }
-        byKey.insert(e.key, e);
+        byKey.append(e);
     }
-    if (byKey.contains(QStringLiteral("id"))) {
+    if (const Walker::Entry *e = findEntry(byKey, QLatin1StringView("id"))) {
         sawId = true;
-        if (auto id = m_w.identifier(byKey[QStringLiteral("id")], QStringLiteral("node")))
+        if (auto id = m_w.identifier(*e, QStringLiteral("node")))
             node.id = *id;
         else
             node.id.clear();
     }
-    if (byKey.contains(QStringLiteral("kind"))) {
+    if (const Walker::Entry *e = findEntry(byKey, QLatin1StringView("kind"))) {
         sawKind = true;
         if (!kindNode.IsScalar())
-            m_w.text(byKey[QStringLiteral("kind")], where);
+            m_w.text(*e, where);
     }
     if (!sawId)
         m_w.error(itemPos, QStringLiteral("%1 is missing required key 'id'").arg(where));
@@ -110,8 +108,7 @@ void ContractBuilder::readNode(const YNode &map, Contract &c, SourcePos itemPos,
     if (kind)
         node.kind = *kind;
 
-    for (auto it = byKey.cbegin(); it != byKey.cend(); ++it) {
-        const Walker::Entry &e = it.value();
+    for (const Walker::Entry &e : std::as_const(byKey)) {
         const QString &k = e.key;
         const SourcePos vp = Walker::posOf(e.value, e.keyPos);
         if (k == QLatin1String("needs")) {
@@ -361,11 +358,20 @@ void ContractBuilder::readDbtKey(const Walker::Entry &e, Node &node, const QStri
 
 // A dbt node is a command node that also says which dbt resource it is: its
 // `argv` is what it runs alone (the scheduler runs ready dbt nodes together).
-void ContractBuilder::checkDbtNode(Node &node, const QHash<QString, Walker::Entry> &keys,
-                                   SourcePos pos, const QString &where)
+const Walker::Entry *ContractBuilder::findEntry(const NodeEntries &entries, QLatin1StringView key)
+{
+    for (const Walker::Entry &e : entries) {
+        if (e.key == key)
+            return &e;
+    }
+    return nullptr;
+}
+
+void ContractBuilder::checkDbtNode(Node &node, const NodeEntries &keys, SourcePos pos,
+                                   const QString &where)
 {
     DbtResource &dbt = *node.dbt;
-    if (!keys.contains(QStringLiteral("unique_id"))) {
+    if (!findEntry(keys, QLatin1StringView("unique_id"))) {
         m_w.error(pos, QStringLiteral("%1 is missing required key 'unique_id' (the dbt "
                                       "resource, as the manifest names it: model.shop.orders)")
                            .arg(where));
@@ -381,11 +387,15 @@ void ContractBuilder::checkDbtNode(Node &node, const QHash<QString, Walker::Entr
     node.workingDir = dbt.projectDir;
 }
 
-void ContractBuilder::checkKindRequirements(const Node &node,
-                                            const QHash<QString, Walker::Entry> &keys,
+void ContractBuilder::checkKindRequirements(const Node &node, const NodeEntries &keys,
                                             SourcePos pos, const QString &where)
 {
-    auto has = [&](const char *k) { return keys.contains(QString::fromLatin1(k)); };
+    auto has = [&](const char *k) { return findEntry(keys, QLatin1StringView(k)) != nullptr; };
+    // The value of a key; undefined when the node has none (posOf() falls back).
+    auto valueOf = [&](const char *k) {
+        const Walker::Entry *e = findEntry(keys, QLatin1StringView(k));
+        return e ? e->value : YNode();
+    };
     auto need = [&](const char *k, const QString &hint) {
         if (!has(k))
             m_w.error(pos, QStringLiteral("%1 is missing required key '%2' (%3)")
@@ -425,7 +435,7 @@ void ContractBuilder::checkKindRequirements(const Node &node,
                                .arg(where));
         if (node.warnAfter && node.errorAfter && *node.warnAfter >= *node.errorAfter)
             m_w.error(
-                Walker::posOf(keys.value(QStringLiteral("warn_after")).value, pos),
+                Walker::posOf(valueOf("warn_after"), pos),
                 QStringLiteral("'warn_after' (%1) must be shorter than 'error_after' (%2) in %3")
                     .arg(formatDuration(*node.warnAfter), formatDuration(*node.errorAfter), where));
         break;
@@ -437,7 +447,7 @@ void ContractBuilder::checkKindRequirements(const Node &node,
         for (const auto &[key, th] :
              {std::pair{"warn_if", node.warnIf}, std::pair{"error_if", node.errorIf}}) {
             if (th && th->needsReference() && !has("reference"))
-                m_w.error(Walker::posOf(keys.value(QString::fromLatin1(key)).value, pos),
+                m_w.error(Walker::posOf(valueOf(key), pos),
                           QStringLiteral("'%1: %2' compares against a reference; add a "
                                          "'reference' query to %3")
                               .arg(QString::fromLatin1(key), th->text, where));
