@@ -7,9 +7,10 @@
 # clock under faketime must not change what they assert.
 set(VOUCH_TIME_TESTS
     tst_alertdelivery tst_cli tst_crashsafety tst_dbt tst_demorun tst_publication tst_serve
-    tst_cron tst_weeklytime tst_calendar tst_reportcalendar tst_demowarehouse tst_dbtobserve tst_scheduler tst_statestore
+    tst_demomonthend tst_cron tst_weeklytime tst_calendar tst_reportcalendar tst_demowarehouse tst_dbtobserve
+    tst_scheduler tst_statestore
     tst_assessment tst_auditlog tst_forecast tst_verdict
-    tst_alertspanel tst_historypage tst_mainwindow tst_reportpanel)
+    tst_alertspanel tst_historypage tst_mainwindow tst_reportpanel tst_reportswitcher)
 
 function(vouch_add_qtest src)
     get_filename_component(name ${src} NAME_WE)

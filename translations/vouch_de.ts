@@ -253,12 +253,12 @@
 <context>
     <name>vouch::ui::DetailPane</name>
     <message>
-        <location filename="../ui/detailpane.cpp" line="+43"/>
+        <location filename="../ui/detailpane.cpp" line="+46"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+48"/>
         <source>Select an alert or a section to see what it means and what to do next.</source>
         <translation>Wählen Sie einen Alarm oder einen Abschnitt, um zu sehen, was er bedeutet und was als Nächstes zu tun ist.</translation>
     </message>
@@ -333,7 +333,7 @@
         <translation>Befunde</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+52"/>
         <source>Next step:</source>
         <translation>Nächster Schritt:</translation>
     </message>
@@ -346,12 +346,12 @@
 <context>
     <name>vouch::ui::GraphView</name>
     <message>
-        <location filename="../ui/graph/graphview.cpp" line="+125"/>
+        <location filename="../ui/graph/graphview.cpp" line="+116"/>
         <source>Reporting path graph</source>
         <translation>Graph des Berichtspfads</translation>
     </message>
     <message>
-        <location line="+640"/>
+        <location line="+588"/>
         <source>group %1</source>
         <translation>Gruppe %1</translation>
     </message>
@@ -381,7 +381,7 @@
         <translation>Doppelklick zum Aufklappen</translation>
     </message>
     <message>
-        <location line="+234"/>
+        <location line="+65"/>
         <source>No reporting path to show.</source>
         <translation>Kein Berichtspfad zum Anzeigen.</translation>
     </message>
@@ -399,7 +399,7 @@
 <context>
     <name>vouch::ui::HistoryPage</name>
     <message>
-        <location filename="../ui/historypage.cpp" line="+223"/>
+        <location filename="../ui/historypage.cpp" line="+226"/>
         <location line="+129"/>
         <source>History</source>
         <translation>Verlauf</translation>
@@ -542,7 +542,7 @@
 <context>
     <name>vouch::ui::Inspector</name>
     <message>
-        <location filename="../ui/inspector.cpp" line="+41"/>
+        <location filename="../ui/inspector.cpp" line="+42"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
@@ -602,7 +602,7 @@
         <translation>mit Vorbehalt veröffentlichen</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+24"/>
         <source>Select a node in the graph to see its state, its log and what it means for the report.</source>
         <translation>Wählen Sie einen Knoten im Graphen, um seinen Zustand, sein Protokoll und seine Bedeutung für den Bericht zu sehen.</translation>
     </message>
@@ -775,7 +775,7 @@
 <context>
     <name>vouch::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+85"/>
+        <location filename="../ui/mainwindow.cpp" line="+83"/>
         <source>Vouch</source>
         <translation>Vouch</translation>
     </message>
@@ -914,7 +914,7 @@
         <translation>Gruppen einklappen</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+37"/>
         <source>Inspector</source>
         <translation>Details</translation>
     </message>
@@ -1116,7 +1116,7 @@
 <context>
     <name>vouch::ui::NodeItem</name>
     <message>
-        <location filename="../ui/graph/nodeitem.cpp" line="+189"/>
+        <location filename="../ui/graph/nodeitem.cpp" line="+224"/>
         <source>1 node</source>
         <translation>1 Knoten</translation>
     </message>
@@ -1166,12 +1166,12 @@
         <translation>%1, nicht %2</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+64"/>
         <source>×%1</source>
         <translation>×%1</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+79"/>
         <source>%1 (group)</source>
         <translation>%1 (Gruppe)</translation>
     </message>
@@ -1184,13 +1184,13 @@
 <context>
     <name>vouch::ui::ReportPanel</name>
     <message>
-        <location filename="../ui/reportpanel.cpp" line="+56"/>
-        <location line="+428"/>
+        <location filename="../ui/reportpanel.cpp" line="+67"/>
+        <location line="+419"/>
         <source>Run %1 is not in %2</source>
         <translation>Lauf %1 ist nicht in %2 enthalten</translation>
     </message>
     <message>
-        <location line="-395"/>
+        <location line="-386"/>
         <source>safe</source>
         <translation>sicher</translation>
     </message>
@@ -1290,13 +1290,12 @@
         <translation>Noch kein Lauf</translation>
     </message>
     <message>
-        <location line="+31"/>
-        <location line="+215"/>
+        <location line="-190"/>
         <source>The state store cannot be opened: %1</source>
         <translation>Der Zustandsspeicher kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location line="-184"/>
+        <location line="+247"/>
         <source>Report %1 · %2</source>
         <translation>Bericht %1 · %2</translation>
     </message>
@@ -1409,7 +1408,7 @@
         <translation>Auf diesem Rechner sind Sie Ihre Betriebssystem-Anmeldung; wer entscheiden darf, nennt der Vertrag unter den Freigabeberechtigten.</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+69"/>
         <source>The publication record was not written: %1</source>
         <translation>Der Veröffentlichungseintrag wurde nicht geschrieben: %1</translation>
     </message>
@@ -1427,6 +1426,29 @@
         <location line="+5"/>
         <source>run %1 is not in %2</source>
         <translation>Lauf %1 ist nicht in %2</translation>
+    </message>
+</context>
+<context>
+    <name>vouch::ui::ReportSwitcher</name>
+    <message>
+        <location filename="../ui/reportswitcher.cpp" line="+58"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not run yet</source>
+        <translation>noch nicht gelaufen</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Report:</source>
+        <translation>Bericht:</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The demo&apos;s reports and their latest verdicts; choose one to open it</source>
+        <translation>Die Berichte der Demo und ihr letztes Urteil; wählen Sie einen aus, um ihn zu öffnen</translation>
     </message>
 </context>
 <context>
@@ -1473,7 +1495,7 @@
 <context>
     <name>vouch::ui::RunController</name>
     <message>
-        <location filename="../ui/runcontroller.cpp" line="+51"/>
+        <location filename="../ui/runcontroller.cpp" line="+52"/>
         <source>safe</source>
         <translation>sicher</translation>
     </message>
@@ -1484,12 +1506,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+183"/>
+        <location line="+163"/>
         <source>held</source>
         <translation>zurückgehalten</translation>
     </message>
     <message>
-        <location line="-181"/>
+        <location line="-161"/>
         <source>not safe (blocks the report)</source>
         <translation>nicht sicher (blockiert den Bericht)</translation>
     </message>
@@ -1519,12 +1541,12 @@
         <location line="+10"/>
         <location line="+383"/>
         <location line="+18"/>
-        <location line="+359"/>
+        <location line="+361"/>
         <source>The state store cannot be opened: %1</source>
         <translation>Der Zustandsspeicher kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location line="-663"/>
+        <location line="-685"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
@@ -1574,17 +1596,17 @@
         <translation>mit Vorbehalt veröffentlicht</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+24"/>
         <source>A run is in progress. Cancel it before opening another contract.</source>
         <translation>Ein Lauf ist im Gange. Brechen Sie ihn ab, bevor Sie einen anderen Vertrag öffnen.</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+67"/>
         <source>A run is in progress. Cancel it before opening the demo.</source>
         <translation>Ein Lauf ist im Gange. Brechen Sie ihn ab, bevor Sie die Demo öffnen.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>The demo warehouse cannot be made: %1</source>
         <translation>Das Demo-Warehouse kann nicht erstellt werden: %1</translation>
     </message>
@@ -1619,17 +1641,17 @@
         <translation>Ein Lauf ist bereits im Gange.</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+11"/>
+        <source>The run&apos;s period &apos;%1&apos; is not a reporting period.</source>
+        <translation>Der Zeitraum &apos;%1&apos; des Laufs ist kein Berichtszeitraum.</translation>
+    </message>
+    <message>
+        <location line="+80"/>
         <source>%1 for %2 is being run by %3; wait for it, or cancel it there.</source>
         <translation>%1 für %2 wird gerade von %3 ausgeführt; warten Sie darauf oder brechen Sie ihn dort ab.</translation>
     </message>
     <message>
-        <location line="-80"/>
-        <source>The run&apos;s period &apos;%1&apos; is not an ISO week.</source>
-        <translation>Der Zeitraum &apos;%1&apos; des Laufs ist keine ISO-Woche.</translation>
-    </message>
-    <message>
-        <location line="+98"/>
+        <location line="+18"/>
         <source>The run could not run: %1</source>
         <translation>Der Lauf konnte nicht laufen: %1</translation>
     </message>
@@ -1710,12 +1732,12 @@
         <translation>Anfrage #%1 %2: %3, angefordert von %4: %5 — %6</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+65"/>
         <source>There is no run to ask about yet.</source>
         <translation>Es gibt noch keinen Lauf, für den Sie etwas anfragen können.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>The state store refused it: %1 may not request %2s (an operator needs the vouch_operator role); nothing was recorded.</source>
         <translation>Der Zustandsspeicher hat abgelehnt: %1 darf keine Anfragen vom Typ %2 stellen (dafür ist die Rolle vouch_operator nötig); nichts wurde gespeichert.</translation>
     </message>
@@ -1743,7 +1765,7 @@
 <context>
     <name>vouch::ui::RunModel</name>
     <message>
-        <location filename="../ui/model/runmodel.cpp" line="+183"/>
+        <location filename="../ui/model/runmodel.cpp" line="+176"/>
         <source>waiting</source>
         <translation>wartet</translation>
     </message>
@@ -2005,6 +2027,11 @@
         <translation>Shopify fehlt: keine Bestellungen seit Wochenbeginn</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Month-end gap: one day of last month&apos;s orders never loaded</source>
+        <translation>Monatsabschluss-Lücke: Die Bestellungen eines Tages im Vormonat wurden nie geladen</translation>
+    </message>
+    <message>
         <location line="+7"/>
         <source>Open the Brightside demo</source>
         <translation>Brightside-Demo öffnen</translation>
@@ -2018,6 +2045,11 @@
         <location line="+1"/>
         <source>Recent contracts</source>
         <translation>Zuletzt geöffnete Verträge</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The demo&apos;s reports</source>
+        <translation>Die Berichte der Demo</translation>
     </message>
     <message>
         <location line="+11"/>

@@ -1,7 +1,5 @@
 #include "ui/mainwindow.h"
 
-#include "ui/historypage.h"
-
 #include "engine/demo/demowarehouse.h"
 #include "engine/run/rerunplan.h"
 #include "engine/store/statestore.h"
@@ -11,9 +9,11 @@
 #include "ui/detailpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/graph/statepalette.h"
+#include "ui/historypage.h"
 #include "ui/inspector.h"
 #include "ui/model/runmodel.h"
 #include "ui/reportpanel.h"
+#include "ui/reportswitcher.h"
 #include "ui/rerundialog.h"
 #include "ui/runcontroller.h"
 #include "ui/settingsdialog.h"
@@ -46,11 +46,9 @@
 #include <QToolButton>
 
 namespace vouch::ui {
-
 using namespace vouch::engine;
 
 namespace {
-
 constexpr int kMaxRecent = 8;
 constexpr int kWelcomePage = 0;
 constexpr int kGraphPage = 1;
@@ -316,6 +314,8 @@ void MainWindow::createToolBar()
     m_groupsButton->setPopupMode(QToolButton::InstantPopup);
     m_groupsButton->setMenu(m_groupsMenu);
     m_groupsAction = bar->addWidget(m_groupsButton);
+    m_switcher = new ReportSwitcher(m_controller, m_welcome, bar);
+    m_switcher->setToolBarAction(bar->insertWidget(bar->actions().constFirst(), m_switcher));
 }
 
 // A bottom dock's panel scrolls rather than force its height on the window,

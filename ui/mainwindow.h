@@ -29,6 +29,7 @@ class SettingsDialog;
 class GraphView;
 class Inspector;
 class ReportPanel;
+class ReportSwitcher;
 class HistoryPage;
 class RunController;
 class WelcomePage;
@@ -64,6 +65,8 @@ public:
     // Opens Settings (secrets and alert channels), window-modal, not blocking.
     SettingsDialog *openSettings();
     WelcomePage *welcomePage() const { return m_welcome; }
+    // Switches between the demo's reports (weekly pack, month-end close pack).
+    ReportSwitcher *reportSwitcher() const { return m_switcher; }
     bool isWelcomeShown() const;
 
     void openContract(const QString &path);
@@ -172,6 +175,7 @@ private:
     DetailPane *m_reportDetail = nullptr; // the selected section's detail
     DetailPane *m_alertDetail = nullptr;  // the selected alert's detail
     QComboBox *m_sections = nullptr;
+    ReportSwitcher *m_switcher = nullptr;
     QLabel *m_progress = nullptr;
     QLabel *m_reportStatus = nullptr;
     QLabel *m_executor = nullptr;

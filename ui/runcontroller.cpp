@@ -223,8 +223,19 @@ QString RunController::reportStatusLabel(ReportStatus status)
 
 // ------------------------------------------------------------------ opening
 
+void RunController::openDemoReport(const QString &path, const QString &dir)
+{
+    QFile marker(dir + QStringLiteral("/replay-now"));
+    QDateTime replay;
+    if (marker.open(QIODevice::ReadOnly))
+        replay = QDateTime::fromString(QString::fromUtf8(marker.readAll().trimmed()), Qt::ISODate);
+    if (!replay.isValid())
+        replay = demo::replayNow(m_baseClock.now());
+    openContract(path, dir + QStringLiteral("/state.db"), dir, replay);
+}
+
 void RunController::openContract(const QString &path, const QString &statePath,
-                                 const QString &dataDirectory)
+                                 const QString &dataDirectory, const QDateTime &demoReplay)
 {
     if (isRunning()) {
         Q_EMIT error(tr("A run is in progress. Cancel it before opening another contract."));
@@ -242,7 +253,7 @@ void RunController::openContract(const QString &path, const QString &statePath,
     const Clock base = m_baseClock;
     engine::runOnWorker(
         this, [absolute, store, base] { return loadContractAndRun(absolute, store, base); },
-        [this, generation, absolute, store, dataDirectory](OpenResult result) {
+        [this, generation, absolute, store, dataDirectory, demoReplay](OpenResult result) {
             if (generation != m_generation)
                 return; // superseded by a later open
             setOpening(false);
@@ -255,12 +266,13 @@ void RunController::openContract(const QString &path, const QString &statePath,
             m_statePath = store;
             m_dataDirectory =
                 dataDirectory.isEmpty() ? qEnvironmentVariable("VOUCH_DATA") : dataDirectory;
-            m_demo = false;
+            m_demo = demoReplay.isValid();
             // Judge (and stamp) what follows by the run's pinned clock
-            // when it has one, else by the app's.
-            setProcessClock(!m_baseClock.isPinned() && result.pinnedClock.isValid()
-                                ? Clock::pinned(result.pinnedClock)
-                                : m_baseClock);
+            // when it has one, else by the app's (the demo's: its Monday).
+            if (!m_baseClock.isPinned() && result.pinnedClock.isValid())
+                setProcessClock(Clock::pinned(result.pinnedClock));
+            else
+                setProcessClock(m_demo ? Clock::pinned(demoReplay) : m_baseClock);
             m_runId = result.runId;
             m_attempt = result.attempt;
             m_period = result.period;
@@ -278,6 +290,12 @@ void RunController::openContract(const QString &path, const QString &statePath,
             Q_EMIT contractOpened(absolute);
             if (!result.error.isEmpty())
                 Q_EMIT error(result.error);
+            if (m_demo && m_runId == 0) {
+                // A demo report that has not run on this warehouse yet runs
+                // now, for the period its calendar says is due.
+                m_period = contextForReport(m_contract->report, clockNow()).period;
+                startRun();
+            }
             if (m_runId > 0)
                 Q_EMIT runLoaded(m_runId, m_attempt);
             emitProgress();
@@ -309,6 +327,7 @@ void RunController::openDemo(const QString &scenario, const QString &dir)
             options.dir = absolute;
             options.scenario = scenario;
             options.now = now;
+            options.coverCloseMonth = true; // the month-end pack reads it too
             if (const QString e = demo::initWarehouse(options); !e.isEmpty()) {
                 result.error = tr("The demo warehouse cannot be made: %1").arg(e);
                 return result;

@@ -95,8 +95,14 @@ public:
 
     // Loads the contract and the latest run of its report from the store
     // (`statePath` empty: $VOUCH_STATE or the default store).
+    // `demoReplay` valid: a report of the demo, judged at the demo's clock.
     void openContract(const QString &path, const QString &statePath = QString(),
-                      const QString &dataDirectory = QString());
+                      const QString &dataDirectory = QString(),
+                      const QDateTime &demoReplay = QDateTime());
+    // Another report of the demo in `dir` (the month-end pack beside the
+    // weekly one): its latest run from the demo's store, judged at the
+    // demo's replayed clock; it runs now if it has not run there yet.
+    void openDemoReport(const QString &path, const QString &dir);
     // Makes the Brightside warehouse for `scenario` in `dir` (replacing an
     // earlier one and its history), opens the demo contract and runs it.
     void openDemo(const QString &scenario, const QString &dir);

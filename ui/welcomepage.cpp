@@ -30,6 +30,8 @@ QString WelcomePage::scenarioLabel(const QString &scenario)
         return WelcomePage::tr("Bridge variance: some payments captured twice");
     if (scenario == QLatin1String("missing-shopify"))
         return WelcomePage::tr("Missing Shopify: no orders since the week began");
+    if (scenario == QLatin1String("month-end-gap"))
+        return WelcomePage::tr("Month-end gap: one day of last month's orders never loaded");
     return scenario;
 }
 
@@ -40,6 +42,8 @@ WelcomePage::WelcomePage(QWidget *parent)
     , m_open(new QPushButton(tr("Open a contract…"), this))
     , m_recentCaption(new QLabel(tr("Recent contracts"), this))
     , m_recent(new QListWidget(this))
+    , m_demoReportsCaption(new QLabel(tr("The demo's reports"), this))
+    , m_demoReports(new QListWidget(this))
     , m_message(new QLabel(this))
 {
     setObjectName(QStringLiteral("welcomePage"));
@@ -79,6 +83,12 @@ WelcomePage::WelcomePage(QWidget *parent)
     m_demo->setDefault(true);
     demoRow->addWidget(m_demo);
     column->addLayout(demoRow);
+    column->addSpacing(8);
+    // The reports of the demo warehouse made earlier, each with its verdict.
+    column->addWidget(m_demoReportsCaption);
+    m_demoReports->setObjectName(QStringLiteral("demoReportsList"));
+    m_demoReports->setMaximumHeight(64);
+    column->addWidget(m_demoReports);
     column->addSpacing(12);
 
     m_open->setObjectName(QStringLiteral("openContractButton"));
@@ -105,7 +115,23 @@ WelcomePage::WelcomePage(QWidget *parent)
     connect(m_recent, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
         Q_EMIT recentRequested(item->data(Qt::UserRole).toString());
     });
+    connect(m_demoReports, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        Q_EMIT demoReportRequested(item->data(Qt::UserRole).toString());
+    });
     setRecentContracts({});
+    setDemoReports({});
+}
+
+void WelcomePage::setDemoReports(const QList<DemoReportEntry> &reports)
+{
+    m_demoReports->clear();
+    for (const DemoReportEntry &r : reports) {
+        auto *item = new QListWidgetItem(demoReportLabel(r), m_demoReports);
+        item->setData(Qt::UserRole, r.contractPath);
+        item->setToolTip(r.contractPath);
+    }
+    m_demoReportsCaption->setVisible(!reports.isEmpty());
+    m_demoReports->setVisible(!reports.isEmpty());
 }
 
 void WelcomePage::setRecentContracts(const QStringList &paths)
@@ -143,6 +169,7 @@ void WelcomePage::setBusy(bool busy)
     m_demo->setEnabled(!busy);
     m_open->setEnabled(!busy);
     m_recent->setEnabled(!busy);
+    m_demoReports->setEnabled(!busy);
 }
 
 } // namespace vouch::ui

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ui/reportswitcher.h"
+
 #include <QStringList>
 #include <QWidget>
 
@@ -27,15 +29,19 @@ public:
     // For people: what a demo scenario plants in the Brightside data.
     static QString scenarioLabel(const QString &scenario);
     void setBusy(bool busy);
+    // The demo's reports with their latest verdicts; empty hides the list.
+    void setDemoReports(const QList<DemoReportEntry> &reports);
 
     QPushButton *demoButton() const { return m_demo; }
     QPushButton *openButton() const { return m_open; }
     QListWidget *recentList() const { return m_recent; }
+    QListWidget *demoReportsList() const { return m_demoReports; }
 
 Q_SIGNALS:
     void openDemoRequested(const QString &scenario);
     void openContractRequested();
     void recentRequested(const QString &path);
+    void demoReportRequested(const QString &contractPath);
 
 private:
     QComboBox *m_scenario;
@@ -43,6 +49,8 @@ private:
     QPushButton *m_open;
     QLabel *m_recentCaption;
     QListWidget *m_recent;
+    QLabel *m_demoReportsCaption;
+    QListWidget *m_demoReports;
     QLabel *m_message;
 };
 

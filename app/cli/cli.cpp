@@ -59,9 +59,10 @@ const char *kUsage = R"(usage: vouch COMMAND [ARGS]
                                 a contract from a dbt project's manifest.json
   observe dbt --manifest M --run-results R [--sources S] [--state DB] [--contract FILE]
                                 record a run that dbt executed as a Vouch run
-  demo --headless [--scenario S] [--dir D] [--wait]
-                                make the Brightside demo warehouse (if needed) and run its path
-                                as of the latest Monday 06:00 (London), or --now
+  demo --headless [--report weekly|month-end] [--scenario S] [--dir D] [--wait]
+                                make the Brightside demo warehouse (if needed) and run the weekly
+                                report or the month-end close pack as of the latest Monday 06:00
+                                (London), or --now
   demo init DIR [--scenario S] [--now ISO]
                                 write the demo warehouse with a planted fault
   demo ingest SOURCE [--dir D]  load one demo source into the warehouse
@@ -153,6 +154,7 @@ int demoInit(const QStringList &args, QTextStream &out, QTextStream &err)
     options.dir = a.positional.first();
     options.scenario = a.options.value(QStringLiteral("scenario"), QStringLiteral("all-green"));
     options.now = clockNow();
+    options.coverCloseMonth = true;
     const QString error = demo::initWarehouse(options);
     if (!error.isEmpty()) {
         err << "vouch demo init: " << error << '\n';

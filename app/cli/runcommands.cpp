@@ -703,17 +703,31 @@ bool replayIsStale(const QString &dir, const QDateTime &now)
 
 int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const Args a = parseArgs(args,
-                             {QStringLiteral("scenario"), QStringLiteral("dir"),
-                              QStringLiteral("concurrency"), QStringLiteral("progress")},
-                             {QStringLiteral("headless"), QStringLiteral("wait")});
+    const Args a =
+        parseArgs(args,
+                  {QStringLiteral("scenario"), QStringLiteral("dir"), QStringLiteral("concurrency"),
+                   QStringLiteral("progress"), QStringLiteral("report")},
+                  {QStringLiteral("headless"), QStringLiteral("wait")});
     if (!a.error.isEmpty() || !a.positional.isEmpty()) {
         err << "vouch demo: "
             << (a.error.isEmpty() ? QStringLiteral("unexpected argument ") + a.positional.first()
                                   : a.error)
-            << "\nusage: vouch demo --headless [--scenario S] [--dir D] [--wait] [--now ISO]\n";
+            << "\nusage: vouch demo --headless [--report weekly|month-end] [--scenario S] [--dir "
+               "D] "
+               "[--wait] [--now ISO]\n";
         return BadInput;
     }
+    // Which of the demo's reports: the weekly pack or the month-end close pack.
+    const QString report = a.options.value(QStringLiteral("report"), QStringLiteral("weekly"));
+    QStringList reportKeys;
+    for (const demo::DemoReport &r : demo::reports())
+        reportKeys << r.key;
+    if (!reportKeys.contains(report)) {
+        err << "vouch demo: unknown report \"" << report << "\"; give --report "
+            << reportKeys.join(QStringLiteral(" or --report ")) << '\n';
+        return BadInput;
+    }
+    const bool weekly = report == QLatin1String("weekly");
     const auto concurrency = parseConcurrency(a, err);
     if (!concurrency)
         return BadInput;
@@ -733,6 +747,7 @@ int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &
         options.dir = dir;
         options.scenario = a.options.value(QStringLiteral("scenario"), QStringLiteral("all-green"));
         options.now = now;
+        options.coverCloseMonth = true; // the month-end pack reads the same warehouse
         const QString initError = demo::initWarehouse(options);
         if (!initError.isEmpty()) {
             err << "vouch demo: " << initError << '\n';
@@ -746,14 +761,21 @@ int demoHeadlessCommand(const QStringList &args, QTextStream &out, QTextStream &
         out << "demo warehouse (scenario " << options.scenario << ") written to " << dir << '\n';
     }
     AttemptRequest request;
-    request.contract = loadContract(demoContractPath(), err);
+    request.contract =
+        loadContract(weekly ? demoContractPath() : demo::reportContractPath(report), err);
     if (!request.contract)
         return BadInput;
-    const demo::Period period = demo::reportingPeriod(now);
-    const auto ctx = contextForPeriod(period.isoWeek, now);
-    if (!ctx)
-        return BadInput;
-    request.context = *ctx;
+    if (weekly) {
+        const demo::Period period = demo::reportingPeriod(now);
+        const auto ctx = contextForPeriod(period.isoWeek, now);
+        if (!ctx)
+            return BadInput;
+        request.context = *ctx;
+    } else {
+        // The month-end pack closes the last complete month before the
+        // demo's clock, by its own calendar.
+        request.context = contextForReport(request.contract->report, now);
+    }
     request.context.env.insert(QStringLiteral("VOUCH_DATA"), dir);
     request.context.vouchExecutable = QCoreApplication::applicationFilePath();
     request.options.statePath = statePath;

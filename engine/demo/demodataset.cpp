@@ -225,6 +225,10 @@ public:
             std::erase_if(m_data.settlements,
                           [&](const Settlement &s) { return s.payoutDate > last; });
         }
+        makeEarlierHistory();
+        makeInvoices();
+        if (m_options.scenario == QLatin1String("month-end-gap"))
+            loseCloseMonthDay();
         return std::move(m_data);
     }
 
@@ -714,6 +718,201 @@ private:
             if (s.syncedAt <= m_data.now)
                 m_data.settlements.push_back(s);
         }
+    }
+
+    // Days before the eight-week window, for the month-end pack: orders,
+    // Stripe charges, refunds, payouts and ad spend, from a stream and id
+    // ranges of their own so the window's data does not move.
+    void makeEarlierHistory()
+    {
+        const QDate from = m_options.historyFrom;
+        if (!from.isValid() || from >= m_data.windowStart)
+            return;
+        Rng rng(m_options.seed ^ 0x4d0e11a5u);
+        Weighted hours(std::vector<double>(kHourWeights.begin(), kHourWeights.end()));
+        const int days = int(from.daysTo(m_data.windowStart));
+        qint64 orderId = 5812000000000;
+        int orderNumber = 48210 - 900 * days;
+        qint64 lineId = 14290000000000;
+        qint64 refundId = 981000000000;
+        const qint64 customers = std::max<qint64>(1, m_lastCustomerId);
+        std::vector<Order> orders;
+        std::vector<Charge> charges;
+        std::vector<Settlement> settlements(static_cast<size_t>(days));
+        for (int day = 0; day < days; ++day) {
+            const QDate date = from.addDays(day);
+            const qint64 dayEnd = secondsAt(date.addDays(1)) - 1;
+            const double growth = 1.0 + 0.004 * (day - days);
+            const double mean = 610.0 * growth * kWeekdayWeights[size_t(date.dayOfWeek() - 1)];
+            const int count = std::max(0, int(std::lround(mean + std::sqrt(mean) * rng.gauss())));
+            std::vector<qint64> times(static_cast<size_t>(count));
+            for (qint64 &t : times)
+                t = secondsAt(date, hours.pick(rng), rng.below(60), rng.below(60));
+            std::sort(times.begin(), times.end());
+            Settlement &payout = settlements[size_t(day)];
+            for (qint64 created : times) {
+                Order order;
+                order.id = orderId;
+                orderId += 1 + rng.below(3);
+                order.name = QStringLiteral("#%1").arg(orderNumber++);
+                order.createdAt = created;
+                order.syncedAt = syncAfter(created, 900, rng.between(60, 200));
+                order.customerId = rng.between(1, customers);
+                order.email = QStringLiteral("customer%1@example.net").arg(order.customerId);
+                const int lines = rng.chance(0.7) ? 1 : 2;
+                int previous = -1;
+                for (int l = 0; l < lines; ++l) {
+                    const int product = m_popularity->pick(rng);
+                    if (product == previous)
+                        continue;
+                    previous = product;
+                    OrderLine line;
+                    line.id = lineId;
+                    lineId += 1 + rng.below(5);
+                    line.orderId = order.id;
+                    line.product = product;
+                    line.quantity = rng.chance(0.88) ? 1 : 2;
+                    line.unitPrice = m_data.products[size_t(product)].price;
+                    line.syncedAt = order.syncedAt;
+                    order.subtotal += line.unitPrice * line.quantity;
+                    m_data.orderLines.push_back(line);
+                }
+                order.shipping = order.subtotal >= 5000 ? 0 : 495;
+                order.total = order.subtotal + order.shipping;
+
+                static const std::array<const char *, 3> countryCodes{"GB", "IE", "US"};
+                const QString country =
+                    QLatin1String(countryCodes[size_t(rng.chance(0.86) ? 0 : 1 + rng.below(2))]);
+                Charge charge;
+                charge.id = QStringLiteral("ch_3") + rng.token(23);
+                charge.orderId = order.id;
+                charge.createdAt = std::min(created + rng.between(20, 360), dayEnd);
+                charge.amount = order.total;
+                charge.fee = stripeFee(order.total, country);
+                charge.status = QStringLiteral("succeeded");
+                charge.cardCountry = country;
+                charge.syncedAt = syncAfter(charge.createdAt, 900, rng.between(120, 280));
+                charges.push_back(charge);
+                payout.gross += charge.amount;
+                payout.fees += charge.fee;
+                ++payout.chargeCount;
+
+                if (rng.chance(0.035)) {
+                    Refund refund;
+                    refund.id = refundId;
+                    refundId += 1 + rng.below(9);
+                    refund.orderId = order.id;
+                    refund.createdAt = std::min(created + rng.between(600, 6 * 3600), dayEnd - 300);
+                    refund.amount = order.total;
+                    refund.reason = QStringLiteral("customer_changed_mind");
+                    refund.syncedAt = syncAfter(refund.createdAt, 900, rng.between(60, 200));
+                    StripeRefund stripeRefund;
+                    stripeRefund.id = QStringLiteral("re_3") + rng.token(23);
+                    stripeRefund.chargeId = charge.id;
+                    stripeRefund.createdAt = refund.createdAt + rng.between(5, 240);
+                    stripeRefund.amount = refund.amount;
+                    stripeRefund.syncedAt =
+                        syncAfter(stripeRefund.createdAt, 900, rng.between(120, 280));
+                    m_data.refunds.push_back(refund);
+                    m_data.stripeRefunds.push_back(stripeRefund);
+                    payout.refunds += refund.amount;
+                }
+                orders.push_back(order);
+            }
+            payout.chargeDate = date;
+            payout.payoutDate = date.addDays(2);
+            payout.payoutId = QStringLiteral("po_1") + rng.token(23);
+            payout.net = payout.gross - payout.refunds - payout.fees;
+            payout.syncedAt = secondsAt(payout.payoutDate, 5, 20, int(rng.between(0, 900)));
+
+            const double budget = 11500.0 * growth * kWeekdayWeights[size_t(date.dayOfWeek() - 1)];
+            for (const Platform &platform : kPlatforms) {
+                const double share =
+                    qstrcmp(platform.name, "snapchat") == 0 ? 0.04 : platform.share;
+                for (int c = 0; c < 3; ++c) {
+                    static const std::array<double, 3> split{0.5, 0.3, 0.2};
+                    AdSpend row;
+                    row.date = date;
+                    row.platform = QLatin1String(platform.name);
+                    row.campaignId = QStringLiteral("%1-%2").arg(row.platform).arg(23850 + c * 17);
+                    row.campaignName = QLatin1String(platform.campaigns[size_t(c)]);
+                    const double pounds =
+                        budget * share * split[size_t(c)] * (0.85 + 0.3 * rng.uniform());
+                    row.spend = qint64(std::llround(pounds * 100));
+                    row.impressions = qint64(pounds / platform.cpm * 1000.0);
+                    row.clicks = qint64(double(row.impressions) * platform.ctr);
+                    row.conversions = qint64(double(row.clicks) * platform.conversion);
+                    row.syncedAt = secondsAt(date.addDays(1), 4, platform.syncMinute, 0);
+                    m_data.adSpend.push_back(row);
+                }
+            }
+        }
+        m_data.orders.insert(m_data.orders.begin(), orders.begin(), orders.end());
+        m_data.charges.insert(m_data.charges.begin(), charges.begin(), charges.end());
+        m_data.settlements.insert(m_data.settlements.begin(), settlements.begin(),
+                                  settlements.end());
+        std::erase_if(m_data.settlements,
+                      [&](const Settlement &s) { return s.syncedAt > m_data.now; });
+    }
+
+    // Stockists' invoices on 30-day terms, four months back: most are paid
+    // within a few weeks of falling due, a few drift into the late buckets.
+    void makeInvoices()
+    {
+        static const std::array<const char *, 12> kStockists{
+            "Harbour & Pine Ltd",    "The Linen Cupboard", "Northgate Outfitters",
+            "Marlow Home Co",        "Fell & Field",       "Copper Kettle Stores",
+            "Westbrook Department",  "Little Ouse Gifts",  "Cairn Outdoor Supply",
+            "Bramble Lane Boutique", "Saltmarsh Trading",  "Greyfriars Concept Store"};
+        Rng rng(m_options.seed ^ 0x1a701ce5u);
+        const qint64 synced = latestDailySync(5, 0);
+        const QDate lastIssued = dateOf(synced).addDays(-1);
+        QDate from =
+            std::min(m_data.windowStart,
+                     m_options.historyFrom.isValid() ? m_options.historyFrom : m_data.windowStart);
+        from = from.addDays(-120);
+        int number = 4200;
+        for (QDate date = from; date <= lastIssued; date = date.addDays(1)) {
+            if (date.dayOfWeek() > 5)
+                continue;
+            const int count = int(rng.below(4));
+            for (int i = 0; i < count; ++i) {
+                Invoice invoice;
+                invoice.number = QStringLiteral("INV-%1-%2")
+                                     .arg(date.year())
+                                     .arg(number++, 5, 10, QLatin1Char('0'));
+                invoice.customer = QLatin1String(kStockists[size_t(rng.below(12))]);
+                invoice.issued = date;
+                invoice.due = date.addDays(30);
+                invoice.amount = rng.between(400, 6000) * 100 + rng.below(100);
+                const QDate paid = invoice.due.addDays(int(rng.between(-12, 40)));
+                if (!rng.chance(0.06) && paid <= lastIssued)
+                    invoice.paid = paid;
+                invoice.syncedAt = synced;
+                m_data.invoices.push_back(invoice);
+            }
+        }
+    }
+
+    // month-end-gap: the Shopify connector skipped one day of the month the
+    // close reports (its second Tuesday) and nobody noticed; Stripe was paid
+    // as usual. The weekly pack's week is untouched.
+    void loseCloseMonthDay()
+    {
+        const QDate month = m_options.closeMonth;
+        if (!month.isValid())
+            return;
+        const QDate lost = month.addDays((2 - month.dayOfWeek() + 7) % 7 + 7);
+        QSet<qint64> dropped;
+        std::erase_if(m_data.orders, [&](const Order &o) {
+            if (dateOf(o.createdAt) != lost)
+                return false;
+            dropped.insert(o.id);
+            return true;
+        });
+        std::erase_if(m_data.orderLines,
+                      [&](const OrderLine &l) { return dropped.contains(l.orderId); });
+        std::erase_if(m_data.refunds, [&](const Refund &r) { return dropped.contains(r.orderId); });
     }
 
     GenerateOptions m_options;

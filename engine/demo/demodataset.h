@@ -144,6 +144,19 @@ struct InventorySnapshot
     qint64 syncedAt = 0;
 };
 
+// A wholesale (B2B) invoice from the finance system: stockists buy on 30-day
+// terms, so the month-end close ages what they still owe.
+struct Invoice
+{
+    QString number; // INV-2026-04817
+    QString customer;
+    QDate issued;
+    QDate due; // invalid: entered without a due date
+    qint64 amount = 0;
+    QDate paid; // invalid: still open
+    qint64 syncedAt = 0;
+};
+
 struct Dataset
 {
     QDate windowStart;
@@ -162,6 +175,7 @@ struct Dataset
     std::vector<AdSpend> adSpend;
     std::vector<Contact> contacts;
     std::vector<InventorySnapshot> inventory;
+    std::vector<Invoice> invoices;
     qint64 productsSyncedAt = 0;
 };
 
@@ -172,6 +186,13 @@ struct GenerateOptions
     QDate periodStart;
     QDate periodEnd;
     quint32 seed = 0;
+    // Orders, payments, payouts and ad spend go back at least to this day
+    // (for the month-end pack), from a stream of their own: the data from
+    // eight weeks before the period on is the same with or without it.
+    QDate historyFrom;
+    // The month the month-end pack reports (its first day); the
+    // month-end-gap scenario loses one of its days.
+    QDate closeMonth;
 };
 
 // Builds the consistent data first, then plants the scenario's fault, so a

@@ -34,7 +34,7 @@ struct SourceTables
 };
 
 // Which landing tables each loader source copies.
-const std::array<SourceTables, 10> kSources{{
+const std::array<SourceTables, 11> kSources{{
     {"shopify_orders", {"shopify_orders", "shopify_order_lines"}},
     {"shopify_refunds", {"shopify_refunds"}},
     {"shopify_products", {"shopify_products"}},
@@ -45,6 +45,7 @@ const std::array<SourceTables, 10> kSources{{
     {"hubspot_customers", {"hubspot_customers"}},
     {"inventory_snapshots", {"inventory_snapshots"}},
     {"sku_costs", {"sku_costs"}},
+    {"invoices", {"invoices"}}, // the month-end pack's
 }};
 
 QString uniqueConnectionName()
@@ -280,6 +281,16 @@ QString writeLanding(QSqlDatabase &db, const Dataset &data, const InitOptions &o
                    s.onOrder, iso(s.syncedAt)});
         errors << w.error();
     }
+    {
+        TableWriter w(db, QStringLiteral("invoices"),
+                      {u"invoice_number text"_s, u"customer_name text"_s, u"issue_date text"_s,
+                       u"due_date text"_s, u"amount text"_s, u"currency text"_s,
+                       u"paid_date text"_s, u"_synced_at text"_s});
+        for (const Invoice &i : data.invoices)
+            w.add({i.number, i.customer, isoDate(i.issued), isoDate(i.due), money(i.amount),
+                   u"GBP"_s, isoDate(i.paid), iso(i.syncedAt)});
+        errors << w.error();
+    }
     errors.removeAll(QString());
     if (!errors.isEmpty()) {
         db.rollback();
@@ -294,8 +305,8 @@ QString writeLanding(QSqlDatabase &db, const Dataset &data, const InitOptions &o
 
 QStringList scenarios()
 {
-    return {u"all-green"_s,       u"sku-cost-gap"_s,    u"late-stripe"_s,    u"missing-ad-spend"_s,
-            u"stale-inventory"_s, u"bridge-variance"_s, u"missing-shopify"_s};
+    return {u"all-green"_s,       u"sku-cost-gap"_s,    u"late-stripe"_s,     u"missing-ad-spend"_s,
+            u"stale-inventory"_s, u"bridge-variance"_s, u"missing-shopify"_s, u"month-end-gap"_s};
 }
 
 QStringList sources()
@@ -303,7 +314,28 @@ QStringList sources()
     QStringList names;
     for (const SourceTables &s : kSources)
         names << QLatin1String(s.source);
+    for (const QString &m : monthEndSources())
+        names.removeAll(m);
     return names;
+}
+
+QStringList monthEndSources()
+{
+    return {u"invoices"_s};
+}
+
+QList<DemoReport> reports()
+{
+    return {{u"weekly"_s, u"contract.yaml"_s}, {u"month-end"_s, u"month-end.yaml"_s}};
+}
+
+QString reportContractPath(const QString &key)
+{
+    for (const DemoReport &r : reports()) {
+        if (r.key == key)
+            return QFileInfo(contractPath()).absoluteDir().filePath(r.contractFile);
+    }
+    return {};
 }
 
 Period reportingPeriod(const QDateTime &now)
@@ -346,6 +378,12 @@ QString initWarehouse(const InitOptions &options)
     generate.periodStart = period.start;
     generate.periodEnd = period.endExclusive;
     generate.seed = options.seed;
+    // The month before now's (London) month: the one a month-end close
+    // early in this month reports.
+    const QDate londonToday = now.toTimeZone(QTimeZone("Europe/London")).date();
+    generate.closeMonth = QDate(londonToday.year(), londonToday.month(), 1).addMonths(-1);
+    if (options.coverCloseMonth)
+        generate.historyFrom = generate.closeMonth;
     const Dataset data = generateDataset(generate);
 
     QString error = withDatabase(dir.filePath(u"landing.db"_s), [&](QSqlDatabase &db) {
@@ -374,7 +412,7 @@ QString ingest(const QString &dir, const QString &source)
     }
     if (!found) {
         return QStringLiteral("unknown source \"%1\"; valid sources: %2")
-            .arg(source, sources().join(u", "));
+            .arg(source, (sources() + monthEndSources()).join(u", "));
     }
     const QString landing = QDir(dir).filePath(u"landing.db"_s);
     if (!QFileInfo::exists(landing)) {

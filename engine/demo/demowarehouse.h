@@ -18,11 +18,26 @@
 namespace vouch::engine::demo {
 
 // all-green, sku-cost-gap, late-stripe, missing-ad-spend, stale-inventory,
-// bridge-variance, missing-shopify
+// bridge-variance, missing-shopify, month-end-gap (a fault only the
+// month-end pack sees)
 QStringList scenarios();
 
-// The ingestable sources, e.g. shopify_orders, stripe_settlements, ad_spend.
+// The weekly pack's ingestable sources, e.g. shopify_orders, ad_spend.
 QStringList sources();
+// What only the month-end pack loads: invoices (the finance system's
+// wholesale invoices, for AR ageing).
+QStringList monthEndSources();
+
+// The demo's reports: the weekly operating report and the month-end close
+// pack, both reading the same warehouse.
+struct DemoReport
+{
+    QString key;          // "weekly", "month-end" (vouch demo --report)
+    QString contractFile; // beside contract.yaml
+};
+QList<DemoReport> reports();
+// The contract of a demo report (`key` as in reports()); empty when unknown.
+QString reportContractPath(const QString &key);
 
 struct InitOptions
 {
@@ -30,6 +45,10 @@ struct InitOptions
     QString scenario = QStringLiteral("all-green");
     QDateTime now; // invalid = current time
     quint32 seed = 20261128;
+    // Orders, payments and payouts also cover the whole month before `now`'s
+    // month (what the month-end pack reports), not only the eight weeks
+    // before the reporting week. The weekly data is the same either way.
+    bool coverCloseMonth = false;
 };
 
 // Writes DIR/landing.db (the source systems' exports, faults planted) and an

@@ -212,7 +212,7 @@ void TestMainWindow::welcomePageWithoutContract()
     QVERIFY(!window.cancelAction()->isEnabled());
     auto *scenarios = window.welcomePage()->findChild<QComboBox *>(QStringLiteral("scenarioCombo"));
     QVERIFY(scenarios);
-    QCOMPARE(scenarios->count(), 7);
+    QCOMPARE(scenarios->count(), 8); // the weekly seven and month-end-gap
     QVERIFY(window.welcomePage()->demoButton()->isEnabled());
     QVERIFY(window.welcomePage()->openButton()->isEnabled());
     QVERIFY(!window.welcomePage()->recentList()->isVisible()); // no recent contracts yet
