@@ -8,6 +8,7 @@
 #include "engine/run/warehouseconnection.h"
 #include "engine/run/warehouseexecutor.h"
 #include "support/mysqltest.h"
+#include "support/warehousetest.h"
 
 #include <QScopeGuard>
 #include <QThread>
@@ -43,20 +44,12 @@ QByteArray contractText(const QString &database, const QByteArray &nodes,
 
 ContractPtr load(const QByteArray &text)
 {
-    const LoadResult r = ContractLoader::loadText(text, QStringLiteral("t.yaml"), QString());
-    if (!r.ok()) {
-        for (const Diagnostic &d : r.diagnostics)
-            qWarning("%s", qPrintable(d.format()));
-    }
-    return r.contract;
+    return vouch::test::loadContractText(text);
 }
 
 RunContext context()
 {
-    // The run's clock is pinned: ages do not depend on today's date.
-    RunContext c = *contextForPeriod(QStringLiteral("2026-W47"),
-                                     QDateTime(QDate(2026, 11, 30), QTime(6, 0), QTimeZone::utc()));
-    c.clockFixed = true;
+    RunContext c = vouch::test::pinnedWeekContext();
     c.env.insert(QStringLiteral("VOUCH_TEST_MYSQL_PASSWORD"), kPassword);
     return c;
 }

@@ -10,6 +10,7 @@
 #include "engine/run/warehouseexecutor.h"
 #include "support/odbctest.h"
 #include "support/pgtest.h"
+#include "support/warehousetest.h"
 
 #include <QScopeGuard>
 #include <QThread>
@@ -38,19 +39,12 @@ QByteArray contractText(const QByteArray &connection, const QByteArray &nodes)
 
 ContractPtr load(const QByteArray &text)
 {
-    const LoadResult r = ContractLoader::loadText(text, QStringLiteral("t.yaml"), QString());
-    if (!r.ok()) {
-        for (const Diagnostic &d : r.diagnostics)
-            qWarning("%s", qPrintable(d.format()));
-    }
-    return r.contract;
+    return vouch::test::loadContractText(text);
 }
 
 RunContext context()
 {
-    RunContext c = *contextForPeriod(QStringLiteral("2026-W47"),
-                                     QDateTime(QDate(2026, 11, 30), QTime(6, 0), QTimeZone::utc()));
-    c.clockFixed = true;
+    RunContext c = vouch::test::pinnedWeekContext();
     c.env.insert(QStringLiteral("VOUCH_TEST_ODBC_SECRET"), kSecret);
     return c;
 }

@@ -7,6 +7,7 @@
 #include "engine/run/warehouseconnection.h"
 #include "engine/run/warehouseexecutor.h"
 #include "support/pgtest.h"
+#include "support/warehousetest.h"
 
 #include <QScopeGuard>
 #include <QThread>
@@ -36,20 +37,12 @@ ContractPtr load(const QString &database, const QByteArray &nodes)
             .arg(database, pg.userName())
             .toUtf8() +
         nodes + "  - {id: end, kind: noop}\n";
-    const LoadResult r = ContractLoader::loadText(text, QStringLiteral("t.yaml"), QString());
-    if (!r.ok()) {
-        for (const Diagnostic &d : r.diagnostics)
-            qWarning("%s", qPrintable(d.format()));
-    }
-    return r.contract;
+    return vouch::test::loadContractText(text);
 }
 
 RunContext context()
 {
-    RunContext c = *contextForPeriod(QStringLiteral("2026-W47"),
-                                     QDateTime(QDate(2026, 11, 30), QTime(6, 0), QTimeZone::utc()));
-    c.clockFixed = true;
-    return c;
+    return vouch::test::pinnedWeekContext();
 }
 
 // Qt's QPSQL runs a prepared statement as EXECUTE: any active query of
