@@ -287,8 +287,8 @@ void checkCompleteness(const Contract &contract, const Node &node, const RunCont
         return;
     }
     const QString what = node.completeWhat.isEmpty() ? node.dateTable : node.completeWhat;
+    // Fresh as measured (the badge keeps the age), failed for the days.
     outcome.state = NodeState::Failed;
-    outcome.freshness = Freshness::StaleError;
     outcome.message = QStringLiteral("%1 (%2)").arg(c.describe(what), outcome.message);
     outcome.sampleRows = {{QStringLiteral("missing business day")}};
     for (const QDate &day : c.missing)

@@ -122,6 +122,16 @@ QString causeClause(const Node &node, const Finding *finding)
         return withoutFinalStop(finding->cause);
     const QString detail = finding ? withoutFinalStop(finding->cause) : QString();
     const NodeState state = finding ? finding->state : NodeState::Failed;
+    // A fresh source that lacks days of its period (`complete_over`) failed
+    // for those days, not for its age: say which.
+    const bool fresh = finding && finding->ageSeconds &&
+                       (!node.errorAfter || *finding->ageSeconds <= node.errorAfter->count());
+    if (node.kind == NodeKind::Freshness && !node.dateColumn.isEmpty() && fresh &&
+        state == NodeState::Failed && !detail.isEmpty()) {
+        const qsizetype cut = detail.indexOf(QLatin1String(" (last load"));
+        return QStringLiteral("%1 is incomplete: %2")
+            .arg(node.id, cut > 0 ? detail.left(cut) : detail);
+    }
     if (node.kind == NodeKind::Freshness && finding && finding->ageSeconds)
         return QStringLiteral("%1 was last loaded %2 ago")
             .arg(node.id, humanAge(*finding->ageSeconds));

@@ -56,16 +56,22 @@ NextStep nextStepFor(const Contract &contract, const Graph &graph, const QString
     const bool stale = freshness == Freshness::StaleError || freshness == Freshness::StaleWarn;
     if (node->kind == NodeKind::Freshness && (stale || state == NodeState::Failed)) {
         const int loader = nearestLoader(graph, index);
+        // A fresh source that failed `complete_over: period` lacks days.
+        const bool incomplete =
+            !stale && !node->dateColumn.isEmpty() && freshness != Freshness::Unknown;
         const QString what =
-            stale ? QStringLiteral("%1 is older than the contract allows").arg(nodeId)
-                  : QStringLiteral("%1 could not be measured").arg(nodeId);
+            stale        ? QStringLiteral("%1 is older than the contract allows").arg(nodeId)
+            : incomplete ? QStringLiteral("%1 is missing days of the period").arg(nodeId)
+                         : QStringLiteral("%1 could not be measured").arg(nodeId);
         if (loader >= 0) {
             step.kind = NextStep::Kind::RerunFromLoader;
             step.rerunFrom = graph.id(loader);
             step.rerunSelector = QStringLiteral("%1+").arg(graph.id(loader));
-            step.text = QStringLiteral("%1. Rerun from %2 once the data has landed: rerunning %3 "
-                                       "alone would find the same age.")
-                            .arg(what, graph.id(loader), nodeId);
+            step.text =
+                QStringLiteral("%1. Rerun from %2 once the data has landed: rerunning %3 "
+                               "alone would find the same %4.")
+                    .arg(what, graph.id(loader), nodeId,
+                         incomplete ? QStringLiteral("days missing") : QStringLiteral("age"));
         } else {
             step.kind = NextStep::Kind::WaitForSource;
             step.rerunFrom = nodeId;

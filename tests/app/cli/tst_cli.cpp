@@ -541,6 +541,12 @@ nodes:
                      .startsWith(QLatin1String("no orders loaded for 27 Nov (last load 1h0m ago")),
                  qPrintable(node.value(QStringLiteral("message")).toString()));
 
+        // The alert says why, in the words of the finding, not the load's age.
+        QVERIFY2(r.out.contains(QLatin1String("Revenue is not safe for reporting because "
+                                              "src_orders is incomplete: no orders loaded for 27 "
+                                              "Nov.")),
+                 qPrintable(r.out));
+
         QVERIFY(exec(QStringLiteral(
             "INSERT INTO raw_orders VALUES (27, '2026-11-27 16:40:00', '2026-12-02T05:00:00Z')")));
         QSqlDatabase::database(name).close();

@@ -28,6 +28,8 @@ nodes:
     connection: warehouse
     loaded_at: "select 1"
     warn_after: 6h
+    complete_over: period
+    date_column: raw_settlements.settled_at
   - id: src_manual_costs
     kind: freshness
     connection: warehouse
@@ -75,6 +77,22 @@ private Q_SLOTS:
         QCOMPARE(step.rerunSelector, QStringLiteral("ingest_stripe_settlements+"));
         QVERIFY2(step.text.contains(QStringLiteral(
                      "Rerun from ingest_stripe_settlements once the data has landed")),
+                 qPrintable(step.text));
+    }
+
+    // Fresh, but days of the period are missing (`complete_over`): said as
+    // such, not as an age.
+    void incompleteSourceSaysDaysAreMissing()
+    {
+        const NextStep step =
+            nextStepFor(*m_contract, m_graph, QStringLiteral("src_stripe_settlements"),
+                        NodeState::Failed, Freshness::Fresh);
+        QVERIFY(step.kind == NextStep::Kind::RerunFromLoader);
+        QCOMPARE(step.rerunFrom, QStringLiteral("ingest_stripe_settlements"));
+        QVERIFY2(step.text.startsWith(QStringLiteral(
+                     "src_stripe_settlements is missing days of the period. Rerun from "
+                     "ingest_stripe_settlements once the data has landed: rerunning "
+                     "src_stripe_settlements alone would find the same days missing.")),
                  qPrintable(step.text));
     }
 
