@@ -71,8 +71,8 @@ private Q_SLOTS:
         QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).toString()));
         QVERIFY(window.windowTitle().startsWith(QStringLiteral("Weekly Operating Performance")));
         // The weekly pack does not see last month's lost day.
-        QVERIFY2(window.reportStatusText().contains(QStringLiteral("complete")),
-                 qPrintable(window.reportStatusText()));
+        QTRY_VERIFY2_WITH_TIMEOUT(window.reportStatusText().contains(QStringLiteral("complete")),
+                                  qPrintable(window.reportStatusText()), 10000);
 
         // Both reports listed, each with its verdict; the month-end pack has
         // not run on this warehouse yet.
@@ -95,8 +95,8 @@ private Q_SLOTS:
         QCOMPARE(controller->period(), QStringLiteral("2027-01"));
         QVERIFY(controller->model()->indexOf(QStringLiteral("chk_month_orders_every_day")) >= 0);
         QVERIFY(controller->model()->indexOf(QStringLiteral("chk_sku_cost_mapped")) < 0);
-        QVERIFY2(window.reportStatusText().contains(QStringLiteral("failed")),
-                 qPrintable(window.reportStatusText()));
+        QTRY_VERIFY2_WITH_TIMEOUT(window.reportStatusText().contains(QStringLiteral("failed")),
+                                  qPrintable(window.reportStatusText()), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(labelOf(combo, 1),
                                   QStringLiteral("Month-End Close Pack — failed"), 10000);
         QCOMPARE(labelOf(combo, 0),
