@@ -1,8 +1,8 @@
 #pragma once
 
 #include "engine/contract/businesscalendar.h"
-#include "engine/contract/period.h"
 #include "engine/contract/parseerror.h"
+#include "engine/contract/period.h"
 #include "engine/contract/weeklytime.h"
 
 #include <QDateTime>

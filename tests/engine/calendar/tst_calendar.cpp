@@ -2,8 +2,8 @@
 // holidays (a real iCalendar file read with libical), and deadlines in
 // business terms, resolved in the report's time zone across both DST changes.
 
-#include "engine/contract/businesscalendar.h"
 #include "engine/calendar/completeness.h"
+#include "engine/contract/businesscalendar.h"
 #include "engine/contract/deadline.h"
 #include "engine/contract/period.h"
 #include "support/testguard.h"
