@@ -750,7 +750,9 @@ void RunController::onFollowed(qint64 runId, const QList<Transition> &all,
 void RunController::onRunSwitched(qint64 runId, int attempt, const QString &period,
                                   const QList<NodeRunRecord> &records)
 {
-    if (m_phase != Phase::Idle)
+    // A follower started before our own first run may see that run only
+    // after it has finished here: it is the run we show, with its verdict.
+    if (m_phase != Phase::Idle || runId == m_runId)
         return;
     m_runId = runId;
     m_attempt = attempt;
@@ -762,6 +764,8 @@ void RunController::onRunSwitched(qint64 runId, int attempt, const QString &peri
     m_model->load(records);
     Q_EMIT runLoaded(runId, attempt);
     emitProgress();
+    // The new run's verdict so far, so the status bar is never blank.
+    refreshVerdict(/*announce=*/false);
 }
 
 void RunController::onTeamChanged(const TeamView &view)

@@ -144,6 +144,8 @@ private Q_SLOTS:
     void appTellsTheStoryTheDemoPrinted();
     void firstLaunchOpensOnTheProblem();
     void decisionElsewhereReachesTheWindow();
+    void runElsewhereReachesTheWindow();
+    void firstRunOfAReportKeepsItsVerdict();
 
 private:
     // Writes the caveated contract (the OS login its approver) and an empty
@@ -739,6 +741,72 @@ void TestMainWindow::decisionElsewhereReachesTheWindow()
     QVERIFY2(window.rerunDialog()->windowTitle().contains(QStringLiteral("from its sources")),
              qPrintable(window.rerunDialog()->windowTitle()));
     window.rerunDialog()->reject();
+}
+
+// A new period run by another process (`vouch run` here; `vouch serve` on
+// its schedule does the same) reaches the open window: the graph, the period
+// and the status bar follow it, and the status bar is never left blank.
+void TestMainWindow::runElsewhereReachesTheWindow()
+{
+    QTemporaryDir dir;
+    const vouch::test::PinnedNowVariable now("2026-11-30T08:00:00Z");
+    MainWindow window;
+    runCaveated(window, dir);
+    if (QTest::currentTestFailed())
+        return;
+    RunController *controller = window.controller();
+    const QString week = controller->period();
+    QVERIFY(!week.isEmpty());
+    auto *status = window.findChild<QLabel *>(QStringLiteral("reportStatusLabel"));
+    QSignalSpy loaded(controller, &RunController::runLoaded);
+
+    QProcess run;
+    run.start(QStringLiteral(VOUCH_BINARY),
+              {QStringLiteral("run"), QStringLiteral("--period"), QStringLiteral("2026-W49"),
+               QStringLiteral("--state"), controller->statePath(),
+               dir.filePath(QStringLiteral("caveated.yaml"))});
+    QVERIFY(run.waitForFinished(60000));
+    QVERIFY2(run.exitStatus() == QProcess::NormalExit, run.readAllStandardError().constData());
+
+    QTRY_COMPARE_WITH_TIMEOUT(controller->period(), QStringLiteral("2026-W49"), 20000);
+    QVERIFY(loaded.size() >= 1);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("caveated")),
+                              qPrintable(status->text()), 20000);
+    QVERIFY(week != controller->period());
+}
+
+// A report opened on a store that has no run of it yet: the window watches
+// the store from the start, and sees its own first run there only after
+// that run has finished (a quick run ends between two looks). What it sees
+// is the run it shows: the verdict stays in the status bar.
+void TestMainWindow::firstRunOfAReportKeepsItsVerdict()
+{
+    QTemporaryDir dir;
+    const vouch::test::PinnedNowVariable now("2026-11-30T08:00:00Z");
+    MainWindow window;
+    runCaveated(window, dir); // the store now exists
+    if (QTest::currentTestFailed())
+        return;
+    RunController *controller = window.controller();
+    const QString second =
+        writeFile(dir.filePath(QStringLiteral("second.yaml")),
+                  QByteArray(kCaveatedContract)
+                      .replace("id: caveated", "id: second")
+                      .replace("@APPROVER@", osLogin().toUtf8())
+                      .replace("@WAREHOUSE@", dir.filePath(QStringLiteral("wh.db")).toUtf8()));
+    QSignalSpy opened(controller, &RunController::contractOpened);
+    window.openContract(second);
+    QVERIFY(opened.wait(10000));
+    QCOMPARE(controller->runId(), qint64(0));
+    QSignalSpy finished(controller, &RunController::runFinished);
+    QTest::mouseClick(toolButtonFor(window, window.runAction()), Qt::LeftButton);
+    QVERIFY(finished.wait(60000));
+    auto *status = window.findChild<QLabel *>(QStringLiteral("reportStatusLabel"));
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(QStringLiteral("caveated")),
+                              qPrintable(status->text()), 10000);
+    // The store is looked at every half second: give it several looks.
+    QTest::qWait(2000);
+    QVERIFY2(status->text().contains(QStringLiteral("caveated")), qPrintable(status->text()));
 }
 
 #include "tst_mainwindow.moc"

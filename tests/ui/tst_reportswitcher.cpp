@@ -13,6 +13,7 @@
 
 #include <QComboBox>
 #include <QListWidget>
+#include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -24,6 +25,13 @@ using namespace vouch::ui;
 namespace {
 
 constexpr int kRunTimeoutMs = 120000;
+
+// The window's run log, so a failure says what the window saw.
+QString runLogOf(const QWidget &window)
+{
+    const auto *log = window.findChild<QPlainTextEdit *>(QStringLiteral("runLog"));
+    return log ? log->toPlainText() : QString();
+}
 
 QString labelOf(const QComboBox *combo, int i)
 {
@@ -95,8 +103,9 @@ private Q_SLOTS:
         QCOMPARE(controller->period(), QStringLiteral("2027-01"));
         QVERIFY(controller->model()->indexOf(QStringLiteral("chk_month_orders_every_day")) >= 0);
         QVERIFY(controller->model()->indexOf(QStringLiteral("chk_sku_cost_mapped")) < 0);
-        QTRY_VERIFY2_WITH_TIMEOUT(window.reportStatusText().contains(QStringLiteral("failed")),
-                                  qPrintable(window.reportStatusText()), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            window.reportStatusText().contains(QStringLiteral("failed")),
+            qPrintable(window.reportStatusText() + u'\n' + runLogOf(window).right(900)), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(labelOf(combo, 1),
                                   QStringLiteral("Month-End Close Pack — failed"), 10000);
         QCOMPARE(labelOf(combo, 0),
