@@ -117,6 +117,21 @@ constexpr DialectName kDialects[] = {
 };
 } // namespace
 
+QString toString(Connection::Driver driver)
+{
+    switch (driver) {
+    case Connection::Driver::Sqlite:
+        return QStringLiteral("sqlite");
+    case Connection::Driver::Postgres:
+        return QStringLiteral("postgres");
+    case Connection::Driver::Mysql:
+        return QStringLiteral("mysql");
+    case Connection::Driver::Odbc:
+        return QStringLiteral("odbc");
+    }
+    Q_UNREACHABLE();
+}
+
 QString toString(Connection::Dialect dialect)
 {
     for (const DialectName &d : kDialects) {

@@ -116,8 +116,11 @@ struct Connection
     std::optional<ValueRef> password; // never a literal
     QMap<QString, QString> options;
     SourcePos pos;
+    QString file; // the contract it is declared in, as it was named when loaded
 };
 
+// "sqlite", "postgres", "mysql", "odbc": what `driver:` is written as.
+QString toString(Connection::Driver driver);
 // "sqlserver", "snowflake", …: the names `dialect:` takes.
 QString toString(Connection::Dialect dialect);
 std::optional<Connection::Dialect> dialectFromString(const QString &name);
@@ -183,7 +186,10 @@ struct Node
     // sql, freshness, check
     QString connection;
     QStringList statements; // sql: executed in one transaction
-    QString sqlFile;        // resolved absolute path when the contract used `sql_file:`
+    // Where each statement starts: a line of `sqlFile` when the contract used
+    // `sql_file:`, else of the contract.
+    QList<int> statementLines;
+    QString sqlFile; // resolved absolute path when the contract used `sql_file:`
 
     // freshness: either a query or a file whose modification time is the load time
     QString loadedAt;

@@ -78,6 +78,7 @@ std::shared_ptr<Contract> ContractBuilder::build(const YNode &root)
     // contract's own sections and nodes may name them.
     if (m_include)
         mergeInclude(*contract);
+    splitSql(*contract);
     crossCheck(*contract);
     crossCheckAlerting(*contract);
     return contract;

@@ -47,7 +47,4 @@ private:
                            const Options &options, const QString &filePath);
 };
 
-// Splits an SQL script on `;` outside quotes and comments; drops empty statements.
-QStringList splitSqlStatements(const QString &script);
-
 } // namespace vouch::engine

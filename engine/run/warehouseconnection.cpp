@@ -87,6 +87,16 @@ QString referenceText(const ValueRef &ref)
                                                 : QStringLiteral("${%1}").arg(ref.text);
 }
 
+// "connection 'warehouse' (contract.yaml:12)": which declaration to fix.
+QString connectionWhere(const Connection &connection)
+{
+    if (connection.file.isEmpty() || connection.pos.line <= 0)
+        return QStringLiteral("connection '%1'").arg(connection.name);
+    return QStringLiteral("connection '%1' (%2:%3)")
+        .arg(connection.name, connection.file)
+        .arg(connection.pos.line);
+}
+
 bool mentions(const QString &text, const char *what)
 {
     return text.contains(QLatin1String(what), Qt::CaseInsensitive);
@@ -119,7 +129,7 @@ QSqlDatabase ScopedDatabase::db() const
 
 void ScopedDatabase::open(const Connection &connection, const RunContext &context)
 {
-    const QString where = QStringLiteral("connection '%1'").arg(connection.name);
+    const QString where = connectionWhere(connection);
     const QString driver = qtDriver(connection.driver);
     if (!QSqlDatabase::isDriverAvailable(driver)) {
         m_error = QStringLiteral("%1: Qt's %2 driver is not installed; install the %3 package")
@@ -215,8 +225,8 @@ void ScopedDatabase::open(const Connection &connection, const RunContext &contex
         options << QStringLiteral("QSQLITE_BUSY_TIMEOUT=60000");
     db.setConnectOptions(options.join(QLatin1Char(';')));
     if (sqlite && !QFileInfo::exists(db.databaseName())) {
-        m_error = QStringLiteral("database file %1 of connection '%2' does not exist")
-                      .arg(db.databaseName(), connection.name);
+        m_error =
+            QStringLiteral("database file %1 of %2 does not exist").arg(db.databaseName(), where);
         return;
     }
     if (!db.open()) {
@@ -254,7 +264,7 @@ void ScopedDatabase::open(const Connection &connection, const RunContext &contex
 QString ScopedDatabase::explainOpenError(const Connection &connection, const QString &user,
                                          const QSqlError &error) const
 {
-    const QString where = QStringLiteral("connection '%1'").arg(connection.name);
+    const QString where = connectionWhere(connection);
     const QString text = redactSecrets(error.text(), m_secrets).simplified();
     if (connection.driver == Connection::Driver::Odbc) {
         static const QRegularExpression cantOpenLib(QStringLiteral("Can't open lib '([^']*)'"));
@@ -300,26 +310,38 @@ QString ScopedDatabase::explainOpenError(const Connection &connection, const QSt
     if (connection.driver == Connection::Driver::Mysql && mentions(text, "Unknown database"))
         return QStringLiteral("%1: the server has no database '%2'; check 'database' (%3)")
             .arg(where, connection.database, text);
-    return QStringLiteral("cannot open connection '%1': %2").arg(connection.name, text);
+    return QStringLiteral("cannot open %1: %2").arg(where, text);
 }
 
 bool ScopedDatabase::exec(QSqlQuery &query, const CancellerPtr &canceller)
 {
-    if (!canceller)
-        return query.exec();
-    if (canceller->cancelled())
-        return false;
-    if (m_connection.driver == Connection::Driver::Odbc) {
+    void *statement = nullptr;
+    if (m_connection.driver == Connection::Driver::Odbc && canceller) {
         // SQLCancel on this statement's handle, from the cancelling thread.
         const QVariant handle = query.result() ? query.result()->handle() : QVariant();
-        void *statement =
-            handle.isValid() ? *static_cast<void *const *>(handle.constData()) : nullptr;
-        if (statement)
-            canceller->arm([statement] { odbcCancel(statement); });
-    } else if (m_cancel) {
-        canceller->arm(m_cancel);
+        statement = handle.isValid() ? *static_cast<void *const *>(handle.constData()) : nullptr;
     }
-    const bool ok = query.exec();
+    return cancellable(canceller, statement, [&query] { return query.exec(); });
+}
+
+bool ScopedDatabase::execDirect(QSqlQuery &query, const QString &sql, const CancellerPtr &canceller)
+{
+    Q_ASSERT(m_connection.driver != Connection::Driver::Odbc);
+    return cancellable(canceller, nullptr, [&query, &sql] { return query.exec(sql); });
+}
+
+bool ScopedDatabase::cancellable(const CancellerPtr &canceller, void *odbcStatement,
+                                 const std::function<bool()> &run)
+{
+    if (!canceller)
+        return run();
+    if (canceller->cancelled())
+        return false;
+    if (odbcStatement)
+        canceller->arm([odbcStatement] { odbcCancel(odbcStatement); });
+    else if (m_cancel)
+        canceller->arm(m_cancel);
+    const bool ok = run();
     canceller->disarm();
     // MariaDB ends a killed SLEEP() early with a result, not an error.
     m_cancelled = canceller->cancelled();

@@ -61,6 +61,9 @@ public:
     // Runs `query` (prepared and bound) so that `canceller` can stop it on
     // the server.
     bool exec(QSqlQuery &query, const CancellerPtr &canceller);
+    // Runs `sql` unprepared (PostgreSQL and MySQL, whose cancel needs no
+    // statement handle), so that `canceller` can stop it on the server.
+    bool execDirect(QSqlQuery &query, const QString &sql, const CancellerPtr &canceller);
 
     // The engine's error text for people: first line, secrets redacted, and
     // a lost connection said as such.
@@ -68,6 +71,10 @@ public:
 
 private:
     void open(const Connection &connection, const RunContext &context);
+    // Runs `run` with `canceller` armed: SQLCancel on `odbcStatement` when
+    // given, else the server-side cancel of this session.
+    bool cancellable(const CancellerPtr &canceller, void *odbcStatement,
+                     const std::function<bool()> &run);
     QString explainOpenError(const Connection &connection, const QString &user,
                              const QSqlError &error) const;
 

@@ -6,12 +6,15 @@
 #include "engine/run/warehouseconnection.h"
 #include "engine/util/clock.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlError>
+#include <QSqlField>
 #include <QSqlQuery>
 #include <QSqlRecord>
 
@@ -50,6 +53,17 @@ QString expandEnvironment(const QString &text, const RunContext &context)
 namespace {
 
 // Binds only the run parameters that the statement mentions, by name.
+QString parameterValue(const QString &name, const RunContext &context)
+{
+    if (name == QLatin1String("period_start"))
+        return context.periodStart.toString(Qt::ISODate);
+    if (name == QLatin1String("period_end"))
+        return context.periodEndExclusive.toString(Qt::ISODate);
+    if (name == QLatin1String("period"))
+        return context.period;
+    return context.now.toUTC().toString(Qt::ISODate);
+}
+
 bool prepareAndBind(QSqlQuery &query, const QString &sql, const RunContext &context)
 {
     if (!query.prepare(sql))
@@ -63,18 +77,67 @@ bool prepareAndBind(QSqlQuery &query, const QString &sql, const RunContext &cont
         if (bound.contains(name))
             continue;
         bound.insert(name);
-        QVariant value;
-        if (name == QLatin1String("period_start"))
-            value = context.periodStart.toString(Qt::ISODate);
-        else if (name == QLatin1String("period_end"))
-            value = context.periodEndExclusive.toString(Qt::ISODate);
-        else if (name == QLatin1String("period"))
-            value = context.period;
-        else
-            value = context.now.toUTC().toString(Qt::ISODate);
-        query.bindValue(QLatin1Char(':') + name, value);
+        query.bindValue(QLatin1Char(':') + name, parameterValue(name, context));
     }
     return true;
+}
+
+// PostgreSQL's PREPARE, which Qt's QPSQL prepares with, takes only queries
+// and DML, and MySQL's prepared statements refuse CREATE PROCEDURE and the
+// like: a sql node's other statements (CREATE TABLE … AS, CREATE FUNCTION)
+// are not prepared there.
+bool preparable(const Connection &connection, const QString &statement)
+{
+    if (connection.driver != Connection::Driver::Postgres &&
+        connection.driver != Connection::Driver::Mysql)
+        return true;
+    static const QRegularExpression lead(
+        QStringLiteral("^(?:\\s|--[^\\n]*\\n?|#[^\\n]*\\n?|/\\*.*?\\*/|\\()*"
+                       "(select|insert|update|delete|values|with|merge|table|replace|call)\\b"),
+        QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
+    return lead.match(statement).hasMatch();
+}
+
+// The statement with the run's parameters as literals that the driver
+// quotes (QSqlDriver::formatValue), as QPSQL itself sends the values of
+// every prepared statement (EXECUTE name (values)). The values are the
+// run's own (ISO dates, the period key, the clock), never input; names in
+// quotes and comments are left alone.
+QString withLiterals(const QString &sql, const QSqlDriver *driver, const RunContext &context)
+{
+    QString out;
+    out.reserve(sql.size() + 64);
+    QChar quote;
+    for (qsizetype i = 0; i < sql.size(); ++i) {
+        const QChar c = sql.at(i);
+        if (!quote.isNull()) {
+            out += c;
+            if (c == quote)
+                quote = QChar();
+            continue;
+        }
+        if (c == QLatin1Char('\'') || c == QLatin1Char('"')) {
+            quote = c;
+        } else if (c == QLatin1Char('-') && sql.mid(i, 2) == QLatin1String("--")) {
+            const qsizetype end = sql.indexOf(QLatin1Char('\n'), i);
+            const qsizetype stop = end < 0 ? sql.size() : end;
+            out += sql.mid(i, stop - i);
+            i = stop - 1;
+            continue;
+        } else if (c == QLatin1Char(':') && (i == 0 || sql.at(i - 1) != QLatin1Char(':'))) {
+            static const QRegularExpression param(
+                QStringLiteral("\\G:(period_start|period_end|period|now)\\b"));
+            if (const auto m = param.match(sql, i); m.hasMatch()) {
+                QSqlField field(QString(), QMetaType(QMetaType::QString));
+                field.setValue(parameterValue(m.captured(1), context));
+                out += driver->formatValue(field);
+                i += m.capturedLength() - 1;
+                continue;
+            }
+        }
+        out += c;
+    }
+    return out;
 }
 
 QString firstLine(const QString &text)
@@ -155,6 +218,24 @@ NodeOutcome failedToExecute(const QString &message)
     return outcome;
 }
 
+// " (models/stg_orders.sql:14)": where the statement at `index` starts, the
+// sql_file relative to the contract when it is beside it.
+QString statementWhere(const Contract &contract, const Node &node, qsizetype index)
+{
+    const int line = node.statementLines.value(index);
+    if (line <= 0)
+        return QString();
+    QString file = node.sqlFile.isEmpty() ? contract.filePath : node.sqlFile;
+    if (file.isEmpty())
+        return QString();
+    if (!contract.filePath.isEmpty()) {
+        const QString relative = QFileInfo(contract.filePath).dir().relativeFilePath(file);
+        if (!relative.startsWith(QLatin1String("..")))
+            file = relative;
+    }
+    return QStringLiteral(" (%1:%2)").arg(file).arg(line);
+}
+
 NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunContext &context,
                        const CancellerPtr &canceller);
 NodeOutcome runFreshnessNode(const Contract &contract, const Node &node, const RunContext &context,
@@ -220,11 +301,17 @@ NodeOutcome runSqlNode(const Contract &contract, const Node &node, const RunCont
     for (const QString &statement : node.statements) {
         ++index;
         QSqlQuery query(db);
-        if (!prepareAndBind(query, statement, context) || !scoped.exec(query, canceller)) {
-            const QString message = QStringLiteral("statement %1 of %2 of node '%3' failed: %4")
+        const bool ran =
+            preparable(connection, statement)
+                ? prepareAndBind(query, statement, context) && scoped.exec(query, canceller)
+                : scoped.execDirect(query, withLiterals(statement, db.driver(), context),
+                                    canceller);
+        if (!ran) {
+            const QString message = QStringLiteral("statement %1 of %2 of node '%3'%4 failed: %5")
                                         .arg(index)
                                         .arg(node.statements.size())
-                                        .arg(node.id, scoped.describe(query.lastError()));
+                                        .arg(node.id, statementWhere(contract, node, index - 1),
+                                             scoped.describe(query.lastError()));
             query.finish();
             rollbackTransaction(db, connection);
             return failedToExecute(message);

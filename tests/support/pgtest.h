@@ -29,9 +29,10 @@ inline QString pgAdminUrl()
     return QString::fromUtf8(file.readAll()).trimmed();
 }
 
-// Runs `sql` as the cluster's superuser on `database` ("postgres" by default).
+// Runs `sql` as the cluster's superuser on `database` ("postgres" by
+// default); `rows` gets the first column of what it returns.
 inline bool pgAdminExec(const QString &sql, const QString &database = QStringLiteral("postgres"),
-                        QString *error = nullptr)
+                        QString *error = nullptr, QStringList *rows = nullptr)
 {
     const QUrl url(pgAdminUrl());
     const QString name =
@@ -48,6 +49,8 @@ inline bool pgAdminExec(const QString &sql, const QString &database = QStringLit
             ok = q.exec(sql);
             if (!ok && error)
                 *error = q.lastError().text();
+            while (ok && rows && q.next())
+                rows->append(q.value(0).toString());
         } else if (error) {
             *error = db.lastError().text();
         }

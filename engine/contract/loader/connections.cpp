@@ -37,6 +37,7 @@ void ContractBuilder::readConnections(const YNode &map, Contract &c, SourcePos p
         Connection conn;
         conn.name = name;
         conn.pos = keyPos;
+        conn.file = m_w.file();
         bool sawDriver = false;
         std::optional<SourcePos> dialectPos;
         QMap<QString, SourcePos> given; // key → position of its value

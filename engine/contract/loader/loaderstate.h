@@ -107,6 +107,11 @@ public:
     // Column of character `offset` inside a scalar that starts at `pos`,
     // skipping an opening quote when the scalar is quoted on its line.
     SourcePos inside(SourcePos pos, int offset) const;
+    // The line of a scalar's first line of text: the next line for a block
+    // scalar (`|`, `>`), else its own.
+    int textLine(SourcePos pos) const;
+    // A problem inside another file (an sql_file), at its line.
+    void errorInFile(const QString &file, int line, const QString &message);
 
     // A mapping's entries, with unknown and duplicate keys reported.
     struct Entry
@@ -193,12 +198,23 @@ const NodeKeys &dbtNodeKeys(); // kind: dbt
 
 // ---------------------------------------------------------------- the builder
 
+// A node's SQL as written (`sql:` text, or a `sql_file:`'s contents), split
+// into statements once the node's connection, and so its dialect, is known.
+struct SqlSource
+{
+    QString text;
+    SourcePos pos;     // of the `sql:` text or the `sql_file:` value in the contract
+    int firstLine = 1; // the contract line of the text's first line; 1 in a file
+    QString file;      // the `sql_file:` as written; empty for `sql:`
+};
+
 struct NodeExtra
 {
     SourcePos idPos;
     QList<std::pair<QString, SourcePos>> needs;
     SourcePos connectionPos;
     SourcePos poolPos;
+    QList<SqlSource> sql;
 };
 
 struct SectionExtra
@@ -239,7 +255,10 @@ private:
     void readNodes(const YNode &list, Contract &c, SourcePos pos);
     void readNode(const YNode &map, Contract &c, SourcePos itemPos, int index);
     void readRun(const Walker::Entry &e, Node &node, const QString &where);
-    void readSqlFile(const QString &relative, SourcePos pos, Node &node, const QString &where);
+    void readSqlFile(const QString &relative, SourcePos pos, Node &node, NodeExtra &extra,
+                     const QString &where);
+    // Splits every node's SQL by its connection's dialect (sqlscript.h).
+    void splitSql(Contract &c);
     void readWait(const Walker::Entry &e, Node &node, const QString &where);
     void readDbtKey(const Walker::Entry &e, Node &node, const QString &where);
     // A node's entries in file order, each key once (Walker::entries()): a

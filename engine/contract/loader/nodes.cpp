@@ -1,8 +1,10 @@
 // `nodes:`: each node, its kind's keys and requirements, sql_file, wait.
 #include "engine/contract/loader/loaderstate.h"
+#include "engine/contract/sqlscript.h"
 
 #include "engine/util/suggest.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -167,14 +169,14 @@ void ContractBuilder::readNode(const YNode &map, Contract &c, SourcePos itemPos,
             if (e.value.IsSequence()) {
                 if (auto items = m_w.textList(e, where)) {
                     for (const auto &[stmt, p] : *items)
-                        node.statements += splitSqlStatements(stmt);
+                        extra.sql.append({stmt, p, m_w.textLine(p), QString()});
                 }
             } else if (auto t = m_w.text(e, where)) {
-                node.statements = splitSqlStatements(*t);
+                extra.sql.append({*t, vp, m_w.textLine(vp), QString()});
             }
         } else if (k == QLatin1String("sql_file")) {
             if (auto t = m_w.text(e, where))
-                readSqlFile(*t, vp, node, where);
+                readSqlFile(*t, vp, node, extra, where);
         } else if (k == QLatin1String("loaded_at")) {
             node.loadedAt = m_w.text(e, where).value_or(QString());
         } else if (k == QLatin1String("path")) {
@@ -256,7 +258,7 @@ void ContractBuilder::readRun(const Walker::Entry &e, Node &node, const QString 
 }
 
 void ContractBuilder::readSqlFile(const QString &relative, SourcePos pos, Node &node,
-                                  const QString &where)
+                                  NodeExtra &extra, const QString &where)
 {
     const QString path = m_w.resolvePath(relative);
     node.sqlFile = path;
@@ -283,10 +285,52 @@ void ContractBuilder::readSqlFile(const QString &relative, SourcePos pos, Node &
             QStringLiteral("sql_file '%1' for %2 is not valid UTF-8 text").arg(relative, where));
         return;
     }
-    node.statements = splitSqlStatements(QString::fromUtf8(bytes));
-    if (node.statements.isEmpty())
-        m_w.error(pos,
-                  QStringLiteral("sql_file '%1' for %2 has no statements").arg(relative, where));
+    extra.sql.append({QString::fromUtf8(bytes), pos, 1, relative});
+}
+
+void ContractBuilder::splitSql(Contract &c)
+{
+    for (int i = 0; i < c.nodes.size() && i < m_nodeExtras.size(); ++i) {
+        NodeExtra &extra = m_nodeExtras[i];
+        if (extra.sql.isEmpty())
+            continue;
+        Node &node = c.nodes[i];
+        const auto conn = c.connections.constFind(node.connection);
+        const Connection::Dialect dialect =
+            conn == c.connections.cend() ? Connection::Dialect::Generic : conn->dialect;
+        const QString where = QStringLiteral("node '%1'").arg(node.id);
+        for (const SqlSource &source : std::as_const(extra.sql)) {
+            const SqlSplit split = splitSqlScript(source.text, dialect);
+            if (!split.error.isEmpty()) {
+                if (source.file.isEmpty())
+                    m_w.error({source.firstLine + split.errorLine - 1, 1},
+                              QStringLiteral("the sql of %1 cannot be split into statements "
+                                             "(%2 dialect): %3")
+                                  .arg(where, toString(dialect), split.error));
+                else
+                    m_w.errorInFile(
+                        QDir::cleanPath(QFileInfo(m_w.file()).dir().filePath(source.file)),
+                        split.errorLine,
+                        QStringLiteral("sql_file of %1 cannot be split into "
+                                       "statements (%2 dialect): %3")
+                            .arg(where, toString(dialect), split.error));
+                continue;
+            }
+            if (split.statements.isEmpty()) {
+                m_w.error(source.pos,
+                          source.file.isEmpty()
+                              ? QStringLiteral("the sql of %1 has no statements").arg(where)
+                              : QStringLiteral("sql_file '%1' for %2 has no statements")
+                                    .arg(source.file, where));
+                continue;
+            }
+            for (const SqlStatement &s : split.statements) {
+                node.statements.append(s.text);
+                node.statementLines.append(source.firstLine + s.line - 1);
+            }
+        }
+        extra.sql.clear();
+    }
 }
 
 void ContractBuilder::readWait(const Walker::Entry &e, Node &node, const QString &where)

@@ -1,7 +1,5 @@
-// Guards on the raw bytes, before yaml-cpp sees them, and the SQL splitter.
+// Guards on the raw bytes, before yaml-cpp sees them.
 #include "engine/contract/loader/loaderstate.h"
-
-#include <QRegularExpression>
 
 namespace vouch::engine {
 
@@ -128,73 +126,5 @@ std::optional<TextPos> firstTooDeep(const QByteArray &bytes, int limit)
 }
 
 } // namespace loader
-
-QStringList splitSqlStatements(const QString &script)
-{
-    QStringList statements;
-    QString current;
-    enum class Mode
-    {
-        Code,
-        Single,
-        Double,
-        LineComment,
-        BlockComment
-    } mode = Mode::Code;
-    for (qsizetype i = 0; i < script.size(); ++i) {
-        const QChar c = script.at(i);
-        const QChar next = i + 1 < script.size() ? script.at(i + 1) : QChar();
-        switch (mode) {
-        case Mode::Code:
-            if (c == QLatin1Char('\'')) {
-                mode = Mode::Single;
-            } else if (c == QLatin1Char('"')) {
-                mode = Mode::Double;
-            } else if (c == QLatin1Char('-') && next == QLatin1Char('-')) {
-                mode = Mode::LineComment;
-            } else if (c == QLatin1Char('/') && next == QLatin1Char('*')) {
-                mode = Mode::BlockComment;
-            } else if (c == QLatin1Char(';')) {
-                if (!current.trimmed().isEmpty())
-                    statements.append(current.trimmed());
-                current.clear();
-                continue;
-            }
-            break;
-        case Mode::Single:
-            if (c == QLatin1Char('\''))
-                mode = Mode::Code;
-            break;
-        case Mode::Double:
-            if (c == QLatin1Char('"'))
-                mode = Mode::Code;
-            break;
-        case Mode::LineComment:
-            if (c == QLatin1Char('\n'))
-                mode = Mode::Code;
-            break;
-        case Mode::BlockComment:
-            if (c == QLatin1Char('*') && next == QLatin1Char('/')) {
-                current.append(c);
-                current.append(next);
-                ++i;
-                mode = Mode::Code;
-                continue;
-            }
-            break;
-        }
-        current.append(c);
-    }
-    // A trailing piece that is only comments is not a statement.
-    QString rest = current.trimmed();
-    if (!rest.isEmpty()) {
-        static const QRegularExpression onlyComments(
-            QStringLiteral("^(\\s*(--[^\\n]*(\\n|$)|/\\*.*?\\*/))*\\s*$"),
-            QRegularExpression::DotMatchesEverythingOption);
-        if (!onlyComments.match(rest).hasMatch())
-            statements.append(rest);
-    }
-    return statements;
-}
 
 } // namespace vouch::engine

@@ -73,6 +73,24 @@ SourcePos Walker::inside(SourcePos pos, int offset) const
     return {pos.line, pos.column + quote + offset};
 }
 
+int Walker::textLine(SourcePos pos) const
+{
+    if (pos.line <= 0)
+        return pos.line;
+    if (!m_lines)
+        m_lines = QString::fromUtf8(m_text).split(QLatin1Char('\n'));
+    const QString line = m_lines->value(pos.line - 1);
+    const QChar first = pos.column - 1 < line.size() ? line.at(pos.column - 1) : QChar();
+    return first == QLatin1Char('|') || first == QLatin1Char('>') ? pos.line + 1 : pos.line;
+}
+
+void Walker::errorInFile(const QString &file, int line, const QString &message)
+{
+    if (full())
+        return;
+    diagnostics.append({Diagnostic::Severity::Error, file, line, 1, message});
+}
+
 QList<Walker::Entry> Walker::entries(const YNode &map, const QStringList &allowed,
                                      const QString &where, SourcePos fallback)
 {

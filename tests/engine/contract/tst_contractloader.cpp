@@ -2,6 +2,7 @@
 // is a diagnostic with the right line, column and an actionable message.
 
 #include "engine/contract/contractloader.h"
+#include "engine/contract/sqlscript.h"
 #include "support/contracts.h"
 #include "support/testguard.h"
 
@@ -694,7 +695,9 @@ private Q_SLOTS:
     {
         QFETCH(QString, script);
         QFETCH(int, count);
-        QCOMPARE(splitSqlStatements(script).size(), count);
+        const SqlSplit split = splitSqlScript(script, Connection::Dialect::Generic);
+        QVERIFY2(split.error.isEmpty(), qPrintable(split.error));
+        QCOMPARE(split.statements.size(), count);
     }
 };
 

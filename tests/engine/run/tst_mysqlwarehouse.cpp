@@ -175,12 +175,41 @@ private Q_SLOTS:
         const NodeOutcome o = execute(c, QStringLiteral("q"), ctx);
         QVERIFY2(o.state == NodeState::Failed, qPrintable(o.message));
         QVERIFY(o.executionError);
-        QVERIFY2(o.message.contains(QLatin1String(
-                     "connection 'shop' refused the login of user 'vouch_tester': check the user "
-                     "and the password (${VOUCH_TEST_MYSQL_PASSWORD})")),
-                 qPrintable(o.message));
+        QVERIFY2(
+            o.message.contains(QLatin1String("connection 'shop' (t.yaml:10) refused the login of "
+                                             "user 'vouch_tester': check the user "
+                                             "and the password (${VOUCH_TEST_MYSQL_PASSWORD})")),
+            qPrintable(o.message));
         QVERIFY(!o.message.contains(wrong));
         QVERIFY(!o.message.contains(kPassword));
+    }
+
+    // A procedure written as for the mysql client, with DELIMITER lines:
+    // split where the client splits it, created and called.
+    void delimiterScriptCreatesAndCallsAProcedure()
+    {
+        const QString db = mysqlFreshDatabase(QStringLiteral("proc"));
+        const auto c = load(contractText(db, "  - id: refresh\n"
+                                             "    kind: sql\n"
+                                             "    connection: shop\n"
+                                             "    sql: |\n"
+                                             "      # the week's orders, by a procedure\n"
+                                             "      create table week_orders (n int);\n"
+                                             "      DELIMITER //\n"
+                                             "      create procedure refresh_week()\n"
+                                             "      begin\n"
+                                             "        delete from week_orders;\n"
+                                             "        insert into week_orders values (7);\n"
+                                             "      end //\n"
+                                             "      DELIMITER ;\n"
+                                             "      call refresh_week();\n"));
+        QVERIFY(c);
+        QCOMPARE(c->node(QStringLiteral("refresh"))->statements.size(), 3);
+        const NodeOutcome o = execute(c, QStringLiteral("refresh"));
+        QVERIFY2(o.state == NodeState::Succeeded, qPrintable(o.message));
+        QStringList rows;
+        QVERIFY(mysqlAdminExec(QStringLiteral("select n from week_orders"), db, nullptr, &rows));
+        QCOMPARE(rows, QStringList{QStringLiteral("7")});
     }
 
     void unknownDatabaseSaysSo()
@@ -194,7 +223,8 @@ private Q_SLOTS:
         const NodeOutcome o = execute(c, QStringLiteral("q"));
         QVERIFY2(o.state == NodeState::Failed, qPrintable(o.message));
         QVERIFY2(o.message.contains(
-                     QLatin1String("connection 'shop': the server has no database 'no_such_db'")),
+                     QLatin1String("connection 'shop' (t.yaml:10): the server has no database "
+                                   "'no_such_db'")),
                  qPrintable(o.message));
     }
 

@@ -174,10 +174,11 @@ private Q_SLOTS:
         const NodeOutcome o = execute(c, QStringLiteral("q"));
         QVERIFY2(o.state == NodeState::Failed, qPrintable(o.message));
         QVERIFY(o.executionError);
-        QVERIFY2(o.message.contains(QLatin1String(
-                     "connection 'dw': the ODBC driver 'Snowflake' is not installed: see "
-                     "odbcinst -q -d")),
-                 qPrintable(o.message));
+        QVERIFY2(
+            o.message.contains(QLatin1String(
+                "connection 'dw' (t.yaml:10): the ODBC driver 'Snowflake' is not installed: see "
+                "odbcinst -q -d")),
+            qPrintable(o.message));
         QVERIFY(!o.message.contains(kSecret));
     }
 
@@ -203,10 +204,11 @@ private Q_SLOTS:
         QVERIFY(c);
         const NodeOutcome o = execute(c, QStringLiteral("q"));
         QVERIFY2(o.state == NodeState::Failed, qPrintable(o.message));
-        QVERIFY2(o.message.contains(QLatin1String("connection 'dw': the ODBC data source "
-                                                  "'Snowflake_prod' is not defined: see "
-                                                  "odbcinst -q -s")),
-                 qPrintable(o.message));
+        QVERIFY2(
+            o.message.contains(QLatin1String("connection 'dw' (t.yaml:10): the ODBC data source "
+                                             "'Snowflake_prod' is not defined: see "
+                                             "odbcinst -q -s")),
+            qPrintable(o.message));
     }
 
     // SQLCancel from another thread stops the statement on the server:

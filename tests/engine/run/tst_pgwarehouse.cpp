@@ -92,6 +92,35 @@ private Q_SLOTS:
                  qPrintable(outcome.message));
     }
 
+    // A function body in dollar quotes holds semicolons: one statement.
+    void dollarQuotedFunctionIsOneStatement()
+    {
+        QString db;
+        pgFreshDatabase(QStringLiteral("wh"), &db);
+        const auto c =
+            load(db, "  - id: fn\n"
+                     "    kind: sql\n"
+                     "    connection: dw\n"
+                     "    sql: |\n"
+                     "      create function week_total() returns int language plpgsql as $$\n"
+                     "      declare n int;\n"
+                     "      begin\n"
+                     "        n := 6; return n + 1;\n"
+                     "      end $$;\n"
+                     "      create table totals as\n"
+                     "        select week_total() as total, :period_start as week_start;\n");
+        QVERIFY(c);
+        QCOMPARE(c->node(QStringLiteral("fn"))->statements.size(), 2);
+        const NodeOutcome o = executeWarehouseNode(*c, *c->node(QStringLiteral("fn")), context());
+        QVERIFY2(o.state == NodeState::Succeeded, qPrintable(o.message));
+        QStringList rows;
+        // CREATE TABLE … AS, which PostgreSQL cannot PREPARE, with the
+        // period's start as its value.
+        QVERIFY(pgAdminExec(QStringLiteral("select total || ' ' || week_start from totals"), db,
+                            nullptr, &rows));
+        QCOMPARE(rows, QStringList{QStringLiteral("7 2026-11-16")});
+    }
+
     void failedStatementNamesTheNode()
     {
         QString db;
