@@ -57,6 +57,64 @@ bool isRunnable(const QString &type)
            type == QLatin1String("snapshot");
 }
 
+// How a dbt adapter's warehouse is reached: its driver and dialect, and
+// whether Vouch knows the adapter (an unknown one gets ODBC, generic).
+struct WarehouseFor
+{
+    Connection::Driver driver = Connection::Driver::Postgres;
+    Connection::Dialect dialect = Connection::Dialect::Postgres;
+    bool known = true;
+};
+
+WarehouseFor warehouseFor(const QString &adapter)
+{
+    using Driver = Connection::Driver;
+    using Dialect = Connection::Dialect;
+    const QString a = adapter.toLower();
+    if (a.isEmpty() || a == QLatin1String("postgres"))
+        return {Driver::Postgres, Dialect::Postgres, true};
+    if (a == QLatin1String("mysql") || a == QLatin1String("mariadb"))
+        return {Driver::Mysql, Dialect::Mysql, true};
+    if (a == QLatin1String("sqlite"))
+        return {Driver::Sqlite, Dialect::Sqlite, true};
+    if (a == QLatin1String("snowflake"))
+        return {Driver::Odbc, Dialect::Snowflake, true};
+    if (a == QLatin1String("redshift"))
+        return {Driver::Odbc, Dialect::Redshift, true};
+    if (a == QLatin1String("databricks") || a == QLatin1String("spark"))
+        return {Driver::Odbc, Dialect::Databricks, true};
+    if (a == QLatin1String("sqlserver") || a == QLatin1String("fabric") ||
+        a == QLatin1String("synapse"))
+        return {Driver::Odbc, Dialect::SqlServer, true};
+    return {Driver::Odbc, Dialect::Generic, false};
+}
+
+// The warehouse connection of an imported contract: every value an
+// environment reference, the password never written down.
+Connection warehouseConnection(const WarehouseFor &w, const QString &name)
+{
+    Connection c;
+    c.name = name;
+    c.driver = w.driver;
+    c.dialect = w.dialect;
+    switch (w.driver) {
+    case Connection::Driver::Sqlite:
+        c.database = QStringLiteral("${DBT_DATABASE}");
+        return c;
+    case Connection::Driver::Odbc:
+        c.dsn = QStringLiteral("${DBT_ODBC_DSN}");
+        break;
+    case Connection::Driver::Postgres:
+    case Connection::Driver::Mysql:
+        c.host = QStringLiteral("${DBT_HOST}");
+        c.database = QStringLiteral("${DBT_DATABASE}");
+        break;
+    }
+    c.user = QStringLiteral("${DBT_USER}");
+    c.password = ValueRef{ValueRef::Kind::Environment, QStringLiteral("DBT_PASSWORD")};
+    return c;
+}
+
 } // namespace
 
 QString nodeIdFor(const QString &resourceType, const QString &name, const QString &sourceName,
@@ -339,20 +397,19 @@ Import importManifest(const Manifest &m, const ImportOptions &options)
     }
 
     if (usesConnection) {
-        Connection c;
-        c.name = options.connection;
-        c.driver = Connection::Driver::Postgres;
-        c.dialect = Connection::Dialect::Postgres;
-        c.host = QStringLiteral("${DBT_HOST}");
-        c.database = QStringLiteral("${DBT_DATABASE}");
-        c.user = QStringLiteral("${DBT_USER}");
-        c.password = ValueRef{ValueRef::Kind::Environment, QStringLiteral("DBT_PASSWORD")};
+        const WarehouseFor w = warehouseFor(m.adapterType);
+        const Connection c = warehouseConnection(w, options.connection);
         contract->connections.insert(c.name, c);
-        if (!m.adapterType.isEmpty() && m.adapterType != QLatin1String("postgres"))
-            warn(QStringLiteral("the project runs on %1; Vouch runs checks and freshness queries "
-                                "through PostgreSQL, SQLite, MySQL or ODBC, so connection '%2' "
-                                "needs pointing at the warehouse (driver odbc with its dialect)")
+        if (!w.known)
+            warn(QStringLiteral("the project runs on %1, which Vouch reaches only through ODBC: "
+                                "connection '%2' uses the generic dialect and the data source "
+                                "in $DBT_ODBC_DSN (an odbc.ini entry for %1's ODBC driver)")
                      .arg(m.adapterType, options.connection));
+        else if (c.driver == Connection::Driver::Odbc)
+            warn(QStringLiteral("the project runs on %1: connection '%2' reaches it through ODBC "
+                                "(dialect %3); define a data source for %1's ODBC driver in "
+                                "odbc.ini and set DBT_ODBC_DSN, DBT_USER and DBT_PASSWORD")
+                     .arg(m.adapterType, options.connection, toString(c.dialect)));
     }
 
     for (const Unmapped &u : m.unmapped) {
@@ -591,10 +648,19 @@ QByteArray toYaml(const Import &import, const Manifest &m, const ImportOptions &
         y += QStringLiteral("# Checks and freshness queries run here; set the variables, or "
                             "edit it (sqlite, postgres, mysql or odbc).\nconnections:\n");
         for (const Connection &conn : c.connections) {
-            y += QStringLiteral("  %1:\n    driver: postgres\n    host: %2\n    database: %3\n"
-                                "    user: %4\n    password: %5\n")
-                     .arg(conn.name, quoted(conn.host), quoted(conn.database), quoted(conn.user),
-                          quoted(QStringLiteral("${%1}").arg(conn.password->text)));
+            y += QStringLiteral("  %1:\n    driver: %2\n").arg(conn.name, toString(conn.driver));
+            if (conn.driver == Connection::Driver::Odbc)
+                y += QStringLiteral("    dialect: %1\n    dsn: %2\n")
+                         .arg(toString(conn.dialect), quoted(conn.dsn));
+            if (!conn.host.isEmpty())
+                y += QStringLiteral("    host: %1\n").arg(quoted(conn.host));
+            if (!conn.database.isEmpty())
+                y += QStringLiteral("    database: %1\n").arg(quoted(conn.database));
+            if (!conn.user.isEmpty())
+                y += QStringLiteral("    user: %1\n").arg(quoted(conn.user));
+            if (conn.password)
+                y += QStringLiteral("    password: %1\n")
+                         .arg(quoted(QStringLiteral("${%1}").arg(conn.password->text)));
         }
     }
     y += QStringLiteral("nodes:\n");

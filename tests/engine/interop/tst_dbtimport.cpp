@@ -240,6 +240,85 @@ private Q_SLOTS:
         QCOMPARE(test->group, QStringLiteral("checks"));
     }
 
+    // The warehouse connection follows the project's adapter: Snowflake,
+    // Redshift, Databricks and SQL Server through ODBC with their dialect,
+    // MySQL and SQLite by their own drivers; every value a reference.
+    void connectionFollowsTheAdapter_data()
+    {
+        QTest::addColumn<QString>("adapter");
+        QTest::addColumn<QString>("driver");
+        QTest::addColumn<QString>("dialect");
+        QTest::addColumn<bool>("warned");
+        QTest::newRow("postgres") << "postgres"
+                                  << "postgres"
+                                  << "postgres" << false;
+        QTest::newRow("snowflake") << "snowflake"
+                                   << "odbc"
+                                   << "snowflake" << true;
+        QTest::newRow("redshift") << "redshift"
+                                  << "odbc"
+                                  << "redshift" << true;
+        QTest::newRow("databricks") << "databricks"
+                                    << "odbc"
+                                    << "databricks" << true;
+        QTest::newRow("sqlserver") << "sqlserver"
+                                   << "odbc"
+                                   << "sqlserver" << true;
+        QTest::newRow("mysql") << "mysql"
+                               << "mysql"
+                               << "mysql" << false;
+        QTest::newRow("sqlite") << "sqlite"
+                                << "sqlite"
+                                << "sqlite" << false;
+        QTest::newRow("bigquery") << "bigquery"
+                                  << "odbc"
+                                  << "generic" << true;
+    }
+
+    void connectionFollowsTheAdapter()
+    {
+        QFETCH(QString, adapter);
+        QFETCH(QString, driver);
+        QFETCH(QString, dialect);
+        QFETCH(bool, warned);
+        QTemporaryDir dir;
+        QFile in(fixture());
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray json = in.readAll();
+        QVERIFY(json.contains("\"adapter_type\": \"postgres\""));
+        json.replace("\"adapter_type\": \"postgres\"",
+                     "\"adapter_type\": \"" + adapter.toUtf8() + '"');
+        const QString path = dir.filePath(QStringLiteral("manifest.json"));
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(json);
+        out.close();
+        const dbt::ManifestResult read = dbt::readManifest(path);
+        QVERIFY2(read.manifest, qPrintable(errors(read.diagnostics)));
+        dbt::ImportOptions options;
+        options.select = QStringLiteral("+exposure:weekly_operating_report");
+        const dbt::Import import = dbt::importManifest(*read.manifest, options);
+        QVERIFY2(import.ok(), qPrintable(errors(import.diagnostics)));
+        bool sawWarning = false;
+        for (const Diagnostic &d : import.diagnostics)
+            sawWarning = sawWarning || d.message.contains(QLatin1String("through ODBC"));
+        QCOMPARE(sawWarning, warned);
+        const QByteArray yaml = dbt::toYaml(import, *read.manifest, options);
+        const LoadResult loaded =
+            ContractLoader::loadText(yaml, QStringLiteral("c.yaml"), QString());
+        QVERIFY2(loaded.ok(), qPrintable(errors(loaded.diagnostics) + QString::fromUtf8(yaml)));
+        QCOMPARE(loaded.contract->connections.size(), 1);
+        const Connection &c = loaded.contract->connections.first();
+        QCOMPARE(toString(c.driver), driver);
+        QCOMPARE(toString(c.dialect), dialect);
+        if (driver == QLatin1String("odbc"))
+            QCOMPARE(c.dsn, QStringLiteral("${DBT_ODBC_DSN}"));
+        if (driver != QLatin1String("sqlite")) {
+            QVERIFY(c.password);
+            QCOMPARE(c.password->text, QStringLiteral("DBT_PASSWORD"));
+        }
+    }
+
     // Over the size limit, the include form: the report and the sections, and
     // an include with the import's options, paths relative to the contract;
     // loaded, it has the same nodes and sections as the full contract.
