@@ -172,6 +172,7 @@ extern const QStringList kSectionKeys;
 extern const QStringList kConnectionKeys;
 extern const QStringList kCommonNodeKeys;
 extern const QStringList kWaitKeys;
+extern const QStringList kSqlFileKeys; // `sql_file: {default: …, DIALECT: …}`
 // `kind: dbt` (a command node that is a dbt resource: DbtResource) and its keys.
 extern const QStringList kDbtNodeKeys;
 extern const QString kDbtKind;
@@ -239,7 +240,15 @@ private:
     void readNodes(const YNode &list, Contract &c, SourcePos pos);
     void readNode(const YNode &map, Contract &c, SourcePos itemPos, int index);
     void readRun(const Walker::Entry &e, Node &node, const QString &where);
-    void readSqlFile(const QString &relative, SourcePos pos, Node &node, const QString &where);
+    struct SqlFile
+    {
+        QString path; // absolute
+        QStringList statements;
+    };
+    std::optional<SqlFile> readSqlFile(const QString &relative, SourcePos pos,
+                                       const QString &where);
+    void readSqlFileEntry(const Walker::Entry &e, const Contract &c, Node &node,
+                          const QString &where);
     void readWait(const Walker::Entry &e, Node &node, const QString &where);
     void readDbtKey(const Walker::Entry &e, Node &node, const QString &where);
     // A node's entries in file order, each key once (Walker::entries()): a

@@ -173,8 +173,8 @@ void ContractBuilder::readNode(const YNode &map, Contract &c, SourcePos itemPos,
                 node.statements = splitSqlStatements(*t);
             }
         } else if (k == QLatin1String("sql_file")) {
-            if (auto t = m_w.text(e, where))
-                readSqlFile(*t, vp, node, where);
+            // After every key: a per-dialect sql_file follows `connection`.
+            continue;
         } else if (k == QLatin1String("loaded_at")) {
             node.loadedAt = m_w.text(e, where).value_or(QString());
         } else if (k == QLatin1String("path")) {
@@ -226,6 +226,9 @@ void ContractBuilder::readNode(const YNode &map, Contract &c, SourcePos itemPos,
         }
     }
 
+    if (const Walker::Entry *e = findEntry(byKey, QLatin1StringView("sql_file")))
+        readSqlFileEntry(*e, c, node, where);
+
     if (dbt)
         checkDbtNode(node, byKey, itemPos, where);
     else if (kind)
@@ -255,38 +258,89 @@ void ContractBuilder::readRun(const Walker::Entry &e, Node &node, const QString 
     }
 }
 
-void ContractBuilder::readSqlFile(const QString &relative, SourcePos pos, Node &node,
-                                  const QString &where)
+void ContractBuilder::readSqlFileEntry(const Walker::Entry &e, const Contract &c, Node &node,
+                                       const QString &where)
+{
+    const SourcePos vp = Walker::posOf(e.value, e.keyPos);
+    if (!e.value.IsMap()) {
+        if (auto t = m_w.text(e, where)) {
+            if (auto file = readSqlFile(*t, vp, where)) {
+                node.sqlFile = file->path;
+                node.statements = file->statements;
+            }
+        }
+        return;
+    }
+    // `sql_file: {default: x.sql, mysql: mysql/x.sql}`: the file for the
+    // dialect of the node's connection, else `default`. Every file is read,
+    // so that a missing variant is found whatever the connection.
+    const QString what = QStringLiteral("'sql_file' in %1").arg(where);
+    const auto connection = c.connections.constFind(node.connection);
+    const QString dialect =
+        connection != c.connections.cend() ? toString(connection->dialect) : QString();
+    std::optional<SqlFile> chosen, fallback;
+    bool sawDefault = false;
+    for (const auto &v : m_w.entries(e.value, kSqlFileKeys, what, e.keyPos)) {
+        auto t = m_w.text(v, what);
+        if (!t)
+            continue;
+        auto file = readSqlFile(*t, Walker::posOf(v.value, v.keyPos), where);
+        if (v.key == QLatin1String("default")) {
+            sawDefault = true;
+            fallback = file;
+        } else if (v.key == dialect) {
+            chosen = file;
+        }
+    }
+    if (!sawDefault) {
+        m_w.error(vp, QStringLiteral("%1 needs a 'default' file, for dialects it does not name "
+                                     "(e.g. sql_file: {default: models/x.sql, sqlite: "
+                                     "models/sqlite/x.sql})")
+                          .arg(what));
+        return;
+    }
+    if (!chosen)
+        chosen = fallback;
+    if (chosen) {
+        node.sqlFile = chosen->path;
+        node.statements = chosen->statements;
+    }
+}
+
+std::optional<ContractBuilder::SqlFile>
+ContractBuilder::readSqlFile(const QString &relative, SourcePos pos, const QString &where)
 {
     const QString path = m_w.resolvePath(relative);
-    node.sqlFile = path;
     QFile f(path);
     if (!QFileInfo(path).isFile()) {
         m_w.error(pos, QStringLiteral("sql_file '%1' for %2 not found (looked for %3)")
                            .arg(relative, where, path));
-        return;
+        return std::nullopt;
     }
     if (f.size() > ContractLoader::kMaxFileBytes) {
         m_w.error(
             pos, QStringLiteral("sql_file '%1' for %2 is larger than 16 MiB").arg(relative, where));
-        return;
+        return std::nullopt;
     }
     if (!f.open(QIODevice::ReadOnly)) {
         m_w.error(pos, QStringLiteral("cannot read sql_file '%1' for %2: %3")
                            .arg(relative, where, f.errorString()));
-        return;
+        return std::nullopt;
     }
     const QByteArray bytes = f.readAll();
     if (firstInvalidUtf8(bytes)) {
         m_w.error(
             pos,
             QStringLiteral("sql_file '%1' for %2 is not valid UTF-8 text").arg(relative, where));
-        return;
+        return std::nullopt;
     }
-    node.statements = splitSqlStatements(QString::fromUtf8(bytes));
-    if (node.statements.isEmpty())
+    SqlFile file{path, splitSqlStatements(QString::fromUtf8(bytes))};
+    if (file.statements.isEmpty()) {
         m_w.error(pos,
                   QStringLiteral("sql_file '%1' for %2 has no statements").arg(relative, where));
+        return std::nullopt;
+    }
+    return file;
 }
 
 void ContractBuilder::readWait(const Walker::Entry &e, Node &node, const QString &where)
