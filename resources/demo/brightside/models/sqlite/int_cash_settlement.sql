@@ -1,6 +1,9 @@
 -- Each day of the week's card takings against the Stripe payout that settles
 -- it. Stripe pays out two days after the charge, so a day is overdue once
 -- three days have passed without a payout.
+-- Dialect note: SQLite has no DATE type and no INTERVAL arithmetic, so the
+-- days of the period step with date(day, '+1 day'). ../int_cash_settlement.sql is
+-- the same model in standard SQL (PostgreSQL, MariaDB/MySQL, ...).
 drop table if exists int_cash_settlement;
 create table int_cash_settlement as
 with recursive days(day) as (

@@ -1,6 +1,9 @@
 -- Shopify against Stripe, one row per day of the reporting week. Net revenue
 -- is orders minus refunds on both sides. Small differences are timing
 -- (a charge minutes after an order placed just before midnight).
+-- Dialect note: SQLite has no DATE type and no INTERVAL arithmetic, so the
+-- days of the period step with date(day, '+1 day'). ../int_revenue_reconciliation.sql is
+-- the same model in standard SQL (PostgreSQL, MariaDB/MySQL, ...).
 drop table if exists int_revenue_reconciliation;
 create table int_revenue_reconciliation as
 with recursive days(day) as (
