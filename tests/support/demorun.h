@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <QTest>
 
 namespace vouch::test {
 
@@ -99,6 +100,24 @@ runDemoVerdict(const QString &scenario, const QByteArray &connection, const QStr
                        n.toObject().value(QStringLiteral("state")).toString();
     v.nodes.sort();
     return v;
+}
+
+// The verdict of a run on another warehouse (`what`) against SQLite's:
+// exit code, report status, section statuses and node states. A QTest check
+// (QVERIFY/QCOMPARE): a failure ends the calling test function's checks here.
+inline void compareDemoVerdicts(const DemoVerdict &other, const DemoVerdict &sqlite,
+                                const char *what)
+{
+    QVERIFY2(!sqlite.report.isEmpty(), qPrintable(sqlite.output));
+    QVERIFY2(other.exitCode == sqlite.exitCode,
+             qPrintable(QStringLiteral("%1 exit %2, sqlite exit %3\n%4")
+                            .arg(QLatin1String(what))
+                            .arg(other.exitCode)
+                            .arg(sqlite.exitCode)
+                            .arg(other.output)));
+    QCOMPARE(other.report, sqlite.report);
+    QCOMPARE(other.sections, sqlite.sections);
+    QCOMPARE(other.nodes, sqlite.nodes);
 }
 
 // The seven scenarios of the weekly pack (month-end-gap is the close pack's).

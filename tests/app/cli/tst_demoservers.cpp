@@ -43,20 +43,6 @@ class TestDemoServers : public QObject
         return m_sqlite[scenario];
     }
 
-    static void compare(const DemoVerdict &server, const DemoVerdict &sqlite, const char *where)
-    {
-        QVERIFY2(!sqlite.report.isEmpty(), qPrintable(sqlite.output));
-        QVERIFY2(server.exitCode == sqlite.exitCode,
-                 qPrintable(QStringLiteral("%1 exit %2, sqlite exit %3\n%4")
-                                .arg(QLatin1String(where))
-                                .arg(server.exitCode)
-                                .arg(sqlite.exitCode)
-                                .arg(server.output)));
-        QCOMPARE(server.report, sqlite.report);
-        QCOMPARE(server.sections, sqlite.sections);
-        QCOMPARE(server.nodes, sqlite.nodes);
-    }
-
     static void scenarios()
     {
         QTest::addColumn<QString>("scenario");
@@ -87,7 +73,7 @@ private Q_SLOTS:
                                .toUtf8(),
                            kNow);
         mysqlAdminExec(QStringLiteral("DROP DATABASE %1").arg(database));
-        compare(mariadb, onSqlite(scenario), "mariadb");
+        compareDemoVerdicts(mariadb, onSqlite(scenario), "mariadb");
     }
 
     void sameVerdictsThroughOdbcOnPostgres_data() { scenarios(); }
@@ -107,7 +93,7 @@ private Q_SLOTS:
                 .toUtf8(),
             kNow);
         pgAdminExec(QStringLiteral("DROP DATABASE %1 WITH (FORCE)").arg(database));
-        compare(postgres, onSqlite(scenario), "postgres (odbc)");
+        compareDemoVerdicts(postgres, onSqlite(scenario), "postgres (odbc)");
     }
 };
 
@@ -120,11 +106,8 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "SKIP: no MariaDB or PostgreSQL test server\n");
         return 77;
     }
-    if (odbcDriverLibrary(QStringLiteral("libsqlite3odbc.so")).isEmpty() ||
-        odbcDriverLibrary(QStringLiteral("psqlodbcw.so")).isEmpty()) {
-        std::fprintf(stderr, "SKIP: libsqliteodbc or odbc-postgresql is not installed\n");
-        return 77;
-    }
+    if (const int skip = skipWithoutOdbcDrivers())
+        return skip;
     TestDemoServers tc;
     QTEST_SET_MAIN_SOURCE_PATH
     return runGuarded(tc, argc, argv);

@@ -38,31 +38,20 @@ private Q_SLOTS:
         QFETCH(QString, scenario);
         const DemoVerdict sqlite = runDemoVerdict(
             scenario, "{ driver: sqlite, database: \"${VOUCH_DATA}/warehouse.db\" }", kNow);
-        QVERIFY2(!sqlite.report.isEmpty(), qPrintable(sqlite.output));
         const DemoVerdict odbc =
             runDemoVerdict(scenario,
                            "{ driver: odbc, dialect: sqlite, connection_string: \"Driver={Vouch "
                            "SQLite};Database=${VOUCH_DATA}/warehouse.db;Timeout=60000\" }",
                            kNow);
-        QVERIFY2(odbc.exitCode == sqlite.exitCode,
-                 qPrintable(QStringLiteral("odbc exit %1, sqlite exit %2\n%3")
-                                .arg(odbc.exitCode)
-                                .arg(sqlite.exitCode)
-                                .arg(odbc.output)));
-        QCOMPARE(odbc.report, sqlite.report);
-        QCOMPARE(odbc.sections, sqlite.sections);
-        QCOMPARE(odbc.nodes, sqlite.nodes);
+        compareDemoVerdicts(odbc, sqlite, "odbc");
     }
 };
 
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    if (odbcDriverLibrary(QStringLiteral("libsqlite3odbc.so")).isEmpty() ||
-        odbcDriverLibrary(QStringLiteral("psqlodbcw.so")).isEmpty()) {
-        std::fprintf(stderr, "SKIP: libsqliteodbc or odbc-postgresql is not installed\n");
-        return 77;
-    }
+    if (const int skip = skipWithoutOdbcDrivers())
+        return skip;
     TestOdbcDemo tc;
     QTEST_SET_MAIN_SOURCE_PATH
     return vouch::test::runGuarded(tc, argc, argv);
