@@ -65,7 +65,8 @@ const char *kUsage = R"(usage: vouch COMMAND [ARGS]
                                 (London), or --now
   demo init DIR [--scenario S] [--now ISO]
                                 write the demo warehouse with a planted fault
-  demo ingest SOURCE [--dir D]  load one demo source into the warehouse
+  demo ingest SOURCE [--dir D] [--contract FILE] [--to CONNECTION]
+                                load one demo source into the warehouse
   help                          this text
   version                       the Vouch version
 
@@ -167,18 +168,43 @@ int demoInit(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int demoIngest(const QStringList &args, QTextStream &out, QTextStream &err)
 {
-    const Args a = parseArgs(args, {QStringLiteral("dir")}, {});
+    const Args a = parseArgs(
+        args, {QStringLiteral("dir"), QStringLiteral("to"), QStringLiteral("contract")}, {});
     const QString dir = a.options.value(QStringLiteral("dir"), qEnvironmentVariable("VOUCH_DATA"));
-    if (!a.error.isEmpty() || a.positional.size() != 1 || dir.isEmpty()) {
+    const QString to = a.options.value(QStringLiteral("to"));
+    // A contract's command nodes get VOUCH_CONTRACT: the load goes where the
+    // contract's queries read.
+    const QString contractFile =
+        a.options.value(QStringLiteral("contract"), qEnvironmentVariable("VOUCH_CONTRACT"));
+    const char *usage = "\nusage: vouch demo ingest SOURCE [--dir D] [--contract FILE] [--to "
+                        "CONNECTION]   sources: ";
+    if (!a.error.isEmpty() || a.positional.size() != 1 || dir.isEmpty() ||
+        (!to.isEmpty() && contractFile.isEmpty())) {
         err << "vouch demo ingest: "
             << (!a.error.isEmpty() ? a.error
                 : dir.isEmpty()    ? QStringLiteral("give --dir or set VOUCH_DATA")
-                                   : QStringLiteral("give one source"))
-            << "\nusage: vouch demo ingest SOURCE [--dir D]   sources: "
-            << demo::sources().join(QStringLiteral(", ")) << '\n';
+                : a.positional.size() != 1
+                    ? QStringLiteral("give one source")
+                    : QStringLiteral("--to names a connection of a contract: give --contract FILE"))
+            << usage << demo::sources().join(QStringLiteral(", ")) << '\n';
         return BadInput;
     }
-    const QString error = demo::ingest(dir, a.positional.first());
+    std::optional<Connection> target;
+    if (!contractFile.isEmpty()) {
+        const ContractPtr contract = loadContract(contractFile, err);
+        if (!contract)
+            return BadInput;
+        const QString name = to.isEmpty() ? QStringLiteral("warehouse") : to;
+        if (contract->connections.contains(name)) {
+            target = contract->connections.value(name);
+        } else if (!to.isEmpty()) {
+            err << "vouch demo ingest: " << contractFile << " has no connection '" << to
+                << "'; it has: "
+                << QStringList(contract->connections.keys()).join(QStringLiteral(", ")) << '\n';
+            return BadInput;
+        }
+    }
+    const QString error = demo::ingest(dir, a.positional.first(), target);
     if (!error.isEmpty()) {
         err << "vouch demo ingest: " << error << '\n';
         return 1;

@@ -10,6 +10,8 @@
 // are synchronous, open their own uniquely named QSqlDatabase connections and
 // may be called from any thread.
 
+#include "engine/contract/contract.h"
+
 #include <QDate>
 #include <QDateTime>
 #include <QString>
@@ -56,9 +58,13 @@ struct InitOptions
 // the user, or an empty string on success.
 QString initWarehouse(const InitOptions &options);
 
-// Copies one source's landing tables into warehouse.db as raw_* tables
-// (replacing them). Returns an error message, or an empty string on success.
-QString ingest(const QString &dir, const QString &source);
+// Copies one source's landing tables into the warehouse as raw_* tables
+// (replacing them): DIR/warehouse.db, or `target`, a contract's connection
+// (SQLite, PostgreSQL, MySQL/MariaDB or ODBC; opened as a sql node opens it,
+// secrets resolved from their references). Returns an error message, or an
+// empty string on success.
+QString ingest(const QString &dir, const QString &source,
+               const std::optional<Connection> &target = std::nullopt);
 
 // The reporting period the demo data is built around: the last complete ISO
 // week (Monday 00:00 up to the next Monday 00:00, UTC) before `now`.

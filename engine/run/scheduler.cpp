@@ -356,7 +356,12 @@ struct Scheduler::Private
     {
         if (!commandEnvironment)
             commandEnvironment = attemptEnvironment(context);
-        return nodeEnvironment(*commandEnvironment, node, context);
+        QProcessEnvironment env = nodeEnvironment(*commandEnvironment, node, context);
+        // Which contract runs the command (`vouch demo ingest` loads into its
+        // warehouse connection).
+        if (!contract->filePath.isEmpty())
+            env.insert(QStringLiteral("VOUCH_CONTRACT"), contract->filePath);
+        return env;
     }
 
     void startCommand(int index)

@@ -8,10 +8,10 @@
 // anyone one).
 
 #include "support/clock.h"
+#include "support/demorun.h"
 #include "support/vouchprocess.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -41,15 +41,7 @@ public:
                         QStringLiteral("--scenario"), QStringLiteral("sku-cost-gap")} +
             nowArgs(now()));
         // The demo contract, with this machine's login among the approvers.
-        const QString source = QStringLiteral(VOUCH_SOURCE_DIR "/resources/demo/brightside");
-        QDirIterator it(source, QDir::Files, QDirIterator::Subdirectories);
-        while (it.hasNext()) {
-            const QString from = it.next();
-            const QString to =
-                dir.filePath(QStringLiteral("contract/") + QDir(source).relativeFilePath(from));
-            QDir().mkpath(QFileInfo(to).absolutePath());
-            QFile::copy(from, to);
-        }
+        copyDemoContract(dir.path());
         QFile f(contract());
         f.open(QIODevice::ReadWrite);
         QByteArray text = f.readAll();

@@ -11,6 +11,8 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include <cstdio>
+
 namespace vouch::test {
 
 // The driver library `file` (psqlodbcw.so, libsqlite3odbc.so) where Debian
@@ -23,6 +25,17 @@ inline QString odbcDriverLibrary(const QString &file)
             return path;
     }
     return QString();
+}
+
+// For main(): 77 (ctest: skipped), after saying why, when Debian's
+// PostgreSQL or SQLite ODBC driver is not installed; 0 when both are.
+inline int skipWithoutOdbcDrivers()
+{
+    if (!odbcDriverLibrary(QStringLiteral("psqlodbcw.so")).isEmpty() &&
+        !odbcDriverLibrary(QStringLiteral("libsqlite3odbc.so")).isEmpty())
+        return 0;
+    std::fprintf(stderr, "SKIP: odbc-postgresql or libsqliteodbc is not installed\n");
+    return 77;
 }
 
 class OdbcSetup

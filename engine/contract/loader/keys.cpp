@@ -58,6 +58,7 @@ const QStringList kDbtNodeKeys = {QStringLiteral("unique_id"),    QStringLiteral
                                   QStringLiteral("profiles_dir"), QStringLiteral("target"),
                                   QStringLiteral("threads"),      QStringLiteral("env")};
 const QString kDbtKind = QStringLiteral("dbt");
+const QStringList kSqlFileKeys = QStringList{QStringLiteral("default")} + dialectNames();
 const QStringList kWaitKeys = {QStringLiteral("every"), QStringLiteral("until"),
                                QStringLiteral("up_to")};
 

@@ -177,6 +177,7 @@ extern const QStringList kSectionKeys;
 extern const QStringList kConnectionKeys;
 extern const QStringList kCommonNodeKeys;
 extern const QStringList kWaitKeys;
+extern const QStringList kSqlFileKeys; // `sql_file: {default: …, DIALECT: …}`
 // `kind: dbt` (a command node that is a dbt resource: DbtResource) and its keys.
 extern const QStringList kDbtNodeKeys;
 extern const QString kDbtKind;
@@ -206,6 +207,8 @@ struct SqlSource
     SourcePos pos;     // of the `sql:` text or the `sql_file:` value in the contract
     int firstLine = 1; // the contract line of the text's first line; 1 in a file
     QString file;      // the `sql_file:` as written; empty for `sql:`
+    QString path;      // the file's absolute path
+    QString variant;   // in `sql_file: {default: …, mysql: …}`, its key
 };
 
 struct NodeExtra
@@ -255,9 +258,12 @@ private:
     void readNodes(const YNode &list, Contract &c, SourcePos pos);
     void readNode(const YNode &map, Contract &c, SourcePos itemPos, int index);
     void readRun(const Walker::Entry &e, Node &node, const QString &where);
-    void readSqlFile(const QString &relative, SourcePos pos, Node &node, NodeExtra &extra,
-                     const QString &where);
-    // Splits every node's SQL by its connection's dialect (sqlscript.h).
+    // One `sql_file:` value, or each file of its per-dialect form.
+    void readSqlFileEntry(const Walker::Entry &e, NodeExtra &extra, const QString &where);
+    std::optional<SqlSource> readSqlFile(const QString &relative, SourcePos pos,
+                                         const QString &where);
+    // Splits every node's SQL by its connection's dialect (sqlscript.h),
+    // choosing a per-dialect sql_file by it.
     void splitSql(Contract &c);
     void readWait(const Walker::Entry &e, Node &node, const QString &where);
     void readDbtKey(const Walker::Entry &e, Node &node, const QString &where);

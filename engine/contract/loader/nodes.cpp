@@ -169,14 +169,15 @@ void ContractBuilder::readNode(const YNode &map, Contract &c, SourcePos itemPos,
             if (e.value.IsSequence()) {
                 if (auto items = m_w.textList(e, where)) {
                     for (const auto &[stmt, p] : *items)
-                        extra.sql.append({stmt, p, m_w.textLine(p), QString()});
+                        extra.sql.append(
+                            {stmt, p, m_w.textLine(p), QString(), QString(), QString()});
                 }
             } else if (auto t = m_w.text(e, where)) {
-                extra.sql.append({*t, vp, m_w.textLine(vp), QString()});
+                extra.sql.append({*t, vp, m_w.textLine(vp), QString(), QString(), QString()});
             }
         } else if (k == QLatin1String("sql_file")) {
-            if (auto t = m_w.text(e, where))
-                readSqlFile(*t, vp, node, extra, where);
+            // After every key (readSqlFileEntry).
+            continue;
         } else if (k == QLatin1String("loaded_at")) {
             node.loadedAt = m_w.text(e, where).value_or(QString());
         } else if (k == QLatin1String("path")) {
@@ -228,6 +229,9 @@ void ContractBuilder::readNode(const YNode &map, Contract &c, SourcePos itemPos,
         }
     }
 
+    if (const Walker::Entry *e = findEntry(byKey, QLatin1StringView("sql_file")))
+        readSqlFileEntry(*e, extra, where);
+
     if (dbt)
         checkDbtNode(node, byKey, itemPos, where);
     else if (kind)
@@ -257,35 +261,69 @@ void ContractBuilder::readRun(const Walker::Entry &e, Node &node, const QString 
     }
 }
 
-void ContractBuilder::readSqlFile(const QString &relative, SourcePos pos, Node &node,
-                                  NodeExtra &extra, const QString &where)
+void ContractBuilder::readSqlFileEntry(const Walker::Entry &e, NodeExtra &extra,
+                                       const QString &where)
+{
+    const SourcePos vp = Walker::posOf(e.value, e.keyPos);
+    if (!e.value.IsMap()) {
+        if (auto t = m_w.text(e, where)) {
+            if (auto file = readSqlFile(*t, vp, where))
+                extra.sql.append(*file);
+        }
+        return;
+    }
+    // `sql_file: {default: x.sql, mysql: mysql/x.sql}`: the file for the
+    // dialect of the node's connection, else `default`, chosen in
+    // splitSql() once the connection is known. Every file is read, so that
+    // a missing variant is found whatever the connection.
+    const QString what = QStringLiteral("'sql_file' in %1").arg(where);
+    bool sawDefault = false;
+    for (const auto &v : m_w.entries(e.value, kSqlFileKeys, what, e.keyPos)) {
+        auto t = m_w.text(v, what);
+        if (!t)
+            continue;
+        if (v.key == QLatin1String("default"))
+            sawDefault = true;
+        if (auto file = readSqlFile(*t, Walker::posOf(v.value, v.keyPos), where)) {
+            file->variant = v.key;
+            extra.sql.append(*file);
+        }
+    }
+    if (!sawDefault)
+        m_w.error(vp, QStringLiteral("%1 needs a 'default' file, for dialects it does not name "
+                                     "(e.g. sql_file: {default: models/x.sql, sqlite: "
+                                     "models/sqlite/x.sql})")
+                          .arg(what));
+}
+
+std::optional<SqlSource> ContractBuilder::readSqlFile(const QString &relative, SourcePos pos,
+                                                      const QString &where)
 {
     const QString path = m_w.resolvePath(relative);
-    node.sqlFile = path;
     QFile f(path);
     if (!QFileInfo(path).isFile()) {
         m_w.error(pos, QStringLiteral("sql_file '%1' for %2 not found (looked for %3)")
                            .arg(relative, where, path));
-        return;
+        return std::nullopt;
     }
     if (f.size() > ContractLoader::kMaxFileBytes) {
         m_w.error(
             pos, QStringLiteral("sql_file '%1' for %2 is larger than 16 MiB").arg(relative, where));
-        return;
+        return std::nullopt;
     }
     if (!f.open(QIODevice::ReadOnly)) {
         m_w.error(pos, QStringLiteral("cannot read sql_file '%1' for %2: %3")
                            .arg(relative, where, f.errorString()));
-        return;
+        return std::nullopt;
     }
     const QByteArray bytes = f.readAll();
     if (firstInvalidUtf8(bytes)) {
         m_w.error(
             pos,
             QStringLiteral("sql_file '%1' for %2 is not valid UTF-8 text").arg(relative, where));
-        return;
+        return std::nullopt;
     }
-    extra.sql.append({QString::fromUtf8(bytes), pos, 1, relative});
+    return SqlSource{QString::fromUtf8(bytes), pos, 1, relative, path, QString()};
 }
 
 void ContractBuilder::splitSql(Contract &c)
@@ -299,7 +337,21 @@ void ContractBuilder::splitSql(Contract &c)
         const Connection::Dialect dialect =
             conn == c.connections.cend() ? Connection::Dialect::Generic : conn->dialect;
         const QString where = QStringLiteral("node '%1'").arg(node.id);
+        // Of per-dialect files, the dialect's own, else the default.
+        const QString dialectName = toString(dialect);
+        const auto chosen = [&](const SqlSource &source) {
+            if (source.variant.isEmpty())
+                return true;
+            const bool own =
+                std::any_of(extra.sql.cbegin(), extra.sql.cend(),
+                            [&](const SqlSource &s) { return s.variant == dialectName; });
+            return own ? source.variant == dialectName : source.variant == QLatin1String("default");
+        };
         for (const SqlSource &source : std::as_const(extra.sql)) {
+            if (!chosen(source))
+                continue;
+            if (!source.path.isEmpty())
+                node.sqlFile = source.path;
             const SqlSplit split = splitSqlScript(source.text, dialect);
             if (!split.error.isEmpty()) {
                 if (source.file.isEmpty())

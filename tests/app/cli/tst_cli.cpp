@@ -695,6 +695,62 @@ nodes:
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QStringLiteral("sku-cost-gap")), qPrintable(r.err));
     }
+
+    // `vouch demo ingest` loads into the contract's `warehouse` connection
+    // (--contract, or $VOUCH_CONTRACT as a contract's commands get it), or
+    // the one --to names; without a contract into DIR/warehouse.db.
+    void demoIngestIntoAContractsConnection()
+    {
+        QTemporaryDir dir;
+        QCOMPARE(runVouch({QStringLiteral("demo"), QStringLiteral("init"), dir.path(),
+                           QStringLiteral("--now"), QStringLiteral("2026-11-30T06:00:00Z")})
+                     .exitCode,
+                 0);
+        const QString contract =
+            write(dir, QStringLiteral("c.yaml"),
+                  kContract + "connections:\n  warehouse: { driver: sqlite, database: \"" +
+                      dir.filePath(QStringLiteral("elsewhere.db")).toUtf8() + "\" }\n");
+        const auto tables = [&](const QString &file) {
+            QStringList names;
+            const QString name = QUuid::createUuid().toString();
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+                db.setDatabaseName(dir.filePath(file));
+                db.open();
+                QSqlQuery q(QStringLiteral("select name from sqlite_master where type = 'table'"),
+                            db);
+                while (q.next())
+                    names << q.value(0).toString();
+            }
+            QSqlDatabase::removeDatabase(name);
+            return names;
+        };
+        Result r =
+            runVouch({QStringLiteral("demo"), QStringLiteral("ingest"), QStringLiteral("sku_costs"),
+                      QStringLiteral("--dir"), dir.path(), QStringLiteral("--contract"), contract});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(tables(QStringLiteral("elsewhere.db")),
+                 QStringList{QStringLiteral("raw_sku_costs")});
+        QVERIFY(tables(QStringLiteral("warehouse.db")).isEmpty());
+
+        r = runVouch({QStringLiteral("demo"), QStringLiteral("ingest"), QStringLiteral("sku_costs"),
+                      QStringLiteral("--dir"), dir.path(), QStringLiteral("--contract"), contract,
+                      QStringLiteral("--to"), QStringLiteral("warehous")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("has no connection 'warehous'; it has: warehouse")),
+                 qPrintable(r.err));
+        r = runVouch({QStringLiteral("demo"), QStringLiteral("ingest"), QStringLiteral("sku_costs"),
+                      QStringLiteral("--dir"), dir.path(), QStringLiteral("--to"),
+                      QStringLiteral("warehouse")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("give --contract FILE")), qPrintable(r.err));
+
+        r = runVouch({QStringLiteral("demo"), QStringLiteral("ingest"), QStringLiteral("sku_costs"),
+                      QStringLiteral("--dir"), dir.path()});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(tables(QStringLiteral("warehouse.db")),
+                 QStringList{QStringLiteral("raw_sku_costs")});
+    }
 };
 
 VOUCH_TEST_GUILESS_MAIN(TestCli)

@@ -344,6 +344,17 @@ private Q_SLOTS:
         QTest::newRow("sql_file missing")
             << edit(kBase, "    sql: \"select 1\"", "    sql_file: models/nope.sql") << 23 << 15
             << "sql_file 'models/nope.sql' for node 'mart' not found";
+        QTest::newRow("sql_file per dialect without default")
+            << edit(kBase, "    sql: \"select 1\"", "    sql_file: {sqlite: models/nope.sql}") << 23
+            << 15 << "'sql_file' in node 'mart' needs a 'default' file";
+        QTest::newRow("sql_file per dialect, unknown dialect")
+            << edit(kBase, "    sql: \"select 1\"",
+                    "    sql_file:\n      default: models/nope.sql\n      postgresql: x.sql")
+            << 25 << 7 << "did you mean 'postgres'?";
+        QTest::newRow("sql_file per dialect, a variant the connection does not pick is missing")
+            << edit(kBase, "    sql: \"select 1\"",
+                    "    sql_file: {default: models/nope.sql, mysql: models/mysql/nope.sql}")
+            << 23 << 49 << "sql_file 'models/mysql/nope.sql' for node 'mart' not found";
     }
 
     void malformed()
@@ -437,6 +448,44 @@ private Q_SLOTS:
         const QStringList statements = r.contract->nodes.at(1).statements;
         QCOMPARE(statements.size(), 2);
         QVERIFY(statements.at(1).startsWith(QLatin1String("create table m as select ';'")));
+    }
+
+    void sqlFilePerDialect_data()
+    {
+        QTest::addColumn<QByteArray>("connection");
+        QTest::addColumn<QString>("file");
+        QTest::newRow("sqlite picks its own")
+            << QByteArray("{ driver: sqlite, database: \"${VOUCH_DATA}/w.db\" }")
+            << QStringLiteral("models/sqlite/m.sql");
+        QTest::newRow("mariadb has none: default")
+            << QByteArray("{ driver: mariadb, host: db, database: w, user: vouch }")
+            << QStringLiteral("models/m.sql");
+        QTest::newRow("odbc by its dialect")
+            << QByteArray("{ driver: odbc, dialect: sqlite, dsn: w }")
+            << QStringLiteral("models/sqlite/m.sql");
+    }
+
+    void sqlFilePerDialect()
+    {
+        QFETCH(QByteArray, connection);
+        QFETCH(QString, file);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QDir().mkpath(dir.filePath(QStringLiteral("models/sqlite")));
+        for (const char *name : {"models/m.sql", "models/sqlite/m.sql"}) {
+            QFile f(dir.filePath(QLatin1String(name)));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray("select '") + name + "';\n");
+        }
+        QByteArray yaml = edit(kBase, "    sql: \"select 1\"",
+                               "    sql_file:\n      default: models/m.sql\n"
+                               "      sqlite: models/sqlite/m.sql");
+        yaml = edit(yaml, "{ driver: sqlite, database: \"${VOUCH_DATA}/w.db\" }", connection);
+        const LoadResult r = ContractLoader::loadText(yaml, QStringLiteral("c.yaml"), dir.path());
+        QVERIFY2(r.ok(), qPrintable(describe(r.diagnostics)));
+        const Node &mart = r.contract->nodes.at(1);
+        QCOMPARE(mart.sqlFile, QFileInfo(dir.filePath(file)).absoluteFilePath());
+        QCOMPARE(mart.statements, QStringList{QStringLiteral("select '%1'").arg(file)});
     }
 
     void warehouseConnections()

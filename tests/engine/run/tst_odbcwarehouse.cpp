@@ -257,11 +257,8 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "SKIP: no PostgreSQL test server (VOUCH_TEST_PG_FILE)\n");
         return 77;
     }
-    if (odbcDriverLibrary(QStringLiteral("psqlodbcw.so")).isEmpty() ||
-        odbcDriverLibrary(QStringLiteral("libsqlite3odbc.so")).isEmpty()) {
-        std::fprintf(stderr, "SKIP: odbc-postgresql or libsqliteodbc is not installed\n");
-        return 77;
-    }
+    if (const int skip = skipWithoutOdbcDrivers())
+        return skip;
     TestOdbcWarehouse tc;
     QTEST_SET_MAIN_SOURCE_PATH
     return vouch::test::runGuarded(tc, argc, argv);

@@ -1,12 +1,17 @@
 -- Each day of the week's card takings against the Stripe payout that settles
 -- it. Stripe pays out two days after the charge, so a day is overdue once
 -- three days have passed without a payout.
+-- Dialect note: standard SQL (PostgreSQL, MariaDB/MySQL, ...); dates are kept
+-- as 'YYYY-MM-DD' text as the sources export them, and the days of the period
+-- step with CAST(... AS DATE) + INTERVAL '1' DAY. SQLite runs
+-- sqlite/int_cash_settlement.sql, which has neither.
 drop table if exists int_cash_settlement;
 create table int_cash_settlement as
 with recursive days(day) as (
-    select date(:period_start)
+    select cast(cast(:period_start as date) as char(10))
     union all
-    select date(day, '+1 day') from days where date(day, '+1 day') < date(:period_end)
+    select cast(cast(day as date) + interval '1' day as char(10)) from days
+    where cast(day as date) + interval '1' day < cast(:period_end as date)
 ),
 charges as (
     select charge_date as day, count(*) as charges, sum(amount_pence) as amount_pence,
@@ -34,7 +39,8 @@ select
     s.net_pence as settled_net_pence,
     case
         when s.payout_id is not null then 'settled'
-        when d.day <= date(:now, '-3 days') then 'overdue'
+        when d.day <= cast(cast(substr(:now, 1, 10) as date) - interval '3' day as char(10))
+            then 'overdue'
         else 'pending'
     end as settlement_status,
     case when s.payout_id is null then null

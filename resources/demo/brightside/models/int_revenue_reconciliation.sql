@@ -1,12 +1,17 @@
 -- Shopify against Stripe, one row per day of the reporting week. Net revenue
 -- is orders minus refunds on both sides. Small differences are timing
 -- (a charge minutes after an order placed just before midnight).
+-- Dialect note: standard SQL (PostgreSQL, MariaDB/MySQL, ...); dates are kept
+-- as 'YYYY-MM-DD' text as the sources export them, and the days of the period
+-- step with CAST(... AS DATE) + INTERVAL '1' DAY. SQLite runs
+-- sqlite/int_revenue_reconciliation.sql, which has neither.
 drop table if exists int_revenue_reconciliation;
 create table int_revenue_reconciliation as
 with recursive days(day) as (
-    select date(:period_start)
+    select cast(cast(:period_start as date) as char(10))
     union all
-    select date(day, '+1 day') from days where date(day, '+1 day') < date(:period_end)
+    select cast(cast(day as date) + interval '1' day as char(10)) from days
+    where cast(day as date) + interval '1' day < cast(:period_end as date)
 ),
 orders as (
     select order_date as day, count(*) as orders, sum(subtotal_pence) as gross_pence,

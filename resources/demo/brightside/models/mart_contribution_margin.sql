@@ -24,7 +24,8 @@ cm as (
            m.unmapped_revenue, m.unmapped_skus
     from rev, m, ads
 )
-select :period_start as period_start, :period_end as period_end, step, line, amount, unit
+select cast(:period_start as char(10)) as period_start,
+       cast(:period_end as char(10)) as period_end, step, line, amount, unit
 from (
     select 1 as step, 'Net revenue' as line, net / 100.0 as amount, 'GBP' as unit from cm
     union all select 2, 'Cost of goods sold', -cogs / 100.0, 'GBP' from cm
@@ -35,5 +36,5 @@ from (
         case when net > 0 then round(100.0 * contribution / net, 1) end, '%' from cm
     union all select 7, 'Revenue from SKUs without a cost', unmapped_revenue / 100.0, 'GBP' from cm
     union all select 8, 'SKUs without a cost', unmapped_skus, 'count' from cm
-)
+) as margin_lines
 order by step;

@@ -13,7 +13,8 @@ new_customers as (
 tot as (
     select sum(spend_pence) as spend, sum(conversions) as conversions from int_marketing_spend
 )
-select :period_start as period_start, :period_end as period_end, metric, platform, value, unit
+select cast(:period_start as char(10)) as period_start,
+       cast(:period_end as char(10)) as period_end, metric, platform, value, unit
 from (
     select 1 as sort, 'Ad spend' as metric, platform, spend_pence / 100.0 as value, 'GBP' as unit
     from int_marketing_spend
@@ -27,5 +28,5 @@ from (
         case when new_customers.n > 0 then round(tot.spend / 100.0 / new_customers.n, 2) end,
         'GBP' from tot, new_customers
     union all select 7, 'Platform-reported conversions', 'all', tot.conversions, 'count' from tot
-)
+) as efficiency_lines
 order by sort, platform;

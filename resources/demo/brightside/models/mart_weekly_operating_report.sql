@@ -2,7 +2,8 @@
 -- per metric, grouped by report section.
 drop table if exists mart_weekly_operating_report;
 create table mart_weekly_operating_report as
-select :period_start as period_start, :period_end as period_end, section, sort, metric, value, unit
+select cast(:period_start as char(10)) as period_start,
+       cast(:period_end as char(10)) as period_end, section, sort, metric, value, unit
 from (
     select 'revenue' as section, 1 as sort, 'Net revenue' as metric, amount_gbp as value,
            'GBP' as unit
@@ -43,5 +44,5 @@ from (
     from mart_marketing_efficiency where metric = 'CAC'
     union all select 'marketing_efficiency', 4, 'New customers', value, unit
     from mart_marketing_efficiency where metric = 'New customers'
-)
+) as report_lines
 order by section, sort;

@@ -15,7 +15,8 @@ with r as (
         sum(stripe_net_pence) as stripe_net
     from int_revenue_reconciliation
 )
-select :period_start as period_start, :period_end as period_end, step, line, amount_gbp
+select cast(:period_start as char(10)) as period_start,
+       cast(:period_end as char(10)) as period_end, step, line, amount_gbp
 from (
     select 1 as step, 'Gross sales (Shopify)' as line, gross / 100.0 as amount_gbp from r
     union all select 2, 'Discounts', -discounts / 100.0 from r
@@ -29,5 +30,5 @@ from (
     union all select 10, 'Orders', orders from r
     union all select 11, 'Average order value',
         case when orders > 0 then round(gross / 100.0 / orders, 2) end from r
-)
+) as bridge_lines
 order by step;

@@ -6,7 +6,7 @@ select
     lower(platform) as platform,
     campaign_id,
     campaign_name,
-    cast(round(cast(spend as real) * 100) as integer) as spend_pence,
+    cast(round(cast(spend as decimal(12, 2)) * 100) as integer) as spend_pence,
     impressions,
     clicks,
     conversions

@@ -9,13 +9,16 @@ select
     substr(created_at, 1, 10) as order_date,
     customer_id,
     lower(email) as email,
-    cast(round(cast(subtotal_price as real) * 100) as integer) as subtotal_pence,
-    cast(round(cast(total_discounts as real) * 100) as integer) as discount_pence,
-    cast(round(cast(total_shipping_price as real) * 100) as integer) as shipping_pence,
-    cast(round(cast(total_price as real) * 100) as integer) as total_pence,
+    cast(round(cast(subtotal_price as decimal(12, 2)) * 100) as integer) as subtotal_pence,
+    cast(round(cast(total_discounts as decimal(12, 2)) * 100) as integer) as discount_pence,
+    cast(round(cast(total_shipping_price as decimal(12, 2)) * 100) as integer) as shipping_pence,
+    cast(round(cast(total_price as decimal(12, 2)) * 100) as integer) as total_pence,
     discount_code,
     financial_status,
     gateway,
     _synced_at
 from raw_shopify_orders
 where test = 0;
+-- The week's order lines join here by order_id; without an index MariaDB
+-- would compare every line with every order.
+create index stg_shopify_orders_order_id on stg_shopify_orders (order_id);

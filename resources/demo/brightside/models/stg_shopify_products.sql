@@ -6,6 +6,6 @@ select
     product_id,
     title,
     product_type as category,
-    cast(round(cast(price as real) * 100) as integer) as price_pence,
+    cast(round(cast(price as decimal(12, 2)) * 100) as integer) as price_pence,
     status
 from raw_shopify_products;

@@ -6,6 +6,6 @@ select
     order_id,
     created_at,
     substr(created_at, 1, 10) as refund_date,
-    cast(round(cast(amount as real) * 100) as integer) as amount_pence,
+    cast(round(cast(amount as decimal(12, 2)) * 100) as integer) as amount_pence,
     reason
 from raw_shopify_refunds;

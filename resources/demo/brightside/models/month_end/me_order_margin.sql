@@ -6,11 +6,11 @@ create table me_sku_costs as
 select sku, unit_cost_pence
 from (
     select upper(trim(sku)) as sku,
-           cast(round(cast(unit_cost as real) * 100) as integer) as unit_cost_pence,
+           cast(round(cast(unit_cost as decimal(12, 2)) * 100) as integer) as unit_cost_pence,
            row_number() over (partition by upper(trim(sku)) order by effective_from desc) as rn
     from raw_sku_costs
     where unit_cost is not null and trim(unit_cost) <> ''
-)
+) as ranked
 where rn = 1;
 create unique index me_sku_costs_sku on me_sku_costs (sku);
 drop table if exists me_order_margin;
@@ -25,8 +25,8 @@ select
     l.quantity * c.unit_cost_pence as cogs_pence
 from (
     select order_id, upper(trim(sku)) as sku, quantity,
-           quantity * cast(round(cast(price as real) * 100) as integer)
-               - cast(round(cast(total_discount as real) * 100) as integer) as line_net_pence
+           quantity * cast(round(cast(price as decimal(12, 2)) * 100) as integer)
+               - cast(round(cast(total_discount as decimal(12, 2)) * 100) as integer) as line_net_pence
     from raw_shopify_order_lines
 ) l
 join me_orders o on o.order_id = l.order_id

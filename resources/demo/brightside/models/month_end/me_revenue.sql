@@ -1,11 +1,15 @@
 -- The close month's revenue per day: Shopify orders less refunds, against
 -- Stripe's successful charges less refunds.
+-- Dialect note: standard SQL (PostgreSQL, MariaDB/MySQL, ...); dates are kept
+-- as 'YYYY-MM-DD' text as the sources export them, and the days of the period
+-- step with CAST(... AS DATE) and INTERVAL. SQLite runs sqlite/me_revenue.sql.
 drop table if exists me_revenue;
 create table me_revenue as
 with recursive days(day) as (
-    select date(:period_start)
+    select cast(cast(:period_start as date) as char(10))
     union all
-    select date(day, '+1 day') from days where date(day, '+1 day') < date(:period_end)
+    select cast(cast(day as date) + interval '1' day as char(10)) from days
+    where cast(day as date) + interval '1' day < cast(:period_end as date)
 ),
 orders as (
     select order_date as day, count(*) as orders, sum(total_pence) as gross_pence
@@ -13,7 +17,7 @@ orders as (
 ),
 refunds as (
     select substr(created_at, 1, 10) as day,
-           sum(cast(round(cast(amount as real) * 100) as integer)) as refund_pence
+           sum(cast(round(cast(amount as decimal(12, 2)) * 100) as integer)) as refund_pence
     from raw_shopify_refunds
     where substr(created_at, 1, 10) >= :period_start and substr(created_at, 1, 10) < :period_end
     group by 1

@@ -6,6 +6,6 @@ select
     customer_name,
     issue_date,
     due_date,
-    cast(round(cast(amount as real) * 100) as integer) as amount_pence,
+    cast(round(cast(amount as decimal(12, 2)) * 100) as integer) as amount_pence,
     paid_date
 from raw_invoices;
