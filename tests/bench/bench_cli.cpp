@@ -60,22 +60,30 @@ constexpr char kUsage[] =
 
 constexpr char kNow[] = "2026-11-30T06:00:00Z";
 
+// A contract's head up to `nodes:`: one report whose one section needs `last`.
+QByteArray yamlHead(const QByteArray &name, const QString &last)
+{
+    return "vouch: 1\n"
+           "report:\n"
+           "  id: bench\n"
+           "  name: " +
+           name +
+           "\n"
+           "  timezone: Europe/London\n"
+           "  schedule: \"0 6 * * MON\"\n"
+           "  publish_by: \"MON 12:00\"\n"
+           "  sections:\n"
+           "    - {id: last, name: Last node, needs: [" +
+           last.toLatin1() +
+           "], on_failure: hold}\n"
+           "nodes:\n";
+}
+
 // The contract as a user writes it: block style, one key per line.
 QByteArray layeredYaml(int count)
 {
     const auto contract = layeredContract(count, engine::NodeKind::Noop);
-    QByteArray y = "vouch: 1\n"
-                   "report:\n"
-                   "  id: bench\n"
-                   "  name: CLI benchmark\n"
-                   "  timezone: Europe/London\n"
-                   "  schedule: \"0 6 * * MON\"\n"
-                   "  publish_by: \"MON 12:00\"\n"
-                   "  sections:\n"
-                   "    - {id: last, name: Last layer, needs: [" +
-                   nodeId(count - 1).toLatin1() +
-                   "], on_failure: hold}\n"
-                   "nodes:\n";
+    QByteArray y = yamlHead("CLI benchmark", nodeId(count - 1));
     y.reserve(qsizetype(count) * 64);
     for (const engine::Node &node : contract->nodes) {
         y += "  - id: " + node.id.toLatin1() + "\n    kind: noop\n";
@@ -201,18 +209,7 @@ QList<Figures> measure(const QString &vouch, const QString &contract, const QStr
 // N independent `command` nodes running [true], as a user writes them.
 QByteArray commandsYaml(int count)
 {
-    QByteArray y = "vouch: 1\n"
-                   "report:\n"
-                   "  id: bench\n"
-                   "  name: Commands benchmark\n"
-                   "  timezone: Europe/London\n"
-                   "  schedule: \"0 6 * * MON\"\n"
-                   "  publish_by: \"MON 12:00\"\n"
-                   "  sections:\n"
-                   "    - {id: last, name: Last node, needs: [" +
-                   nodeId(count - 1).toLatin1() +
-                   "], on_failure: hold}\n"
-                   "nodes:\n";
+    QByteArray y = yamlHead("Commands benchmark", nodeId(count - 1));
     y.reserve(qsizetype(count) * 48);
     for (int i = 0; i < count; ++i)
         y += "  - id: " + nodeId(i).toLatin1() + "\n    kind: command\n    run: [true]\n";
