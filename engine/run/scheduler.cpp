@@ -863,9 +863,16 @@ void Scheduler::start()
         Q_EMIT finished(0, 0, error);
         return;
     }
+    d->writer = new StoreWriter(d->options.statePath, this);
+    connect(d->writer, &StoreWriter::written, this, [this](const QList<Transition> &batch) {
+        Q_EMIT transitionsCommitted(batch);
+        d->maybeFinish();
+    });
+    connect(d->writer, &StoreWriter::failing, this, [this] { d->maybeFinish(); });
     const Contract &c = *d->contract;
     const int n = d->graph.size();
     if (!d->graph.isAcyclic()) {
+        d->finishing = true; // a start that failed ends the run: nothing to cancel
         Q_EMIT finished(0, 0, QStringLiteral("the contract has a dependency cycle"));
         return;
     }
@@ -873,6 +880,7 @@ void Scheduler::start()
     d->runId =
         existing ? existing->id : d->store->createRun(c.report.id, d->context.period, c.filePath);
     if (d->runId <= 0) {
+        d->finishing = true;
         Q_EMIT finished(0, 0,
                         QStringLiteral("could not create a run in %1: %2")
                             .arg(d->options.statePath, d->store->lastError()));
@@ -889,6 +897,7 @@ void Scheduler::start()
     for (const QString &id : d->options.nodes) {
         const int index = d->graph.indexOf(id);
         if (index < 0) {
+            d->finishing = true;
             Q_EMIT finished(d->runId, 0, QStringLiteral("unknown node '%1'").arg(id));
             return;
         }
@@ -910,12 +919,6 @@ void Scheduler::start()
     d->attempt = d->store->beginAttempt(d->runId, d->options.who, d->options.reason, selection,
                                         d->contract->sourceSha256, d->contract->sourceText);
     d->computePriorities();
-    d->writer = new StoreWriter(d->options.statePath, this);
-    connect(d->writer, &StoreWriter::written, this, [this](const QList<Transition> &batch) {
-        Q_EMIT transitionsCommitted(batch);
-        d->maybeFinish();
-    });
-    connect(d->writer, &StoreWriter::failing, this, [this] { d->maybeFinish(); });
     Q_EMIT runStarted(d->runId, d->attempt);
 
     d->remaining = int(selection.size());
