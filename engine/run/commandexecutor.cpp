@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QScopeGuard>
+#include <QStringTokenizer>
 #include <QTimer>
 
 #include <cerrno>
@@ -15,6 +16,8 @@
 #include <cstring>
 #include <utility>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace vouch::engine {
@@ -57,13 +60,16 @@ QString formatDuration(std::chrono::milliseconds duration)
     return text;
 }
 
-// execve's verdict on one candidate path, as an errno (0 = would run).
-int checkExecutable(const QString &path)
+// execve's verdict on one candidate path, as an errno (0 = would run). Raw
+// system calls: the PATH walk runs once per command start, on the scheduler
+// thread, between one command's end and the next one's start.
+int checkExecutable(const QByteArray &path)
 {
-    const QFileInfo info(path);
-    if (!info.exists())
+    if (::access(path.constData(), F_OK) != 0)
         return ENOENT;
-    if (info.isDir() || !info.isExecutable())
+    struct stat info = {};
+    if (::stat(path.constData(), &info) != 0 || S_ISDIR(info.st_mode) ||
+        ::access(path.constData(), X_OK) != 0)
         return EACCES;
     return 0;
 }
@@ -72,16 +78,23 @@ int checkExecutable(const QString &path)
 // execve refuses it (ENOEXEC); a shell runs it.
 bool isShellScriptWithoutInterpreter(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return false;
-    const QByteArray head = file.read(4);
-    if (head.isEmpty() || head.startsWith("#!") ||
-        head == QByteArray("\x7f"
-                           "ELF",
-                           4))
+    char head[4];
+    ssize_t got = 0;
+    do {
+        got = ::read(fd, head, sizeof head);
+    } while (got < 0 && errno == EINTR);
+    ::close(fd);
+    if (got <= 0)
         return false;
-    return !head.contains('\0');
+    const QByteArrayView view(head, got);
+    if (view.startsWith("#!") || view == QByteArrayView("\x7f"
+                                                        "ELF",
+                                                        4))
+        return false;
+    return !view.contains('\0');
 }
 
 } // namespace
@@ -162,20 +175,25 @@ QString CommandExecutor::preflight(QString *program) const
     const QString name = m_spec.argv.first();
     int error = ENOENT;
     if (name.contains(QLatin1Char('/'))) {
-        error = checkExecutable(QDir(workingDirectory).absoluteFilePath(name));
+        error = checkExecutable(QFile::encodeName(QDir(workingDirectory).absoluteFilePath(name)));
         *program = name;
     } else {
         // As execvp would: the child's PATH (the shells' default if unset).
         const QString path = m_spec.environment.value(QStringLiteral("PATH"), DefaultPath);
+        const QByteArray encodedName = QFile::encodeName(name);
         const QDir base(workingDirectory);
-        for (const QString &entry : path.split(QLatin1Char(':'))) {
-            const QString candidate =
-                QDir(entry.isEmpty() ? workingDirectory : base.absoluteFilePath(entry))
-                    .absoluteFilePath(name);
+        QByteArray candidate;
+        for (const QStringView entry : QStringTokenizer(path, QLatin1Char(':'))) {
+            const bool absolute = entry.startsWith(QLatin1Char('/'));
+            candidate = absolute ? QFile::encodeName(entry.toString())
+                                 : QFile::encodeName(base.absoluteFilePath(entry.toString()));
+            if (!candidate.endsWith('/'))
+                candidate += '/';
+            candidate += encodedName;
             const int verdict = checkExecutable(candidate);
             if (verdict == 0) {
                 error = 0;
-                *program = candidate;
+                *program = QFile::decodeName(candidate);
                 break;
             }
             if (verdict == EACCES)
@@ -354,6 +372,9 @@ void CommandExecutor::onProcessFinished(int exitCode, bool crashed)
     m_timeoutTimer->stop();
     m_killTimer->stop();
     // A node's processes end with the node: kill what the command left behind.
+    // The command itself is reaped: its pid may be anyone's now, so only the
+    // group is signalled (signalGroup() falls back to the pid while running).
+    m_running = false;
     signalGroup(SIGKILL);
     releaseReaperSlot();
 

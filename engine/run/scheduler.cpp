@@ -4,13 +4,13 @@
 #include "engine/run/commandenvironment.h"
 #include "engine/run/commandexecutor.h"
 #include "engine/run/dbtbatch.h"
+#include "engine/run/storewriter.h"
 #include "engine/run/warehouseconnection.h"
 #include "engine/util/clock.h"
 #include "engine/util/log.h"
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QHash>
@@ -33,10 +33,12 @@ namespace {
 // A flush happens at the latest when this many transitions are waiting.
 constexpr int kFlushBatch = 2000;
 
-// A flush that fails (the store was busy past its timeout on a loaded
-// machine, say) is tried again after this long, for up to kFlushPatience
-// before the run ends with the error.
-constexpr int kFlushRetryMs = 200;
+// Transitions within this many milliseconds of the first share one commit (a
+// person cannot tell 10 ms from 2; short commands commit a fifth as often).
+constexpr int kFlushIntervalMs = 10;
+
+// A failing write (a store busy past its timeout, say) is retried by the
+// StoreWriter for up to this long before the run ends with the error.
 constexpr int kFlushPatienceMs = 120000;
 
 } // namespace
@@ -50,7 +52,8 @@ struct Scheduler::Private
     RunOptions options;
     QTimeZone zone;
 
-    std::unique_ptr<StateStore> store;
+    std::unique_ptr<StateStore> store; // runs and attempts; transitions go through `writer`
+    StoreWriter *writer = nullptr;
     qint64 runId = 0;
     int attempt = 0;
 
@@ -85,8 +88,6 @@ struct Scheduler::Private
     QList<Transition> outbox;
     bool flushScheduled = false;
     QTimer *flushTimer = nullptr;
-    QElapsedTimer flushFailingFor; // valid while flushes fail
-    QString flushError;
     bool finishing = false;
     bool cancelling = false;
 
@@ -140,12 +141,11 @@ struct Scheduler::Private
             t.observedAt = outcome->observedAt;
             t.sampleRows = outcome->sampleRows;
         }
-        store->record(t);
         outbox.append(t);
         if (outbox.size() >= kFlushBatch)
             flush();
         else if (!flushScheduled) {
-            // Transitions that happen within a couple of milliseconds share
+            // Transitions that happen within kFlushIntervalMs share
             // one transaction: thousands of short commands, one commit each
             // would make persistence the bottleneck.
             flushScheduled = true;
@@ -153,33 +153,15 @@ struct Scheduler::Private
         }
     }
 
-    // Persist, then announce: nothing is shown that is not on disk. A
-    // failed flush keeps the transitions (in the store's buffer and here)
-    // and tries again shortly; false until they are on disk.
+    // Hands what is waiting to the writer; true once everything is on disk.
+    // Nothing is announced before it is (StoreWriter::written).
     bool flush()
     {
         flushScheduled = false;
         flushTimer->stop();
-        if (outbox.isEmpty())
-            return true;
-        QString error;
-        if (!store->flush(&error)) {
-            if (!flushFailingFor.isValid()) {
-                log::warn(QStringLiteral("could not write the state store (trying again): %1")
-                              .arg(error));
-                flushFailingFor.start();
-            }
-            flushError = error;
-            flushScheduled = true;
-            flushTimer->start(kFlushRetryMs);
-            return false;
-        }
-        flushFailingFor.invalidate();
-        flushError.clear();
-        flushTimer->setInterval(2);
-        const QList<Transition> batch = std::exchange(outbox, {});
-        Q_EMIT q->transitionsCommitted(batch);
-        return true;
+        if (!outbox.isEmpty())
+            writer->write(std::exchange(outbox, {}));
+        return writer->idle();
     }
 
     // --------------------------------------------------------------- the walk
@@ -809,17 +791,16 @@ struct Scheduler::Private
     {
         if (finishing || remaining > 0 || !commands.isEmpty() || !batches.isEmpty())
             return;
-        // Every node's end is on disk before the attempt is marked finished.
+        // Every node's end is on disk before the attempt is marked finished;
+        // onWritten() and onWriteFailing() come back here.
         if (!flush()) {
-            if (flushFailingFor.elapsed() < kFlushPatienceMs) {
-                QTimer::singleShot(kFlushRetryMs, q, [this] { maybeFinish(); });
+            if (writer->failingForMs() < kFlushPatienceMs)
                 return;
-            }
             finishing = true;
             Q_EMIT q->finished(runId, attempt,
                                QStringLiteral("could not write the state store for %1 s: %2")
                                    .arg(kFlushPatienceMs / 1000)
-                                   .arg(flushError));
+                                   .arg(writer->lastError()));
             return;
         }
         finishing = true;
@@ -855,7 +836,7 @@ Scheduler::Scheduler(ContractPtr contract, const Graph &graph, RunContext contex
     d->flushTimer = new QTimer(this);
     d->flushTimer->setSingleShot(true);
     d->flushTimer->setTimerType(Qt::PreciseTimer);
-    d->flushTimer->setInterval(2);
+    d->flushTimer->setInterval(kFlushIntervalMs);
     connect(d->flushTimer, &QTimer::timeout, this, [this] { d->flush(); });
     qRegisterMetaType<Transition>();
     qRegisterMetaType<QList<Transition>>();
@@ -875,6 +856,8 @@ Scheduler::~Scheduler()
     for (const CancellerPtr &statement : std::as_const(d->statements))
         statement->cancel();
     d->pool.waitForDone();
+    delete d->writer; // writes what it was handed, then its thread ends
+    d->writer = nullptr;
 }
 
 void Scheduler::start()
@@ -885,9 +868,16 @@ void Scheduler::start()
         Q_EMIT finished(0, 0, error);
         return;
     }
+    d->writer = new StoreWriter(d->options.statePath, this);
+    connect(d->writer, &StoreWriter::written, this, [this](const QList<Transition> &batch) {
+        Q_EMIT transitionsCommitted(batch);
+        d->maybeFinish();
+    });
+    connect(d->writer, &StoreWriter::failing, this, [this] { d->maybeFinish(); });
     const Contract &c = *d->contract;
     const int n = d->graph.size();
     if (!d->graph.isAcyclic()) {
+        d->finishing = true; // a start that failed ends the run: nothing to cancel
         Q_EMIT finished(0, 0, QStringLiteral("the contract has a dependency cycle"));
         return;
     }
@@ -895,6 +885,7 @@ void Scheduler::start()
     d->runId =
         existing ? existing->id : d->store->createRun(c.report.id, d->context.period, c.filePath);
     if (d->runId <= 0) {
+        d->finishing = true;
         Q_EMIT finished(0, 0,
                         QStringLiteral("could not create a run in %1: %2")
                             .arg(d->options.statePath, d->store->lastError()));
@@ -911,6 +902,7 @@ void Scheduler::start()
     for (const QString &id : d->options.nodes) {
         const int index = d->graph.indexOf(id);
         if (index < 0) {
+            d->finishing = true;
             Q_EMIT finished(d->runId, 0, QStringLiteral("unknown node '%1'").arg(id));
             return;
         }

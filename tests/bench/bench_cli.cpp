@@ -1,7 +1,7 @@
 // bench_cli: the `vouch` binary end to end, as a user meets it.
 //
 //   bench_cli [--quick] [--dir DIR] [--repeat R] [--nodes N[,N...]]
-//             [--vouch PATH] [--before PATH]
+//             [--vouch PATH] [--before PATH] [--commands N] [--commands-only]
 //
 // Writes a layered contract of N noop nodes as YAML (benchsupport.h's DAG:
 // layers of 100, 1-3 needs per node, fixed seed; a report whose one section
@@ -18,10 +18,20 @@
 // Targets at 100,000 nodes: run <= 3 s and <= 300 MB, validate <= 1 s,
 // status --json <= 1.5 s. Prints figures; asserts nothing (it exits 1 only
 // when a command fails).
+//
+// --commands N (default 10,000; 0 skips it) is issue 16's command goal end to
+// end: `vouch run` of a contract of N independent `command` nodes running
+// [true] at --concurrency 2 (stdout to a file, not a terminal), against
+// `xargs -P2 -n1 true` reading N lines from a file, in interleaved rounds
+// (xargs, then each binary) so that a change of background load hits all of
+// them. Wall and CPU time (user + sys, children included) per round; the
+// ratios to xargs are of the minima and the median of the per-round ratios.
+// Target: wall ratio <= 1.10.
 
 #include "benchsupport.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 
 #include <algorithm>
@@ -43,26 +53,37 @@ constexpr char kUsage[] =
     "  --repeat R     run each command R times (default 3)\n"
     "  --nodes LIST   sizes to run, comma separated (default 1000,10000,100000)\n"
     "  --vouch PATH   the binary to measure (default: this build's)\n"
-    "  --before PATH  also measure this binary (e.g. main's) and print both";
+    "  --before PATH  also measure this binary (e.g. main's) and print both\n"
+    "  --commands N   vouch run of N `true` commands at --concurrency 2 against\n"
+    "                 xargs -P2 -n1 true (default 10000, --quick 1000; 0 = skip)\n"
+    "  --commands-only  only that comparison";
 
 constexpr char kNow[] = "2026-11-30T06:00:00Z";
+
+// A contract's head up to `nodes:`: one report whose one section needs `last`.
+QByteArray yamlHead(const QByteArray &name, const QString &last)
+{
+    return "vouch: 1\n"
+           "report:\n"
+           "  id: bench\n"
+           "  name: " +
+           name +
+           "\n"
+           "  timezone: Europe/London\n"
+           "  schedule: \"0 6 * * MON\"\n"
+           "  publish_by: \"MON 12:00\"\n"
+           "  sections:\n"
+           "    - {id: last, name: Last node, needs: [" +
+           last.toLatin1() +
+           "], on_failure: hold}\n"
+           "nodes:\n";
+}
 
 // The contract as a user writes it: block style, one key per line.
 QByteArray layeredYaml(int count)
 {
     const auto contract = layeredContract(count, engine::NodeKind::Noop);
-    QByteArray y = "vouch: 1\n"
-                   "report:\n"
-                   "  id: bench\n"
-                   "  name: CLI benchmark\n"
-                   "  timezone: Europe/London\n"
-                   "  schedule: \"0 6 * * MON\"\n"
-                   "  publish_by: \"MON 12:00\"\n"
-                   "  sections:\n"
-                   "    - {id: last, name: Last layer, needs: [" +
-                   nodeId(count - 1).toLatin1() +
-                   "], on_failure: hold}\n"
-                   "nodes:\n";
+    QByteArray y = yamlHead("CLI benchmark", nodeId(count - 1));
     y.reserve(qsizetype(count) * 64);
     for (const engine::Node &node : contract->nodes) {
         y += "  - id: " + node.id.toLatin1() + "\n    kind: noop\n";
@@ -80,9 +101,11 @@ struct Sample
     int exitCode = -1;
 };
 
-// fork/exec with stdout and stderr to /dev/null; wait4 gives the child's
-// own CPU time and peak RSS.
-Sample runChild(const QString &program, const QStringList &args)
+// fork/exec with stdin from `input` (or /dev/null), stdout to `output` (or
+// /dev/null) and stderr to /dev/null; wait4 gives the child's own CPU time
+// (its reaped children included) and peak RSS.
+Sample runChild(const QString &program, const QStringList &args, const QString &input = {},
+                const QString &output = {})
 {
     QList<QByteArray> storage{QFile::encodeName(program)};
     for (const QString &a : args)
@@ -91,15 +114,22 @@ Sample runChild(const QString &program, const QStringList &args)
     for (QByteArray &s : storage)
         argv.push_back(s.data());
     argv.push_back(nullptr);
+    const QByteArray in = input.isEmpty() ? QByteArray("/dev/null") : QFile::encodeName(input);
+    const QByteArray out = output.isEmpty() ? QByteArray("/dev/null") : QFile::encodeName(output);
 
     Sample s;
     Stopwatch clock;
     const pid_t pid = ::fork();
     if (pid == 0) {
+        const int stdinFd = ::open(in.constData(), O_RDONLY);
+        const int stdoutFd = ::open(out.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         const int devnull = ::open("/dev/null", O_WRONLY);
-        ::dup2(devnull, 1);
+        if (stdinFd < 0 || stdoutFd < 0 || devnull < 0)
+            ::_exit(126);
+        ::dup2(stdinFd, 0);
+        ::dup2(stdoutFd, 1);
         ::dup2(devnull, 2);
-        ::execv(argv[0], argv.data());
+        ::execvp(argv[0], argv.data());
         ::_exit(127);
     }
     if (pid < 0)
@@ -176,6 +206,95 @@ QList<Figures> measure(const QString &vouch, const QString &contract, const QStr
     return result;
 }
 
+// N independent `command` nodes running [true], as a user writes them.
+QByteArray commandsYaml(int count)
+{
+    QByteArray y = yamlHead("Commands benchmark", nodeId(count - 1));
+    y.reserve(qsizetype(count) * 48);
+    for (int i = 0; i < count; ++i)
+        y += "  - id: " + nodeId(i).toLatin1() + "\n    kind: command\n    run: [true]\n";
+    return y;
+}
+
+bool writeFile(const QString &path, const QByteArray &data)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
+}
+
+// Issue 16's command goal: vouch run of `count` `true` commands at
+// --concurrency 2 against xargs -P2 -n1 true, interleaved rounds.
+bool compareWithXargs(const QList<std::pair<QString, QString>> &binaries, const QString &dir,
+                      int count, int repeat)
+{
+    const QString contract = QStringLiteral("%1/commands-%2.yaml").arg(dir).arg(count);
+    const QString lines = QStringLiteral("%1/lines-%2.txt").arg(dir).arg(count);
+    QByteArray numbers;
+    for (int i = 1; i <= count; ++i)
+        numbers += QByteArray::number(i) + '\n';
+    if (!writeFile(contract, commandsYaml(count)) || !writeFile(lines, numbers)) {
+        std::fprintf(stderr, "bench_cli: cannot write under %s\n", qPrintable(dir));
+        return false;
+    }
+    print(QStringLiteral("\n%1 `true` commands at --concurrency 2 against xargs -P2 -n1 true: "
+                         "%2 rounds, interleaved")
+              .arg(grouped(count))
+              .arg(repeat));
+    QList<Sample> xargs;
+    QList<QList<Sample>> runs(binaries.size());
+    for (int r = 0; r < repeat; ++r) {
+        xargs << runChild(QStringLiteral("xargs"),
+                          {QStringLiteral("-P2"), QStringLiteral("-n1"), QStringLiteral("true")},
+                          lines);
+        QString line = QStringLiteral("round %1/%2: xargs %3 s (cpu %4)")
+                           .arg(r + 1)
+                           .arg(repeat)
+                           .arg(fixed(xargs.last().wall, 3), fixed(xargs.last().cpu, 2));
+        for (int b = 0; b < binaries.size(); ++b) {
+            const QString store = QStringLiteral("%1/commands-%2-%3.db").arg(dir).arg(b).arg(r);
+            const QString logs = QFileInfo(store).absolutePath() + QStringLiteral("/logs");
+            for (const QString &suffix :
+                 {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+                QFile::remove(store + suffix);
+            QDir(logs).removeRecursively();
+            runs[b] << runChild(binaries[b].second,
+                                {QStringLiteral("run"), contract, QStringLiteral("--state"), store,
+                                 QStringLiteral("--concurrency"), QStringLiteral("2"),
+                                 QStringLiteral("--now"), QLatin1String(kNow)},
+                                {}, store + QStringLiteral(".out"));
+            line += QStringLiteral(", %1 %2 s (cpu %3)")
+                        .arg(binaries[b].first, fixed(runs[b].last().wall, 3),
+                             fixed(runs[b].last().cpu, 2));
+        }
+        print(line + QStringLiteral("; load %1").arg(loadAverage()));
+    }
+    const Figures base = summarise(xargs);
+    Table table({QStringLiteral("what"), QStringLiteral("wall min s"), QStringLiteral("wall med s"),
+                 QStringLiteral("cpu min s"), QStringLiteral("cpu med s"),
+                 QStringLiteral("wall ratio (min)"), QStringLiteral("wall ratio (med)"),
+                 QStringLiteral("cpu ratio (med)"), QStringLiteral("exit")});
+    table.add({QStringLiteral("xargs -P2 -n1 true"), fixed(base.wallMin, 3),
+               fixed(base.wallMedian, 3), fixed(base.cpuMin, 2), fixed(base.cpuMedian, 2),
+               QStringLiteral("1.00"), QStringLiteral("1.00"), QStringLiteral("1.00"),
+               QString::number(base.exitCode)});
+    bool ok = base.exitCode == 0;
+    for (int b = 0; b < binaries.size(); ++b) {
+        const Figures f = summarise(runs[b]);
+        QList<Sample> ratios; // per round, against that round's xargs
+        for (int r = 0; r < repeat; ++r)
+            ratios << Sample{runs[b][r].wall / std::max(xargs[r].wall, 1e-9),
+                             runs[b][r].cpu / std::max(xargs[r].cpu, 1e-9), 0, 0};
+        const Figures ratio = summarise(ratios);
+        table.add({QStringLiteral("vouch run (%1)").arg(binaries[b].first), fixed(f.wallMin, 3),
+                   fixed(f.wallMedian, 3), fixed(f.cpuMin, 2), fixed(f.cpuMedian, 2),
+                   fixed(f.wallMin / std::max(base.wallMin, 1e-9), 2), fixed(ratio.wallMedian, 2),
+                   fixed(ratio.cpuMedian, 2), QString::number(f.exitCode)});
+        ok = ok && f.exitCode == 0;
+    }
+    table.print();
+    return ok;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -186,6 +305,8 @@ int main(int argc, char **argv)
     QList<int> sizes;
     QString vouch = QStringLiteral(VOUCH_BINARY);
     QString before;
+    int commands = args.quick ? 1000 : 10000;
+    bool commandsOnly = false;
     for (int i = 0; i < args.flags.size(); ++i) {
         const QString &flag = args.flags[i];
         const bool hasValue = i + 1 < args.flags.size();
@@ -198,6 +319,10 @@ int main(int argc, char **argv)
             vouch = args.flags[++i];
         } else if (flag == QLatin1String("--before") && hasValue) {
             before = args.flags[++i];
+        } else if (flag == QLatin1String("--commands") && hasValue) {
+            commands = args.flags[++i].toInt();
+        } else if (flag == QLatin1String("--commands-only")) {
+            commandsOnly = true;
         } else {
             std::fprintf(stderr, "bench_cli: unknown argument %s\n%s\n", qPrintable(flag), kUsage);
             return 2;
@@ -205,8 +330,12 @@ int main(int argc, char **argv)
     }
     if (sizes.isEmpty())
         sizes = args.quick ? QList<int>{1000, 10000} : QList<int>{1000, 10000, 100000};
-    if (repeat <= 0 || std::any_of(sizes.cbegin(), sizes.cend(), [](int n) { return n <= 0; })) {
-        std::fprintf(stderr, "bench_cli: --repeat and --nodes need positive numbers\n");
+    if (commandsOnly)
+        sizes.clear();
+    if (repeat <= 0 || commands < 0 || (commandsOnly && commands == 0) ||
+        std::any_of(sizes.cbegin(), sizes.cend(), [](int n) { return n <= 0; })) {
+        std::fprintf(stderr, "bench_cli: --repeat, --nodes and --commands need positive "
+                             "numbers\n");
         return 2;
     }
     QList<std::pair<QString, QString>> binaries{{QStringLiteral("after"), vouch}};
@@ -292,6 +421,8 @@ int main(int argc, char **argv)
         }
         growth.print();
     }
+    if (commands > 0)
+        failed = !compareWithXargs(binaries, dir, commands, repeat) || failed;
     print(QStringLiteral("\nload:    %1 (1/5/15 min) at end").arg(loadAverage()));
     if (failed)
         print(QStringLiteral("some command exited non-zero (see 'exit'): the figures are not "

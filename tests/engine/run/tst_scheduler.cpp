@@ -247,6 +247,22 @@ private Q_SLOTS:
                  toString(NodeState::Succeeded)); // independent, done at once
     }
 
+    // A run that could not start (an unknown node) is over: a cancel that
+    // arrives after its end finds nothing to do, and no attempt is recorded.
+    void cancelAfterAFailedStart()
+    {
+        Fixture f;
+        const auto c = f.contract(contractText("  - {id: a, kind: noop}\n"));
+        RunOptions options;
+        options.nodes = {QStringLiteral("no_such_node")};
+        const Outcome o = f.run(c, options, [](RunThread &thread) {
+            QObject::connect(&thread, &RunThread::finished, &thread,
+                             [&thread] { thread.cancelRun(); });
+        });
+        QCOMPARE(o.error, QStringLiteral("unknown node 'no_such_node'"));
+        QVERIFY(o.attempts.isEmpty());
+    }
+
     void cancelOneNode()
     {
         Fixture f;
