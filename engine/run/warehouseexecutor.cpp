@@ -92,7 +92,8 @@ bool preparable(const Connection &connection, const QString &statement)
         connection.driver != Connection::Driver::Mysql)
         return true;
     static const QRegularExpression lead(
-        QStringLiteral("^(?:\\s|--[^\\n]*\\n?|#[^\\n]*\\n?|/\\*.*?\\*/|\\()*"
+        // Possessive: a comment is skipped whole, never searched for a word.
+        QStringLiteral("^(?:\\s|--[^\\n]*+\\n?|#[^\\n]*+\\n?|/\\*.*?\\*/|\\()*+"
                        "(select|insert|update|delete|values|with|merge|table|replace|call)\\b"),
         QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
     return lead.match(statement).hasMatch();

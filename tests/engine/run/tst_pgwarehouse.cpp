@@ -102,6 +102,7 @@ private Q_SLOTS:
                      "    kind: sql\n"
                      "    connection: dw\n"
                      "    sql: |\n"
+                     "      -- a total with the week's start, from a table function\n"
                      "      create function week_total() returns int language plpgsql as $$\n"
                      "      declare n int;\n"
                      "      begin\n"
