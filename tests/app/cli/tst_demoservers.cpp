@@ -77,30 +77,10 @@ private Q_SLOTS:
         compareDemoVerdicts(mariadb, onSqlite(scenario), "mariadb");
     }
 
-    // Qt's own PostgreSQL driver (QPSQL), which cannot PREPARE the
-    // models' DDL: those statements run unprepared.
-    void sameVerdictsOnPostgres_data() { scenarios(); }
-    void sameVerdictsOnPostgres()
-    {
-        QFETCH(QString, scenario);
-        QString database;
-        pgFreshDatabase(QStringLiteral("demo"), &database);
-        const QUrl pg(pgAdminUrl());
-        const DemoVerdict postgres =
-            runDemoVerdict(scenario,
-                           QStringLiteral("{ driver: postgres, host: %1, port: %2, database: %3, "
-                                          "user: %4 }")
-                               .arg(pg.host())
-                               .arg(pg.port())
-                               .arg(database, pg.userName())
-                               .toUtf8(),
-                           kNow);
-        pgAdminExec(QStringLiteral("DROP DATABASE %1 WITH (FORCE)").arg(database));
-        compareDemoVerdicts(postgres, onSqlite(scenario), "postgres");
-    }
-
-    void sameVerdictsThroughOdbcOnPostgres_data() { scenarios(); }
-    void sameVerdictsThroughOdbcOnPostgres()
+private:
+    // The scenario on a new database of the PostgreSQL cluster, reached by
+    // `connection` (%1 host, %2 port, %3 database, %4 user), then dropped.
+    void compareOnPostgres(const QString &connection, const char *what)
     {
         QFETCH(QString, scenario);
         QString database;
@@ -108,15 +88,29 @@ private Q_SLOTS:
         const QUrl pg(pgAdminUrl());
         const DemoVerdict postgres = runDemoVerdict(
             scenario,
-            QStringLiteral("{ driver: odbc, dialect: postgres, connection_string: "
-                           "\"Driver={Vouch PostgreSQL};Server=%1;Port=%2;Database=%3;UID=%4\" }")
-                .arg(pg.host())
-                .arg(pg.port())
-                .arg(database, pg.userName())
-                .toUtf8(),
-            kNow);
+            connection.arg(pg.host()).arg(pg.port()).arg(database, pg.userName()).toUtf8(), kNow);
         pgAdminExec(QStringLiteral("DROP DATABASE %1 WITH (FORCE)").arg(database));
-        compareDemoVerdicts(postgres, onSqlite(scenario), "postgres (odbc)");
+        compareDemoVerdicts(postgres, onSqlite(scenario), what);
+    }
+
+private Q_SLOTS:
+    // Qt's own PostgreSQL driver (QPSQL), which cannot PREPARE the
+    // models' DDL: those statements run unprepared.
+    void sameVerdictsOnPostgres_data() { scenarios(); }
+    void sameVerdictsOnPostgres()
+    {
+        compareOnPostgres(
+            QStringLiteral("{ driver: postgres, host: %1, port: %2, database: %3, user: %4 }"),
+            "postgres");
+    }
+
+    void sameVerdictsThroughOdbcOnPostgres_data() { scenarios(); }
+    void sameVerdictsThroughOdbcOnPostgres()
+    {
+        compareOnPostgres(QStringLiteral("{ driver: odbc, dialect: postgres, connection_string: "
+                                         "\"Driver={Vouch PostgreSQL};Server=%1;Port=%2;"
+                                         "Database=%3;UID=%4\" }"),
+                          "postgres (odbc)");
     }
 };
 
