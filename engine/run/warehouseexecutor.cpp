@@ -129,7 +129,7 @@ QString withLiterals(const QString &sql, const QSqlDriver *driver, const RunCont
             static const QRegularExpression param(
                 QStringLiteral("\\G:(period_start|period_end|period|now)\\b"));
             if (const auto m = param.match(sql, i); m.hasMatch()) {
-                QSqlField field(QString(), QMetaType(QMetaType::QString));
+                QSqlField field{QString(), QMetaType(QMetaType::QString)};
                 field.setValue(parameterValue(m.captured(1), context));
                 out += driver->formatValue(field);
                 i += m.capturedLength() - 1;
