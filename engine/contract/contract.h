@@ -12,6 +12,7 @@
 #include "engine/contract/template.h"
 #include "engine/contract/threshold.h"
 #include "engine/contract/weeklytime.h"
+#include "engine/util/boxedoptional.h"
 
 #include <QByteArray>
 #include <QList>
@@ -181,7 +182,7 @@ struct Node
     QMap<QString, QString> env;
     QString workingDir;
     // dbt (kind Command with this set: see DbtResource)
-    std::optional<DbtResource> dbt;
+    BoxedOptional<DbtResource> dbt;
 
     // sql, freshness, check
     QString connection;
@@ -196,7 +197,7 @@ struct Node
     QString path;
     std::optional<Duration> warnAfter;
     std::optional<Duration> errorAfter;
-    std::optional<WaitPolicy> wait;
+    BoxedOptional<WaitPolicy> wait;
     // `complete_over: period`: every business day of the period has rows in
     // `date_column` (table.column); empty when not asked for.
     QString dateTable;
@@ -208,11 +209,11 @@ struct Node
     QString reference; // query returning the reference number for tolerance thresholds
     QString rows;      // query returning sample failing rows
     int sampleLimit = 10;
-    std::optional<Threshold> warnIf;
-    std::optional<Threshold> errorIf;
+    BoxedOptional<Threshold> warnIf;
+    BoxedOptional<Threshold> errorIf;
 
     // business text (check, freshness, any node): what a finding means
-    std::optional<Template> impact;
+    BoxedOptional<Template> impact;
 
     SourcePos pos;
 };
