@@ -1,5 +1,6 @@
 // Only assembles: every behaviour lives in vouch_cli, vouch_ui and vouch_engine.
 #include "app/cli/cli.h"
+#include "engine/util/hugepages.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -12,6 +13,7 @@
 
 int main(int argc, char *argv[])
 {
+    vouch::engine::reexecWithHugePageHeap(argv);
     QStringList args;
     for (int i = 1; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);

@@ -437,7 +437,11 @@ inline std::unique_ptr<QTemporaryDir> workDirectory(const Args &args)
         std::fprintf(stderr, "no temporary directory: %s\n", qPrintable(dir->errorString()));
         std::exit(1);
     }
-    print(QStringLiteral("files:   %1").arg(dir->path()));
+    // VOUCH_BENCH_KEEP=1 leaves the files behind, to profile a command by hand.
+    const bool keep = qEnvironmentVariableIntValue("VOUCH_BENCH_KEEP") == 1;
+    dir->setAutoRemove(!keep);
+    print(QStringLiteral("files:   %1%2")
+              .arg(dir->path(), keep ? QStringLiteral(" (kept)") : QString()));
     return dir;
 }
 
