@@ -157,8 +157,12 @@ LoadResult ContractLoader::loadFile(const QString &path, const Options &options)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return fail(QStringLiteral("cannot read: %1").arg(file.errorString()));
-    // Read at most one byte past the limit: the file may grow after stat().
-    const QByteArray bytes = file.read(kMaxFileBytes + 1);
+    // Read what stat() saw and one byte more, then, if the file grew since,
+    // the rest up to one byte past the limit. (One read of the limit would
+    // allocate 16 MiB for any contract.)
+    QByteArray bytes = file.read(info.size() + 1);
+    if (bytes.size() > info.size())
+        bytes += file.read(kMaxFileBytes + 1 - bytes.size());
     if (bytes.size() > kMaxFileBytes)
         return fail(QStringLiteral("file is larger than 16 MiB; a contract may be at most 16 MiB"));
     return load(bytes, path, info.absolutePath(), options, info.absoluteFilePath());

@@ -62,6 +62,13 @@ struct NodeRunRecord
     qint64 processGroup = 0;
     std::optional<Waiting> waiting; // of the latest transition
 };
+// Every member moves by its bytes, so a growing QList of records is
+// realloc()ed (for a large list, remapped) rather than moved element by
+// element beside a second copy: a 100k-node run's assessment reads 100k of
+// them (docs/performance.md).
+} // namespace vouch::engine
+Q_DECLARE_TYPEINFO(vouch::engine::NodeRunRecord, Q_RELOCATABLE_TYPE);
+namespace vouch::engine {
 
 // One run in a report's history (the History page): when it completed and
 // which of its nodes ended warned or failed.
