@@ -21,8 +21,6 @@ constexpr const char *kMarker = "VOUCH_HUGEPAGES_REEXEC";
 constexpr const char *kTunables = "GLIBC_TUNABLES";
 constexpr const char *kHugeTlb = "glibc.malloc.hugetlb=1";
 
-bool g_hugePages = false;
-
 #if defined(__linux__) && defined(__GLIBC__)
 // The kernel's transparent huge page mode is `madvise`: a program gets huge
 // pages only where it asks for them.
@@ -65,7 +63,6 @@ void reexecWithHugePageHeap(char *argv[])
         // The second start: the tunable was read by the dynamic loader.
         const std::string saved = marker;
         restoreTunables(saved.c_str());
-        g_hugePages = true;
         return;
     }
     const char *optOut = std::getenv(kOptOut);
@@ -88,11 +85,6 @@ void reexecWithHugePageHeap(char *argv[])
 #else
     (void)argv;
 #endif
-}
-
-bool heapUsesHugePages()
-{
-    return g_hugePages;
 }
 
 } // namespace vouch::engine

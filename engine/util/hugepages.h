@@ -21,8 +21,4 @@ namespace vouch::engine {
 // which case the process simply carries on with the normal heap).
 void reexecWithHugePageHeap(char *argv[]);
 
-// True in the process that was re-executed with the tunable (for
-// `vouch --version --verbose`-style diagnostics and tests).
-bool heapUsesHugePages();
-
 } // namespace vouch::engine
